@@ -1,0 +1,82 @@
+"""The database engine: SQLite (WAL, busy timeout, immediate write transactions) or PostgreSQL (pooled)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from portfolio.settings import Settings
+
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(path), timeout=BUSY_TIMEOUT_SECONDS)
+
+
+def engine() -> Engine:
+    found = engine_finder()
+    if found is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("piccolo_conf defines no DB")
+    return found
+
+
+def write_transaction():
+    """A transaction for code that reads then writes.
+
+    SQLite's default deferred transaction takes the write lock only at the first write, and a second
+    writer then fails at once with "database is locked"; an immediate one waits for the busy timeout.
+    """
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+def prepare_sqlite_file(path: str) -> None:
+    """WAL lets readers run beside the one writer; it is a property of the file, so set it once."""
+    with sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
+async def open_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(max_size=int(os.environ.get("PORTFOLIO_DB_POOL_SIZE", "10")))
+    elif isinstance(db, SQLiteEngine):
+        prepare_sqlite_file(db.path)
+
+
+async def close_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+async def database_answers() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
+        return False
+    return True
+
+
+async def migrate() -> None:
+    """Run every migration forwards (what `portfolio migrate` and the test suite do)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        prepare_sqlite_file(db.path)
+    response = await run_forwards(app_name="all", migration_id="all", fake=False)
+    if not response.success:
+        raise RuntimeError(f"migrations failed: {response.message}")

@@ -1,0 +1,11 @@
+from piccolo.conf.apps import AppConfig, table_finder
+
+from portfolio.settings import ROOT
+
+APP_CONFIG = AppConfig(
+    app_name="portfolio",
+    migrations_folder_path=str(ROOT / "migrations"),
+    table_classes=table_finder(modules=["portfolio.tables"], exclude_imported=True),
+    migration_dependencies=[],
+    commands=[],
+)

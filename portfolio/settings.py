@@ -1,0 +1,118 @@
+"""One Settings object, read from PORTFOLIO_* environment variables, with defaults that need no services."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _secret_key(var_dir: Path) -> str:
+    """The key signing CSRF tokens: from the environment, else made once and kept under var/."""
+    given = os.environ.get("PORTFOLIO_SECRET_KEY")
+    if given:
+        return given
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting together must not overwrite each other's key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session lives for a role: idle minutes and absolute hours."""
+
+    idle_minutes: int
+    absolute_hours: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    demo: bool = False
+    redis_url: str = ""
+    smtp_url: str = ""
+    mail_from: str = "Career Portfolio <no-reply@localhost>"
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    # Students and employers use their own phones; staff and admin sessions reach every student record.
+    session_policies: dict[str, SessionPolicy] = field(
+        default_factory=lambda: {
+            "student": SessionPolicy(idle_minutes=14 * 24 * 60, absolute_hours=30 * 24),
+            "employer": SessionPolicy(idle_minutes=8 * 60, absolute_hours=7 * 24),
+            "mentor": SessionPolicy(idle_minutes=2 * 60, absolute_hours=12),
+            "staff": SessionPolicy(idle_minutes=30, absolute_hours=12),
+            "admin": SessionPolicy(idle_minutes=30, absolute_hours=12),
+        }
+    )
+    reauth_minutes: int = 15
+    reset_token_minutes: int = 60
+    invite_token_days: int = 7
+    throttle_free_attempts: int = 5
+    throttle_max_delay_seconds: int = 300
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def load_settings() -> Settings:
+    var_dir = Path(os.environ.get("PORTFOLIO_VAR_DIR", ROOT / "var")).resolve()
+    database_url = os.environ.get("PORTFOLIO_DATABASE_URL") or f"sqlite:///{var_dir / 'portfolio.sqlite3'}"
+    return Settings(
+        var_dir=var_dir,
+        database_url=database_url,
+        secret_key=_secret_key(var_dir),
+        base_url=os.environ.get("PORTFOLIO_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        demo=_flag("PORTFOLIO_DEMO"),
+        redis_url=os.environ.get("PORTFOLIO_REDIS_URL", ""),
+        smtp_url=os.environ.get("PORTFOLIO_SMTP_URL", ""),
+        mail_from=os.environ.get("PORTFOLIO_MAIL_FROM", "Career Portfolio <no-reply@localhost>"),
+        argon2_time_cost=_int("PORTFOLIO_ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_int("PORTFOLIO_ARGON2_MEMORY_KIB", 65536),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,128 @@
+"""piccolo tables. Queries live in services; these only say what is kept."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Array,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    SmallInt,
+    Text,
+    Time,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+ROLES = ("student", "mentor", "employer", "staff", "admin")
+
+EXPERIENCE_KINDS = {
+    "guest_lecture": "Guest lecture",
+    "site_visit": "Site visit",
+    "job_shadow": "Job shadow",
+    "internship": "Internship",
+    "apprenticeship": "Apprenticeship",
+    "career_fair": "Career fair",
+    "mock_interview": "Mock interview",
+    "industry_project": "Industry project",
+    "volunteer": "Volunteer",
+    "other": "Other",
+}
+
+EXPERIENCE_STATUSES = {
+    "draft": "Draft",
+    "submitted": "Awaiting verification",
+    "changes_requested": "Changes requested",
+    "verified": "Verified",
+    "rejected": "Rejected",
+    "voided": "Verification voided",
+}
+
+
+class School(Table):
+    name = Varchar(length=200)
+    timezone = Varchar(length=64, default="America/New_York")
+    # The school year starts on this month and day each year (Perkins reporting years run from July 1).
+    year_start_month = SmallInt(default=7)
+    year_start_day = SmallInt(default=1)
+    created_at = Timestamptz()
+
+
+class Organization(Table):
+    """An employer or an industry partner."""
+
+    name = Varchar(length=200)
+    kind = Varchar(length=20, default="employer")
+    website = Varchar(length=300, default="")
+    created_at = Timestamptz()
+
+
+class CareerCluster(Table):
+    """Career clusters are data (seeded by a migration) so that a state can add its own."""
+
+    code = Varchar(length=60, unique=True)
+    name = Varchar(length=120, unique=True)
+    position = SmallInt(default=0)
+    active = Boolean(default=True)
+
+
+class User(Table, tablename="app_user"):
+    email = Varchar(length=254, unique=True)
+    name = Varchar(length=200)
+    password_hash = Varchar(length=255, default="")
+    roles = Array(base_column=Varchar(length=20))
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.restrict)
+    organization = ForeignKey(references=Organization, null=True, on_delete=OnDelete.restrict)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    password_changed_at = Timestamptz(null=True, default=None)
+    last_sign_in_at = Timestamptz(null=True, default=None)
+
+
+class Experience(Table):
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    # Made by the client (or the form) so that a retried create returns the first entry.
+    # Unique per student through an index made in a migration (piccolo has no composite unique).
+    client_uuid = UUID()
+    kind = Varchar(length=30)
+    title = Varchar(length=200)
+    organization_name = Varchar(length=200)
+    site = Varchar(length=200, default="")
+    cluster = ForeignKey(references=CareerCluster, null=True, on_delete=OnDelete.set_null)
+    date = Date(index=True)
+    start_time = Time(null=True, default=None)
+    end_time = Time(null=True, default=None)
+    minutes = Integer()
+    reflection = Text(default="")
+    status = Varchar(length=20, default="draft", index=True)
+    # SHA-256 over exactly what a verifier sees; a sign-off records it, and any edit changes it.
+    content_hash = Varchar(length=64, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class AccountToken(Table):
+    """A one-time e-mailed link (password reset or invitation); only its hash is kept."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    purpose = Varchar(length=20)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class AuditEvent(Table):
+    """Append-only record of security-relevant actions."""
+
+    at = Timestamptz(index=True)
+    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    action = Varchar(length=60, index=True)
+    subject = Varchar(length=100, default="")
+    ip = Varchar(length=45, default="")
+    detail = JSON(default={})
