@@ -1,0 +1,107 @@
+"""create_app(settings) -> Litestar: plugins, middleware and routes; nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from portfolio import db
+from litestar.stores.redis import RedisStore
+
+from portfolio.auth import Sessions, SessionMiddleware, make_store, public
+from portfolio.mail import OutboxMailer, make_mailer
+from portfolio.routes import errors
+from portfolio.routes.account import AccountController
+from portfolio.routes.api import ApiController
+from portfolio.routes.health import HealthController
+from portfolio.routes.home import HomeController
+from portfolio.routes.outbox import OutboxController
+from portfolio.routes.staff import StaffController
+from portfolio.routes.student import StudentController
+from portfolio.security import SecurityHeadersMiddleware
+from portfolio.services.passwords import Hasher
+from portfolio.services.throttle import Throttle
+from portfolio.settings import Settings, get_settings
+from portfolio.templating import configure_templates
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    store = make_store(settings)
+    sessions = Sessions(store, settings)
+    hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    mailer = make_mailer(settings)
+    throttle = Throttle(
+        store, free_attempts=settings.throttle_free_attempts, max_delay=settings.throttle_max_delay_seconds
+    )
+
+    route_handlers = [
+        HealthController,
+        HomeController,
+        AccountController,
+        StudentController,
+        StaffController,
+        ApiController,
+        create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
+    ]
+    if settings.demo and isinstance(mailer, OutboxMailer):
+        route_handlers.append(OutboxController)
+
+    async def close_store() -> None:
+        if isinstance(store, RedisStore):
+            await store.__aexit__(None, None, None)
+
+    return Litestar(
+        route_handlers=route_handlers,
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "sessions": Provide(lambda: sessions, use_cache=True, sync_to_thread=False),
+            "hasher": Provide(lambda: hasher, use_cache=True, sync_to_thread=False),
+            "mailer": Provide(lambda: mailer, use_cache=True, sync_to_thread=False),
+            "throttle": Provide(lambda: throttle, use_cache=True, sync_to_thread=False),
+        },
+        plugins=[HTMXPlugin()],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, settings=settings),
+            DefineMiddleware(SessionMiddleware, sessions=sessions),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        template_config=TemplateConfig(
+            directory=HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates(settings),
+        ),
+        exception_handlers={
+            NotAuthorizedException: errors.not_signed_in,
+            PermissionDeniedException: errors.refused,
+            HTTPException: errors.http_error,
+            Exception: errors.server_error,
+        },
+        on_startup=[db.open_database],
+        on_shutdown=[db.close_database, close_store],
+        state={"settings": settings, "mailer": mailer},
+        request_max_body_size=1024 * 1024,
+        debug=False,
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Entry point for `uvicorn --factory portfolio.app:create_app_from_env`."""
+    return create_app()
+

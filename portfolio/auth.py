@@ -1,0 +1,168 @@
+"""Sessions (server-side, in a file store or Redis), the middleware that finds the user, and role guards.
+
+Every route names who may use it with one of the guards below; tests walk the route table to prove it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from portfolio.services.accounts import CurrentUser, load_user
+from portfolio.settings import Settings
+
+SESSION_COOKIE = "portfolio_session"
+TOUCH_EVERY_SECONDS = 60
+
+
+def make_store(settings: Settings, namespace: str = "portfolio") -> Store:
+    if settings.redis_url:
+        return RedisStore.with_client(url=settings.redis_url, namespace=namespace)
+    return FileStore(settings.var_dir / "store", create_directories=True)
+
+
+@dataclass
+class Session:
+    sid: str
+    user_id: int
+    created: float
+    seen: float
+    authenticated: float
+    idle: int
+    absolute: int
+
+
+class Sessions:
+    """Server-side sessions. Only a hash of the id is used as the store key, so a leaked store
+    (a backup, a Redis dump) holds no usable session ids."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    @staticmethod
+    def _key(sid: str) -> str:
+        return "session:" + hashlib.sha256(sid.encode()).hexdigest()
+
+    def lifetimes(self, roles: frozenset[str]) -> tuple[int, int]:
+        """The strictest policy among the user's roles: (idle seconds, absolute seconds)."""
+        policies = [self.settings.session_policies[r] for r in roles if r in self.settings.session_policies]
+        idle = min(p.idle_minutes for p in policies) * 60
+        absolute = min(p.absolute_hours for p in policies) * 3600
+        return idle, absolute
+
+    async def _save(self, session: Session) -> None:
+        expires = min(session.idle, int(session.created + session.absolute - time.time()) + 1)
+        await self.store.set(self._key(session.sid), json.dumps(session.__dict__ | {"sid": ""}), expires_in=max(expires, 1))
+
+    async def start(self, user: CurrentUser) -> Session:
+        """A new session with a new id: a session id is never carried across a sign-in."""
+        idle, absolute = self.lifetimes(user.roles)
+        moment = time.time()
+        session = Session(secrets.token_urlsafe(32), user.id, moment, moment, moment, idle, absolute)
+        await self._save(session)
+        return session
+
+    async def resume(self, sid: str) -> Session | None:
+        raw = await self.store.get(self._key(sid))
+        if not raw:
+            return None
+        data: dict[str, Any] = json.loads(raw)
+        session = Session(**(data | {"sid": sid}))
+        moment = time.time()
+        if moment - session.seen > session.idle or moment - session.created > session.absolute:
+            await self.end(sid)
+            return None
+        if moment - session.seen > TOUCH_EVERY_SECONDS:
+            session.seen = moment
+            await self._save(session)
+        return session
+
+    async def reauthenticated(self, session: Session) -> None:
+        session.authenticated = time.time()
+        await self._save(session)
+
+    async def end(self, sid: str) -> None:
+        await self.store.delete(self._key(sid))
+
+
+class SessionMiddleware:
+    """Puts the signed-in user (or None) in scope["user"], the session in scope["auth"]."""
+
+    def __init__(self, app: ASGIApp, sessions: Sessions) -> None:
+        self.app = app
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["user"] = None
+            scope["auth"] = None
+            sid = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+            if sid:
+                session = await self.sessions.resume(sid)
+                user = await load_user(session.user_id) if session else None
+                if session and user:
+                    scope["user"] = user
+                    scope["auth"] = session
+                else:
+                    scope.setdefault("state", {})["session_expired"] = True
+        await self.app(scope, receive, send)
+
+
+class ReauthenticationRequired(NotAuthorizedException):
+    """Signed in, but too long ago for this action."""
+
+
+# --- guards ---------------------------------------------------------------------------------------
+
+def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Anyone, signed in or not. Declared explicitly so that no route is public by accident."""
+
+
+def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException("Sign in to continue.")
+
+
+def role(*roles: str):
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        signed_in(connection, handler)
+        user: CurrentUser = connection.scope["user"]
+        if not user.roles & allowed:
+            raise PermissionDeniedException("This page is not for your account.")
+
+    guard.__name__ = "role_" + "_".join(sorted(allowed))
+    guard.roles = allowed  # type: ignore[attr-defined]
+    return guard
+
+
+def recently_signed_in(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Sensitive actions ask for the password again when the sign-in is older than a few minutes."""
+    signed_in(connection, handler)
+    session: Session = connection.scope["auth"]
+    settings: Settings = connection.app.state.settings
+    if time.time() - session.authenticated > settings.reauth_minutes * 60:
+        raise ReauthenticationRequired("Confirm your password to continue.")
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a local path may be a redirect target: never another site, never a scheme-relative URL."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ch in target for ch in "\r\n\t\\"):
+        return default
+    return target

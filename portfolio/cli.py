@@ -1,0 +1,81 @@
+"""portfolio: migrate, seed-demo, create-user, serve."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import click
+
+from portfolio.settings import get_settings
+
+
+def _run(coroutine_factory):
+    """Run a coroutine with the database opened and closed around it."""
+    from portfolio import db
+
+    async def main():
+        await db.open_database()
+        try:
+            return await coroutine_factory()
+        finally:
+            await db.close_database()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """Career Portfolio."""
+
+
+@main.command()
+def migrate() -> None:
+    """Run every database migration forwards."""
+    from portfolio import db
+
+    asyncio.run(db.migrate())
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo data into an empty database (only with PORTFOLIO_DEMO=1)."""
+    from portfolio.services import demo
+    from portfolio.services.passwords import Hasher
+
+    settings = get_settings()
+    if not settings.demo:
+        raise click.ClickException("Demo data is loaded only when PORTFOLIO_DEMO=1.")
+    hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    seeded = _run(lambda: demo.seed(hasher))
+    click.echo("Demo data loaded." if seeded else "The database already has users; demo data not loaded.")
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(["student", "mentor", "employer", "staff", "admin"]))
+@click.option("--school-id", type=int, default=None)
+@click.option("--organization-id", type=int, default=None)
+def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | None, organization_id: int | None) -> None:
+    """Create an account and print its one-time link to choose a password (e.g. the first admin)."""
+    from portfolio.services import accounts
+
+    settings = get_settings()
+
+    async def work() -> str:
+        user_id = await accounts.create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
+        return await accounts.issue_token(user_id, "invite", timedelta(days=settings.invite_token_days))
+
+    token = _run(work)
+    click.echo(f"Open this link to choose the password: {settings.base_url}/invite/{token}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app (one process; run several behind a proxy for a district)."""
+    import uvicorn
+
+    uvicorn.run("portfolio.app:create_app_from_env", factory=True, host=host, port=port, proxy_headers=True)

@@ -1,0 +1,118 @@
+"""One Mailer: messages go to var/outbox/ by default, or over SMTP when PORTFOLIO_SMTP_URL is set.
+
+Logs name the message kind only, never a recipient or a body: those are student data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import parse_qs, unquote, urlparse
+
+import aiosmtplib
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from portfolio.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates" / "email"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    kind: str
+
+
+def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
+    """Render templates/email/<kind>.txt and .html into one message."""
+    context = {"subject": subject, **context}
+    return Mail(
+        to=to,
+        subject=subject,
+        text=_templates.get_template(f"{kind}.txt").render(context),
+        html=_templates.get_template(f"{kind}.html").render(context),
+        kind=kind,
+    )
+
+
+def to_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage(policy=default_policy)
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = make_msgid(domain="career-portfolio")
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> None: ...
+
+
+class OutboxMailer:
+    """Writes each message as an .eml file: the embedded default, read on the demo outbox page."""
+
+    def __init__(self, folder: Path, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    async def send(self, mail: Mail) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        path = self.folder / f"{stamp}-{secrets.token_hex(4)}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(to_message(mail, self.sender).as_bytes())
+        os.replace(tmp, path)
+        log.info("mail written to outbox: %s", mail.kind)
+
+    def messages(self) -> list[Path]:
+        if not self.folder.exists():
+            return []
+        return sorted(self.folder.glob("*.eml"), reverse=True)
+
+
+class SmtpMailer:
+    """smtp://user:password@host:port (STARTTLS when offered) or smtps://... (TLS from the start)."""
+
+    def __init__(self, url: str, sender: str) -> None:
+        parts = urlparse(url)
+        query = parse_qs(parts.query)
+        self.sender = sender
+        self.options: dict[str, Any] = {
+            "hostname": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+            "use_tls": parts.scheme == "smtps",
+            "start_tls": None if query.get("starttls", [""])[0] != "required" else True,
+            "timeout": 30,
+        }
+
+    async def send(self, mail: Mail) -> None:
+        await aiosmtplib.send(to_message(mail, self.sender), **self.options)
+        log.info("mail sent over SMTP: %s", mail.kind)
+
+
+def make_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    return OutboxMailer(settings.outbox_dir, settings.mail_from)

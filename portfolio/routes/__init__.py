@@ -1,0 +1,1 @@
+"""One module per audience. Routes parse, authorize, call a service and render; nothing more."""

@@ -1,0 +1,260 @@
+"""Signing in and out, forgotten passwords, invitations, re-authentication, changing a password."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
+from portfolio.mail import Mailer
+from portfolio.routes.common import client_ip, form_values, render
+from portfolio.services import accounts, audit
+from portfolio.services.accounts import FormErrors
+from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
+from portfolio.services.throttle import Throttle
+from portfolio.settings import Settings
+
+# The token is in the path of these pages: keep it out of Referer headers and shared caches.
+LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+LINK_TEXT = {
+    "reset": {"title": "Choose a new password", "button": "Save new password"},
+    "invite": {"title": "Welcome to Career Portfolio", "button": "Save password and sign in"},
+}
+
+
+def _signin_keys(settings: Settings, email: str, ip: str) -> dict[str, int]:
+    account = hashlib.sha256(email.encode()).hexdigest()
+    free = settings.throttle_free_attempts
+    # One address (a school's NAT) carries many students: give it more room than one account.
+    return {f"acct:{account}": free, f"ip:{ip}": free * 4}
+
+
+def _with_session(response: Response, settings: Settings, session: Any) -> Response:
+    response.set_cookie(
+        key=SESSION_COOKIE,
+        value=session.sid,
+        max_age=session.absolute,
+        path="/",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+    )
+    return response
+
+
+async def _sign_in_response(
+    request: Request, sessions: Sessions, settings: Settings, user: accounts.CurrentUser, target: str
+) -> Response:
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        await sessions.end(old)
+    session = await sessions.start(user)
+    await audit.record("signin", actor_id=user.id, ip=client_ip(request))
+    return _with_session(Redirect(path=target, status_code=303), settings, session)
+
+
+class AccountController(Controller):
+    guards = [public]
+
+    @get("/signin")
+    async def signin_page(self, request: Request, next: str | None = None, expired: bool = False) -> Response:
+        if request.scope["user"] is not None:
+            return Redirect(path=safe_next(next), status_code=303)
+        return render(request, "signin", next=safe_next(next, ""), expired=expired, values={}, error="")
+
+    @post("/signin")
+    async def signin(
+        self, request: Request, sessions: Sessions, hasher: Hasher, throttle: Throttle, settings: Settings
+    ) -> Response:
+        form = await form_values(request)
+        email = accounts.normalize_email(str(form.get("email", "")))
+        password = str(form.get("password", ""))
+        target = safe_next(form.get("next"), "/")
+        values = {"email": email}
+        keys = _signin_keys(settings, email, client_ip(request))
+        wait = await throttle.wait_seconds(keys)
+        if wait:
+            return render(
+                request,
+                "signin",
+                status_code=429,
+                next=target,
+                values=values,
+                error=f"Too many attempts. Wait {wait} seconds, then try again.",
+            )
+        user = await accounts.authenticate(hasher, email, password) if email and password else None
+        if user is None:
+            await throttle.failed(keys)
+            await audit.record("signin.failed", ip=client_ip(request))
+            return render(
+                request,
+                "signin",
+                status_code=400,
+                next=target,
+                values=values,
+                error="That e-mail and password do not match an account. Check them and try again.",
+            )
+        await throttle.succeeded({k: v for k, v in keys.items() if k.startswith("acct:")})
+        return await _sign_in_response(request, sessions, settings, user, target)
+
+    @post("/signout")
+    async def signout(self, request: Request, sessions: Sessions) -> Response:
+        sid = request.cookies.get(SESSION_COOKIE)
+        if sid:
+            await sessions.end(sid)
+        user = request.scope["user"]
+        if user is not None:
+            await audit.record("signout", actor_id=user.id, ip=client_ip(request))
+        response = Redirect(path="/signin?signed_out=1", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        # Tells the browser to drop cached pages of this user (the offline app's caches too).
+        response.headers["Clear-Site-Data"] = '"cache"'
+        return response
+
+    @get("/forgot")
+    async def forgot_page(self, request: Request) -> Template:
+        return render(request, "forgot", values={}, error="")
+
+    @post("/forgot")
+    async def forgot(self, request: Request, mailer: Mailer, throttle: Throttle, settings: Settings) -> Template:
+        form = await form_values(request)
+        email = accounts.normalize_email(str(form.get("email", "")))
+        if not accounts.EMAIL_RE.match(email):
+            return render(
+                request, "forgot", status_code=400, values={"email": email}, error="Enter your e-mail address."
+            )
+        keys = {f"forgot:{client_ip(request)}": settings.throttle_free_attempts}
+        wait = await throttle.wait_seconds(keys)
+        if wait:
+            return render(
+                request,
+                "forgot",
+                status_code=429,
+                values={"email": email},
+                error=f"Too many requests. Wait {wait} seconds, then try again.",
+            )
+        await throttle.failed(keys)
+        await accounts.request_password_reset(
+            mailer,
+            settings.base_url,
+            email,
+            timedelta(minutes=settings.reset_token_minutes),
+            ip=client_ip(request),
+        )
+        # The same answer whether or not the account exists.
+        return render(request, "forgot_sent", email=email)
+
+    async def _link_page(self, request: Request, purpose: str, token: str) -> Template:
+        holder = await accounts.token_holder(token, purpose)
+        if holder is None:
+            return Template(
+                template_name="pages/link_invalid.html",
+                context={"purpose": purpose},
+                status_code=410,
+                headers=LINK_HEADERS,
+            )
+        return Template(
+            template_name="pages/set_password.html",
+            context={"text": LINK_TEXT[purpose], "name": holder["user.name"], "email": holder["user.email"], "errors": {}},
+            headers=LINK_HEADERS,
+        )
+
+    async def _link_submit(
+        self, request: Request, purpose: str, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+    ) -> Response:
+        form = await form_values(request)
+        password = str(form.get("password", ""))
+        errors: dict[str, str] = {}
+        if password != str(form.get("confirm", "")):
+            errors["confirm"] = "The two passwords are not the same."
+        try:
+            if errors:
+                raise FormErrors(errors)
+            user = await accounts.set_password_with_token(hasher, token, purpose, password, ip=client_ip(request))
+        except FormErrors as problem:
+            if "token" in problem.errors:
+                return Template(
+                    template_name="pages/link_invalid.html",
+                    context={"purpose": purpose},
+                    status_code=410,
+                    headers=LINK_HEADERS,
+                )
+            holder = await accounts.token_holder(token, purpose)
+            return Template(
+                template_name="pages/set_password.html",
+                context={
+                    "text": LINK_TEXT[purpose],
+                    "name": holder["user.name"] if holder else "",
+                    "email": holder["user.email"] if holder else "",
+                    "errors": problem.errors,
+                },
+                status_code=422,
+                headers=LINK_HEADERS,
+            )
+        return await _sign_in_response(request, sessions, settings, user, "/")
+
+    @get("/reset/{token:str}")
+    async def reset_page(self, request: Request, token: str) -> Template:
+        return await self._link_page(request, "reset", token)
+
+    @post("/reset/{token:str}")
+    async def reset(
+        self, request: Request, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+    ) -> Response:
+        return await self._link_submit(request, "reset", token, hasher, sessions, settings)
+
+    @get("/invite/{token:str}")
+    async def invite_page(self, request: Request, token: str) -> Template:
+        return await self._link_page(request, "invite", token)
+
+    @post("/invite/{token:str}")
+    async def accept_invite(
+        self, request: Request, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+    ) -> Response:
+        return await self._link_submit(request, "invite", token, hasher, sessions, settings)
+
+    @get("/reauth", guards=[signed_in])
+    async def reauth_page(self, request: Request, next: str | None = None) -> Template:
+        return render(request, "reauth", next=safe_next(next), error="")
+
+    @post("/reauth", guards=[signed_in])
+    async def reauth(
+        self, request: Request, sessions: Sessions, hasher: Hasher, throttle: Throttle, settings: Settings
+    ) -> Response:
+        form = await form_values(request)
+        user = request.scope["user"]
+        target = safe_next(form.get("next"))
+        keys = _signin_keys(settings, user.email, client_ip(request))
+        wait = await throttle.wait_seconds(keys)
+        if wait:
+            error = f"Too many attempts. Wait {wait} seconds, then try again."
+            return render(request, "reauth", status_code=429, next=target, error=error)
+        if await accounts.authenticate(hasher, user.email, str(form.get("password", ""))) is None:
+            await throttle.failed(keys)
+            return render(request, "reauth", status_code=400, next=target, error="That is not your password.")
+        await sessions.reauthenticated(request.scope["auth"])
+        await audit.record("reauth", actor_id=user.id, ip=client_ip(request))
+        return Redirect(path=target, status_code=303)
+
+    @get("/account/password", guards=[signed_in])
+    async def password_page(self, request: Request) -> Template:
+        return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+
+    @post("/account/password", guards=[signed_in])
+    async def change_password(self, request: Request, hasher: Hasher) -> Template:
+        form = await form_values(request)
+        new = str(form.get("password", ""))
+        try:
+            if new != str(form.get("confirm", "")):
+                raise FormErrors({"confirm": "The two new passwords are not the same."})
+            await accounts.change_password(hasher, request.scope["user"], str(form.get("current", "")), new)
+        except FormErrors as problem:
+            return render(
+                request, "password", status_code=422, errors=problem.errors, done=False,
+                min_length=MIN_LENGTH, max_length=MAX_LENGTH,
+            )
+        return render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)

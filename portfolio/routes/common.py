@@ -1,0 +1,35 @@
+"""Small helpers every route module shares: form values, the client address, page or fragment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """Form fields as a dict; a field sent several times (checkboxes) becomes a list."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form.keys():
+        items = form.getall(key)
+        values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
+    return values
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def render(
+    request: Request, page: str, fragment: str | None = None, status_code: int = 200, **context: Any
+) -> Template:
+    """The whole page, or only its fragment when htmx asked for it."""
+    # Page and fragment share a URL, so caches must key on HX-Request too.
+    headers = {"Vary": "HX-Request"}
+    if fragment and request.headers.get("hx-request"):
+        name = f"partials/{fragment}.html"
+    else:
+        name = f"pages/{page}.html"
+    return Template(template_name=name, context=context, status_code=status_code, headers=headers)

@@ -1,0 +1,136 @@
+"""A student's dashboard and their experiences: log, edit and delete drafts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Template
+
+from portfolio.auth import role
+from portfolio.routes.common import form_values, render
+from portfolio.services import experiences
+from portfolio.services.accounts import FormErrors
+
+
+def _done(request: Request, target: str) -> Response:
+    if request.headers.get("hx-request"):
+        return ClientRedirect(redirect_to=target)
+    return Redirect(path=target, status_code=303)
+
+
+async def _form_context(request: Request, values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
+    student = request.scope["user"]
+    school = await experiences.school_of(student)
+    return {
+        "values": values,
+        "errors": errors,
+        "clusters": await experiences.clusters(),
+        "today": experiences.today_at(school).isoformat(),
+        **extra,
+    }
+
+
+async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
+    try:
+        return await experiences.get(request.scope["user"], entry_id)
+    except experiences.NotFound:
+        # 404, not 403: another student's entry ids must not be probed.
+        raise NotFoundException() from None
+
+
+class StudentController(Controller):
+    path = "/student"
+    guards = [role("student")]
+
+    @get("/")
+    async def dashboard(self, request: Request, saved: bool = False, deleted: bool = False) -> Template:
+        student = request.scope["user"]
+        return render(
+            request,
+            "student_dashboard",
+            summary=await experiences.year_summary(student),
+            entries=await experiences.recent(student, limit=10),
+            saved=saved,
+            deleted=deleted,
+        )
+
+    @get("/experiences")
+    async def all_entries(self, request: Request) -> Template:
+        entries = await experiences.recent(request.scope["user"], limit=1000)
+        return render(request, "experiences", entries=entries)
+
+    @get("/experiences/new")
+    async def new(self, request: Request) -> Template:
+        student = request.scope["user"]
+        school = await experiences.school_of(student)
+        values = {"date": experiences.today_at(school).isoformat(), "client_uuid": str(uuid.uuid4())}
+        values |= await experiences.last_used(student)
+        context = await _form_context(request, values, {}, action="/student/experiences", entry=None)
+        return render(request, "experience_form", **context)
+
+    @post("/experiences")
+    async def create(self, request: Request) -> Response:
+        form = await form_values(request)
+        client_uuid = experiences.parse_uuid(form.get("client_uuid")) or uuid.uuid4()
+        try:
+            await experiences.create(request.scope["user"], form, client_uuid)
+        except FormErrors as problem:
+            values = problem.values | {"client_uuid": str(client_uuid)}
+            context = await _form_context(request, values, problem.errors, action="/student/experiences", entry=None)
+            return render(request, "experience_form", "_experience_form", status_code=422, **context)
+        except experiences.Conflict:
+            # This form was already saved once, then changed (the back button): offer to save it as a new entry.
+            values = experiences.submitted_values(form) | {"client_uuid": str(uuid.uuid4())}
+            context = await _form_context(
+                request,
+                values,
+                {"form": "This form was already saved with other details. Save again to add it as a new entry."},
+                action="/student/experiences",
+                entry=None,
+            )
+            return render(request, "experience_form", "_experience_form", status_code=409, **context)
+        return _done(request, "/student?saved=1")
+
+    @get("/experiences/{entry_id:int}")
+    async def edit(self, request: Request, entry_id: int) -> Template:
+        entry = await _entry(request, entry_id)
+        values = experiences.as_form(entry)
+        context = await _form_context(request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry)
+        return render(request, "experience_form", **context)
+
+    @post("/experiences/{entry_id:int}")
+    async def update(self, request: Request, entry_id: int) -> Response:
+        entry = await _entry(request, entry_id)
+        form = await form_values(request)
+        try:
+            await experiences.update(request.scope["user"], entry_id, form)
+        except FormErrors as problem:
+            context = await _form_context(
+                request, problem.values, problem.errors, action=f"/student/experiences/{entry_id}", entry=entry
+            )
+            return render(request, "experience_form", "_experience_form", status_code=422, **context)
+        except experiences.NotEditable:
+            context = await _form_context(
+                request,
+                experiences.submitted_values(form),
+                {"form": "This entry can no longer be edited."},
+                action=f"/student/experiences/{entry_id}",
+                entry=entry,
+            )
+            return render(request, "experience_form", "_experience_form", status_code=409, **context)
+        return _done(request, "/student?saved=1")
+
+    @post("/experiences/{entry_id:int}/delete")
+    async def delete(self, request: Request, entry_id: int) -> Response:
+        await _entry(request, entry_id)
+        try:
+            await experiences.delete(request.scope["user"], entry_id)
+        except experiences.NotEditable:
+            return render(
+                request, "error", status_code=409, title="Cannot delete", message="Only drafts can be deleted."
+            )
+        return _done(request, "/student?deleted=1")

@@ -1,0 +1,316 @@
+"""Accounts: who someone is, signing in, e-mailed one-time links (reset and invitation)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from portfolio.db import write_transaction
+from portfolio.mail import Mailer, render
+from portfolio.services import audit
+from portfolio.services.passwords import Hasher, password_problem
+from portfolio.tables import ROLES, AccountToken, Organization, School, User
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLE_LABELS = {
+    "student": "Student",
+    "mentor": "Mentor",
+    "employer": "Employer",
+    "staff": "Staff",
+    "admin": "Administrator",
+}
+# Where a user lands after sign-in: the most powerful role first.
+LANDING_ORDER = ("admin", "staff", "mentor", "employer", "student")
+STAFF_MAY_INVITE = ("student", "mentor", "staff")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    email: str
+    name: str
+    roles: frozenset[str]
+    school_id: int | None
+    organization_id: int | None
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def landing_role(self) -> str:
+        return next(role for role in LANDING_ORDER if role in self.roles)
+
+
+@dataclass
+class FormErrors(Exception):
+    """Errors by field name, with the values to show again."""
+
+    errors: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _current(row: dict[str, Any]) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        roles=frozenset(row["roles"] or ()),
+        school_id=row["school"],
+        organization_id=row["organization"],
+    )
+
+
+async def load_user(user_id: int) -> CurrentUser | None:
+    row = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    if row is None or not row["roles"]:
+        return None
+    return _current(row)
+
+
+async def authenticate(hasher: Hasher, email: str, password: str) -> CurrentUser | None:
+    row = await User.select().where(User.email == normalize_email(email)).first()
+    usable = row is not None and row["active"] and row["password_hash"]
+    ok = await hasher.verify(password, row["password_hash"] if usable else "")
+    if not (ok and usable):
+        return None
+    await User.update({User.last_sign_in_at: now()}).where(User.id == row["id"])
+    return _current(row)
+
+
+async def create_user(
+    email: str,
+    name: str,
+    roles: list[str] | tuple[str, ...],
+    *,
+    school_id: int | None = None,
+    organization_id: int | None = None,
+    password_hash: str = "",
+) -> int:
+    row = (
+        await User.insert(
+            User(
+                email=normalize_email(email),
+                name=name.strip(),
+                roles=sorted(set(roles)),
+                school=school_id,
+                organization=organization_id,
+                password_hash=password_hash,
+            )
+        ).returning(User.id)
+    )[0]
+    return row["id"]
+
+
+async def issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
+    raw = secrets.token_urlsafe(32)
+    await AccountToken.insert(
+        AccountToken(user=user_id, purpose=purpose, token_hash=token_hash(raw), expires_at=now() + lifetime)
+    )
+    return raw
+
+
+async def token_holder(raw: str, purpose: str) -> dict[str, Any] | None:
+    """The user a link is for, if the link is valid, unused and unexpired. Changes nothing."""
+    return (
+        await AccountToken.select(AccountToken.id, AccountToken.user.id, AccountToken.user.email, AccountToken.user.name)
+        .where(
+            (AccountToken.token_hash == token_hash(raw))
+            & (AccountToken.purpose == purpose)
+            & AccountToken.used_at.is_null()
+            & (AccountToken.expires_at > now())
+        )
+        .first()
+    )
+
+
+async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, password: str, ip: str = "") -> CurrentUser:
+    """Use a one-time link to set a password. Raises FormErrors (link invalid, or password not good)."""
+    holder = await token_holder(raw, purpose)
+    if holder is None:
+        raise FormErrors({"token": "This link has expired or was already used."})
+    problem = password_problem(password, holder["user.email"])
+    if problem:
+        raise FormErrors({"password": problem})
+    password_hash = await hasher.hash(password)
+    async with write_transaction():
+        # The used_at guard makes the link single-use even when two requests race.
+        used = await (
+            AccountToken.update({AccountToken.used_at: now()})
+            .where((AccountToken.id == holder["id"]) & AccountToken.used_at.is_null())
+            .returning(AccountToken.id)
+        )
+        if not used:
+            raise FormErrors({"token": "This link has expired or was already used."})
+        await User.update({User.password_hash: password_hash, User.password_changed_at: now()}).where(
+            User.id == holder["user.id"]
+        )
+        # A new password ends every other link of the same kind.
+        await AccountToken.update({AccountToken.used_at: now()}).where(
+            (AccountToken.user == holder["user.id"]) & AccountToken.used_at.is_null()
+        )
+    await audit.record(f"{purpose}.completed", actor_id=holder["user.id"], ip=ip)
+    user = await load_user(holder["user.id"])
+    if user is None:
+        raise FormErrors({"token": "This account is not active."})
+    return user
+
+
+async def request_password_reset(
+    mailer: Mailer, base_url: str, email: str, lifetime: timedelta, ip: str = ""
+) -> None:
+    """E-mail a reset link if the account exists; the caller says the same thing either way."""
+    row = await User.select(User.id, User.name, User.email, User.active).where(
+        User.email == normalize_email(email)
+    ).first()
+    if row is None or not row["active"]:
+        return
+    raw = await issue_token(row["id"], "reset", lifetime)
+    minutes = int(lifetime.total_seconds() // 60)
+    await mailer.send(
+        render(
+            "reset",
+            row["email"],
+            "Reset your Career Portfolio password",
+            name=row["name"],
+            link=f"{base_url}/reset/{raw}",
+            minutes=minutes,
+        )
+    )
+    await audit.record("reset.requested", actor_id=row["id"], ip=ip)
+
+
+async def change_password(hasher: Hasher, user: CurrentUser, current: str, new: str) -> None:
+    row = await User.select(User.password_hash).where(User.id == user.id).first()
+    if row is None or not await hasher.verify(current, row["password_hash"]):
+        raise FormErrors({"current": "That is not your current password."})
+    problem = password_problem(new, user.email)
+    if problem:
+        raise FormErrors({"password": problem})
+    await User.update({User.password_hash: await hasher.hash(new), User.password_changed_at: now()}).where(
+        User.id == user.id
+    )
+    await audit.record("password.changed", actor_id=user.id)
+
+
+async def invite_choices(inviter: CurrentUser) -> dict[str, Any]:
+    """The roles, schools and organizations an inviter may choose from."""
+    if inviter.has("admin"):
+        schools = await School.select(School.id, School.name).order_by(School.name)
+        organizations = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
+        roles = list(ROLES)
+    else:
+        schools = await School.select(School.id, School.name).where(School.id == inviter.school_id)
+        organizations = []
+        roles = list(STAFF_MAY_INVITE)
+    return {"roles": roles, "schools": schools, "organizations": organizations}
+
+
+async def invite(
+    mailer: Mailer,
+    base_url: str,
+    inviter: CurrentUser,
+    form: dict[str, Any],
+    lifetime: timedelta,
+    ip: str = "",
+) -> int:
+    """Create an account without a password and e-mail a link that sets it. Raises FormErrors."""
+    email = normalize_email(str(form.get("email", "")))
+    name = str(form.get("name", "")).strip()
+    roles = [r for r in form.get("roles", []) if r]
+    values = {"email": email, "name": name, "roles": roles, "school": form.get("school"), "organization": form.get("organization")}
+    choices = await invite_choices(inviter)
+    errors: dict[str, str] = {}
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        errors["email"] = "Enter an e-mail address like name@example.org."
+    if not name or len(name) > 200:
+        errors["name"] = "Enter the person's name (at most 200 characters)."
+    if not roles:
+        errors["roles"] = "Choose at least one role."
+    elif not set(roles) <= set(choices["roles"]):
+        errors["roles"] = "You may not give that role."
+
+    school_id = organization_id = None
+    if inviter.has("admin"):
+        school_id = _choice_id(form.get("school"), choices["schools"])
+        organization_id = _choice_id(form.get("organization"), choices["organizations"])
+    else:
+        school_id = inviter.school_id
+    wants_school = set(roles) & {"student", "mentor", "staff"}
+    if wants_school and school_id is None:
+        errors["school"] = "Choose the school this person belongs to."
+    if "employer" in roles and organization_id is None:
+        errors["organization"] = "Choose the employer organization."
+    if "employer" in roles and wants_school:
+        errors["roles"] = "An employer account cannot also be a school account."
+
+    if not errors:
+        existing = await User.select(User.id, User.password_hash).where(User.email == email).first()
+        if existing and existing["password_hash"]:
+            errors["email"] = "This person already has an account."
+    if errors:
+        raise FormErrors(errors, values)
+
+    if existing:
+        user_id = existing["id"]
+        await User.update(
+            {User.name: name, User.roles: sorted(set(roles)), User.school: school_id, User.organization: organization_id}
+        ).where(User.id == user_id)
+    else:
+        user_id = await create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
+    raw = await issue_token(user_id, "invite", lifetime)
+    await mailer.send(
+        render(
+            "invite",
+            email,
+            "You are invited to Career Portfolio",
+            name=name,
+            inviter=inviter.name,
+            link=f"{base_url}/invite/{raw}",
+            days=lifetime.days,
+        )
+    )
+    await audit.record("invite.sent", actor_id=inviter.id, subject=f"user:{user_id}", ip=ip)
+    return user_id
+
+
+def _choice_id(value: Any, options: list[dict[str, Any]]) -> int | None:
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return None
+    return wanted if any(option["id"] == wanted for option in options) else None
+
+
+async def people(school_id: int | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    """Accounts of one school (or every account when school_id is None), with whether they joined."""
+    query = User.select(User.id, User.name, User.email, User.roles, User.password_hash)
+    if school_id is not None:
+        query = query.where(User.school == school_id)
+    rows = await query.order_by(User.name).limit(limit)
+    return [
+        {"id": r["id"], "name": r["name"], "email": r["email"], "roles": r["roles"], "joined": bool(r["password_hash"])}
+        for r in rows
+    ]
+
+
+async def school_name(school_id: int | None) -> str:
+    if school_id is None:
+        return ""
+    row = await School.select(School.name).where(School.id == school_id).first()
+    return row["name"] if row else ""

@@ -1,0 +1,65 @@
+"""Demo data for `make run`: two schools, one account per role, a few entries. Never in production."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from portfolio.services import experiences
+from portfolio.services.accounts import create_user, load_user
+from portfolio.services.passwords import Hasher
+from portfolio.tables import Organization, School, User
+
+DEMO_PASSWORD = "demo-portfolio-2026"
+DEMO_ACCOUNTS = [
+    # email, name, roles, where
+    ("student@demo.example", "Jordan Rivera", ["student"], "school"),
+    ("student2@demo.example", "Avery Chen", ["student"], "school"),
+    ("mentor@demo.example", "Ms. Patel (teacher)", ["mentor"], "school"),
+    ("counselor@demo.example", "Mr. Okafor (counselor)", ["staff", "mentor"], "school"),
+    ("employer@demo.example", "Dana Brooks (Acme Manufacturing)", ["employer"], "organization"),
+    ("admin@demo.example", "District Admin", ["admin"], None),
+]
+
+
+async def seed(hasher: Hasher, today: date | None = None) -> bool:
+    """Seed when the database has no users. Returns whether it seeded."""
+    if await User.count() > 0:
+        return False
+    schools = await School.insert(
+        School(name="Riverside Career Center", timezone="America/New_York", year_start_month=7, year_start_day=1),
+        School(name="Lakeview High School", timezone="America/Chicago", year_start_month=7, year_start_day=1),
+    ).returning(School.id)
+    organization = await Organization.insert(
+        Organization(name="Acme Manufacturing", kind="employer", website="https://acme.example")
+    ).returning(Organization.id)
+    password_hash = await hasher.hash(DEMO_PASSWORD)
+    ids = {}
+    for email, name, roles, where in DEMO_ACCOUNTS:
+        ids[email] = await create_user(
+            email,
+            name,
+            roles,
+            school_id=schools[0]["id"] if where == "school" else None,
+            organization_id=organization[0]["id"] if where == "organization" else None,
+            password_hash=password_hash,
+        )
+    student = await load_user(ids["student@demo.example"])
+    assert student is not None
+    today = today or experiences.today_at(await experiences.school_of(student))
+    samples = [
+        ("guest_lecture", "Guest lecture: careers in welding", "Acme Manufacturing", 12, "1", "advanced-manufacturing",
+         "Learned how many kinds of welding jobs there are, and that certifications matter more than I thought."),
+        ("site_visit", "Tour of the hospital lab", "Riverside Health", 7, "2", "healthcare-human-services",
+         "Saw how samples are tracked from the ER to the lab."),
+        ("job_shadow", "Shadowed a network technician", "City IT Department", 2, "4.5", "digital-technology",
+         "Helped patch a switch closet and label cables."),
+    ]
+    for kind, title, org, days_ago, hours, cluster, reflection in samples:
+        await experiences.create(
+            student,
+            {"kind": kind, "title": title, "organization": org, "date": (today - timedelta(days=days_ago)).isoformat(),
+             "hours": hours, "cluster": cluster, "reflection": reflection},
+            uuid.uuid4(),
+        )
+    return True

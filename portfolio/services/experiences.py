@@ -1,0 +1,377 @@
+"""Experiences: what a student logs (kind, title, organization, date, hours, cluster, reflection)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.query.functions.aggregate import Sum
+
+from portfolio.db import engine, write_transaction
+from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Experience, School, User
+
+MAX_MINUTES_PER_DAY = 24 * 60
+EARLIEST_DATE = date(2000, 1, 1)
+EDITABLE = ("draft", "changes_requested")
+DELETABLE = ("draft",)
+FIELDS = ("kind", "title", "organization", "date", "hours", "cluster", "reflection")
+LIMITS = {"title": 200, "organization": 200, "reflection": 5000}
+HOURS_RE = re.compile(r"^\s*(\d{1,2})(?:[.,](\d{1,2}))?\s*$|^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class Conflict(Exception):
+    """The client UUID was already used for a different entry."""
+
+
+class NotFound(Exception):
+    """No such entry for this student (another student's entry is "not found" too)."""
+
+
+class NotEditable(Exception):
+    """The entry's status does not allow this change."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    entry: dict[str, Any]
+    created: bool
+
+
+# --- time -----------------------------------------------------------------------------------------
+
+async def school_of(user: CurrentUser) -> dict[str, Any]:
+    if user.school_id is not None:
+        row = await School.select().where(School.id == user.school_id).first()
+        if row:
+            return row
+    return {"timezone": "America/New_York", "year_start_month": 7, "year_start_day": 1, "name": ""}
+
+
+def today_at(school: Mapping[str, Any], moment: datetime | None = None) -> date:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(ZoneInfo(school["timezone"])).date()
+
+
+def school_year_start(school: Mapping[str, Any], today: date) -> date:
+    start = date(today.year, school["year_start_month"], school["year_start_day"])
+    return start if start <= today else start.replace(year=today.year - 1)
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+def parse_minutes(text: str) -> int | None:
+    """'2.5', '2,5', '2:30' -> 150. None when it is not a number of hours."""
+    match = HOURS_RE.match(text or "")
+    if not match:
+        return None
+    if match.group(3) is not None:
+        hours, minutes = int(match.group(3)), int(match.group(4))
+        return hours * 60 + minutes if minutes < 60 else None
+    whole, fraction = int(match.group(1)), match.group(2) or "0"
+    return whole * 60 + round(int(fraction) * 60 / 10 ** len(fraction))
+
+
+def format_hours(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:g}"
+
+
+async def clusters() -> list[dict[str, Any]]:
+    return await CareerCluster.select(CareerCluster.id, CareerCluster.code, CareerCluster.name).where(
+        CareerCluster.active == True  # noqa: E712
+    ).order_by(CareerCluster.position)
+
+
+async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """Check a submitted entry. Returns clean values, or raises FormErrors with every problem found."""
+    values = {name: str(raw.get(name) or "").strip() for name in FIELDS}
+    values["reflection"] = str(raw.get("reflection") or "").strip()
+    errors: dict[str, str] = {}
+
+    if values["kind"] not in EXPERIENCE_KINDS:
+        errors["kind"] = "Choose what kind of experience this was."
+    for name, label in (("title", "a title"), ("organization", "the organization")):
+        if not values[name]:
+            errors[name] = f"Enter {label}."
+    for name, limit in LIMITS.items():
+        if len(values[name]) > limit:
+            errors[name] = f"Use at most {limit} characters."
+
+    day: date | None = None
+    try:
+        day = date.fromisoformat(values["date"])
+    except ValueError:
+        errors["date"] = "Enter the date as year-month-day, like 2026-03-14."
+    else:
+        if day > today:
+            errors["date"] = "The date cannot be in the future."
+        elif day < EARLIEST_DATE:
+            errors["date"] = f"The date cannot be before {EARLIEST_DATE:%Y}."
+
+    minutes = parse_minutes(values["hours"])
+    if minutes is None:
+        errors["hours"] = "Enter hours as a number, like 2.5."
+    elif minutes <= 0:
+        errors["hours"] = "Hours must be more than 0."
+    elif minutes > MAX_MINUTES_PER_DAY:
+        errors["hours"] = "One day has at most 24 hours."
+    elif minutes % 15:
+        errors["hours"] = "Use quarter hours: .25, .5 or .75."
+
+    cluster = next((c for c in await clusters() if c["code"] == values["cluster"]), None)
+    if cluster is None:
+        errors["cluster"] = "Choose a career cluster."
+
+    if errors:
+        raise FormErrors(errors, values)
+    return {
+        "kind": values["kind"],
+        "title": values["title"],
+        "organization_name": values["organization"],
+        "date": day,
+        "minutes": minutes,
+        "cluster": cluster["id"],
+        "cluster_code": cluster["code"],
+        "reflection": values["reflection"],
+    }
+
+
+def content_hash(clean: Mapping[str, Any]) -> str:
+    """SHA-256 over what a verifier sees. Evidence hashes join this when evidence exists."""
+    seen = {
+        "kind": clean["kind"],
+        "title": clean["title"],
+        "organization": clean["organization_name"],
+        "date": clean["date"].isoformat(),
+        "minutes": clean["minutes"],
+        "cluster": clean["cluster_code"],
+        "reflection": clean["reflection"],
+    }
+    return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+ENTRY_COLUMNS = (
+    Experience.id,
+    Experience.client_uuid,
+    Experience.kind,
+    Experience.title,
+    Experience.organization_name,
+    Experience.date,
+    Experience.minutes,
+    Experience.reflection,
+    Experience.status,
+    Experience.content_hash,
+    Experience.created_at,
+    Experience.updated_at,
+    Experience.cluster.code.as_alias("cluster_code"),
+    Experience.cluster.name.as_alias("cluster_name"),
+)
+
+
+async def get(student: CurrentUser, entry_id: int) -> dict[str, Any]:
+    row = await Experience.select(*ENTRY_COLUMNS).where(
+        (Experience.id == entry_id) & (Experience.student == student.id)
+    ).first()
+    if row is None:
+        raise NotFound(entry_id)
+    return row
+
+
+async def recent(student: CurrentUser, limit: int = 10) -> list[dict[str, Any]]:
+    return await (
+        Experience.select(*ENTRY_COLUMNS)
+        .where(Experience.student == student.id)
+        .order_by(Experience.date, ascending=False)
+        .order_by(Experience.id, ascending=False)
+        .limit(limit)
+    )
+
+
+async def year_summary(student: CurrentUser, today: date | None = None) -> dict[str, Any]:
+    """Hours this school year: total and by kind (rejected entries do not count)."""
+    school = await school_of(student)
+    today = today or today_at(school)
+    start = school_year_start(school, today)
+    rows = await (
+        Experience.select(Experience.kind, Sum(Experience.minutes).as_alias("minutes"))
+        .where(
+            (Experience.student == student.id)
+            & (Experience.date >= start)
+            & (Experience.date <= today)
+            & (Experience.status != "rejected")
+        )
+        .group_by(Experience.kind)
+    )
+    by_kind = sorted(
+        ((EXPERIENCE_KINDS[r["kind"]], int(r["minutes"] or 0)) for r in rows if r["kind"] in EXPERIENCE_KINDS),
+        key=lambda item: -item[1],
+    )
+    return {
+        "start": start,
+        "total_minutes": sum(minutes for _, minutes in by_kind),
+        "by_kind": by_kind,
+    }
+
+
+def as_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "client_uuid": str(row["client_uuid"]),
+        "kind": row["kind"],
+        "title": row["title"],
+        "organization": row["organization_name"],
+        "date": row["date"].isoformat(),
+        "hours": row["minutes"] / 60,
+        "cluster": row["cluster_code"],
+        "reflection": row["reflection"],
+        "status": row["status"],
+        "content_hash": row["content_hash"],
+    }
+
+
+def as_form(row: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "kind": row["kind"],
+        "title": row["title"],
+        "organization": row["organization_name"],
+        "date": row["date"].isoformat(),
+        "hours": format_hours(row["minutes"]),
+        "cluster": row["cluster_code"] or "",
+        "reflection": row["reflection"],
+    }
+
+
+async def last_used(student: CurrentUser) -> dict[str, str]:
+    """Kind and cluster of the newest entry, to preselect them: most students log the same thing often."""
+    row = await (
+        Experience.select(Experience.kind, Experience.cluster.code.as_alias("cluster_code"))
+        .where(Experience.student == student.id)
+        .order_by(Experience.id, ascending=False)
+        .first()
+    )
+    return {"kind": row["kind"], "cluster": row["cluster_code"] or ""} if row else {}
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+async def _lock_student(student_id: int) -> None:
+    """Serialize one student's writes, so two entries cannot together pass the 24-hour check.
+
+    SQLite needs nothing here: the immediate transaction already holds the only write lock.
+    """
+    if isinstance(engine(), PostgresEngine):
+        await User.select(User.id).where(User.id == student_id).lock_rows()
+
+
+async def _minutes_on(student_id: int, day: date, excluding: int | None = None) -> int:
+    condition = (Experience.student == student_id) & (Experience.date == day) & (Experience.status != "rejected")
+    if excluding is not None:
+        condition &= Experience.id != excluding
+    row = await Experience.select(Sum(Experience.minutes).as_alias("minutes")).where(condition).first()
+    return int(row["minutes"] or 0) if row else 0
+
+
+def _day_error(clean: Mapping[str, Any], already: int) -> FormErrors | None:
+    if already + clean["minutes"] <= MAX_MINUTES_PER_DAY:
+        return None
+    left = max(MAX_MINUTES_PER_DAY - already, 0)
+    return FormErrors(
+        {"hours": f"You already logged {format_hours(already)} hours on this day; at most {format_hours(left)} more fit in 24 hours."}
+    )
+
+
+def parse_uuid(text: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(text))
+    except (TypeError, ValueError):
+        return None
+
+
+async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid.UUID) -> Saved:
+    """Create an entry once per (student, client UUID).
+
+    The same UUID with the same content returns the first entry (a retried send); with other content
+    it raises Conflict. Raises FormErrors for bad input.
+    """
+    school = await school_of(student)
+    clean = await parse(raw, today_at(school))
+    digest = content_hash(clean)
+    async with write_transaction():
+        await _lock_student(student.id)
+        existing = await Experience.select(*ENTRY_COLUMNS).where(
+            (Experience.student == student.id) & (Experience.client_uuid == client_uuid)
+        ).first()
+        if existing is not None:
+            if existing["content_hash"] != digest:
+                raise Conflict(client_uuid)
+            return Saved(existing, created=False)
+        problem = _day_error(clean, await _minutes_on(student.id, clean["date"]))
+        if problem:
+            problem.values = submitted_values(raw)
+            raise problem
+        inserted = await Experience.insert(
+            Experience(
+                student=student.id,
+                client_uuid=client_uuid,
+                kind=clean["kind"],
+                title=clean["title"],
+                organization_name=clean["organization_name"],
+                cluster=clean["cluster"],
+                date=clean["date"],
+                minutes=clean["minutes"],
+                reflection=clean["reflection"],
+                status="draft",
+                content_hash=digest,
+            )
+        ).returning(Experience.id)
+    return Saved(await get(student, inserted[0]["id"]), created=True)
+
+
+def submitted_values(raw: Mapping[str, Any]) -> dict[str, str]:
+    return {name: str(raw.get(name) or "").strip() for name in FIELDS}
+
+
+async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+    school = await school_of(student)
+    clean = await parse(raw, today_at(school))
+    async with write_transaction():
+        await _lock_student(student.id)
+        current = await get(student, entry_id)
+        if current["status"] not in EDITABLE:
+            raise NotEditable(entry_id)
+        problem = _day_error(clean, await _minutes_on(student.id, clean["date"], excluding=entry_id))
+        if problem:
+            problem.values = submitted_values(raw)
+            raise problem
+        await Experience.update(
+            {
+                Experience.kind: clean["kind"],
+                Experience.title: clean["title"],
+                Experience.organization_name: clean["organization_name"],
+                Experience.cluster: clean["cluster"],
+                Experience.date: clean["date"],
+                Experience.minutes: clean["minutes"],
+                Experience.reflection: clean["reflection"],
+                Experience.content_hash: content_hash(clean),
+                Experience.updated_at: datetime.now(timezone.utc),
+            }
+        ).where((Experience.id == entry_id) & (Experience.student == student.id))
+    return await get(student, entry_id)
+
+
+async def delete(student: CurrentUser, entry_id: int) -> None:
+    async with write_transaction():
+        current = await get(student, entry_id)
+        if current["status"] not in DELETABLE:
+            raise NotEditable(entry_id)
+        await Experience.delete().where((Experience.id == entry_id) & (Experience.student == student.id))

@@ -1,0 +1,35 @@
+"""What every template may use: labels, number formats, the htmx file name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from portfolio.services.accounts import ROLE_LABELS
+from portfolio.services.experiences import format_hours
+from portfolio.settings import Settings
+from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+
+HTMX_FILE = "htmx-2.0.11.min.js"
+
+
+def _nice_date(value: date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
+    def configure(engine: JinjaTemplateEngine) -> None:
+        env = engine.engine
+        env.globals.update(
+            KINDS=EXPERIENCE_KINDS,
+            STATUSES=EXPERIENCE_STATUSES,
+            ROLE_LABELS=ROLE_LABELS,
+            HTMX_FILE=HTMX_FILE,
+            DEMO=settings.demo,
+        )
+        env.filters["hours"] = format_hours
+        env.filters["nice_date"] = _nice_date
+
+    return configure
