@@ -50,15 +50,15 @@ def prepare_sqlite_file(path: str) -> None:
 
 async def open_database() -> None:
     db = engine()
-    if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(max_size=int(os.environ.get("PORTFOLIO_DB_POOL_SIZE", "10")))
+    if isinstance(db, PostgresEngine) and db.pool is None:
+        await db.start_connection_pool(min_size=1, max_size=int(os.environ.get("PORTFOLIO_DB_POOL_SIZE", "10")))
     elif isinstance(db, SQLiteEngine):
         prepare_sqlite_file(db.path)
 
 
 async def close_database() -> None:
     db = engine()
-    if isinstance(db, PostgresEngine):
+    if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
 
 

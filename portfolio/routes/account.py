@@ -6,6 +6,8 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -26,14 +28,14 @@ LINK_TEXT = {
 }
 
 
-def _signin_keys(settings: Settings, email: str, ip: str) -> dict[str, int]:
+def _signin_keys(settings: NamedDependency[Settings], email: str, ip: str) -> dict[str, int]:
     account = hashlib.sha256(email.encode()).hexdigest()
     free = settings.throttle_free_attempts
     # One address (a school's NAT) carries many students: give it more room than one account.
     return {f"acct:{account}": free, f"ip:{ip}": free * 4}
 
 
-def _with_session(response: Response, settings: Settings, session: Any) -> Response:
+def _with_session(response: Response, settings: NamedDependency[Settings], session: Any) -> Response:
     response.set_cookie(
         key=SESSION_COOKIE,
         value=session.sid,
@@ -47,7 +49,7 @@ def _with_session(response: Response, settings: Settings, session: Any) -> Respo
 
 
 async def _sign_in_response(
-    request: Request, sessions: Sessions, settings: Settings, user: accounts.CurrentUser, target: str
+    request: Request, sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], user: accounts.CurrentUser, target: str
 ) -> Response:
     old = request.cookies.get(SESSION_COOKIE)
     if old:
@@ -61,14 +63,14 @@ class AccountController(Controller):
     guards = [public]
 
     @get("/signin")
-    async def signin_page(self, request: Request, next: str | None = None, expired: bool = False) -> Response:
+    async def signin_page(self, request: Request, next: FromQuery[str | None] = None, expired: FromQuery[bool] = False) -> Response:
         if request.scope["user"] is not None:
             return Redirect(path=safe_next(next), status_code=303)
         return render(request, "signin", next=safe_next(next, ""), expired=expired, values={}, error="")
 
     @post("/signin")
     async def signin(
-        self, request: Request, sessions: Sessions, hasher: Hasher, throttle: Throttle, settings: Settings
+        self, request: Request, sessions: NamedDependency[Sessions], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]
     ) -> Response:
         form = await form_values(request)
         email = accounts.normalize_email(str(form.get("email", "")))
@@ -102,7 +104,7 @@ class AccountController(Controller):
         return await _sign_in_response(request, sessions, settings, user, target)
 
     @post("/signout")
-    async def signout(self, request: Request, sessions: Sessions) -> Response:
+    async def signout(self, request: Request, sessions: NamedDependency[Sessions]) -> Response:
         sid = request.cookies.get(SESSION_COOKIE)
         if sid:
             await sessions.end(sid)
@@ -120,7 +122,7 @@ class AccountController(Controller):
         return render(request, "forgot", values={}, error="")
 
     @post("/forgot")
-    async def forgot(self, request: Request, mailer: Mailer, throttle: Throttle, settings: Settings) -> Template:
+    async def forgot(self, request: Request, mailer: NamedDependency[Mailer], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]) -> Template:
         form = await form_values(request)
         email = accounts.normalize_email(str(form.get("email", "")))
         if not accounts.EMAIL_RE.match(email):
@@ -164,7 +166,7 @@ class AccountController(Controller):
         )
 
     async def _link_submit(
-        self, request: Request, purpose: str, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+        self, request: Request, purpose: str, token: str, hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
         form = await form_values(request)
         password = str(form.get("password", ""))
@@ -198,32 +200,32 @@ class AccountController(Controller):
         return await _sign_in_response(request, sessions, settings, user, "/")
 
     @get("/reset/{token:str}")
-    async def reset_page(self, request: Request, token: str) -> Template:
+    async def reset_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "reset", token)
 
     @post("/reset/{token:str}")
     async def reset(
-        self, request: Request, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
         return await self._link_submit(request, "reset", token, hasher, sessions, settings)
 
     @get("/invite/{token:str}")
-    async def invite_page(self, request: Request, token: str) -> Template:
+    async def invite_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "invite", token)
 
     @post("/invite/{token:str}")
     async def accept_invite(
-        self, request: Request, token: str, hasher: Hasher, sessions: Sessions, settings: Settings
+        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
         return await self._link_submit(request, "invite", token, hasher, sessions, settings)
 
     @get("/reauth", guards=[signed_in])
-    async def reauth_page(self, request: Request, next: str | None = None) -> Template:
+    async def reauth_page(self, request: Request, next: FromQuery[str | None] = None) -> Template:
         return render(request, "reauth", next=safe_next(next), error="")
 
     @post("/reauth", guards=[signed_in])
     async def reauth(
-        self, request: Request, sessions: Sessions, hasher: Hasher, throttle: Throttle, settings: Settings
+        self, request: Request, sessions: NamedDependency[Sessions], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]
     ) -> Response:
         form = await form_values(request)
         user = request.scope["user"]
@@ -245,7 +247,7 @@ class AccountController(Controller):
         return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
     @post("/account/password", guards=[signed_in])
-    async def change_password(self, request: Request, hasher: Hasher) -> Template:
+    async def change_password(self, request: Request, hasher: NamedDependency[Hasher]) -> Template:
         form = await form_values(request)
         new = str(form.get("password", ""))
         try:

@@ -7,6 +7,7 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
+from litestar.params import FromPath
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
@@ -38,7 +39,7 @@ class OutboxController(Controller):
         return render(request, "outbox", messages=messages)
 
     @get("/{name:str}")
-    async def show(self, request: Request, name: str) -> Template:
+    async def show(self, request: Request, name: FromPath[str]) -> Template:
         mailer: OutboxMailer = request.app.state.mailer
         path = mailer.folder / name
         if not NAME_RE.match(name) or not path.exists():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -17,14 +19,14 @@ from portfolio.settings import Settings
 
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
-    async def staff_home(self, request: Request, invited: bool = False) -> Template:
+    async def staff_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:
         user = request.scope["user"]
         people = await accounts.people(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
         return render(request, "people", heading=heading, people=people, invited=invited)
 
     @get("/admin", guards=[role("admin")])
-    async def admin_home(self, request: Request, invited: bool = False) -> Template:
+    async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:
         return render(request, "people", heading="Everyone", people=await accounts.people(), invited=invited)
 
     @get("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
@@ -33,7 +35,7 @@ class StaffController(Controller):
         return render(request, "invite", choices=choices, values={"roles": []}, errors={})
 
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
-    async def invite(self, request: Request, mailer: Mailer, settings: Settings) -> Response:
+    async def invite(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         user = request.scope["user"]
         form = await form_values(request)
         roles = form.get("roles", [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import ClientRedirect
@@ -47,7 +48,7 @@ class StudentController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def dashboard(self, request: Request, saved: bool = False, deleted: bool = False) -> Template:
+    async def dashboard(self, request: Request, saved: FromQuery[bool] = False, deleted: FromQuery[bool] = False) -> Template:
         student = request.scope["user"]
         return render(
             request,
@@ -96,14 +97,14 @@ class StudentController(Controller):
         return _done(request, "/student?saved=1")
 
     @get("/experiences/{entry_id:int}")
-    async def edit(self, request: Request, entry_id: int) -> Template:
+    async def edit(self, request: Request, entry_id: FromPath[int]) -> Template:
         entry = await _entry(request, entry_id)
         values = experiences.as_form(entry)
         context = await _form_context(request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry)
         return render(request, "experience_form", **context)
 
     @post("/experiences/{entry_id:int}")
-    async def update(self, request: Request, entry_id: int) -> Response:
+    async def update(self, request: Request, entry_id: FromPath[int]) -> Response:
         entry = await _entry(request, entry_id)
         form = await form_values(request)
         try:
@@ -125,7 +126,7 @@ class StudentController(Controller):
         return _done(request, "/student?saved=1")
 
     @post("/experiences/{entry_id:int}/delete")
-    async def delete(self, request: Request, entry_id: int) -> Response:
+    async def delete(self, request: Request, entry_id: FromPath[int]) -> Response:
         await _entry(request, entry_id)
         try:
             await experiences.delete(request.scope["user"], entry_id)

@@ -1,0 +1,41 @@
+# make run: set everything up and serve the demo at http://127.0.0.1:8000
+# make test: set everything up and run the whole suite, on SQLite and on PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := PORTFOLIO_DEMO=1
+
+.PHONY: run test install install-test migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/portfolio migrate
+
+run: install
+	$(DEMO) $(BIN)/portfolio migrate
+	$(DEMO) $(BIN)/portfolio seed-demo
+	$(DEMO) $(BIN)/portfolio serve --host 127.0.0.1 --port 8000
+
+# piccolo finds one engine per process, so the suite runs twice: every test on SQLite, then every
+# database test and the browser smoke test on PostgreSQL (127.0.0.1:5432; it makes and drops its own database).
+test: install-test
+	$(BIN)/python -m pytest -q
+	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

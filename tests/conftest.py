@@ -1,0 +1,184 @@
+"""Test set-up. The environment is set here, before anything imports the app, because piccolo finds
+its engine once per process: PORTFOLIO_TEST_DB=postgres runs the suite on a PostgreSQL database that
+this file creates and drops; the default is a fresh SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+TEST_DB = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
+PG_ADMIN_URL = os.environ.get("PORTFOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("PORTFOLIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_PASSWORD = "correct horse battery"
+
+_var = Path(tempfile.mkdtemp(prefix="portfolio-test-"))
+for name in ("PORTFOLIO_REDIS_URL", "PORTFOLIO_SMTP_URL", "PORTFOLIO_DEMO", "PORTFOLIO_DATABASE_URL"):
+    os.environ.pop(name, None)
+os.environ.update(
+    {
+        "PORTFOLIO_VAR_DIR": str(_var),
+        "PORTFOLIO_SECRET_KEY": "test-secret-key-not-for-production",
+        "PORTFOLIO_BASE_URL": "http://testserver.local",
+        # Cheap argon2 for speed; production uses the defaults in settings.py.
+        "PORTFOLIO_ARGON2_TIME_COST": "1",
+        "PORTFOLIO_ARGON2_MEMORY_KIB": "1024",
+    }
+)
+_pg_name = ""
+if TEST_DB == "postgres":
+    import asyncpg
+
+    _pg_name = f"portfolio_test_{uuid.uuid4().hex[:10]}"
+
+    async def _create() -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(f'CREATE DATABASE "{_pg_name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(_create())
+    os.environ["PORTFOLIO_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_pg_name}"
+elif TEST_DB != "sqlite":
+    raise RuntimeError(f"PORTFOLIO_TEST_DB must be sqlite or postgres, not {TEST_DB!r}")
+
+import pytest  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+
+from portfolio import db  # noqa: E402
+from portfolio.app import create_app  # noqa: E402
+from portfolio.services import accounts  # noqa: E402
+from portfolio.services.passwords import Hasher  # noqa: E402
+from portfolio.settings import Settings, load_settings  # noqa: E402
+from portfolio.tables import School  # noqa: E402
+
+
+def pytest_report_header() -> str:
+    return f"database: {os.environ.get('PORTFOLIO_DATABASE_URL', 'sqlite under ' + str(_var))}"
+
+
+def pytest_unconfigure() -> None:
+    if _pg_name:
+
+        async def _drop() -> None:
+            connection = await asyncpg.connect(PG_ADMIN_URL)
+            try:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{_pg_name}" WITH (FORCE)')
+            finally:
+                await connection.close()
+
+        asyncio.run(_drop())
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database():
+    """Every migration, run from an empty database, once per run."""
+    await db.migrate()
+    await db.open_database()
+    yield
+    await db.close_database()
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture
+def settings(base_settings: Settings, tmp_path: Path) -> Settings:
+    """Settings whose var/ (outbox, session files) is this test's own."""
+    return dataclasses.replace(base_settings, var_dir=tmp_path)
+
+
+@pytest.fixture(scope="session")
+def hasher(base_settings: Settings) -> Hasher:
+    return Hasher(base_settings.argon2_time_cost, base_settings.argon2_memory_kib)
+
+
+@pytest.fixture
+async def client(settings: Settings):
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        test_client.follow_redirects = False
+        yield test_client
+
+
+@pytest.fixture
+def make_client(settings: Settings):
+    """More clients (other browsers) of the same app settings."""
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def factory(app_settings: Settings | None = None):
+        async with AsyncTestClient(app=create_app(app_settings or settings)) as test_client:
+            test_client.follow_redirects = False
+        yield test_client
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+async def school() -> int:
+    row = await School.insert(School(name="Test Career Center", timezone="America/New_York")).returning(School.id)
+    return row[0]["id"]
+
+
+@pytest.fixture(scope="session")
+async def other_school() -> int:
+    row = await School.insert(School(name="Other High School", timezone="America/Chicago")).returning(School.id)
+    return row[0]["id"]
+
+
+@pytest.fixture
+def make_user(hasher: Hasher, school: int):
+    """Create an account with TEST_PASSWORD; a unique e-mail each time."""
+
+    async def factory(*roles: str, school_id: int | None = -1, organization_id: int | None = None, name: str = "Test User"):
+        roles = roles or ("student",)
+        if school_id == -1:
+            school_id = None if "employer" in roles or roles == ("admin",) else school
+        email = f"{roles[0]}-{uuid.uuid4().hex[:10]}@example.org"
+        user_id = await accounts.create_user(
+            email,
+            name,
+            roles,
+            school_id=school_id,
+            organization_id=organization_id,
+            password_hash=await hasher.hash(TEST_PASSWORD),
+        )
+        user = await accounts.load_user(user_id)
+        assert user is not None
+        return user
+
+    return factory
+
+
+def csrf_headers(client: AsyncTestClient) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
+
+
+async def sign_in(client: AsyncTestClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
+    """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
+    page = await client.get("/signin")
+    assert page.status_code == 200
+    return await client.post(
+        "/signin",
+        data={"email": email, "password": password, "next": next_path, "_csrf_token": client.cookies.get("csrftoken")},
+    )
+
+
+@pytest.fixture
+def signed_in(client: AsyncTestClient, make_user):
+    """Make a user with these roles and sign them in on `client`."""
+
+    async def factory(*roles: str, **kwargs):
+        user = await make_user(*roles, **kwargs)
+        response = await sign_in(client, user.email)
+        assert response.status_code == 303, response.text
+        return user
+
+    return factory
