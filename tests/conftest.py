@@ -9,6 +9,7 @@ import dataclasses
 import os
 import tempfile
 import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 TEST_DB = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
@@ -48,7 +49,7 @@ elif TEST_DB != "sqlite":
     raise RuntimeError(f"PORTFOLIO_TEST_DB must be sqlite or postgres, not {TEST_DB!r}")
 
 import pytest  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
+import httpx  # noqa: E402
 
 from portfolio import db  # noqa: E402
 from portfolio.app import create_app  # noqa: E402
@@ -100,23 +101,36 @@ def hasher(base_settings: Settings) -> Hasher:
     return Hasher(base_settings.argon2_time_cost, base_settings.argon2_memory_kib)
 
 
+@asynccontextmanager
+async def serve_in_loop(app_settings: Settings):
+    """The app with its lifespan, in the tests' own event loop (Litestar's test client runs the app on
+    a thread of its own, where a PostgreSQL pool opened in this loop cannot be used)."""
+    app = create_app(app_settings)
+    # The hooks are called here rather than through app.lifespan(), whose anyio task group cannot span
+    # a fixture's set-up and tear-down (pytest-asyncio runs them in different tasks).
+    for hook in app.on_startup:
+        await hook()
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+            yield http
+    finally:
+        for hook in reversed(app.on_shutdown):
+            await hook()
+
+
 @pytest.fixture
 async def client(settings: Settings):
-    async with AsyncTestClient(app=create_app(settings)) as test_client:
-        test_client.follow_redirects = False
-        yield test_client
+    async with serve_in_loop(settings) as http:
+        yield http
 
 
 @pytest.fixture
 def make_client(settings: Settings):
-    """More clients (other browsers) of the same app settings."""
-    from contextlib import asynccontextmanager
+    """More clients (other browsers) of the app, with these or other settings."""
 
-    @asynccontextmanager
-    async def factory(app_settings: Settings | None = None):
-        async with AsyncTestClient(app=create_app(app_settings or settings)) as test_client:
-            test_client.follow_redirects = False
-        yield test_client
+    def factory(app_settings: Settings | None = None):
+        return serve_in_loop(app_settings or settings)
 
     return factory
 
@@ -157,11 +171,11 @@ def make_user(hasher: Hasher, school: int):
     return factory
 
 
-def csrf_headers(client: AsyncTestClient) -> dict[str, str]:
+def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
     return {"x-csrftoken": client.cookies.get("csrftoken", "")}
 
 
-async def sign_in(client: AsyncTestClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
     """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
     page = await client.get("/signin")
     assert page.status_code == 200
@@ -172,7 +186,7 @@ async def sign_in(client: AsyncTestClient, email: str, password: str = TEST_PASS
 
 
 @pytest.fixture
-def signed_in(client: AsyncTestClient, make_user):
+def signed_in(client: httpx.AsyncClient, make_user):
     """Make a user with these roles and sign them in on `client`."""
 
     async def factory(*roles: str, **kwargs):
