@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         on_startup=[db.open_database],
         on_shutdown=[db.close_database, close_store],
-        state={"settings": settings, "mailer": mailer},
+        state=State({"settings": settings, "mailer": mailer}),
         request_max_body_size=1024 * 1024,
         debug=False,
     )

@@ -127,11 +127,11 @@ class ReauthenticationRequired(NotAuthorizedException):
 
 # --- guards ---------------------------------------------------------------------------------------
 
-def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Anyone, signed in or not. Declared explicitly so that no route is public by accident."""
 
 
-def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
         raise NotAuthorizedException("Sign in to continue.")
 
@@ -139,8 +139,8 @@ def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 def role(*roles: str):
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-        signed_in(connection, handler)
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        await signed_in(connection, handler)
         user: CurrentUser = connection.scope["user"]
         if not user.roles & allowed:
             raise PermissionDeniedException("This page is not for your account.")
@@ -150,9 +150,9 @@ def role(*roles: str):
     return guard
 
 
-def recently_signed_in(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def recently_signed_in(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Sensitive actions ask for the password again when the sign-in is older than a few minutes."""
-    signed_in(connection, handler)
+    await signed_in(connection, handler)
     session: Session = connection.scope["auth"]
     settings: Settings = connection.app.state.settings
     if time.time() - session.authenticated > settings.reauth_minutes * 60:

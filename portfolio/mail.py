@@ -14,7 +14,8 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Protocol
+from abc import ABC, abstractmethod
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import aiosmtplib
@@ -64,11 +65,12 @@ def to_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
-class Mailer(Protocol):
+class Mailer(ABC):
+    @abstractmethod
     async def send(self, mail: Mail) -> None: ...
 
 
-class OutboxMailer:
+class OutboxMailer(Mailer):
     """Writes each message as an .eml file: the embedded default, read on the demo outbox page."""
 
     def __init__(self, folder: Path, sender: str) -> None:
@@ -90,7 +92,7 @@ class OutboxMailer:
         return sorted(self.folder.glob("*.eml"), reverse=True)
 
 
-class SmtpMailer:
+class SmtpMailer(Mailer):
     """smtp://user:password@host:port (STARTTLS when offered) or smtps://... (TLS from the start)."""
 
     def __init__(self, url: str, sender: str) -> None:

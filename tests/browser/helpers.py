@@ -1,0 +1,162 @@
+"""Checks run inside the page: axe-core (vendored next to this file), touch target sizes, horizontal
+scrolling; and signing in through the real form."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Page
+
+DEMO_PASSWORD = "demo-portfolio-2026"  # portfolio/services/demo.py: DEMO_PASSWORD
+AXE_SOURCE = (Path(__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MIN_TARGET = 44  # CSS px, WCAG 2.5.5; what app.css promises for every touch target
+
+# The CSP forbids inline scripts, so axe cannot go in a <script> tag; an evaluation through DevTools is
+# not subject to the page's CSP. The trailing `true` keeps the result of the evaluation serialisable.
+_INJECT_AXE = AXE_SOURCE + "\n;true"
+
+_RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary})),
+  }));
+}
+"""
+
+# Every visible interactive element smaller than the minimum. A link inside a <p> that has other text
+# is exempt: it is a link in a sentence (the inline exception of WCAG 2.5.5 and 2.5.8). A checkbox or a
+# radio button is measured by its label, which is what a finger taps.
+_SMALL_TARGETS = """
+(minimum) => {
+  const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"]';
+  const describe = (el) => {
+    let text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().replace(/\\s+/g, " ");
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.classList.length ? "." + Array.from(el.classList).join(".") : "";
+    return el.tagName.toLowerCase() + id + cls + (text ? ' "' + text.slice(0, 40) + '"' : "");
+  };
+  const inSentence = (el) => {
+    if (el.tagName !== "A") return false;
+    const paragraph = el.closest("p");
+    if (!paragraph) return false;
+    const own = (el.textContent || "").trim();
+    const all = (paragraph.textContent || "").replace(/\\s+/g, " ").trim();
+    return all.length > own.replace(/\\s+/g, " ").length;
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll(selector)) {
+    let box = el;
+    if (el.matches('input[type="checkbox"], input[type="radio"]')) {
+      box = el.closest("label") || (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]')) || el;
+    }
+    const style = getComputedStyle(box);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    const rect = box.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) continue;  // not rendered (hidden, display: none ancestor)
+    // Moved off-screen until focused (the skip link): measured separately, when it has focus.
+    if (rect.right <= 0 || rect.bottom <= 0) continue;
+    if (inSentence(el)) continue;
+    if (rect.width < minimum || rect.height < minimum) {
+      problems.push({element: describe(el), width: Math.round(rect.width * 10) / 10, height: Math.round(rect.height * 10) / 10});
+    }
+  }
+  return problems;
+}
+"""
+
+
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now."""
+    if not await page.evaluate("() => typeof window.axe === 'object'"):
+        assert await page.evaluate(_INJECT_AXE) is True
+        assert await page.evaluate("() => typeof window.axe === 'object' && typeof axe.run === 'function'")
+    return await page.evaluate(_RUN_AXE, AXE_TAGS)
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    at {node['target']}: {node['html'][:160]}")
+            if node["summary"]:
+                lines.append("      " + node["summary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+async def assert_accessible(page: Page) -> None:
+    violations = await axe_violations(page)
+    assert violations == [], f"axe found {len(violations)} WCAG 2.1 AA violation(s) on {page.url}:\n{format_violations(violations)}"
+
+
+async def small_touch_targets(page: Page, minimum: int = MIN_TARGET) -> list[dict[str, Any]]:
+    return await page.evaluate(_SMALL_TARGETS, minimum)
+
+
+async def assert_touch_targets(page: Page) -> None:
+    small = await small_touch_targets(page)
+    viewport = page.viewport_size
+    assert small == [], f"targets smaller than {MIN_TARGET}x{MIN_TARGET} px on {page.url} at {viewport}:\n" + "\n".join(
+        f"- {s['element']}: {s['width']} x {s['height']}" for s in small
+    )
+    # The skip link is off-screen until it has focus; then it must be on screen and large enough.
+    skip = page.locator("a.skip")
+    if await skip.count():
+        await skip.focus()
+        box = await skip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off-screen: {box}"
+        assert box["width"] >= MIN_TARGET and box["height"] >= MIN_TARGET, f"the focused skip link is {box}"
+        await skip.blur()
+
+
+async def horizontal_overflow(page: Page) -> dict[str, int]:
+    return await page.evaluate(
+        "() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth})"
+    )
+
+
+async def assert_no_horizontal_scroll(page: Page) -> None:
+    sizes = await horizontal_overflow(page)
+    if sizes["scrollWidth"] > sizes["innerWidth"]:
+        wide = await page.evaluate(
+            """() => Array.from(document.querySelectorAll("body *"))
+                 .filter((el) => el.getBoundingClientRect().right > window.innerWidth)
+                 .slice(0, 10)
+                 .map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "")
+                      + " right=" + Math.round(el.getBoundingClientRect().right))"""
+        )
+        raise AssertionError(f"{page.url} scrolls sideways: {sizes}; too wide: {wide}")
+
+
+async def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form, by its labels, as a person would."""
+    if not page.url.endswith("/signin"):
+        await page.goto("/signin")
+    await page.get_by_label("E-mail", exact=True).fill(email)
+    await page.get_by_label("Password", exact=True).fill(password)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Sign in", exact=True).click()
+    assert not page.url.split("?")[0].endswith("/signin"), f"still on the sign-in page: {await error_text(page)}"
+
+
+async def error_text(page: Page) -> str:
+    summary = page.locator(".error-summary")
+    return await summary.inner_text() if await summary.count() else "(no error shown)"
+
+
+def parse_hours(text: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", text)
+    assert match, f"not a number of hours: {text!r}"
+    return float(match.group(1))
+
+
+async def total_hours(page: Page) -> float:
+    return parse_hours(await page.locator(".total .big").inner_text())

@@ -1,0 +1,166 @@
+"""E-mailed one-time links: password reset and invitations, through the outbox and through SMTP."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+from portfolio.auth import SESSION_COOKIE
+from portfolio.services import accounts
+from portfolio.tables import AccountToken, User
+from tests.conftest import csrf_headers, sign_in
+from tests.mailbox import SmtpServer, link_in, outbox
+
+NEW_PASSWORD = "a fresh and long password"
+
+
+async def _reset(client, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
+    await client.get("/signin")
+    return await client.post(
+        path, data={"password": password, "confirm": confirm or password}, headers=csrf_headers(client)
+    )
+
+
+async def test_forgot_password_link_works_once(client, make_user, settings, make_client):
+    user = await make_user("student")
+    await client.get("/forgot")
+    response = await client.post("/forgot", data={"email": user.email.upper()}, headers=csrf_headers(client))
+    assert response.status_code == 200
+    assert "Check your e-mail" in response.text
+    [message] = outbox(settings.var_dir, user.email)
+    assert message["Subject"] == "Reset your Career Portfolio password"
+    assert message.get_body(preferencelist=("html",)) is not None
+    path = link_in(message)
+    assert path.startswith("/reset/")
+
+    async with make_client() as visitor:
+        page = await visitor.get(path)
+        assert page.status_code == 200
+        assert page.headers["referrer-policy"] == "no-referrer"
+        assert "Choose a new password" in page.text
+        mismatch = await _reset(visitor, path, confirm="something else entirely")
+        assert mismatch.status_code == 422 and "not the same" in mismatch.text
+        done = await _reset(visitor, path)
+        assert done.status_code == 303
+        assert SESSION_COOKIE in visitor.cookies  # signed in with the new password
+        again = await _reset(visitor, path, password="yet another password")
+        assert again.status_code == 410
+        assert "This link no longer works" in again.text
+
+    async with make_client() as other:
+        assert (await sign_in(other, user.email, NEW_PASSWORD)).status_code == 303
+
+
+async def test_forgot_password_says_the_same_for_unknown_addresses(client, settings):
+    await client.get("/forgot")
+    response = await client.post("/forgot", data={"email": "no-such-person@example.org"}, headers=csrf_headers(client))
+    assert response.status_code == 200
+    assert "If an account uses" in response.text
+    assert outbox(settings.var_dir, "no-such-person@example.org") == []
+
+
+async def test_expired_and_tampered_links_change_nothing(client, make_user):
+    user = await make_user("student")
+    raw = await accounts.issue_token(user.id, "reset", timedelta(minutes=60))
+    before = (await User.select(User.password_hash).where(User.id == user.id).first())["password_hash"]
+    tampered = await _reset(client, f"/reset/{raw[:-2]}xx")
+    assert tampered.status_code == 410
+    wrong_kind = await _reset(client, f"/invite/{raw}")
+    assert wrong_kind.status_code == 410
+    await AccountToken.update({AccountToken.expires_at: datetime.now(timezone.utc) - timedelta(seconds=1)}).where(
+        AccountToken.user == user.id
+    )
+    expired = await _reset(client, f"/reset/{raw}")
+    assert expired.status_code == 410
+    after = (await User.select(User.password_hash).where(User.id == user.id).first())["password_hash"]
+    assert before == after
+    # Only a hash of the token is stored.
+    stored = await AccountToken.select(AccountToken.token_hash).where(AccountToken.user == user.id)
+    assert all(raw not in row["token_hash"] for row in stored)
+
+
+async def test_staff_invite_a_student_who_sets_their_own_password(client, signed_in, settings, make_client, school):
+    staff = await signed_in("staff")
+    page = await client.get("/staff/invite")
+    assert page.status_code == 200
+    email = f"new-student-{staff.id}@example.org"
+    response = await client.post(
+        "/staff/invite",
+        data={"name": "Sam Newcomer", "email": email, "roles": "student"},
+        headers=csrf_headers(client),
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/staff?invited=1"
+    listing = await client.get("/staff")
+    assert "Sam Newcomer" in listing.text and "Invited" in listing.text
+    row = await User.select().where(User.email == email).first()
+    assert row["roles"] == ["student"] and row["school"] == school and row["password_hash"] == ""
+    # Nobody can sign in to an invited account before the invitation is accepted.
+    async with make_client() as other:
+        assert (await sign_in(other, email, "")).status_code == 400
+
+    [message] = outbox(settings.var_dir, email)
+    path = link_in(message)
+    assert path.startswith("/invite/")
+    async with make_client() as newcomer:
+        assert "Welcome to Career Portfolio" in (await newcomer.get(path)).text
+        accepted = await _reset(newcomer, path)
+        assert accepted.status_code == 303
+        landing = await newcomer.get("/")
+        assert landing.headers["location"] == "/student"
+        assert (await _reset(newcomer, path)).status_code == 410
+
+
+async def test_staff_may_not_invite_admins_or_outside_their_school(client, signed_in, other_school):
+    await signed_in("staff")
+    await client.get("/staff/invite")
+    response = await client.post(
+        "/staff/invite",
+        data={"name": "Evil Admin", "email": "evil-admin@example.org", "roles": "admin", "school": str(other_school)},
+        headers=csrf_headers(client),
+    )
+    assert response.status_code == 422
+    assert "You may not give that role." in response.text
+    assert await User.exists().where(User.email == "evil-admin@example.org") is False
+    bad = await client.post(
+        "/staff/invite",
+        data={"name": "", "email": "not-an-email", "roles": "student"},
+        headers=csrf_headers(client),
+    )
+    assert bad.status_code == 422
+    assert "Enter an e-mail address" in bad.text and "Enter the person" in bad.text
+    assert 'value="not-an-email"' in bad.text
+
+
+async def test_admin_invites_an_employer_into_an_organization(client, signed_in, settings):
+    from portfolio.tables import Organization
+
+    org = (await Organization.insert(Organization(name="Test Employer Inc")).returning(Organization.id))[0]["id"]
+    await signed_in("admin")
+    await client.get("/staff/invite")
+    email = f"hiring-{org}@example.org"
+    response = await client.post(
+        "/staff/invite",
+        data={"name": "Hiring Manager", "email": email, "roles": "employer", "organization": str(org)},
+        headers=csrf_headers(client),
+    )
+    assert response.status_code == 303, response.text
+    row = await User.select().where(User.email == email).first()
+    assert row["organization"] == org and row["school"] is None and row["roles"] == ["employer"]
+    assert len(outbox(settings.var_dir, email)) == 1
+
+
+async def test_links_arrive_over_smtp(settings, make_client, make_user):
+    user = await make_user("student")
+    with SmtpServer() as smtp:
+        async with make_client(dataclasses.replace(settings, smtp_url=smtp.url)) as client:
+            await client.get("/forgot")
+            response = await client.post("/forgot", data={"email": user.email}, headers=csrf_headers(client))
+            assert response.status_code == 200
+        [message] = [m for m in smtp.collector.messages if m["To"] == user.email]
+    assert message["X-Envelope-To"] == user.email
+    assert message.get_body(preferencelist=("html",)) is not None
+    path = link_in(message)
+    async with make_client() as visitor:
+        assert (await _reset(visitor, path)).status_code == 303
+    assert not (settings.var_dir / "outbox").exists()  # SMTP replaced the outbox
