@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[db.close_database, close_store],
         state=State({"settings": settings, "mailer": mailer}),
         request_max_body_size=1024 * 1024,
+        openapi_config=None,
         debug=False,
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
-from litestar.response import Template
+from litestar import Request, Response
+from litestar.response import Redirect, Template
 
 
 async def form_values(request: Request) -> dict[str, Any]:
@@ -33,3 +33,10 @@ def render(
     else:
         name = f"pages/{page}.html"
     return Template(template_name=name, context=context, status_code=status_code, headers=headers)
+
+
+def go_to(request: Request, target: str) -> Response:
+    """Redirect; for htmx, HX-Redirect, so a fragment target never receives a whole page."""
+    if request.headers.get("hx-request"):
+        return Response(content="", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)

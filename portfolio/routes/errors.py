@@ -8,10 +8,11 @@ from urllib.parse import quote, urlparse
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portfolio.auth import ReauthenticationRequired
+from portfolio.routes.common import go_to
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +35,10 @@ def _current_path(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def _go_to(request: Request, target: str) -> Response:
-    if request.headers.get("hx-request"):
-        # A fragment must not be swapped for a sign-in form: htmx follows HX-Redirect with a full page load.
-        return Response(content="", status_code=200, headers={"HX-Redirect": target})
-    return Redirect(path=target, status_code=303)
-
-
 def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
     next_path = quote(_current_path(request), safe="/")
     if isinstance(exc, ReauthenticationRequired):
-        return _go_to(request, f"/reauth?next={next_path}")
+        return go_to(request, f"/reauth?next={next_path}")
     if wants_json(request):
         return Response(
             content={"error": "signed_out", "detail": "Your session has ended. Sign in again.", "sign_in": "/signin"},
@@ -52,7 +46,7 @@ def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
             media_type=MediaType.JSON,
         )
     expired = "&expired=1" if request.scope.get("state", {}).get("session_expired") else ""
-    return _go_to(request, f"/signin?next={next_path}{expired}")
+    return go_to(request, f"/signin?next={next_path}{expired}")
 
 
 def _page(request: Request, status: int, title: str, message: str) -> Response:

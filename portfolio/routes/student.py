@@ -8,19 +8,12 @@ from typing import Any
 from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.plugins.htmx import ClientRedirect
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import form_values, render
+from portfolio.routes.common import form_values, go_to, render
 from portfolio.services import experiences
 from portfolio.services.accounts import FormErrors
-
-
-def _done(request: Request, target: str) -> Response:
-    if request.headers.get("hx-request"):
-        return ClientRedirect(redirect_to=target)
-    return Redirect(path=target, status_code=303)
 
 
 async def _form_context(request: Request, values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -94,7 +87,7 @@ class StudentController(Controller):
                 entry=None,
             )
             return render(request, "experience_form", "_experience_form", status_code=409, **context)
-        return _done(request, "/student?saved=1")
+        return go_to(request, "/student?saved=1")
 
     @get("/experiences/{entry_id:int}")
     async def edit(self, request: Request, entry_id: FromPath[int]) -> Template:
@@ -123,7 +116,7 @@ class StudentController(Controller):
                 entry=entry,
             )
             return render(request, "experience_form", "_experience_form", status_code=409, **context)
-        return _done(request, "/student?saved=1")
+        return go_to(request, "/student?saved=1")
 
     @post("/experiences/{entry_id:int}/delete")
     async def delete(self, request: Request, entry_id: FromPath[int]) -> Response:
@@ -134,4 +127,4 @@ class StudentController(Controller):
             return render(
                 request, "error", status_code=409, title="Cannot delete", message="Only drafts can be deleted."
             )
-        return _done(request, "/student?deleted=1")
+        return go_to(request, "/student?deleted=1")

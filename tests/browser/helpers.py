@@ -4,6 +4,7 @@ scrolling; and signing in through the real form."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +153,21 @@ async def error_text(page: Page) -> str:
     return await summary.inner_text() if await summary.count() else "(no error shown)"
 
 
-def parse_hours(text: str) -> float:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", text)
+def parse_hours(text: str) -> Decimal:
+    """Hours shown as "7.5" or "7.5 h", as an exact number (no float rounding in the sums the tests compare)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)(?:\s*h)?\s*", text)
     assert match, f"not a number of hours: {text!r}"
-    return float(match.group(1))
+    return Decimal(match.group(1))
 
 
-async def total_hours(page: Page) -> float:
+async def total_hours(page: Page) -> Decimal:
+    """The year's total on the student's dashboard."""
     return parse_hours(await page.locator(".total .big").inner_text())
+
+
+async def kind_hours(page: Page, label: str) -> Decimal:
+    """The year's hours of one kind on the student's dashboard (0 when the kind is not listed)."""
+    row = page.locator(".by-kind li").filter(has=page.locator("span", has_text=re.compile(f"^{re.escape(label)}$")))
+    if await row.count() == 0:
+        return Decimal(0)
+    return parse_hours(await row.locator("strong").inner_text())

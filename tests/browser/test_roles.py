@@ -1,0 +1,33 @@
+"""Each role lands on its own page after signing in, and that page passes axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.helpers import assert_accessible, assert_touch_targets, sign_in
+
+pytestmark = pytest.mark.browser
+
+# email, landing path, heading, the main navigation's links
+ROLES = [
+    ("mentor@demo.example", "/mentor", "Mentor", ["Mentor", "Password"]),
+    ("employer@demo.example", "/employer", "Employer", ["Employer", "Password"]),
+    ("counselor@demo.example", "/staff", "Riverside Career Center", ["Mentor", "Staff", "Password"]),
+    ("admin@demo.example", "/admin", "Everyone", ["Admin", "Password"]),
+]
+
+
+async def test_other_roles_land_on_their_pages(new_page):
+    for email, landing, heading, links in ROLES:
+        page = await new_page()
+        await sign_in(page, email)
+        assert re.sub(r"^https?://[^/]+", "", page.url) == landing, (email, page.url)
+        await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        nav = page.get_by_role("navigation", name="Main")
+        await expect(nav.get_by_role("link")).to_have_text(links)
+        await expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+        await assert_accessible(page)
+        await assert_touch_targets(page)

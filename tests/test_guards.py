@@ -1,0 +1,113 @@
+"""Every route names who may use it, and every other role (and nobody signed in) is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+
+import pytest
+from litestar.routes import HTTPRoute
+
+from portfolio.app import create_app
+from portfolio.services import experiences
+from portfolio.tables import ROLES, Organization
+from tests.conftest import csrf_headers, sign_in
+from tests.test_experiences import entry
+
+KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in"}
+
+
+def routes(settings):
+    """(path, method, guard names, allowed roles or None for anyone signed in / public)."""
+    app = create_app(settings)
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods - {"OPTIONS"}:
+                guards = handler.resolve_guards()
+                names = [g.__name__ for g in guards]
+                roles = set().union(*(getattr(g, "roles", set()) for g in guards))
+                found.append((route.path, method, names, roles))
+    return found
+
+
+def test_every_route_declares_who_may_use_it(settings):
+    table = routes(settings)
+    assert len(table) > 20
+    for path, method, names, _ in table:
+        assert names, f"{method} {path} has no guard"
+        for name in names:
+            assert name in KNOWN_GUARDS or name.startswith("role_"), (path, name)
+
+
+def test_the_demo_outbox_exists_only_in_demo_mode(settings):
+    assert not [p for p, *_ in routes(settings) if p.startswith("/dev/")]
+    assert [p for p, *_ in routes(dataclasses.replace(settings, demo=True)) if p.startswith("/dev/outbox")]
+
+
+@pytest.fixture
+async def role_clients(make_client, make_user):
+    """One signed-in client per role."""
+    org = (await Organization.insert(Organization(name="Guard Test Co")).returning(Organization.id))[0]["id"]
+    clients = {}
+    contexts = []
+    for role in ROLES:
+        user = await make_user(role, organization_id=org if role == "employer" else None)
+        context = make_client()
+        client = await context.__aenter__()
+        contexts.append(context)
+        assert (await sign_in(client, user.email)).status_code == 303
+        clients[role] = client
+    yield clients
+    for context in contexts:
+        await context.__aexit__(None, None, None)
+
+
+async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):
+    owner = await make_user("student")
+    owned = await experiences.create(owner, entry(), uuid.uuid4())
+    checked = 0
+    async with make_client() as anonymous:
+        await anonymous.get("/signin")
+        for path, method, names, allowed in routes(settings):
+            if not allowed:
+                continue
+            url = re.sub(r"\{entry_id:int\}", str(owned.entry["id"]), path)
+            assert "{" not in url, url
+            for role, client in role_clients.items():
+                if role in allowed:
+                    continue
+                response = await client.request(method, url, headers=csrf_headers(client))
+                assert response.status_code == 403, (role, method, url, response.status_code)
+                checked += 1
+            response = await anonymous.request(method, url, headers=csrf_headers(anonymous))
+            if url.startswith("/api/"):
+                assert response.status_code == 401, (method, url)
+            else:
+                assert response.status_code == 303, (method, url)
+                assert response.headers["location"].startswith("/signin?next="), (method, url)
+    assert checked >= 40
+    # Nobody else's refusals changed the owner's entry.
+    assert (await experiences.get(owner, owned.entry["id"]))["title"] == entry()["title"]
+
+
+async def test_each_role_lands_on_its_own_page(role_clients):
+    for role, client in role_clients.items():
+        landing = await client.get("/")
+        assert landing.status_code == 303
+        page = await client.get(landing.headers["location"])
+        assert page.status_code == 200, role
+        assert landing.headers["location"] == f"/{role}"
+
+
+async def test_a_counselor_is_staff_and_mentor(client, signed_in):
+    await signed_in("staff", "mentor")
+    assert (await client.get("/")).headers["location"] == "/staff"
+    assert (await client.get("/staff")).status_code == 200
+    assert (await client.get("/mentor")).status_code == 200
+    assert (await client.get("/student")).status_code == 403
+    page = await client.get("/mentor")
+    assert 'href="/staff"' in page.text and 'href="/mentor"' in page.text
