@@ -112,7 +112,7 @@ async def serve_in_loop(app_settings: Settings):
         await hook()
     try:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+        async with httpx.AsyncClient(transport=transport, base_url=app_settings.base_url) as http:
             yield http
     finally:
         for hook in reversed(app.on_shutdown):

@@ -1,0 +1,79 @@
+"""Plain services: throttling delays, hour parsing, school years, password hashing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from litestar.stores.memory import MemoryStore
+
+from portfolio.services.experiences import parse_minutes, school_year_start
+from portfolio.services.passwords import Hasher, password_problem
+from portfolio.services.throttle import Throttle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_delays_grow_and_are_capped():
+    clock = Clock()
+    throttle = Throttle(MemoryStore(), free_attempts=3, max_delay=60, clock=clock)
+    keys = {"acct:x": 3}
+    waits = []
+    for _ in range(12):
+        await throttle.failed(keys)
+        waits.append(await throttle.wait_seconds(keys))
+    assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
+    clock.now += 59
+    assert await throttle.wait_seconds(keys) == 1
+    clock.now += 1
+    assert await throttle.wait_seconds(keys) == 0  # never a hard lock-out
+    await throttle.succeeded(keys)
+    await throttle.failed(keys)
+    assert await throttle.wait_seconds(keys) == 0
+
+
+async def test_an_address_has_more_room_than_an_account():
+    clock = Clock()
+    throttle = Throttle(MemoryStore(), free_attempts=2, max_delay=300, clock=clock)
+    for _ in range(3):
+        await throttle.failed({"ip:1": 8})
+    assert await throttle.wait_seconds({"ip:1": 8}) == 0
+    assert await throttle.wait_seconds({"ip:1": 8, "acct:a": 2}) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("2.5", 150), ("2,5", 150), ("2:30", 150), ("0.25", 15), ("24", 1440), (" 1.75 ", 105), ("abc", None), ("", None), ("1:75", None), ("-1", None)],
+)
+def test_hours_are_read_as_people_write_them(text, minutes):
+    assert parse_minutes(text) == minutes
+
+
+def test_school_year_starts_on_the_schools_date():
+    school = {"year_start_month": 7, "year_start_day": 1}
+    assert school_year_start(school, date(2026, 11, 25)) == date(2026, 7, 1)
+    assert school_year_start(school, date(2027, 3, 1)) == date(2026, 7, 1)
+    assert school_year_start(school, date(2027, 7, 1)) == date(2027, 7, 1)
+
+
+async def test_passwords_are_argon2id_and_checked_off_the_loop():
+    hasher = Hasher(time_cost=1, memory_kib=1024)
+    hashed = await hasher.hash("correct horse battery")
+    assert hashed.startswith("$argon2id$")
+    assert await hasher.verify("correct horse battery", hashed)
+    assert not await hasher.verify("wrong horse battery", hashed)
+    assert not await hasher.verify("correct horse battery", "")  # no hash: never a match
+    assert not await hasher.verify("x" * 10_000, hashed)
+
+
+def test_password_rules():
+    assert password_problem("short") is not None
+    assert password_problem("x" * 129) is not None
+    assert password_problem("me@example.org", "me@example.org") is not None
+    assert password_problem("a long enough passphrase") is None
