@@ -78,4 +78,13 @@ def serve(host: str, port: int) -> None:
     """Serve the app (one process; run several behind a proxy for a district)."""
     import uvicorn
 
-    uvicorn.run("portfolio.app:create_app_from_env", factory=True, host=host, port=port, proxy_headers=True)
+    from portfolio.logs import server_log_config
+
+    uvicorn.run(
+        "portfolio.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        log_config=server_log_config(),
+    )

@@ -77,3 +77,17 @@ def test_password_rules():
     assert password_problem("x" * 129) is not None
     assert password_problem("me@example.org", "me@example.org") is not None
     assert password_problem("a long enough passphrase") is None
+
+
+def test_access_logs_never_show_link_tokens():
+    import logging
+
+    from portfolio.logs import RedactSecrets
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/reset/abcDEF123-_secret?x=1", "1.1", 200), None,
+    )
+    RedactSecrets().filter(record)
+    line = record.getMessage()
+    assert "abcDEF123" not in line and "/reset/[redacted]?x=1" in line

@@ -1,0 +1,33 @@
+"""Logging for the server: one-time link tokens never reach a log line."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+SECRET_PATH = re.compile(r"/(reset|invite)/[^\s?\"']+")
+
+
+class RedactSecrets(logging.Filter):
+    """Access logs print request paths, and these paths carry tokens that work as passwords."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                SECRET_PATH.sub(r"/\1/[redacted]", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = SECRET_PATH.sub(r"/\1/[redacted]", record.msg)
+        return True
+
+
+def server_log_config() -> dict[str, Any]:
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact"] = {"()": "portfolio.logs.RedactSecrets"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact")
+    return config
