@@ -4,7 +4,6 @@ this file creates and drops; the default is a fresh SQLite file."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import os
 import tempfile
@@ -12,8 +11,9 @@ import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.pg import create_database, drop_database
+
 TEST_DB = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
-PG_ADMIN_URL = os.environ.get("PORTFOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PORTFOLIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_PASSWORD = "correct horse battery"
 
@@ -32,19 +32,7 @@ os.environ.update(
 )
 _pg_name = ""
 if TEST_DB == "postgres":
-    import asyncpg
-
-    _pg_name = f"portfolio_test_{uuid.uuid4().hex[:10]}"
-
-    async def _create() -> None:
-        connection = await asyncpg.connect(PG_ADMIN_URL)
-        try:
-            await connection.execute(f'CREATE DATABASE "{_pg_name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(_create())
-    os.environ["PORTFOLIO_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{_pg_name}"
+    _pg_name, os.environ["PORTFOLIO_DATABASE_URL"] = create_database("portfolio_test")
 elif TEST_DB != "sqlite":
     raise RuntimeError(f"PORTFOLIO_TEST_DB must be sqlite or postgres, not {TEST_DB!r}")
 
@@ -65,15 +53,7 @@ def pytest_report_header() -> str:
 
 def pytest_unconfigure() -> None:
     if _pg_name:
-
-        async def _drop() -> None:
-            connection = await asyncpg.connect(PG_ADMIN_URL)
-            try:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{_pg_name}" WITH (FORCE)')
-            finally:
-                await connection.close()
-
-        asyncio.run(_drop())
+        drop_database(_pg_name)
 
 
 @pytest.fixture(scope="session", autouse=True)

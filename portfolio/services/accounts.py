@@ -246,6 +246,7 @@ async def invite(
         errors["roles"] = "You may not give that role."
 
     school_id = organization_id = None
+    existing = None
     if inviter.has("admin"):
         school_id = _choice_id(form.get("school"), choices["schools"])
         organization_id = _choice_id(form.get("organization"), choices["organizations"])

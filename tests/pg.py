@@ -1,0 +1,33 @@
+"""Throw-away PostgreSQL databases for the test runs (trust auth on 127.0.0.1:5432 by default)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+PG_ADMIN_URL = os.environ.get("PORTFOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _admin(statement: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+def create_database(prefix: str) -> tuple[str, str]:
+    """Create an empty database; returns (name, URL)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(name: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
