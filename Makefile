@@ -39,3 +39,7 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Performance targets and their report (var/bench/report.md); exits non-zero when a target is missed.
+bench: install-test
+	$(BIN)/python -m tests.bench

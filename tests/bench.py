@@ -1,0 +1,158 @@
+"""`make bench`: the performance targets, measured against the real server on loopback.
+
+Starts `portfolio serve` on a fresh demo database with production password-hashing costs, measures, writes
+var/bench/report.md and exits 1 when a target is missed. Every loop here is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from tests.live import live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_STUDENT = ("student@demo.example", "demo-portfolio-2026")
+# (what, measured value key, target, unit); a target is an upper bound.
+TARGETS = [
+    ("Dashboard, one client, p95", "dashboard_p95", 100.0, "ms"),
+    ("Dashboard, 20 clients at once, p95", "dashboard_concurrent_p95", 750.0, "ms"),
+    ("Log an entry (JSON create), p95", "create_p95", 150.0, "ms"),
+    ("Sign-in with production argon2 cost, median", "signin_p50", 1000.0, "ms"),
+    ("Dashboard page weight, compressed (HTML, CSS, JS)", "page_weight_kb", 40.0, "KB"),
+]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+async def signed_in_client(base_url: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base_url, timeout=30)
+    await client.get("/signin")
+    response = await client.post(
+        "/signin",
+        data={"email": DEMO_STUDENT[0], "password": DEMO_STUDENT[1], "_csrf_token": client.cookies["csrftoken"]},
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+async def timed(call) -> float:
+    start = time.perf_counter()
+    response = await call()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code < 400, (response.status_code, response.text[:300])
+    return elapsed
+
+
+async def measure(base_url: str) -> dict[str, float]:
+    results: dict[str, float] = {}
+    signins = []
+    for _ in range(5):
+        start = time.perf_counter()
+        client = await signed_in_client(base_url)
+        signins.append((time.perf_counter() - start) * 1000)
+        await client.aclose()
+    results["signin_p50"] = statistics.median(signins)
+
+    client = await signed_in_client(base_url)
+    for _ in range(10):  # warm-up
+        await client.get("/student")
+    samples = [await timed(lambda: client.get("/student")) for _ in range(200)]
+    results["dashboard_p50"] = percentile(samples, 0.5)
+    results["dashboard_p95"] = percentile(samples, 0.95)
+
+    clients = [await signed_in_client(base_url) for _ in range(20)]
+
+    async def burst(c: httpx.AsyncClient) -> list[float]:
+        return [await timed(lambda: c.get("/student")) for _ in range(10)]
+
+    start = time.perf_counter()
+    concurrent = [s for batch in await asyncio.gather(*(burst(c) for c in clients)) for s in batch]
+    results["dashboard_rps"] = len(concurrent) / (time.perf_counter() - start)
+    results["dashboard_concurrent_p95"] = percentile(concurrent, 0.95)
+    for c in clients:
+        await c.aclose()
+
+    me = (await client.get("/api/v1/me")).json()
+    headers = {"x-csrftoken": me["csrf_token"]}
+    today = date.today()
+    creates = []
+    for i in range(100):
+        body = {
+            "client_uuid": str(uuid.uuid4()),
+            "kind": "job_shadow",
+            "title": f"Bench entry {i}",
+            "organization": "Bench Co",
+            "date": (today - timedelta(days=20 + i)).isoformat(),
+            "hours": "1.5",
+            "cluster": "construction",
+            "reflection": "Measured.",
+        }
+        creates.append(await timed(lambda: client.post("/api/v1/experiences", json=body, headers=headers)))
+    results["create_p50"] = percentile(creates, 0.5)
+    results["create_p95"] = percentile(creates, 0.95)
+
+    page = await client.get("/student")
+    weight = len(gzip.compress(page.content))
+    for path in ("/static/app.css", "/static/app.js", "/static/htmx-2.0.11.min.js"):
+        weight += len(gzip.compress((await client.get(path)).content))
+    results["page_weight_kb"] = weight / 1024
+    await client.aclose()
+    return results
+
+
+def report(results: dict[str, float]) -> tuple[str, bool]:
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M:%S')} on {os.cpu_count()} cores, SQLite, one server process,",
+        "client and server on loopback. Lower is better; each target is an upper bound.",
+        "",
+        "| measure | result | target | |",
+        "| --- | --- | --- | --- |",
+    ]
+    ok = True
+    for label, key, target, unit in TARGETS:
+        met = results[key] <= target
+        ok &= met
+        lines.append(f"| {label} | {results[key]:.1f} {unit} | {target:g} {unit} | {'met' if met else 'MISSED'} |")
+    lines += [
+        "",
+        f"Also: dashboard median {results['dashboard_p50']:.1f} ms, {results['dashboard_rps']:.0f} requests/s with 20 clients; "
+        f"create median {results['create_p50']:.1f} ms.",
+    ]
+    return "\n".join(lines) + "\n", ok
+
+
+async def main() -> int:
+    env = {
+        # Production hashing cost: sign-in time is part of what is measured.
+        "PORTFOLIO_ARGON2_TIME_COST": "",
+        "PORTFOLIO_ARGON2_MEMORY_KIB": "",
+        "PORTFOLIO_DATABASE_URL": "",
+    }
+    async with live_server(env) as base_url:
+        results = await measure(base_url)
+    text, ok = report(results)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(text)
+    print(text)
+    print(f"written to {out / 'report.md'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

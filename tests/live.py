@@ -1,0 +1,104 @@
+"""The real server in a subprocess, on a fresh database seeded with the demo data (what `make run` does).
+
+Used by the browser tests and by `make bench`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.pg import create_database, drop_database
+
+STARTUP_SECONDS = 20
+PORTFOLIO = Path(sys.executable).parent / "portfolio"  # the console script installed beside this Python
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cli(env: dict[str, str], log: Path, *args: str) -> None:
+    with log.open("ab") as out:
+        result = subprocess.run([str(PORTFOLIO), *args], env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"`portfolio {' '.join(args)}` failed ({result.returncode}):\n{log.read_text()[-4000:]}")
+
+
+async def _wait_until_healthy(server: subprocess.Popen, base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the server exited with {server.returncode}:\n{log.read_text()[-4000:]}")
+            try:
+                if (await http.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer from {base_url}/healthz in {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
+            await asyncio.sleep(0.1)  # poll again: the server is still starting
+
+
+@asynccontextmanager
+async def live_server(overrides: dict[str, str] | None = None) -> AsyncIterator[str]:
+    """`portfolio serve` on a free port with its own var/ and database, after migrate and seed-demo.
+
+    The database is PostgreSQL when PORTFOLIO_TEST_DB=postgres, else SQLite under its var/. An override
+    with an empty value removes that variable from the server's environment.
+    """
+    var_dir = Path(tempfile.mkdtemp(prefix="portfolio-live-"))
+    log = var_dir / "server.log"
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env.update({"PORTFOLIO_VAR_DIR": str(var_dir), "PORTFOLIO_DEMO": "1", "PORTFOLIO_BASE_URL": base_url})
+    for name, value in (overrides or {}).items():
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    pg_name = ""
+    if os.environ.get("PORTFOLIO_TEST_DB") == "postgres":
+        pg_name, env["PORTFOLIO_DATABASE_URL"] = create_database("portfolio_live")
+    else:
+        env.pop("PORTFOLIO_DATABASE_URL", None)  # SQLite under var_dir
+    server: subprocess.Popen | None = None
+    try:
+        _cli(env, log, "migrate")
+        _cli(env, log, "seed-demo")
+        assert "Demo data loaded." in log.read_text(), log.read_text()[-2000:]
+        with log.open("ab") as out:
+            server = subprocess.Popen(
+                [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        await _wait_until_healthy(server, base_url, log)
+        yield base_url
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+        if pg_name:
+            drop_database(pg_name)
+        shutil.rmtree(var_dir, ignore_errors=True)
