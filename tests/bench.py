@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from portfolio.templating import HTMX_FILE
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,7 @@ async def measure(base_url: str) -> dict[str, float]:
 
     page = await client.get("/student")
     weight = len(gzip.compress(page.content))
-    for path in ("/static/app.css", "/static/app.js", "/static/htmx-2.0.11.min.js"):
+    for path in ("/static/app.css", f"/static/{HTMX_FILE}"):
         weight += len(gzip.compress((await client.get(path)).content))
     results["page_weight_kb"] = weight / 1024
     await client.aclose()

@@ -6,20 +6,10 @@ Tests that add entries read the page first and compute what they expect from it,
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import uuid
-from pathlib import Path
-
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests.live import live_server as start_live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,87 +24,13 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
-STARTUP_SECONDS = 20
-PG_ADMIN_URL = os.environ.get("PORTFOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PORTFOLIO = Path(sys.executable).parent / "portfolio"  # the console script installed beside this Python
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def _pg_admin(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _cli(env: dict[str, str], log: Path, *args: str) -> None:
-    with log.open("ab") as out:
-        result = subprocess.run([str(PORTFOLIO), *args], env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"`portfolio {' '.join(args)}` failed ({result.returncode}):\n{log.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="session")
 async def live_server():
-    """`portfolio serve` on a free port, with its own var/ dir and database, after migrate and seed-demo."""
-    var_dir = Path(tempfile.mkdtemp(prefix="portfolio-browser-"))
-    log = var_dir / "server.log"
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.update({"PORTFOLIO_VAR_DIR": str(var_dir), "PORTFOLIO_DEMO": "1", "PORTFOLIO_BASE_URL": base_url})
-    pg_name = ""
-    if os.environ.get("PORTFOLIO_TEST_DB") == "postgres":
-        pg_name = f"portfolio_browser_{uuid.uuid4().hex[:10]}"
-        await _pg_admin(f'CREATE DATABASE "{pg_name}"')
-        env["PORTFOLIO_DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-    else:
-        env.pop("PORTFOLIO_DATABASE_URL", None)  # SQLite under var_dir
-    server: subprocess.Popen | None = None
-    try:
-        _cli(env, log, "migrate")
-        _cli(env, log, "seed-demo")
-        assert "Demo data loaded." in log.read_text(), log.read_text()[-2000:]
-        with log.open("ab") as out:
-            server = subprocess.Popen(
-                [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"the server exited with {server.returncode}:\n{log.read_text()[-4000:]}")
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer from {base_url}/healthz in {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
-                await asyncio.sleep(0.1)  # poll again: the server is still starting
+    """The real server on a fresh demo database (see tests/live.py)."""
+    async with start_live_server() as base_url:
         yield base_url
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
-        if pg_name:
-            await _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

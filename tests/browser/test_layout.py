@@ -48,13 +48,14 @@ async def test_pages_fit_360(new_page):
     # With every error shown (all fields empty), the form still fits.
     await page.get_by_label("Kind", exact=True).select_option("")
     await page.get_by_label("Career cluster", exact=True).select_option("")
-    await page.get_by_label("Date", exact=True).fill("")
+    for label in ("Title", "Organization", "Date", "Hours"):
+        await page.get_by_label(label, exact=True).fill("")
     await page.get_by_role("button", name="Save", exact=True).click()
     await expect(page.locator(".field.has-error")).to_have_count(6)
+    await expect(page.get_by_role("alert")).to_be_focused()  # htmx has settled
     await _fits(page)
 
-
-async def test_dashboard_on_desktop(new_page):
+    # On a desktop screen.
     page = await new_page(DESKTOP)
     await sign_in(page, "student@demo.example")
     await expect(page.get_by_role("heading", level=1)).to_have_text("My hours")

@@ -179,5 +179,6 @@ async def test_works_without_javascript(new_page):
     assert (await navigation.value).status == 422
     await expect(page.locator("#hours-error")).to_have_text("Hours must be more than 0.")
     await expect(page.get_by_label("Title", exact=True)).to_have_value(title)
+    await expect(page.get_by_role("alert")).to_be_focused()  # autofocus, without script
     await page.goto("/student")
     assert parse_hours(await page.locator(".total .big").inner_text()) == before + 3
