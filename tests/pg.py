@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 PG_ADMIN_URL = os.environ.get("PORTFOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -19,7 +20,9 @@ def _admin(statement: str) -> None:
         finally:
             await connection.close()
 
-    asyncio.run(run())
+    # A thread of its own, so this works both before any event loop and inside a running one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
 
 
 def create_database(prefix: str) -> tuple[str, str]:
