@@ -23,6 +23,8 @@ from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
 from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
+from portfolio.routes.certifications import CertificationController
+from portfolio.routes.evidence import EvidenceController, upload_routes
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.outbox import OutboxController
@@ -32,6 +34,7 @@ from portfolio.security import SecurityHeadersMiddleware
 from portfolio.services.passwords import Hasher
 from portfolio.services.throttle import Throttle
 from portfolio.settings import Settings, get_settings
+from portfolio.storage import make_store as make_evidence_store
 from portfolio.templating import configure_templates
 
 HERE = Path(__file__).parent
@@ -40,6 +43,7 @@ HERE = Path(__file__).parent
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     store = make_store(settings)
+    evidence_store = make_evidence_store(settings)
     sessions = Sessions(store, settings)
     hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
     mailer = make_mailer(settings)
@@ -54,6 +58,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StudentController,
         StaffController,
         ApiController,
+        CertificationController,
+        EvidenceController,
+        upload_routes(settings),
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):
@@ -62,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def close_store() -> None:
         if isinstance(store, RedisStore):
             await store.__aexit__(None, None, None)
+        await evidence_store.close()
 
     return Litestar(
         route_handlers=route_handlers,
@@ -71,10 +79,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "hasher": Provide(lambda: hasher, use_cache=True, sync_to_thread=False),
             "mailer": Provide(lambda: mailer, use_cache=True, sync_to_thread=False),
             "throttle": Provide(lambda: throttle, use_cache=True, sync_to_thread=False),
+            "store": Provide(lambda: evidence_store, use_cache=True, sync_to_thread=False),
         },
         plugins=[HTMXPlugin()],
         middleware=[
-            DefineMiddleware(SecurityHeadersMiddleware, settings=settings),
+            DefineMiddleware(SecurityHeadersMiddleware, settings=settings, store_origin=evidence_store.origin),
             DefineMiddleware(SessionMiddleware, sessions=sessions),
         ],
         csrf_config=CSRFConfig(

@@ -72,6 +72,36 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 
 
 @main.command()
+@click.option("--fix", is_flag=True, help="Delete unnamed files older than an hour; make missing thumbnails again.")
+def fsck(fix: bool) -> None:
+    """Check evidence: rows whose files are missing, and files no row names."""
+    from portfolio.services import evidence
+    from portfolio.storage import make_store
+
+    store = make_store(get_settings())
+
+    async def work() -> dict[str, list[str]]:
+        try:
+            return await evidence.fsck(store, fix=fix)
+        finally:
+            await store.close()
+
+    report = _run(work)
+    labels = {
+        "missing_original": "Rows whose original file is missing",
+        "missing_preview": "Rows whose thumbnail is missing",
+        "orphaned": "Files that no row names",
+        "fixed": "Repaired",
+    }
+    for name, label in labels.items():
+        click.echo(f"{label}: {len(report[name])}")
+        for line in report[name]:
+            click.echo(f"  {line}")
+    if report["missing_original"]:
+        raise SystemExit(1)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 def serve(host: str, port: int) -> None:

@@ -8,13 +8,15 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio.settings import Settings
 
 
-def content_security_policy(settings: Settings) -> str:
-    # No inline script and no eval anywhere: htmx is configured for that in base.html.
+def content_security_policy(store_origin: str | None = None) -> str:
+    """No inline script and no eval anywhere (htmx is configured for that in base.html). Evidence in a
+    bucket is opened through short-lived presigned URLs, so images may come from the bucket's origin."""
+    images = "'self' data: blob:" + (f" {store_origin}" if store_origin else "")
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data: blob:",
+        "img-src": images,
         "connect-src": "'self'",
         "font-src": "'self'",
         "object-src": "'none'",
@@ -28,10 +30,10 @@ def content_security_policy(settings: Settings) -> str:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, store_origin: str | None = None) -> None:
         self.app = app
         self.headers = {
-            "Content-Security-Policy": content_security_policy(settings),
+            "Content-Security-Policy": content_security_policy(store_origin),
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY",

@@ -78,6 +78,14 @@ class Settings:
     invite_token_days: int = 7
     throttle_free_attempts: int = 5
     throttle_max_delay_seconds: int = 300
+    # Evidence: local disk under var/evidence by default, or s3://bucket/prefix.
+    storage_url: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    max_upload_mb: int = 20
+    max_image_pixels: int = 50_000_000
 
     @property
     def is_postgres(self) -> bool:
@@ -110,6 +118,13 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("PORTFOLIO_MAIL_FROM", "Career Portfolio <no-reply@localhost>"),
         argon2_time_cost=_int("PORTFOLIO_ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int("PORTFOLIO_ARGON2_MEMORY_KIB", 65536),
+        storage_url=os.environ.get("PORTFOLIO_STORAGE_URL", ""),
+        # The standard AWS variables work too (boto3 reads them) when these are not set.
+        s3_endpoint_url=os.environ.get("PORTFOLIO_S3_ENDPOINT_URL", ""),
+        s3_region=os.environ.get("PORTFOLIO_S3_REGION", ""),
+        s3_access_key=os.environ.get("PORTFOLIO_S3_ACCESS_KEY_ID", ""),
+        s3_secret_key=os.environ.get("PORTFOLIO_S3_SECRET_ACCESS_KEY", ""),
+        max_upload_mb=_int("PORTFOLIO_MAX_UPLOAD_MB", 20),
     )
 
 

@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     UUID,
     Array,
+    BigInt,
     Boolean,
     Date,
     ForeignKey,
@@ -104,6 +105,41 @@ class Experience(Table):
     content_hash = Varchar(length=64, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class Certification(Table):
+    """An industry-recognized certification (IBC) a student earned."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    issuer = Varchar(length=200)
+    credential_id = Varchar(length=100, default="")
+    issued_on = Date()
+    expires_on = Date(null=True, default=None, index=True)
+    verification_url = Varchar(length=500, default="")
+    status = Varchar(length=20, default="draft", index=True)
+    content_hash = Varchar(length=64, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Evidence(Table):
+    """A checked file behind an experience or a certification. Only the app writes storage keys."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    experience = ForeignKey(references=Experience, null=True, on_delete=OnDelete.cascade, index=True)
+    certification = ForeignKey(references=Certification, null=True, on_delete=OnDelete.cascade, index=True)
+    storage_key = Varchar(length=200, unique=True)
+    thumb_key = Varchar(length=200, default="")
+    display_key = Varchar(length=200, default="")
+    original_name = Varchar(length=255)
+    content_type = Varchar(length=50)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    width = Integer(null=True, default=None)
+    height = Integer(null=True, default=None)
+    pages = Integer(null=True, default=None)
+    uploaded_at = Timestamptz()
 
 
 class AccountToken(Table):

@@ -28,6 +28,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             ROLE_LABELS=ROLE_LABELS,
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,
+            MAX_UPLOAD_MB=settings.max_upload_mb,
         )
         env.filters["hours"] = format_hours
         env.filters["nice_date"] = _nice_date

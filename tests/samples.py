@@ -95,3 +95,84 @@ def decompression_bomb() -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def jpeg_plain(width: int = 64, height: int = 48) -> bytes:
+    """A JPEG with no metadata at all."""
+    out = io.BytesIO()
+    _image(width, height).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def png_plain(width: int = 64, height: int = 48) -> bytes:
+    """A PNG with no metadata at all."""
+    out = io.BytesIO()
+    _image(width, height).save(out, "PNG")
+    return out.getvalue()
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def jpeg_with_hidden_location() -> bytes:
+    """jpeg_with_gps plus location in the other places a JPEG can carry it: IPTC (APP13), a comment,
+    extended XMP, a vendor APPn segment, and a video appended after the image as Motion Photos do."""
+    data = jpeg_with_gps()
+    iptc = b"\x1c\x02\x5a" + (19).to_bytes(2, "big") + b"Pittsburgh 40.4461N"  # IPTC 2:90 City
+    resource = b"8BIM\x04\x04\x00\x00" + len(iptc).to_bytes(4, "big") + iptc
+    extra = (
+        _jpeg_segment(0xED, b"Photoshop 3.0\x00" + resource)
+        + _jpeg_segment(0xFE, b"Taken at 40.4461N 79.9822W")
+        + _jpeg_segment(0xE1, b"http://ns.adobe.com/xmp/extension/\x00" + b"0" * 40 + XMP)
+        + _jpeg_segment(0xE6, b"GoPro\x00GPS5 40.4461N")
+    )
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\xa9xyz+40.4461N-079.9822/"
+    return data[:2] + extra + data[2:] + video
+
+
+def plain_text() -> bytes:
+    return b"My internship reflection\nI learned to weld.\n"
+
+
+def zip_archive() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("photo.jpg", jpeg_with_gps())
+    return out.getvalue()
+
+
+def avif_header() -> bytes:
+    """The start of an AVIF file: it lists the generic HEIF brand mif1 next to its own avif."""
+    return b"\x00\x00\x00\x20ftypavif\x00\x00\x00\x00avifmif1miafMA1B" + b"\x00" * 64
+
+
+def windows_executable() -> bytes:
+    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+
+
+def avif_photo(width: int = 64, height: int = 48) -> bytes:
+    """A real AVIF file (Pillow's own encoder); AVIF is not an accepted kind."""
+    out = io.BytesIO()
+    _image(width, height).save(out, "AVIF", quality=60)
+    return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG header that claims width x height, followed by a few bytes of image data: below Pillow's
+    own bomb limit, so only our pixel limit stands between it and a decode."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )

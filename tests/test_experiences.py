@@ -42,8 +42,8 @@ async def test_student_logs_hours_and_sees_the_total(client, signed_in):
     assert 'name="client_uuid"' in form.text and "Advanced Manufacturing" in form.text
     response = await post_entry(client)
     assert response.status_code == 303
-    assert response.headers["location"] == "/student?saved=1"
-    dashboard = await client.get("/student?saved=1")
+    assert response.headers["location"].startswith("/student?saved=")
+    dashboard = await client.get(response.headers["location"])
     assert "Shadowed an electrician" in dashboard.text
     assert '<span class="big">2.5</span>' in dashboard.text
     assert "Job shadow</span> <strong>2.5 h" in dashboard.text
@@ -56,7 +56,7 @@ async def test_htmx_create_redirects_the_whole_page(client, signed_in):
     await signed_in("student")
     response = await post_entry(client, htmx=True)
     assert response.status_code == 200
-    assert response.headers["hx-redirect"] == "/student?saved=1"
+    assert response.headers["hx-redirect"].startswith("/student?saved=")
 
 
 async def test_errors_show_by_the_field_and_keep_what_was_typed(client, signed_in):

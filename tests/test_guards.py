@@ -10,8 +10,8 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
-from portfolio.services import experiences
-from portfolio.tables import ROLES, Organization
+from portfolio.services import certifications, experiences
+from portfolio.tables import ROLES, Evidence, Organization
 from tests.conftest import csrf_headers, sign_in
 from tests.test_experiences import entry
 
@@ -66,16 +66,29 @@ async def role_clients(make_client, make_user):
         await context.__aexit__(None, None, None)
 
 
+async def owned_ids(owner) -> dict[str, int]:
+    """Ids of real things a student owns, so a refusal is the guard's and not a missing row's."""
+    owned = await experiences.create(owner, entry(), uuid.uuid4())
+    certification = await certifications.create(
+        owner, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}
+    )
+    row = await Evidence.insert(
+        Evidence(student=owner.id, experience=owned.entry["id"], storage_key=f"evidence/{owner.id}/g/original.jpg",
+                 thumb_key="", original_name="x.jpg", content_type="image/jpeg", size=1, sha256="0" * 64)
+    ).returning(Evidence.id)
+    return {"entry_id": owned.entry["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"]}
+
+
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):
     owner = await make_user("student")
-    owned = await experiences.create(owner, entry(), uuid.uuid4())
+    ids = await owned_ids(owner)
     checked = 0
     async with make_client() as anonymous:
         await anonymous.get("/signin")
         for path, method, names, allowed in routes(settings):
             if not allowed:
                 continue
-            url = re.sub(r"\{entry_id:int\}", str(owned.entry["id"]), path)
+            url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
             assert "{" not in url, url
             for role, client in role_clients.items():
                 if role in allowed:
@@ -91,7 +104,8 @@ async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clie
                 assert response.headers["location"].startswith("/signin?next="), (method, url)
     assert checked >= 40
     # Nobody else's refusals changed the owner's entry.
-    assert (await experiences.get(owner, owned.entry["id"]))["title"] == entry()["title"]
+    assert (await experiences.get(owner, ids["entry_id"]))["title"] == entry()["title"]
+    assert await Evidence.exists().where(Evidence.id == ids["evidence_id"])
 
 
 async def test_each_role_lands_on_its_own_page(role_clients):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -12,7 +13,9 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
-from portfolio.services import experiences
+from portfolio.routes.evidence import evidence_section
+from portfolio.services import certifications, experiences
+from portfolio.storage import EvidenceStore
 from portfolio.services.accounts import FormErrors
 
 
@@ -41,13 +44,15 @@ class StudentController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def dashboard(self, request: Request, saved: FromQuery[bool] = False, deleted: FromQuery[bool] = False) -> Template:
+    async def dashboard(self, request: Request, saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
         student = request.scope["user"]
         return render(
             request,
             "student_dashboard",
             summary=await experiences.year_summary(student),
             entries=await experiences.recent(student, limit=10),
+            expiring=await certifications.expiring(student),
+            today=experiences.today_at(await experiences.school_of(student)),
             saved=saved,
             deleted=deleted,
         )
@@ -71,7 +76,7 @@ class StudentController(Controller):
         form = await form_values(request)
         client_uuid = experiences.parse_uuid(form.get("client_uuid")) or uuid.uuid4()
         try:
-            await experiences.create(request.scope["user"], form, client_uuid)
+            saved = await experiences.create(request.scope["user"], form, client_uuid)
         except FormErrors as problem:
             values = problem.values | {"client_uuid": str(client_uuid)}
             context = await _form_context(request, values, problem.errors, action="/student/experiences", entry=None)
@@ -87,13 +92,14 @@ class StudentController(Controller):
                 entry=None,
             )
             return render(request, "experience_form", "_experience_form", status_code=409, **context)
-        return go_to(request, "/student?saved=1")
+        return go_to(request, f"/student?saved={saved.entry['id']}")
 
     @get("/experiences/{entry_id:int}")
-    async def edit(self, request: Request, entry_id: FromPath[int]) -> Template:
+    async def edit(self, request: Request, entry_id: FromPath[int], added: FromQuery[int] = 0) -> Template:
         entry = await _entry(request, entry_id)
         values = experiences.as_form(entry)
         context = await _form_context(request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry)
+        context |= await evidence_section("experience", entry_id, entry["status"] in experiences.EDITABLE, added=added)
         return render(request, "experience_form", **context)
 
     @post("/experiences/{entry_id:int}")
@@ -116,13 +122,13 @@ class StudentController(Controller):
                 entry=entry,
             )
             return render(request, "experience_form", "_experience_form", status_code=409, **context)
-        return go_to(request, "/student?saved=1")
+        return go_to(request, f"/student?saved={entry_id}")
 
     @post("/experiences/{entry_id:int}/delete")
-    async def delete(self, request: Request, entry_id: FromPath[int]) -> Response:
+    async def delete(self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         await _entry(request, entry_id)
         try:
-            await experiences.delete(request.scope["user"], entry_id)
+            await experiences.delete(request.scope["user"], entry_id, store)
         except experiences.NotEditable:
             return render(
                 request, "error", status_code=409, title="Cannot delete", message="Only drafts can be deleted."

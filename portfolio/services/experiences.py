@@ -16,7 +16,8 @@ from piccolo.query.functions.aggregate import Sum
 
 from portfolio.db import engine, write_transaction
 from portfolio.services.accounts import CurrentUser, FormErrors
-from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Experience, School, User
+from portfolio.storage import EvidenceStore
+from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Evidence, Experience, School, User
 
 MAX_MINUTES_PER_DAY = 24 * 60
 EARLIEST_DATE = date(2000, 1, 1)
@@ -144,8 +145,8 @@ async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def content_hash(clean: Mapping[str, Any]) -> str:
-    """SHA-256 over what a verifier sees. Evidence hashes join this when evidence exists."""
+def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
+    """SHA-256 over exactly what a verifier sees: the entry's fields and its evidence files' SHA-256s."""
     seen = {
         "kind": clean["kind"],
         "title": clean["title"],
@@ -154,8 +155,37 @@ def content_hash(clean: Mapping[str, Any]) -> str:
         "minutes": clean["minutes"],
         "cluster": clean["cluster_code"],
         "reflection": clean["reflection"],
+        "evidence": sorted(evidence_hashes),
     }
     return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored entry in the shape `parse` returns, to hash it again."""
+    return {
+        "kind": row["kind"],
+        "title": row["title"],
+        "organization_name": row["organization_name"],
+        "date": row["date"],
+        "minutes": row["minutes"],
+        "cluster_code": row["cluster_code"],
+        "reflection": row["reflection"],
+    }
+
+
+async def evidence_hashes(experience_id: int) -> list[str]:
+    rows = await Evidence.select(Evidence.sha256).where(Evidence.experience == experience_id)
+    return [row["sha256"] for row in rows]
+
+
+async def refresh_hash(experience_id: int) -> None:
+    """Recompute after evidence was added or removed: the hash covers the files too."""
+    row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
+    if row is not None:
+        digest = content_hash(fields_of(row), await evidence_hashes(experience_id))
+        await Experience.update({Experience.content_hash: digest, Experience.updated_at: datetime.now(timezone.utc)}).where(
+            Experience.id == experience_id
+        )
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -312,7 +342,8 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
             (Experience.student == student.id) & (Experience.client_uuid == client_uuid)
         ).first()
         if existing is not None:
-            if existing["content_hash"] != digest:
+            # Compare the fields only: evidence may have been added to the entry since it was created.
+            if content_hash(fields_of(existing)) != digest:
                 raise Conflict(client_uuid)
             return Saved(existing, created=False)
         problem = _day_error(clean, await _minutes_on(student.id, clean["date"]))
@@ -362,16 +393,21 @@ async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) ->
                 Experience.date: clean["date"],
                 Experience.minutes: clean["minutes"],
                 Experience.reflection: clean["reflection"],
-                Experience.content_hash: content_hash(clean),
+                Experience.content_hash: content_hash(clean, await evidence_hashes(entry_id)),
                 Experience.updated_at: datetime.now(timezone.utc),
             }
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
     return await get(student, entry_id)
 
 
-async def delete(student: CurrentUser, entry_id: int) -> None:
+async def delete(student: CurrentUser, entry_id: int, store: EvidenceStore) -> None:
+    """Delete a draft, its evidence rows and then their stored files."""
     async with write_transaction():
         current = await get(student, entry_id)
         if current["status"] not in DELETABLE:
             raise NotEditable(entry_id)
+        files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
+            Evidence.experience == entry_id
+        )
         await Experience.delete().where((Experience.id == entry_id) & (Experience.student == student.id))
+    await store.delete_keys(key for row in files for key in row.values())

@@ -1,0 +1,90 @@
+"""A student's certifications (IBCs): list, add, edit, delete, with evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from portfolio.auth import role
+from portfolio.routes.common import form_values, go_to, render
+from portfolio.routes.evidence import evidence_section
+from portfolio.services import certifications
+from portfolio.services.accounts import FormErrors
+from portfolio.storage import EvidenceStore
+
+
+async def _certification(request: Request, certification_id: int) -> dict[str, Any]:
+    try:
+        return await certifications.get(request.scope["user"], certification_id)
+    except certifications.NotFound:
+        raise NotFoundException() from None
+
+
+async def _page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    row: dict[str, Any] | None,
+    status: int = 200,
+    saved: bool = False,
+    added: int = 0,
+) -> Template:
+    context: dict[str, Any] = {"values": values, "errors": errors, "certification": row, "saved": saved}
+    if row is not None:
+        context["action"] = f"/student/certifications/{row['id']}"
+        context |= await evidence_section("certification", row["id"], row["status"] in certifications.EDITABLE, added=added)
+    else:
+        context["action"] = "/student/certifications"
+    return render(request, "certification_form", "_certification_form", status_code=status, **context)
+
+
+class CertificationController(Controller):
+    path = "/student/certifications"
+    guards = [role("student")]
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        return render(request, "certifications", certifications=await certifications.listing(request.scope["user"]))
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        return await _page(request, {}, {}, None)
+
+    @post("/")
+    async def create(self, request: Request) -> Response:
+        try:
+            row = await certifications.create(request.scope["user"], await form_values(request))
+        except FormErrors as problem:
+            return await _page(request, problem.values, problem.errors, None, status=422)
+        # Straight to its page, where the scan or PDF is added.
+        return go_to(request, f"/student/certifications/{row['id']}?saved=1#evidence")
+
+    @get("/{certification_id:int}")
+    async def show(self, request: Request, certification_id: FromPath[int], saved: FromQuery[bool] = False, added: FromQuery[int] = 0) -> Template:
+        row = await _certification(request, certification_id)
+        return await _page(request, certifications.as_form(row), {}, row, saved=saved, added=added)
+
+    @post("/{certification_id:int}")
+    async def update(self, request: Request, certification_id: FromPath[int]) -> Response:
+        row = await _certification(request, certification_id)
+        try:
+            await certifications.update(request.scope["user"], certification_id, await form_values(request))
+        except FormErrors as problem:
+            return await _page(request, problem.values, problem.errors, row, status=422)
+        except certifications.NotEditable:
+            return await _page(request, certifications.as_form(row), {"form": "This certification can no longer be edited."}, row, status=409)
+        return go_to(request, f"/student/certifications/{certification_id}?saved=1")
+
+    @post("/{certification_id:int}/delete")
+    async def delete(self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
+        await _certification(request, certification_id)
+        try:
+            await certifications.delete(request.scope["user"], certification_id, store)
+        except certifications.NotEditable:
+            return render(request, "error", status_code=409, title="Cannot delete", message="A verified certification cannot be deleted.")
+        return go_to(request, "/student/certifications")

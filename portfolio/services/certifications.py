@@ -1,0 +1,183 @@
+"""Industry-recognized certifications (IBCs) a student records, with their evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Mapping
+from urllib.parse import urlparse
+
+from portfolio.db import write_transaction
+from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.experiences import EARLIEST_DATE, school_of, today_at
+from portfolio.storage import EvidenceStore
+from portfolio.tables import Certification, Evidence
+
+FIELDS = ("name", "issuer", "credential_id", "issued_on", "expires_on", "verification_url")
+LIMITS = {"name": 200, "issuer": 200, "credential_id": 100, "verification_url": 500}
+EXPIRING_DAYS = 60
+EDITABLE = ("draft", "changes_requested")
+
+
+class NotFound(Exception):
+    """No such certification for this student."""
+
+
+class NotEditable(Exception):
+    """The certification's status does not allow this change."""
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
+    values = {name: str(raw.get(name) or "").strip() for name in FIELDS}
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = "Enter the certification's name, e.g. OSHA 10-Hour Construction."
+    if not values["issuer"]:
+        errors["issuer"] = "Enter who issued it, e.g. OSHA or CompTIA."
+    for name, limit in LIMITS.items():
+        if len(values[name]) > limit:
+            errors[name] = f"Use at most {limit} characters."
+    issued = _date(values["issued_on"])
+    if issued is None:
+        errors["issued_on"] = "Enter the date it was issued."
+    elif issued > today:
+        errors["issued_on"] = "The issue date cannot be in the future."
+    elif issued < EARLIEST_DATE:
+        errors["issued_on"] = f"The issue date cannot be before {EARLIEST_DATE:%Y}."
+    expires = None
+    if values["expires_on"]:
+        expires = _date(values["expires_on"])
+        if expires is None:
+            errors["expires_on"] = "Enter the expiry date as year-month-day, or leave it empty."
+        elif issued and expires <= issued:
+            errors["expires_on"] = "The expiry date must be after the issue date."
+    url = values["verification_url"]
+    if url:
+        parts = urlparse(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            errors["verification_url"] = "Enter a web address starting with https://, or leave it empty."
+    if errors:
+        raise FormErrors(errors, values)
+    return {
+        "name": values["name"],
+        "issuer": values["issuer"],
+        "credential_id": values["credential_id"],
+        "issued_on": issued,
+        "expires_on": expires,
+        "verification_url": url,
+    }
+
+
+def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
+    seen = {
+        "name": clean["name"],
+        "issuer": clean["issuer"],
+        "credential_id": clean["credential_id"],
+        "issued_on": clean["issued_on"].isoformat(),
+        "expires_on": clean["expires_on"].isoformat() if clean["expires_on"] else None,
+        "verification_url": clean["verification_url"],
+        "evidence": sorted(evidence_hashes),
+    }
+    return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+
+
+async def evidence_hashes(certification_id: int) -> list[str]:
+    rows = await Evidence.select(Evidence.sha256).where(Evidence.certification == certification_id)
+    return [row["sha256"] for row in rows]
+
+
+async def refresh_hash(certification_id: int) -> None:
+    row = await Certification.select().where(Certification.id == certification_id).first()
+    if row is not None:
+        digest = content_hash(row, await evidence_hashes(certification_id))
+        await Certification.update(
+            {Certification.content_hash: digest, Certification.updated_at: datetime.now(timezone.utc)}
+        ).where(Certification.id == certification_id)
+
+
+async def get(student: CurrentUser, certification_id: int) -> dict[str, Any]:
+    row = await Certification.select().where(
+        (Certification.id == certification_id) & (Certification.student == student.id)
+    ).first()
+    if row is None:
+        raise NotFound(certification_id)
+    return row
+
+
+async def listing(student: CurrentUser) -> list[dict[str, Any]]:
+    return await (
+        Certification.select()
+        .where(Certification.student == student.id)
+        .order_by(Certification.issued_on, ascending=False)
+        .order_by(Certification.id, ascending=False)
+    )
+
+
+async def expiring(student: CurrentUser, today: date | None = None) -> list[dict[str, Any]]:
+    """Certifications that expire within 60 days (or expired in the last 60), soonest first."""
+    today = today or today_at(await school_of(student))
+    return await (
+        Certification.select()
+        .where(
+            (Certification.student == student.id)
+            & (Certification.expires_on >= today - timedelta(days=EXPIRING_DAYS))
+            & (Certification.expires_on <= today + timedelta(days=EXPIRING_DAYS))
+        )
+        .order_by(Certification.expires_on)
+    )
+
+
+def as_form(row: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "name": row["name"],
+        "issuer": row["issuer"],
+        "credential_id": row["credential_id"],
+        "issued_on": row["issued_on"].isoformat(),
+        "expires_on": row["expires_on"].isoformat() if row["expires_on"] else "",
+        "verification_url": row["verification_url"],
+    }
+
+
+async def create(student: CurrentUser, raw: Mapping[str, Any]) -> dict[str, Any]:
+    clean = parse(raw, today_at(await school_of(student)))
+    inserted = await Certification.insert(
+        Certification(student=student.id, status="draft", content_hash=content_hash(clean), **clean)
+    ).returning(Certification.id)
+    return await get(student, inserted[0]["id"])
+
+
+async def update(student: CurrentUser, certification_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+    clean = parse(raw, today_at(await school_of(student)))
+    async with write_transaction():
+        current = await get(student, certification_id)
+        if current["status"] not in EDITABLE:
+            raise NotEditable(certification_id)
+        digest = content_hash(clean, await evidence_hashes(certification_id))
+        await Certification.update(
+            {
+                **{getattr(Certification, name): value for name, value in clean.items()},
+                Certification.content_hash: digest,
+                Certification.updated_at: datetime.now(timezone.utc),
+            }
+        ).where(Certification.id == certification_id)
+    return await get(student, certification_id)
+
+
+async def delete(student: CurrentUser, certification_id: int, store: EvidenceStore) -> None:
+    async with write_transaction():
+        current = await get(student, certification_id)
+        if current["status"] not in EDITABLE:
+            raise NotEditable(certification_id)
+        files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
+            Evidence.certification == certification_id
+        )
+        await Certification.delete().where(Certification.id == certification_id)
+    await store.delete_keys(key for row in files for key in row.values())

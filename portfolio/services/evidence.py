@@ -1,0 +1,266 @@
+"""Evidence: checking, cleaning and storing the files behind experiences and certifications, and deciding
+who may open them.
+
+An upload is refused unless its content is an allowed type; photos lose their location before anything is
+stored; nothing unchecked is ever written to the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from portfolio.db import write_transaction
+from portfolio.services import certifications, experiences, media, previews
+from portfolio.services.accounts import CurrentUser
+from portfolio.storage import EvidenceStore
+from portfolio.tables import Evidence
+
+Parent = Literal["experience", "certification"]
+IMAGES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic", "application/pdf": "pdf"}
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+class Rejected(Exception):
+    """An upload we refuse; the message is for the student."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(Exception):
+    """No such evidence, or not for this person: the same answer, so ids cannot be probed."""
+
+
+class Locked(Exception):
+    """The entry is verified or awaiting verification: its evidence cannot change."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    path: Path
+    original_name: str
+
+
+# --- who may see it -------------------------------------------------------------------------------
+
+def can_view(actor: CurrentUser | None, evidence: dict[str, Any]) -> bool:
+    """The one evidence-access policy: every request for a file asks it.
+
+    Today only the student who uploaded it. Mentors, verification links and shares extend this function.
+    """
+    if actor is None:
+        return False
+    return evidence["student"] == actor.id
+
+
+async def get_for(actor: CurrentUser | None, evidence_id: int) -> dict[str, Any]:
+    row = await Evidence.select().where(Evidence.id == evidence_id).first()
+    if row is None or not can_view(actor, row):
+        raise NotFound(evidence_id)
+    return row
+
+
+async def listing(parent: Parent, parent_id: int) -> list[dict[str, Any]]:
+    column = Evidence.experience if parent == "experience" else Evidence.certification
+    return await Evidence.select().where(column == parent_id).order_by(Evidence.id)
+
+
+# --- adding and removing --------------------------------------------------------------------------
+
+async def _editable_parent(student: CurrentUser, parent: Parent, parent_id: int) -> None:
+    try:
+        if parent == "experience":
+            row = await experiences.get(student, parent_id)
+            editable = row["status"] in experiences.EDITABLE
+        else:
+            row = await certifications.get(student, parent_id)
+            editable = row["status"] in certifications.EDITABLE
+    except (experiences.NotFound, certifications.NotFound):
+        raise NotFound(parent_id) from None
+    if not editable:
+        raise Locked(parent_id)
+
+
+async def _refresh_parent(parent: Parent, parent_id: int) -> None:
+    if parent == "experience":
+        await experiences.refresh_hash(parent_id)
+    else:
+        await certifications.refresh_hash(parent_id)
+
+
+def _too_large(limit_mb: int) -> str:
+    return f"This file is larger than {limit_mb} MB. Take a smaller photo, or scan fewer pages."
+
+
+def _preview_problem(mime: str, reason: str) -> str:
+    if mime in IMAGES:
+        return "This photo could not be read. It may be damaged; take it again or export it as JPEG."
+    if reason == "timeout":
+        return "This PDF took too long to open. Save it again as a simpler PDF, or upload a photo of it."
+    if reason == "too_large":
+        return "This PDF has too many pages. Upload only the pages that matter."
+    return "This PDF could not be read. It may be damaged or password-protected."
+
+
+async def _prepare(upload: Upload, work: Path, max_bytes: int, max_pixels: int) -> dict[str, Any]:
+    """Check the upload and make what will be stored: the cleaned original and its previews."""
+    size = upload.path.stat().st_size
+    if size > max_bytes:
+        raise Rejected(_too_large(max_bytes // (1024 * 1024)))
+    try:
+        mime = await asyncio.to_thread(media.sniff, upload.path)
+        cleaned = work / f"original.{EXTENSIONS[mime]}"
+        thumb = work / "thumb.jpg"
+        display = None
+        width = height = pages = None
+        if mime in IMAGES:
+            width, height = await asyncio.to_thread(media.check_image, upload.path, mime, max_pixels)
+            await asyncio.to_thread(media.strip_location, upload.path, cleaned, mime)
+            await asyncio.to_thread(previews.image_thumbnail, cleaned, mime, thumb)
+            if mime == "image/heic":  # browsers other than Safari cannot show HEIC
+                display = work / "display.jpg"
+                await asyncio.to_thread(previews.image_display, cleaned, mime, display)
+        else:
+            await asyncio.to_thread(shutil.copyfile, upload.path, cleaned)
+            pages = await previews.pdf_preview(cleaned, thumb)
+    except media.Rejected as refused:
+        raise Rejected(refused.message) from None
+    except previews.PreviewFailed as failed:
+        raise Rejected(_preview_problem(mime, failed.reason)) from None
+    return {
+        "mime": mime,
+        "cleaned": cleaned,
+        "thumb": thumb,
+        "display": display,
+        "sha256": await asyncio.to_thread(media.sha256_of, cleaned),
+        "size": cleaned.stat().st_size,
+        "width": width,
+        "height": height,
+        "pages": pages,
+    }
+
+
+async def attach(
+    store: EvidenceStore,
+    student: CurrentUser,
+    parent: Parent,
+    parent_id: int,
+    upload: Upload,
+    *,
+    work_root: Path,
+    max_bytes: int,
+    max_pixels: int,
+) -> dict[str, Any]:
+    """Check, clean and store one file for an entry or certification the student owns and may still edit."""
+    await _editable_parent(student, parent, parent_id)
+    work_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=work_root))
+    try:
+        ready = await _prepare(upload, work, max_bytes, max_pixels)
+        base = f"evidence/{student.id}/{uuid.uuid4().hex}"
+        keys = {
+            "storage_key": f"{base}/original.{EXTENSIONS[ready['mime']]}",
+            "thumb_key": f"{base}/thumb.jpg",
+            "display_key": f"{base}/display.jpg" if ready["display"] else "",
+        }
+        await store.put_file(keys["thumb_key"], ready["thumb"], "image/jpeg")
+        if ready["display"]:
+            await store.put_file(keys["display_key"], ready["display"], "image/jpeg")
+        await store.put_file(keys["storage_key"], ready["cleaned"], ready["mime"])
+        try:
+            async with write_transaction():
+                await _editable_parent(student, parent, parent_id)  # still editable now that the upload is done
+                inserted = await Evidence.insert(
+                    Evidence(
+                        student=student.id,
+                        experience=parent_id if parent == "experience" else None,
+                        certification=parent_id if parent == "certification" else None,
+                        original_name=upload.original_name[:255] or "evidence",
+                        content_type=ready["mime"],
+                        size=ready["size"],
+                        sha256=ready["sha256"],
+                        width=ready["width"],
+                        height=ready["height"],
+                        pages=ready["pages"],
+                        **keys,
+                    )
+                ).returning(Evidence.id)
+                await _refresh_parent(parent, parent_id)
+        except BaseException:
+            await store.delete_keys(keys.values())
+            raise
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, True)
+    return await Evidence.select().where(Evidence.id == inserted[0]["id"]).first()
+
+
+async def remove(store: EvidenceStore, student: CurrentUser, evidence_id: int) -> dict[str, Any]:
+    """Remove a file from an entry that is not yet verified; returns the row it was."""
+    row = await get_for(student, evidence_id)
+    parent: Parent = "experience" if row["experience"] else "certification"
+    parent_id = row["experience"] or row["certification"]
+    async with write_transaction():
+        await _editable_parent(student, parent, parent_id)
+        await Evidence.delete().where(Evidence.id == evidence_id)
+        await _refresh_parent(parent, parent_id)
+    await store.delete_keys((row["storage_key"], row["thumb_key"], row["display_key"]))
+    return row
+
+
+# --- consistency ----------------------------------------------------------------------------------
+
+async def fsck(store: EvidenceStore, *, fix: bool = False, now: datetime | None = None) -> dict[str, list[str]]:
+    """Rows whose files are missing, and files no row names.
+
+    With fix: delete files no row names once they are an hour old (a younger one may belong to an upload
+    that is still being saved), and make missing thumbnails again from the original. Rows whose original is
+    missing are only reported: deleting them would hide that evidence was lost.
+    """
+    now = now or datetime.now(timezone.utc)
+    stored = await store.objects("evidence/")
+    rows = await Evidence.select(
+        Evidence.id, Evidence.storage_key, Evidence.thumb_key, Evidence.display_key, Evidence.content_type
+    )
+    named = {key for row in rows for key in (row["storage_key"], row["thumb_key"], row["display_key"]) if key}
+    report: dict[str, list[str]] = {"missing_original": [], "missing_preview": [], "orphaned": [], "fixed": []}
+    for row in rows:
+        if row["storage_key"] not in stored:
+            report["missing_original"].append(f"evidence {row['id']}: {row['storage_key']}")
+        elif row["thumb_key"] not in stored:
+            report["missing_preview"].append(f"evidence {row['id']}: {row['thumb_key']}")
+            if fix:
+                await _remake_thumbnail(store, row)
+                report["fixed"].append(f"made {row['thumb_key']} again")
+    for key, modified in sorted(stored.items()):
+        if key not in named:
+            report["orphaned"].append(key)
+            if fix and now - modified > ORPHAN_GRACE:
+                await store.delete(key)
+                report["fixed"].append(f"deleted {key}")
+    return report
+
+
+async def _remake_thumbnail(store: EvidenceStore, row: dict[str, Any]) -> None:
+    work = Path(tempfile.mkdtemp())
+    try:
+        original = work / "original"
+        with original.open("wb") as out:
+            async for chunk in store.stream(row["storage_key"]):
+                await asyncio.to_thread(out.write, chunk)
+        thumb = work / "thumb.jpg"
+        if row["content_type"] in IMAGES:
+            await asyncio.to_thread(previews.image_thumbnail, original, row["content_type"], thumb)
+        else:
+            await previews.pdf_preview(original, thumb)
+        await store.put_file(row["thumb_key"], thumb, "image/jpeg")
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, True)
