@@ -66,7 +66,7 @@ async def _receive(
             raise
         errors.append(f"This file is larger than {settings.max_upload_mb} MB. Take a smaller photo, or scan fewer pages.")
         form = None
-    uploads = [item for item in (form.getall("file") if form else []) if isinstance(item, UploadFile)]
+    uploads = [item for item in (form.getall("file", []) if form else []) if isinstance(item, UploadFile)]
     if form is not None and not uploads:
         errors.append("Choose a photo or a PDF to add.")
     work = settings.var_dir / "tmp"

@@ -338,8 +338,8 @@ def _jpeg_scan_end(data: bytes, pos: int) -> int:
 # The image itself and the chunks that describe how to show it (colour, transparency, animation). Text
 # chunks (tEXt, zTXt, iTXt: XMP and free text such as a "Location") and anything unknown go.
 _PNG_KEEP = {
-    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"tIME",
-    b"cICP", b"mDCV", b"cLLI", b"acTL", b"fcTL", b"fdAT",
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD",
+    b"hIST", b"pHYs", b"sPLT", b"tIME", b"cICP", b"mDCV", b"cLLI", b"acTL", b"fcTL", b"fdAT",
 }
 
 
