@@ -144,8 +144,8 @@ async def main() -> int:
         "PORTFOLIO_ARGON2_MEMORY_KIB": "",
         "PORTFOLIO_DATABASE_URL": "",
     }
-    async with live_server(env) as base_url:
-        results = await measure(base_url)
+    async with live_server(env) as live:
+        results = await measure(live.url)
     text, ok = report(results)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -54,19 +55,23 @@ async def _wait_until_healthy(server: subprocess.Popen, base_url: str, log: Path
             await asyncio.sleep(0.1)  # poll again: the server is still starting
 
 
-@asynccontextmanager
-async def live_server(overrides: dict[str, str] | None = None) -> AsyncIterator[str]:
-    """`portfolio serve` on a free port with its own var/ and database, after migrate and seed-demo.
+@dataclass(frozen=True)
+class Live:
+    url: str
+    pid: int
+    var_dir: Path
+
+
+@contextmanager
+def fresh_environment(overrides: dict[str, str] | None = None) -> Iterator[tuple[dict[str, str], Path]]:
+    """An environment for the app's commands with its own var/ and an empty database.
 
     The database is PostgreSQL when PORTFOLIO_TEST_DB=postgres, else SQLite under its var/. An override
-    with an empty value removes that variable from the server's environment.
+    with an empty value removes that variable.
     """
     var_dir = Path(tempfile.mkdtemp(prefix="portfolio-live-"))
-    log = var_dir / "server.log"
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
-    env.update({"PORTFOLIO_VAR_DIR": str(var_dir), "PORTFOLIO_DEMO": "1", "PORTFOLIO_BASE_URL": base_url})
+    env.update({"PORTFOLIO_VAR_DIR": str(var_dir), "PORTFOLIO_DEMO": "1"})
     for name, value in (overrides or {}).items():
         if value:
             env[name] = value
@@ -77,28 +82,44 @@ async def live_server(overrides: dict[str, str] | None = None) -> AsyncIterator[
         pg_name, env["PORTFOLIO_DATABASE_URL"] = create_database("portfolio_live")
     else:
         env.pop("PORTFOLIO_DATABASE_URL", None)  # SQLite under var_dir
-    server: subprocess.Popen | None = None
     try:
-        _cli(env, log, "migrate")
-        _cli(env, log, "seed-demo")
-        assert "Demo data loaded." in log.read_text(), log.read_text()[-2000:]
-        with log.open("ab") as out:
-            server = subprocess.Popen(
-                [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        await _wait_until_healthy(server, base_url, log)
-        yield base_url
+        yield env, var_dir
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
         if pg_name:
             drop_database(pg_name)
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PORTFOLIO), *args], env=env, capture_output=True, text=True, check=False)
+
+
+@asynccontextmanager
+async def live_server(overrides: dict[str, str] | None = None) -> AsyncIterator[Live]:
+    """`portfolio serve` on a free port, in a fresh environment, after migrate and seed-demo."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with fresh_environment({"PORTFOLIO_BASE_URL": base_url, **(overrides or {})}) as (env, var_dir):
+        log = var_dir / "server.log"
+        server: subprocess.Popen | None = None
+        try:
+            _cli(env, log, "migrate")
+            _cli(env, log, "seed-demo")
+            assert "Demo data loaded." in log.read_text(), log.read_text()[-2000:]
+            with log.open("ab") as out:
+                server = subprocess.Popen(
+                    [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            await _wait_until_healthy(server, base_url, log)
+            yield Live(url=base_url, pid=server.pid, var_dir=var_dir)
+        finally:
+            if server is not None:
+                server.terminate()
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait(timeout=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from portfolio.services import experiences
+from portfolio.services import certifications, experiences
 from portfolio.services.accounts import create_user, load_user
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, School, User
@@ -62,4 +62,16 @@ async def seed(hasher: Hasher, today: date | None = None) -> bool:
              "hours": hours, "cluster": cluster, "reflection": reflection},
             uuid.uuid4(),
         )
+    await certifications.create(
+        student,
+        {"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",
+         "credential_id": "DEMO-10-4471", "issued_on": (today - timedelta(days=200)).isoformat()},
+    )
+    await certifications.create(
+        student,
+        {"name": "Adult First Aid/CPR/AED", "issuer": "American Red Cross", "credential_id": "DEMO-RC-2231",
+         "issued_on": (today - timedelta(days=690)).isoformat(),
+         "expires_on": (today + timedelta(days=40)).isoformat(),
+         "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"},
+    )
     return True

@@ -29,8 +29,8 @@ DESKTOP = {"width": 1280, "height": 800}
 @pytest.fixture(scope="session")
 async def live_server():
     """The real server on a fresh demo database (see tests/live.py)."""
-    async with start_live_server() as base_url:
-        yield base_url
+    async with start_live_server() as live:
+        yield live.url
 
 
 @pytest.fixture(scope="session")
