@@ -77,7 +77,11 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     if status == 405:
         return _page(request, 405, "Not allowed", "That is not something this page can do.")
     if status == 413:
-        return _page(request, 413, "Too large", "What you sent is too large.")
+        limit = request.app.state.settings.max_upload_mb
+        return _page(
+            request, 413, "Too large",
+            f"Files can be up to {limit} MB each. Take a smaller photo, or scan fewer pages, then go back and try again.",
+        )
     if status == 400:
         return _page(request, 400, "Something is missing", "The request could not be read. Go back and try again.")
     if status >= 500:
