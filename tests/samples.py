@@ -176,3 +176,47 @@ def png_claiming(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
         + chunk(b"IEND", b"")
     )
+
+
+def big_pdf(total_bytes: int) -> bytes:
+    """A valid one-page PDF of exactly `total_bytes` bytes (at least about 700): the page draws a
+    rectangle, and the document carries an attached file of random bytes (an embedded-file stream) that
+    makes up the size. Every object is referenced, and the cross-reference table gives each object's true
+    offset."""
+    import os
+
+    content = b"0.1 0.4 0.7 rg 72 500 468 220 re f\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(scan.bin) 5 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Filespec /F (scan.bin) /UF (scan.bin) /EF << /F 6 0 R >> >>",
+    ]
+
+    def frame(padding: int) -> tuple[bytes, bytes]:
+        """Everything before the random bytes, and everything after them."""
+        head = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(len(head))
+            head += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        offsets.append(len(head))
+        head += b"6 0 obj\n<< /Type /EmbeddedFile /Length %d >>\nstream\n" % padding
+        tail = bytearray(b"\nendstream\nendobj\n")
+        xref = len(head) + padding + len(tail)
+        tail += b"xref\n0 7\n0000000000 65535 f \n"
+        for offset in offsets:
+            tail += b"%010d 00000 n \n" % offset
+        tail += b"trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+        return bytes(head), bytes(tail)
+
+    # The frame grows a little with the digits of the lengths: settle the padding, then fill it.
+    padding = 0
+    for _ in range(5):
+        head, tail = frame(padding)
+        if len(head) + padding + len(tail) == total_bytes:
+            break
+        padding = max(0, total_bytes - len(head) - len(tail))
+    head, tail = frame(padding)
+    return head + os.urandom(padding) + tail
