@@ -83,6 +83,8 @@ class User(Table, tablename="app_user"):
     created_at = Timestamptz()
     password_changed_at = Timestamptz(null=True, default=None)
     last_sign_in_at = Timestamptz(null=True, default=None)
+    # A mentor may take one e-mail a day instead of one per verification request.
+    mentor_digest = Boolean(default=False)
 
 
 class Experience(Table):
@@ -140,6 +142,82 @@ class Evidence(Table):
     height = Integer(null=True, default=None)
     pages = Integer(null=True, default=None)
     uploaded_at = Timestamptz()
+
+
+class MentorAssignment(Table):
+    """A mentor (teacher, counselor) assigned to a student by staff. Unique per pair (index in a migration)."""
+
+    mentor = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class VerificationRequest(Table):
+    """A student's request to verify one or more entries: to a mentor's account, to a workplace supervisor
+    by e-mailed one-time links (RequestLink), or decided on the spot on the student's phone."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    method = Varchar(length=20)
+    mentor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    supervisor_name = Varchar(length=200, default="")
+    supervisor_title = Varchar(length=200, default="")
+    supervisor_organization = Varchar(length=200, default="")
+    supervisor_email = Varchar(length=254, default="")
+    status = Varchar(length=20, default="pending", index=True)
+    created_at = Timestamptz()
+    last_sent_at = Timestamptz(null=True, default=None)
+    reminders_sent = SmallInt(default=0)
+    notified_at = Timestamptz(null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+
+
+class RequestLink(Table):
+    """An e-mailed link for a supervisor's request; a reminder sends a new one and the old ones keep
+    working until they expire. Any one of them can be used for the request's one decision."""
+
+    request = ForeignKey(references=VerificationRequest, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    opened_at = Timestamptz(null=True, default=None)
+    used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class RequestItem(Table):
+    """One entry of a request, with the content hash it had when it was asked about."""
+
+    request = ForeignKey(references=VerificationRequest, on_delete=OnDelete.cascade, index=True)
+    experience = ForeignKey(references=Experience, on_delete=OnDelete.cascade, index=True)
+    content_hash = Varchar(length=64)
+    decided = Boolean(default=False)
+
+
+class SignOff(Table):
+    """A verifier's decision on an entry, with the content hash of exactly what they saw.
+
+    Kept forever: a later edit voids it (voided_at) but never deletes it.
+    """
+
+    experience = ForeignKey(references=Experience, on_delete=OnDelete.cascade, index=True)
+    request = ForeignKey(references=VerificationRequest, null=True, on_delete=OnDelete.set_null)
+    method = Varchar(length=20)
+    verifier = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    verifier_name = Varchar(length=200)
+    verifier_title = Varchar(length=200, default="")
+    verifier_organization = Varchar(length=200, default="")
+    verifier_email = Varchar(length=254, default="")
+    decision = Varchar(length=20)
+    comment = Text(default="")
+    content_hash = Varchar(length=64)
+    signature_png = Text(default="")
+    signature_typed = Varchar(length=200, default="")
+    receipt_token_hash = Varchar(length=64, null=True, default=None, unique=True)
+    confirmed_at = Timestamptz(null=True, default=None)
+    disputed_at = Timestamptz(null=True, default=None)
+    voided_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
 
 
 class AccountToken(Table):

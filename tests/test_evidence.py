@@ -223,14 +223,14 @@ async def test_deleting_a_draft_deletes_its_files(client, signed_in, settings):
     assert await Evidence.count().where(Evidence.student == student.id) == 0
 
 
-async def test_evidence_of_a_verified_entry_cannot_change(client, signed_in):
+async def test_evidence_of_an_entry_awaiting_verification_cannot_change(client, signed_in):
     student = await signed_in("student")
     entry_id = await new_entry(student)
     await upload(client, f"/student/experiences/{entry_id}/evidence", ("a.jpg", samples.jpeg_with_gps(), "image/jpeg"))
     [row] = await rows_for(entry_id)
-    await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
+    await Experience.update({Experience.status: "submitted"}).where(Experience.id == entry_id)
     refused = await upload(client, f"/student/experiences/{entry_id}/evidence", ("b.jpg", samples.jpeg_with_gps(), "image/jpeg"))
-    assert refused.status_code == 422 and "cannot change" in refused.text
+    assert refused.status_code == 422 and "cannot change now" in refused.text
     removed = await client.post(f"/student/evidence/{row['id']}/delete", headers=csrf_headers(client))
     assert removed.status_code == 409
     assert len(await rows_for(entry_id)) == 1
@@ -238,14 +238,49 @@ async def test_evidence_of_a_verified_entry_cannot_change(client, signed_in):
     assert 'type="file"' not in page.text and ">Remove<" not in page.text
 
 
-async def test_only_the_student_opens_their_evidence(client, signed_in, make_client, make_user, settings):
+async def test_changing_the_evidence_of_a_verified_entry_voids_it(client, signed_in):
+    from portfolio.tables import SignOff
+
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    current = await experiences.get(student, entry_id)
+    await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
+    await SignOff.insert(SignOff(experience=entry_id, method="mentor", verifier_name="Ms. P", decision="verified",
+                                 content_hash=current["content_hash"]))
+    added = await upload(client, f"/student/experiences/{entry_id}/evidence", ("b.jpg", samples.jpeg_with_gps(), "image/jpeg"))
+    assert added.status_code == 303
+    assert (await experiences.get(student, entry_id))["status"] == "voided"
+    [signoff] = await SignOff.select().where(SignOff.experience == entry_id)
+    assert signoff["voided_at"] is not None  # kept in the history, marked voided
+
+
+async def test_who_may_open_evidence(client, signed_in, make_client, make_user, other_school):
+    from portfolio.tables import MentorAssignment
+
     student = await signed_in("student")
     entry_id = await new_entry(student)
     await upload(client, f"/student/experiences/{entry_id}/evidence", ("a.jpg", samples.jpeg_with_gps(), "image/jpeg"))
     [row] = await rows_for(entry_id)
     paths = [f"/evidence/{row['id']}", f"/evidence/{row['id']}/thumb", f"/evidence/{row['id']}/view"]
-    for roles in (("student",), ("mentor",), ("staff",), ("staff", "mentor"), ("employer",), ("admin",)):
-        other = await make_user(*roles)
+    assigned = await make_user("mentor")
+    await MentorAssignment.insert(MentorAssignment(mentor=assigned.id, student=student.id))
+    same_school_staff = await make_user("staff")
+    for allowed in (assigned, same_school_staff):
+        async with make_client() as visitor:
+            await sign_in(visitor, allowed.email)
+            for path in paths:
+                assert (await visitor.get(path)).status_code == 200, (allowed.roles, path)
+    refused = [
+        await make_user("student"),
+        await make_user("mentor"),  # not assigned to this student
+        await make_user("mentor", school_id=other_school),
+        await make_user("staff", school_id=other_school),
+        await make_user("staff", "mentor", school_id=other_school),
+        await make_user("employer"),
+        await make_user("admin"),
+    ]
+    for other in refused:
+        roles = tuple(sorted(other.roles))
         async with make_client() as visitor:
             await sign_in(visitor, other.email)
             for path in paths:
@@ -261,7 +296,7 @@ async def test_only_the_student_opens_their_evidence(client, signed_in, make_cli
             response = await anonymous.get(path)
             assert response.status_code == 303 and response.headers["location"].startswith("/signin")
     assert len(await rows_for(entry_id)) == 1
-    assert evidence.can_view(None, row) is False
+    assert await evidence.can_view(None, row) is False
 
 
 async def test_retrying_a_create_after_adding_evidence_is_still_the_same_entry(client, signed_in):

@@ -163,11 +163,11 @@ async def test_student_edits_and_deletes_a_draft(client, signed_in):
     assert await count(student.id) == 0
 
 
-async def test_only_drafts_can_be_changed(client, signed_in):
+async def test_entries_awaiting_verification_are_locked(client, signed_in):
     student = await signed_in("student")
     await post_entry(client)
     [row] = await experiences.recent(student)
-    await Experience.update({Experience.status: "verified"}).where(Experience.id == row["id"])
+    await Experience.update({Experience.status: "submitted"}).where(Experience.id == row["id"])
     page = await client.get(f"/student/experiences/{row['id']}")
     assert "Delete this draft" not in page.text and "disabled" in page.text
     edit = await client.post(f"/student/experiences/{row['id']}", data=entry(title="Sneaky"), headers=csrf_headers(client))
@@ -175,6 +175,26 @@ async def test_only_drafts_can_be_changed(client, signed_in):
     delete = await client.post(f"/student/experiences/{row['id']}/delete", headers=csrf_headers(client))
     assert delete.status_code == 409
     assert (await experiences.get(student, row["id"]))["title"] == "Shadowed an electrician"
+
+
+async def test_editing_a_verified_entry_voids_its_verification(client, signed_in):
+    from portfolio.tables import SignOff
+
+    student = await signed_in("student")
+    await post_entry(client)
+    [row] = await experiences.recent(student)
+    await Experience.update({Experience.status: "verified"}).where(Experience.id == row["id"])
+    await SignOff.insert(SignOff(experience=row["id"], method="mentor", verifier_name="Ms. P", decision="verified",
+                                 content_hash=row["content_hash"]))
+    same = await client.post(f"/student/experiences/{row['id']}", data=entry(), headers=csrf_headers(client))
+    assert same.status_code == 303
+    assert (await experiences.get(student, row["id"]))["status"] == "verified"  # saving without a change voids nothing
+    edited = await client.post(f"/student/experiences/{row['id']}", data=entry(hours="3"), headers=csrf_headers(client))
+    assert edited.status_code == 303
+    after = await experiences.get(student, row["id"])
+    assert after["status"] == "voided" and after["minutes"] == 180
+    [signoff] = await SignOff.select().where(SignOff.experience == row["id"])
+    assert signoff["voided_at"] is not None
 
 
 async def test_another_students_entry_is_not_found(client, signed_in, make_user):

@@ -23,6 +23,7 @@ from portfolio.storage import EvidenceStore
 
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
 PRIVATE = {"Cache-Control": "private, no-store"}
+LOCKED = "This entry is waiting for verification, so its evidence cannot change now. Cancel the request to change it."
 # Multipart framing and the CSRF field ride on top of the file itself.
 FORM_OVERHEAD = 64 * 1024
 
@@ -90,7 +91,7 @@ async def _receive(
         except evidence.NotFound:
             raise NotFoundException() from None
         except evidence.Locked:
-            errors.append("This entry is verified or waiting for verification, so its evidence cannot change.")
+            errors.append(LOCKED)
         finally:
             path.unlink(missing_ok=True)
             await upload.close()
@@ -134,7 +135,7 @@ def upload_routes(settings: Settings) -> Router:
                 raise NotFoundException() from None
             except evidence.Locked:
                 return render(request, "error", status_code=409, title="Cannot remove",
-                              message="This entry is verified or waiting for verification, so its evidence cannot change.")
+                              message=LOCKED)
             parent: evidence.Parent = "experience" if row["experience"] else "certification"
             parent_id = row["experience"] or row["certification"]
             if request.headers.get("hx-request"):

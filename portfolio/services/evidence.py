@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from portfolio.db import write_transaction
-from portfolio.services import certifications, experiences, media, previews
+from portfolio.services import certifications, experiences, media, mentoring, previews
 from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
-from portfolio.tables import Evidence
+from portfolio.tables import Evidence, RequestItem, User
 
 Parent = Literal["experience", "certification"]
 IMAGES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -41,7 +41,7 @@ class NotFound(Exception):
 
 
 class Locked(Exception):
-    """The entry is verified or awaiting verification: its evidence cannot change."""
+    """The entry is awaiting verification (or rejected): its evidence cannot change now."""
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,30 @@ class Upload:
 
 # --- who may see it -------------------------------------------------------------------------------
 
-def can_view(actor: CurrentUser | None, evidence: dict[str, Any]) -> bool:
+async def can_view(actor: CurrentUser | None, evidence: dict[str, Any], link_request: int | None = None) -> bool:
     """The one evidence-access policy: every request for a file asks it.
 
-    Today only the student who uploaded it. Mentors, verification links and shares extend this function.
+    The student who uploaded it; their assigned mentors; staff of their school; and a supervisor holding
+    an opened verification link, for the entries that link's request names. Shares extend this function.
     """
+    if link_request is not None:
+        return evidence["experience"] is not None and await RequestItem.exists().where(
+            (RequestItem.request == link_request) & (RequestItem.experience == evidence["experience"])
+        )
     if actor is None:
         return False
-    return evidence["student"] == actor.id
+    if evidence["student"] == actor.id:
+        return True
+    if actor.has("mentor") and await mentoring.is_assigned(actor.id, evidence["student"]):
+        return True
+    if actor.has("staff") and actor.school_id is not None:
+        return await User.exists().where((User.id == evidence["student"]) & (User.school == actor.school_id))
+    return False
 
 
-async def get_for(actor: CurrentUser | None, evidence_id: int) -> dict[str, Any]:
+async def get_for(actor: CurrentUser | None, evidence_id: int, link_request: int | None = None) -> dict[str, Any]:
     row = await Evidence.select().where(Evidence.id == evidence_id).first()
-    if row is None or not can_view(actor, row):
+    if row is None or not await can_view(actor, row, link_request):
         raise NotFound(evidence_id)
     return row
 
@@ -91,7 +102,9 @@ async def _editable_parent(student: CurrentUser, parent: Parent, parent_id: int)
 
 
 async def _refresh_parent(parent: Parent, parent_id: int) -> None:
+    """The files are part of what a verifier signs: a change voids a verification and updates the hash."""
     if parent == "experience":
+        await experiences.void_after_edit(parent_id)
         await experiences.refresh_hash(parent_id)
     else:
         await certifications.refresh_hash(parent_id)

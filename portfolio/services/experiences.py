@@ -17,11 +17,12 @@ from piccolo.query.functions.aggregate import Sum
 from portfolio.db import engine, write_transaction
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.storage import EvidenceStore
-from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Evidence, Experience, School, User
+from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Evidence, Experience, School, SignOff, User
 
 MAX_MINUTES_PER_DAY = 24 * 60
 EARLIEST_DATE = date(2000, 1, 1)
-EDITABLE = ("draft", "changes_requested")
+# A verified entry may still be edited: the edit voids its verification (see void_after_edit).
+EDITABLE = ("draft", "changes_requested", "voided", "verified")
 DELETABLE = ("draft",)
 FIELDS = ("kind", "title", "organization", "date", "hours", "cluster", "reflection")
 LIMITS = {"title": 200, "organization": 200, "reflection": 5000}
@@ -176,6 +177,19 @@ def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
 async def evidence_hashes(experience_id: int) -> list[str]:
     rows = await Evidence.select(Evidence.sha256).where(Evidence.experience == experience_id)
     return [row["sha256"] for row in rows]
+
+
+async def void_after_edit(experience_id: int) -> bool:
+    """Inside an edit's transaction: a verified entry that changes loses its verification, visibly. The
+    sign-offs stay in its history, marked voided."""
+    changed = await Experience.update({Experience.status: "voided"}).where(
+        (Experience.id == experience_id) & (Experience.status == "verified")
+    ).returning(Experience.id)
+    if changed:
+        await SignOff.update({SignOff.voided_at: datetime.now(timezone.utc)}).where(
+            (SignOff.experience == experience_id) & SignOff.voided_at.is_null()
+        )
+    return bool(changed)
 
 
 async def refresh_hash(experience_id: int) -> None:
@@ -384,6 +398,10 @@ async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) ->
         if problem:
             problem.values = submitted_values(raw)
             raise problem
+        new_hash = content_hash(clean, await evidence_hashes(entry_id))
+        if new_hash == current["content_hash"]:
+            return current  # nothing changed: a verification stays valid
+        await void_after_edit(entry_id)
         await Experience.update(
             {
                 Experience.kind: clean["kind"],
@@ -393,7 +411,7 @@ async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) ->
                 Experience.date: clean["date"],
                 Experience.minutes: clean["minutes"],
                 Experience.reflection: clean["reflection"],
-                Experience.content_hash: content_hash(clean, await evidence_hashes(entry_id)),
+                Experience.content_hash: new_hash,
                 Experience.updated_at: datetime.now(timezone.utc),
             }
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
