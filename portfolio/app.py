@@ -26,6 +26,9 @@ from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.evidence import EvidenceController, upload_routes
 from portfolio.routes.health import HealthController
+from portfolio.routes.mentor import MentorController
+from portfolio.routes.requests import RequestController
+from portfolio.routes.verify import VerifyController
 from portfolio.routes.home import HomeController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.staff import StaffController
@@ -59,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         ApiController,
         CertificationController,
+        MentorController,
+        RequestController,
+        VerifyController,
         EvidenceController,
         upload_routes(settings),
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),

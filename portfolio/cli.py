@@ -72,6 +72,25 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 
 
 @main.command()
+def remind() -> None:
+    """Send due reminders to workplace supervisors and the daily digests to mentors (run it daily)."""
+    from portfolio.mail import make_mailer
+    from portfolio.services import signoff
+
+    settings = get_settings()
+    mailer = make_mailer(settings)
+
+    async def work() -> tuple[int, int]:
+        return (
+            await signoff.send_reminders(mailer, settings.base_url),
+            await signoff.send_digests(mailer, settings.base_url),
+        )
+
+    reminders, digests = _run(work)
+    click.echo(f"Reminders sent: {reminders}. Digests sent: {digests}.")
+
+
+@main.command()
 @click.option("--fix", is_flag=True, help="Delete unnamed files older than an hour; make missing thumbnails again.")
 def fsck(fix: bool) -> None:
     """Check evidence: rows whose files are missing, and files no row names."""

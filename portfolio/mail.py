@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from portfolio.formats import hours, nice_date
 from portfolio.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ _templates = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
     keep_trailing_newline=True,
 )
+_templates.filters.update(hours=hours, nice_date=nice_date)
 
 
 @dataclass(frozen=True)

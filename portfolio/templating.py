@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.services.accounts import ROLE_LABELS
-from portfolio.services.experiences import format_hours
+from portfolio.formats import hours, nice_date
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
 
 HTMX_FILE = "htmx-2.0.11.min.js"
-
-
-def _nice_date(value: date) -> str:
-    return f"{value:%b} {value.day}, {value.year}"
 
 
 def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
@@ -30,7 +24,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             DEMO=settings.demo,
             MAX_UPLOAD_MB=settings.max_upload_mb,
         )
-        env.filters["hours"] = format_hours
-        env.filters["nice_date"] = _nice_date
+        env.filters["hours"] = hours
+        env.filters["nice_date"] = nice_date
 
     return configure

@@ -16,10 +16,6 @@ class HomeController(Controller):
     async def home(self, request: Request) -> Redirect:
         return Redirect(path=LANDINGS[request.scope["user"].landing_role], status_code=303)
 
-    @get("/mentor", guards=[role("mentor")])
-    async def mentor(self, request: Request) -> Template:
-        return render(request, "mentor")
-
     @get("/employer", guards=[role("employer")])
     async def employer(self, request: Request) -> Template:
         return render(request, "employer")

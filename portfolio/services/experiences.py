@@ -15,6 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Sum
 
 from portfolio.db import engine, write_transaction
+from portfolio.formats import hours
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.storage import EvidenceStore
 from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Evidence, Experience, School, SignOff, User
@@ -79,11 +80,6 @@ def parse_minutes(text: str) -> int | None:
         return hours * 60 + minutes if minutes < 60 else None
     whole, fraction = int(match.group(1)), match.group(2) or "0"
     return whole * 60 + round(int(fraction) * 60 / 10 ** len(fraction))
-
-
-def format_hours(minutes: int) -> str:
-    hours = minutes / 60
-    return f"{hours:g}"
 
 
 async def clusters() -> list[dict[str, Any]]:
@@ -289,7 +285,7 @@ def as_form(row: Mapping[str, Any]) -> dict[str, str]:
         "title": row["title"],
         "organization": row["organization_name"],
         "date": row["date"].isoformat(),
-        "hours": format_hours(row["minutes"]),
+        "hours": hours(row["minutes"]),
         "cluster": row["cluster_code"] or "",
         "reflection": row["reflection"],
     }
@@ -330,7 +326,7 @@ def _day_error(clean: Mapping[str, Any], already: int) -> FormErrors | None:
         return None
     left = max(MAX_MINUTES_PER_DAY - already, 0)
     return FormErrors(
-        {"hours": f"You already logged {format_hours(already)} hours on this day; at most {format_hours(left)} more fit in 24 hours."}
+        {"hours": f"You already logged {hours(already)} hours on this day; at most {hours(left)} more fit in 24 hours."}
     )
 
 
