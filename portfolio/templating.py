@@ -7,6 +7,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.services.accounts import ROLE_LABELS
 from portfolio.formats import hours, nice_date
+from portfolio.services.experiences import EDITABLE
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
 
@@ -23,6 +24,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,
             MAX_UPLOAD_MB=settings.max_upload_mb,
+            EDITABLE_STATUSES=EDITABLE,
         )
         env.filters["hours"] = hours
         env.filters["nice_date"] = nice_date
