@@ -42,6 +42,8 @@ EXPERIENCE_STATUSES = {
     "verified": "Verified",
     "rejected": "Rejected",
     "voided": "Verification voided",
+    # Not stored: what signoff.verification_state shows for an on-the-spot sign-off not yet confirmed.
+    "verified_pending_confirmation": "Verified on the spot, pending confirmation",
 }
 
 

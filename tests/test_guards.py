@@ -11,7 +11,7 @@ from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
-from portfolio.tables import ROLES, Evidence, Organization
+from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, VerificationRequest
 from tests.conftest import csrf_headers, sign_in
 from tests.test_experiences import entry
 
@@ -76,7 +76,12 @@ async def owned_ids(owner) -> dict[str, int]:
         Evidence(student=owner.id, experience=owned.entry["id"], storage_key=f"evidence/{owner.id}/g/original.jpg",
                  thumb_key="", original_name="x.jpg", content_type="image/jpeg", size=1, sha256="0" * 64)
     ).returning(Evidence.id)
-    return {"entry_id": owned.entry["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"]}
+    request = await VerificationRequest.insert(
+        VerificationRequest(student=owner.id, method="email_link", supervisor_name="S", supervisor_email="s@example.com")
+    ).returning(VerificationRequest.id)
+    assignment = await MentorAssignment.insert(MentorAssignment(mentor=owner.id, student=owner.id)).returning(MentorAssignment.id)
+    return {"entry_id": owned.entry["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+            "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"]}
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

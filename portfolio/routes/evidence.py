@@ -167,17 +167,25 @@ class EvidenceController(Controller):
     @get("/{evidence_id:int}/view")
     async def view(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         """What a browser can show: the JPEG copy of a HEIC photo, else the original."""
-        row = await self._row(request, evidence_id)
-        if row["display_key"]:
-            name = Path(row["original_name"]).stem + ".jpg"
-            return await _send(store, row["display_key"], name, "image/jpeg", "inline")
-        return await _send(store, row["storage_key"], row["original_name"], row["content_type"], "inline")
+        return await send_view(store, await self._row(request, evidence_id))
 
     @get("/{evidence_id:int}/thumb")
     async def thumb(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
-        row = await self._row(request, evidence_id)
-        # Thumbnails always come through the app, so pages never need the bucket's origin for them.
-        return Stream(store.stream(row["thumb_key"]), media_type="image/jpeg", headers=PRIVATE)
+        return send_thumb(store, await self._row(request, evidence_id))
+
+
+async def send_view(store: EvidenceStore, row: dict[str, Any]) -> Response:
+    """What a browser can show: the JPEG copy of a HEIC photo, else the original. The caller has checked
+    the evidence policy; the supervisor's link pages use this too."""
+    if row["display_key"]:
+        name = Path(row["original_name"]).stem + ".jpg"
+        return await _send(store, row["display_key"], name, "image/jpeg", "inline")
+    return await _send(store, row["storage_key"], row["original_name"], row["content_type"], "inline")
+
+
+def send_thumb(store: EvidenceStore, row: dict[str, Any]) -> Response:
+    # Thumbnails always come through the app, so pages never need the bucket's origin for them.
+    return Stream(store.stream(row["thumb_key"]), media_type="image/jpeg", headers=PRIVATE)
 
 
 async def _send(store: EvidenceStore, key: str, filename: str, content_type: str, disposition: str) -> Response:

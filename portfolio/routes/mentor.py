@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import render
+from portfolio.routes.common import form_values, go_to, render
 from portfolio.services import signoff
+from portfolio.services.accounts import FormErrors
+
+DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
+    mentor = request.scope["user"]
+    items = await signoff.mentor_queue(mentor)
+    for item in items:
+        # Changed since it was asked about: it cannot be decided (decide_as_mentor skips it).
+        item["changed"] = item["entry"]["current_hash"] != item["content_hash"]
+    context: dict[str, Any] = {
+        "items": items,
+        "digest": await signoff.wants_digest(mentor),
+        "errors": {},
+        "values": {},
+        "checked": set(),
+        "done": None,
+        "digest_saved": False,
+    }
+    return render(request, "mentor", status_code=status_code, **(context | extra))
 
 
 class MentorController(Controller):
@@ -15,5 +46,39 @@ class MentorController(Controller):
     guards = [role("mentor")]
 
     @get("/")
-    async def queue(self, request: Request) -> Template:
-        return render(request, "mentor", items=await signoff.mentor_queue(request.scope["user"]))
+    async def queue(
+        self, request: Request, done: FromQuery[str] = "", count: FromQuery[int] = 0, digest: FromQuery[str] = ""
+    ) -> Template:
+        words = DONE_WORDS.get(done)
+        return await _queue_page(
+            request,
+            done={"count": count, "words": words} if words else None,
+            digest_saved=digest in ("on", "off"),
+        )
+
+    @post("/decide")
+    async def decide(self, request: Request) -> Response:
+        form = await form_values(request)
+        items = _as_list(form.get("items"))
+        try:
+            count = await signoff.decide_as_mentor(request.scope["user"], items, form)
+        except FormErrors as problem:
+            return await _queue_page(
+                request,
+                status_code=422,
+                errors=problem.errors,
+                values={"comment": str(form.get("comment", ""))},
+                checked=set(items),
+            )
+        except signoff.NotFound:
+            # Not in this mentor's queue: another mentor's, a student no longer assigned, or already decided.
+            raise NotFoundException() from None
+        decision = str(form.get("decision"))
+        return go_to(request, f"/mentor?done={decision}&count={count}")
+
+    @post("/digest")
+    async def digest(self, request: Request) -> Response:
+        form = await form_values(request)
+        on = str(form.get("digest", "")) in ("on", "1", "true")
+        await signoff.set_digest(request.scope["user"], on)
+        return go_to(request, f"/mentor?digest={'on' if on else 'off'}")

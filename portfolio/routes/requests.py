@@ -2,12 +2,66 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import render
-from portfolio.services import signoff
+from portfolio.mail import Mailer
+from portfolio.routes.common import form_values, go_to, render
+from portfolio.services import experiences, mentoring, signoff
+from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.settings import Settings
+
+SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
+
+
+async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
+    """How an entry's verification reads: its state (the hash checked again, so an entry that changed after
+    its sign-off never shows as verified), the newest sign-off, and every sign-off, newest first."""
+    history = await signoff.history(entry["id"], student_email)
+    latest = history[0] if history else None
+    current_hash = (await signoff.entry_for_verifier(entry["id"]))["current_hash"]
+    return {
+        "state": signoff.verification_state(entry, latest, current_hash),
+        "latest": latest,
+        "history": history,
+    }
+
+
+def _chosen(values: Any) -> list[int]:
+    """Entry ids from a form or a query string: one value or several; anything not a number is dropped."""
+    if values is None:
+        return []
+    ids = []
+    for value in values if isinstance(values, list) else [values]:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
+async def _new_page(
+    request: Request, chosen: list[int], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Template:
+    student: CurrentUser = request.scope["user"]
+    entries = [e for e in await experiences.recent(student, limit=1000) if e["status"] in signoff.REQUESTABLE]
+    return render(
+        request,
+        "verify_new",
+        status_code=status_code,
+        entries=entries,
+        chosen=set(chosen),
+        mentors=await mentoring.mentors_of(student),
+        values=values,
+        errors=errors,
+    )
 
 
 class RequestController(Controller):
@@ -15,5 +69,82 @@ class RequestController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def requests(self, request: Request) -> Template:
-        return render(request, "verify_requests", pending=await signoff.pending_for_student(request.scope["user"]))
+    async def requests(
+        self, request: Request, sent: FromQuery[str] = "", resent: FromQuery[bool] = False, cancelled: FromQuery[bool] = False
+    ) -> Template:
+        return render(
+            request,
+            "verify_requests",
+            pending=await signoff.pending_for_student(request.scope["user"]),
+            sent=sent if sent in ("mentor", "supervisor") else "",
+            resent=resent,
+            cancelled=cancelled,
+        )
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        return await _new_page(request, _chosen(request.query_params.getall("entries", [])), {}, {})
+
+    async def _ask(self, request: Request, way: str, mailer: Mailer, settings: Settings) -> Response:
+        student: CurrentUser = request.scope["user"]
+        form = await form_values(request)
+        chosen = _chosen(form.get("entries"))
+        values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
+        try:
+            if way == "mentor":
+                await signoff.ask_mentor(mailer, settings.base_url, student, chosen, form.get("mentor"))
+            else:
+                await signoff.ask_supervisor(mailer, settings.base_url, student, chosen, form)
+        except FormErrors as problem:
+            return await _new_page(request, chosen, values | problem.values, problem.errors, status_code=422)
+        except signoff.NotFound:
+            # Another student's entry, or one that does not exist: the same answer, so ids cannot be probed.
+            raise NotFoundException() from None
+        return go_to(request, f"/student/verify?sent={way}")
+
+    @post("/mentor")
+    async def ask_mentor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+        return await self._ask(request, "mentor", mailer, settings)
+
+    @post("/supervisor")
+    async def ask_supervisor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+        return await self._ask(request, "supervisor", mailer, settings)
+
+    @post("/onsite")
+    async def on_the_spot(self, request: Request) -> Response:
+        """The same choice of entries, handed to the on-the-spot sign-off page (which checks them again)."""
+        student: CurrentUser = request.scope["user"]
+        form = await form_values(request)
+        chosen = _chosen(form.get("entries"))
+        values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
+        error = ""
+        if not chosen:
+            error = "Choose at least one entry to verify."
+        for entry_id in chosen:
+            try:
+                entry = await experiences.get(student, entry_id)
+            except experiences.NotFound:
+                raise NotFoundException() from None
+            if entry["status"] not in signoff.REQUESTABLE:
+                error = "Only drafts, entries sent back for changes, and voided entries can be sent for verification."
+        if error:
+            return await _new_page(request, chosen, values, {"entries": error}, status_code=422)
+        return go_to(request, "/v/onsite?" + urlencode([("entries", entry_id) for entry_id in sorted(set(chosen))]))
+
+    @post("/{request_id:int}/resend")
+    async def resend(
+        self, request: Request, request_id: FromPath[int], mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]
+    ) -> Response:
+        try:
+            await signoff.resend(mailer, settings.base_url, request.scope["user"], request_id)
+        except signoff.NotFound:
+            raise NotFoundException() from None
+        return go_to(request, "/student/verify?resent=1")
+
+    @post("/{request_id:int}/cancel")
+    async def cancel(self, request: Request, request_id: FromPath[int]) -> Response:
+        try:
+            await signoff.cancel(request.scope["user"], request_id)
+        except signoff.NotFound:
+            raise NotFoundException() from None
+        return go_to(request, "/student/verify?cancelled=1")

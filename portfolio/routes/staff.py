@@ -3,18 +3,53 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from portfolio.auth import recently_signed_in, role
 from portfolio.mail import Mailer
-from portfolio.routes.common import client_ip, form_values, render
-from portfolio.services import accounts
-from portfolio.services.accounts import FormErrors
+from portfolio.routes.common import client_ip, form_values, go_to, render
+from portfolio.routes.requests import entry_verification
+from portfolio.services import accounts, experiences, mentoring
+from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.settings import Settings
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+async def _mentors_page(
+    request: Request, by: str = "student", values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+    status_code: int = 200, **extra: Any,
+) -> Template:
+    school_id = request.scope["user"].school_id
+    rows = await mentoring.assignments(school_id)
+    key, other = ("mentor", "student") if by == "mentor" else ("student", "mentor")
+    groups: dict[int, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (r[f"{key}_name"].casefold(), r[f"{other}_name"].casefold())):
+        group = groups.setdefault(row[f"{key}_id"], {"name": row[f"{key}_name"], "id": row[f"{key}_id"], "rows": []})
+        group["rows"].append({"id": row["id"], "name": row[f"{other}_name"], "mentor": row["mentor_name"],
+                              "student": row["student_name"], "student_id": row["student_id"]})
+    return render(
+        request,
+        "staff_mentors",
+        status_code=status_code,
+        by=by,
+        groups=list(groups.values()),
+        mentors=await mentoring.people_with_role(school_id, "mentor"),
+        students=await mentoring.people_with_role(school_id, "student"),
+        values=values or {"students": []},
+        errors=errors or {},
+        **({"assigned": None, "removed": False} | extra),
+    )
 
 
 class StaffController(Controller):
@@ -23,7 +58,49 @@ class StaffController(Controller):
         user = request.scope["user"]
         people = await accounts.people(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
-        return render(request, "people", heading=heading, people=people, invited=invited)
+        return render(request, "people", heading=heading, people=people, invited=invited, staff_view=True)
+
+    @get("/staff/mentors", guards=[role("staff")])
+    async def mentors(
+        self, request: Request, by: FromQuery[str] = "student", assigned: FromQuery[int | None] = None, removed: FromQuery[bool] = False
+    ) -> Template:
+        return await _mentors_page(request, by="mentor" if by == "mentor" else "student", assigned=assigned, removed=removed)
+
+    @post("/staff/mentors", guards=[role("staff")])
+    async def assign(self, request: Request) -> Response:
+        form = await form_values(request)
+        students = _as_list(form.get("students"))
+        try:
+            count = await mentoring.assign(request.scope["user"], form.get("mentor"), students)
+        except FormErrors as problem:
+            values = {"mentor": str(form.get("mentor", "")), "students": students}
+            return await _mentors_page(request, values=values, errors=problem.errors, status_code=422)
+        return go_to(request, f"/staff/mentors?assigned={count}")
+
+    @post("/staff/mentors/{assignment_id:int}/delete", guards=[role("staff")])
+    async def unassign(self, request: Request, assignment_id: FromPath[int]) -> Response:
+        if not await mentoring.unassign(request.scope["user"], assignment_id):
+            raise NotFoundException()
+        return go_to(request, "/staff/mentors?removed=1")
+
+    @get("/staff/students/{student_id:int}", guards=[role("staff")])
+    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
+        staff: CurrentUser = request.scope["user"]
+        student = await accounts.load_user(student_id)
+        if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
+            # Another school's student reads as no student at all.
+            raise NotFoundException()
+        entries = await experiences.recent(student, limit=1000)
+        for entry in entries:
+            entry["verification"] = await entry_verification(entry, student.email)
+        return render(
+            request,
+            "staff_student",
+            student=student,
+            entries=entries,
+            mentors=await mentoring.mentors_of(student),
+            summary=await experiences.year_summary(student),
+        )
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:

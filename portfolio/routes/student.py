@@ -14,7 +14,8 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.routes.evidence import evidence_section
-from portfolio.services import certifications, experiences
+from portfolio.routes.requests import entry_verification
+from portfolio.services import certifications, experiences, signoff
 from portfolio.storage import EvidenceStore
 from portfolio.services.accounts import FormErrors
 
@@ -96,9 +97,21 @@ class StudentController(Controller):
 
     @get("/experiences/{entry_id:int}")
     async def edit(self, request: Request, entry_id: FromPath[int], added: FromQuery[int] = 0) -> Template:
+        student = request.scope["user"]
         entry = await _entry(request, entry_id)
         values = experiences.as_form(entry)
-        context = await _form_context(request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry)
+        verification = await entry_verification(entry, student.email)
+        verification["requestable"] = entry["status"] in signoff.REQUESTABLE
+        verification["pending"] = next(
+            (r for r in await signoff.pending_for_student(student) if any(e["experience.id"] == entry_id for e in r["entries"])),
+            None,
+        )
+        if verification["state"] == "voided":
+            # The stored status may still say verified when the entry no longer matches its sign-off: never show that.
+            entry = entry | {"status": "voided"}
+        context = await _form_context(
+            request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry, verification=verification
+        )
         context |= await evidence_section("experience", entry_id, entry["status"] in experiences.EDITABLE, added=added)
         return render(request, "experience_form", **context)
 

@@ -1,20 +1,282 @@
-"""Workplace supervisors, without an account: the e-mailed link, and the receipt of an on-the-spot sign-off."""
+"""Workplace supervisors, without an account: the e-mailed link, the on-the-spot sign-off on the student's
+phone, and the receipt of an on-the-spot sign-off.
+
+The e-mailed token is the authorization, so it is used once, at GET /v/{token}: that only records that the
+link was opened (mail scanners open links too) and trades the token for a short-lived cookie scoped to the
+one request, so the token leaves the address bar and never reaches a later URL or Referer.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
-from litestar.params import FromPath
-from litestar.response import Template
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from portfolio.auth import public
-from portfolio.routes.common import render
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from portfolio.auth import public, role
+from portfolio.mail import Mailer
+from portfolio.routes.common import client_ip, form_values, render
+from portfolio.routes.evidence import send_thumb, send_view
+from portfolio.services import evidence, experiences, signoff
+from portfolio.services.accounts import FormErrors
+from portfolio.settings import Settings
+from portfolio.storage import EvidenceStore
+
+GRANT_COOKIE = "portfolio_link"
+GRANT_MINUTES = 30
+# Tokens ride in the path of these pages, and the pages show a student's record: no Referer, no caching.
+LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+CHOOSE_ENTRIES = "/student/verify/new"
+
+
+class LinkHeadersMiddleware:
+    """Every /v response, error pages included, gets LINK_HEADERS (replacing a looser value)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in LINK_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+def _grant_path(request_id: int) -> str:
+    return f"/v/r/{request_id}"
+
+
+def _invalid(reason: str = "link", request_id: int | None = None) -> Template:
+    """The friendly "this link no longer works" page; it changes nothing. For a grant (request_id given) it
+    also drops the cookie, and says the same whatever was wrong with it, so request ids cannot be probed."""
+    if request_id is not None:
+        reason = "grant"
+    response = Template(
+        template_name="pages/supervisor_invalid.html",
+        context={"reason": reason, "grant_minutes": GRANT_MINUTES},
+        status_code=410,
+    )
+    if request_id is not None:
+        response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
+    return response
+
+
+def _entry_ids(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    return [str(v) for v in (raw if isinstance(raw, list) else [raw])]
 
 
 class VerifyController(Controller):
     path = "/v"
-    # Links stand in for accounts here; each handler checks its link or grant.
+    # Links stand in for accounts here; each handler checks its link or grant, and the on-the-spot pages
+    # add role("student") (handler guards add to this one).
     guards = [public]
+    middleware = [LinkHeadersMiddleware]
+
+    # --- the e-mailed link ------------------------------------------------------------------------
+
+    async def _granted(self, request: Request, settings: Settings, request_id: int) -> int:
+        """The link id the grant cookie stands for; raises signoff.LinkInvalid."""
+        return await signoff.check_grant(settings.secret_key, request.cookies.get(GRANT_COOKIE), request_id)
+
+    async def _request_page(
+        self, request: Request, request_id: int, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        view = await signoff.request_view(request_id)
+        if values is None:  # the name and title the student gave, for the supervisor to confirm or correct
+            values = {"name": view["supervisor_name"], "title": view["supervisor_title"], "comment": ""}
+        return render(
+            request, "supervisor_request", status_code=status_code, view=view, values=values,
+            action=_grant_path(request_id), evidence_base=f"{_grant_path(request_id)}/evidence", errors=errors or {},
+        )
 
     @get("/{token:str}")
-    async def open_link(self, request: Request, token: FromPath[str]) -> Template:
-        return render(request, "link_invalid", purpose="verify", status_code=410)
+    async def open_link(self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]) -> Response:
+        try:
+            request_id, link_id = await signoff.link_request(token)
+        except signoff.LinkInvalid:
+            return _invalid()
+        await signoff.opened(link_id, client_ip(request))
+        expires = datetime.now(timezone.utc) + timedelta(minutes=GRANT_MINUTES)
+        response = Redirect(path=_grant_path(request_id), status_code=303)
+        response.set_cookie(
+            key=GRANT_COOKIE,
+            value=signoff.link_grant(settings.secret_key, request_id, link_id, expires),
+            max_age=GRANT_MINUTES * 60,
+            path=_grant_path(request_id),
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="lax",
+        )
+        return response
+
+    @get("/r/{request_id:int}")
+    async def request_page(self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:
+        try:
+            await self._granted(request, settings, request_id)
+        except signoff.LinkInvalid:
+            return _invalid(request_id=request_id)
+        return await self._request_page(request, request_id)
+
+    @post("/r/{request_id:int}")
+    async def decide(
+        self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings], mailer: NamedDependency[Mailer]
+    ) -> Template:
+        form = await form_values(request)
+        try:
+            link_id = await self._granted(request, settings, request_id)
+            view = await signoff.request_view(request_id)
+            decision = await signoff.decide_by_link(mailer, settings.base_url, request_id, link_id, form, client_ip(request))
+        except signoff.LinkInvalid:
+            return _invalid(request_id=request_id)
+        except FormErrors as problem:
+            values = {name: str(form.get(name, "")).strip() for name in ("name", "title", "comment")}
+            return await self._request_page(request, request_id, values, problem.errors, status_code=422)
+        response = render(request, "supervisor_done", decision=decision, view=view)
+        response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
+        return response
+
+    async def _evidence_row(self, request: Request, settings: Settings, request_id: int, evidence_id: int) -> dict[str, Any] | Template:
+        try:
+            await self._granted(request, settings, request_id)
+        except signoff.LinkInvalid:
+            return _invalid(request_id=request_id)
+        try:
+            return await evidence.get_for(None, evidence_id, link_request=request_id)
+        except evidence.NotFound:
+            raise NotFoundException() from None
+
+    @get("/r/{request_id:int}/evidence/{evidence_id:int}/thumb")
+    async def evidence_thumb(
+        self, request: Request, request_id: FromPath[int], evidence_id: FromPath[int],
+        settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
+    ) -> Response:
+        row = await self._evidence_row(request, settings, request_id, evidence_id)
+        return row if isinstance(row, Template) else send_thumb(store, row)
+
+    @get("/r/{request_id:int}/evidence/{evidence_id:int}/view")
+    async def evidence_view(
+        self, request: Request, request_id: FromPath[int], evidence_id: FromPath[int],
+        settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
+    ) -> Response:
+        row = await self._evidence_row(request, settings, request_id, evidence_id)
+        return row if isinstance(row, Template) else await send_view(store, row)
+
+    # --- on the spot, on the student's phone ------------------------------------------------------
+
+    async def _onsite_entries(self, request: Request, ids: list[str]) -> list[dict[str, Any]]:
+        """The student's own entries that may be verified now, as a verifier sees them; 404 otherwise."""
+        student = request.scope["user"]
+        entries = []
+        for value in dict.fromkeys(ids):
+            try:
+                entry = await experiences.get(student, int(value))
+            except (ValueError, experiences.NotFound):
+                raise NotFoundException() from None
+            if entry["status"] not in signoff.REQUESTABLE:
+                raise NotFoundException()
+            entries.append(await signoff.entry_for_verifier(entry["id"]))
+        return entries
+
+    async def _onsite_page(
+        self, request: Request, entries: list[dict[str, Any]], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+    ) -> Template:
+        return render(
+            request, "onsite_form", status_code=status_code, entries=entries, values=values, errors=errors,
+            evidence_base="/evidence", student=request.scope["user"],
+        )
+
+    @get("/onsite", guards=[role("student")])
+    async def onsite_form(self, request: Request) -> Response:
+        ids = request.query_params.getall("entries", [])
+        if not ids:
+            # Nothing chosen yet: entries are chosen on the student's "ask for verification" page.
+            return Redirect(path=CHOOSE_ENTRIES, status_code=303)
+        entries = await self._onsite_entries(request, ids)
+        organizations = {e["organization_name"] for e in entries}
+        values = {"supervisor_organization": organizations.pop() if len(organizations) == 1 else ""}
+        return await self._onsite_page(request, entries, values, {})
+
+    @post("/onsite", guards=[role("student")])
+    async def onsite_verify(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+        form = await form_values(request)
+        ids = _entry_ids(form.get("entries"))
+        try:
+            request_id = await signoff.verify_on_device(mailer, settings.base_url, request.scope["user"], ids, form)
+        except signoff.NotFound:
+            raise NotFoundException() from None
+        except FormErrors as problem:
+            fields = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email",
+                      "signature_typed", "signature_png")
+            values = {name: str(form.get(name, "")).strip() for name in fields}
+            if "signature" in problem.errors:
+                values["signature_png"] = ""  # a drawing that could not be read is not shown again
+            try:
+                entries = await self._onsite_entries(request, ids) if ids else []
+            except NotFoundException:
+                entries = []  # verified meanwhile (this form sent twice): nothing to show the form for
+            if not entries:
+                message = problem.errors.get("entries") or "These entries cannot be verified now."
+                return render(request, "error", status_code=422, title="Nothing to verify", message=message,
+                              back=CHOOSE_ENTRIES)
+            return await self._onsite_page(request, entries, values, problem.errors, status_code=422)
+        return Redirect(path=f"/v/onsite/done?request={request_id}", status_code=303)
+
+    @get("/onsite/done", guards=[role("student")])
+    async def onsite_done(self, request: Request) -> Template:
+        student = request.scope["user"]
+        try:
+            view = await signoff.request_view(int(request.query_params.get("request", "")))
+            if view["method"] != "on_device":
+                raise signoff.NotFound(view["id"])
+            for entry in view["items"]:
+                await experiences.get(student, entry["id"])  # only the student's own request
+        except (ValueError, signoff.NotFound, experiences.NotFound):
+            raise NotFoundException() from None
+        for entry in view["items"]:
+            history = await signoff.history(entry["id"], student.email)
+            entry["state"] = signoff.verification_state(entry, history[0] if history else None, entry["current_hash"])
+        return render(request, "onsite_done", view=view, evidence_base="/evidence")
+
+    # --- the receipt of an on-the-spot sign-off ---------------------------------------------------
+
+    @get("/receipt/{token:str}")
+    async def receipt(self, request: Request, token: FromPath[str]) -> Template:
+        try:
+            view = await signoff.receipt_request(token)
+        except signoff.LinkInvalid:
+            return _invalid("receipt")
+        if view["disputed"] or view["confirmed"]:
+            return _invalid("answered")
+        return render(request, "supervisor_receipt", view=view, action=f"/v/receipt/{token}", answer="")
+
+    @post("/receipt/{token:str}")
+    async def answer_receipt(
+        self, request: Request, token: FromPath[str], mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]
+    ) -> Template:
+        form = await form_values(request)
+        mine = str(form.get("mine", ""))
+        try:
+            view = await signoff.receipt_request(token)
+        except signoff.LinkInvalid:
+            return _invalid("receipt")
+        if mine not in ("0", "1"):
+            return render(request, "supervisor_receipt", status_code=422, view=view, action=f"/v/receipt/{token}",
+                          answer="", error="Choose one of the two buttons.")
+        try:
+            answer = await signoff.answer_receipt(mailer, settings.base_url, token, mine == "1", client_ip(request))
+        except signoff.LinkInvalid:
+            return _invalid("answered")
+        return render(request, "supervisor_receipt", view=view, answer=answer)

@@ -1,11 +1,13 @@
-"""Demo data for `make run`: two schools, one account per role, a few entries. Never in production."""
+"""Demo data for `make run`: two schools, one account per role, a few entries, and a mentor with one request
+waiting. Never in production."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
 
-from portfolio.services import certifications, experiences
+from portfolio.mail import Mailer
+from portfolio.services import certifications, experiences, mentoring, signoff
 from portfolio.services.accounts import create_user, load_user
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, School, User
@@ -22,8 +24,11 @@ DEMO_ACCOUNTS = [
 ]
 
 
-async def seed(hasher: Hasher, today: date | None = None) -> bool:
-    """Seed when the database has no users. Returns whether it seeded."""
+async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None = None, base_url: str | None = None) -> bool:
+    """Seed when the database has no users. Returns whether it seeded.
+
+    The mentor's e-mail about the demo's pending request goes to `mailer` (by default the configured one:
+    the demo outbox)."""
     if await User.count() > 0:
         return False
     schools = await School.insert(
@@ -55,13 +60,28 @@ async def seed(hasher: Hasher, today: date | None = None) -> bool:
         ("job_shadow", "Shadowed a network technician", "City IT Department", 2, "4.5", "digital-technology",
          "Helped patch a switch closet and label cables."),
     ]
+    created = {}
     for kind, title, org, days_ago, hours, cluster, reflection in samples:
-        await experiences.create(
+        saved = await experiences.create(
             student,
             {"kind": kind, "title": title, "organization": org, "date": (today - timedelta(days=days_ago)).isoformat(),
              "hours": hours, "cluster": cluster, "reflection": reflection},
             uuid.uuid4(),
         )
+        created[title] = saved.entry["id"]
+    # The counselor (staff) assigns the teacher as Jordan's mentor, and Jordan asks her to verify the lab tour:
+    # the mentor's queue has something in it from the start. The other entries stay drafts.
+    counselor = await load_user(ids["counselor@demo.example"])
+    assert counselor is not None
+    await mentoring.assign(counselor, ids["mentor@demo.example"], [student.id])
+    if mailer is None or base_url is None:
+        from portfolio.mail import make_mailer
+        from portfolio.settings import get_settings
+
+        settings = get_settings()
+        mailer = mailer or make_mailer(settings)
+        base_url = base_url or settings.base_url
+    await signoff.ask_mentor(mailer, base_url, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
     await certifications.create(
         student,
         {"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",

@@ -335,7 +335,8 @@ async def check_grant(secret: str, value: str | None, request_id: int) -> int:
     try:
         rid, lid, exp, mac = (value or "").split(".")
         payload = f"{rid}.{lid}.{exp}"
-        good = hmac.compare_digest(mac, hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest())
+        # Bytes: compare_digest refuses str with non-ASCII characters (TypeError), and a cookie may hold any.
+        good = hmac.compare_digest(mac.encode(), hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest().encode())
         if not good or int(rid) != request_id or int(exp) < now().timestamp():
             raise ValueError
     except ValueError:
@@ -435,18 +436,19 @@ def _signature(form: dict[str, Any], name: str) -> dict[str, str]:
     typed = str(form.get("signature_typed", "")).strip()
     drawn = str(form.get("signature_png", "")).strip()
     if drawn:
+        from PIL import Image
+
         prefix = "data:image/png;base64,"
         try:
             if not drawn.startswith(prefix) or len(drawn) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix):
                 raise ValueError
             png = base64.b64decode(drawn[len(prefix):], validate=True)
-            from PIL import Image
-
             with Image.open(io.BytesIO(png)) as image:
                 if image.format != "PNG" or image.width * image.height > 4_000_000:
                     raise ValueError
                 image.verify()
-        except (ValueError, binascii.Error, OSError):
+        # Pillow refuses a PNG that claims too many pixels with DecompressionBombError, which is no OSError.
+        except (ValueError, binascii.Error, OSError, Image.DecompressionBombError):
             raise FormErrors({"signature": "The drawn signature could not be read. Draw it again, or type your name."}) from None
         return {"signature_png": drawn, "signature_typed": ""}
     if not typed:
@@ -618,3 +620,8 @@ async def send_digests(mailer: Mailer, base_url: str) -> int:
 
 async def set_digest(mentor: CurrentUser, on: bool) -> None:
     await User.update({User.mentor_digest: on}).where(User.id == mentor.id)
+
+
+async def wants_digest(mentor: CurrentUser) -> bool:
+    row = await User.select(User.mentor_digest).where(User.id == mentor.id).first()
+    return bool(row and row["mentor_digest"])
