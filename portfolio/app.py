@@ -33,7 +33,7 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.staff import StaffController
 from portfolio.routes.student import StudentController
-from portfolio.security import SecurityHeadersMiddleware
+from portfolio.security import SecurityHeaders
 from portfolio.services.passwords import Hasher
 from portfolio.services.throttle import Throttle
 from portfolio.settings import Settings, get_settings
@@ -89,7 +89,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         plugins=[HTMXPlugin()],
         middleware=[
-            DefineMiddleware(SecurityHeadersMiddleware, settings=settings, store_origin=evidence_store.origin),
             DefineMiddleware(SessionMiddleware, sessions=sessions),
         ],
         csrf_config=CSRFConfig(
@@ -109,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: errors.http_error,
             Exception: errors.server_error,
         },
+        before_send=[SecurityHeaders(settings, evidence_store.origin)],
         on_startup=[db.open_database],
         on_shutdown=[db.close_database, close_store],
         state=State({"settings": settings, "mailer": mailer}),

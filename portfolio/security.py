@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 from portfolio.settings import Settings
 
@@ -29,9 +29,11 @@ def content_security_policy(store_origin: str | None = None) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, store_origin: str | None = None) -> None:
-        self.app = app
+class SecurityHeaders:
+    """A before-send hook, so every response gets the headers: error responses made by the exception
+    handling around the middleware stack (a failed CSRF check, say) included."""
+
+    def __init__(self, settings: Settings, store_origin: str | None = None) -> None:
         self.headers = {
             "Content-Security-Policy": content_security_policy(store_origin),
             "X-Content-Type-Options": "nosniff",
@@ -43,17 +45,9 @@ class SecurityHeadersMiddleware:
         if settings.secure_cookies:
             self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in self.headers.items():
-                    if name not in headers:  # a route may tighten one, e.g. Referrer-Policy: no-referrer
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    async def __call__(self, message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in self.headers.items():
+                if name not in headers:  # a route may tighten one, e.g. Referrer-Policy: no-referrer
+                    headers[name] = value

@@ -190,6 +190,9 @@ async def test_a_timesheet_to_the_mentor_verified_in_one_batch(client, signed_in
         assert row["content_hash"] == (await signoff.entry_for_verifier(row["experience"]))["current_hash"]
     request = await VerificationRequest.select().where(VerificationRequest.student == student.id).first()
     assert request["status"] == "decided"
+    [told] = outbox(settings.var_dir, student.email)
+    assert told["Subject"] == "Your entries were verified"
+    assert "2 of your entries were verified." in told.get_body(preferencelist=("plain",)).get_content()
 
     shown = await client.get(f"/student/experiences/{monday}")
     assert "Verified by a mentor" in shown.text and "Ms. Batch" in shown.text

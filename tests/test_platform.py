@@ -125,3 +125,11 @@ async def test_demo_outbox_page_shows_sent_links(settings, make_client, make_use
         assert (await client.get("/dev/outbox/..%2Fsecret_key")).status_code == 404
     async with make_client(settings) as production:
         assert (await production.get("/dev/outbox")).status_code == 404
+
+
+async def test_refusals_made_before_the_route_carry_the_headers_too(client, signed_in):
+    await signed_in("student")
+    refused = await client.post("/signout")  # no CSRF token: refused by the CSRF check
+    assert refused.status_code == 403
+    assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+    assert refused.headers["x-content-type-options"] == "nosniff"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
@@ -11,7 +12,9 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
+from portfolio.mail import Mailer
 from portfolio.services import signoff
+from portfolio.settings import Settings
 from portfolio.services.accounts import FormErrors
 
 DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
@@ -57,11 +60,11 @@ class MentorController(Controller):
         )
 
     @post("/decide")
-    async def decide(self, request: Request) -> Response:
+    async def decide(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         items = _as_list(form.get("items"))
         try:
-            count = await signoff.decide_as_mentor(request.scope["user"], items, form)
+            count = await signoff.decide_as_mentor(mailer, settings.base_url, request.scope["user"], items, form)
         except FormErrors as problem:
             return await _queue_page(
                 request,

@@ -276,7 +276,9 @@ async def entry_for_verifier(experience_id: int) -> dict[str, Any]:
     return row
 
 
-async def decide_as_mentor(mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]) -> int:
+async def decide_as_mentor(
+    mailer: Mailer, base_url: str, mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]
+) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
     decision, comment = _decision(form)
     wanted = {int(v) for v in item_ids if str(v).isdigit()}
@@ -286,7 +288,7 @@ async def decide_as_mentor(mentor: CurrentUser, item_ids: Iterable[Any], form: d
     if not wanted <= set(queue):
         raise NotFound(wanted - set(queue))
     verifier = {"verifier": mentor.id, "verifier_name": mentor.name, "verifier_email": mentor.email, "verifier_title": "Mentor"}
-    decided = 0
+    decided: dict[int, int] = {}  # student id -> entries decided
     async with write_transaction():
         for item_id in sorted(wanted):
             item = queue[item_id]
@@ -295,11 +297,13 @@ async def decide_as_mentor(mentor: CurrentUser, item_ids: Iterable[Any], form: d
                 continue  # changed since it was asked about: it must be asked again
             await _record(item["experience_id"], item["request_id"], "mentor", decision, item["content_hash"], verifier, comment)
             await RequestItem.update({RequestItem.decided: True}).where(RequestItem.id == item_id)
-            decided += 1
+            decided[item["student_id"]] = decided.get(item["student_id"], 0) + 1
         for request_id in {queue[i]["request_id"] for i in wanted}:
             await _close_if_done(request_id)
     await audit.record(f"verification.{decision}", actor_id=mentor.id, method="mentor", items=sorted(wanted))
-    return decided
+    for student_id, count in decided.items():
+        await _tell_student(mailer, base_url, student_id, decision, count)
+    return sum(decided.values())
 
 
 async def _close_if_done(request_id: int) -> None:
@@ -510,13 +514,22 @@ async def answer_receipt(mailer: Mailer, base_url: str, raw: str, mine: bool, ip
     if view["disputed"] or view["confirmed"]:
         raise LinkInvalid("answered")
     request_id = view["id"]
+    unanswered = (
+        (SignOff.request == request_id) & SignOff.confirmed_at.is_null() & SignOff.disputed_at.is_null()
+    )
     async with write_transaction():
+        # Conditional updates: of two answers sent at once, only the first changes anything.
         if mine:
-            await SignOff.update({SignOff.confirmed_at: now()}).where(
-                (SignOff.request == request_id) & SignOff.voided_at.is_null()
-            )
+            changed = await SignOff.update({SignOff.confirmed_at: now()}).where(
+                unanswered & SignOff.voided_at.is_null()
+            ).returning(SignOff.id)
         else:
-            await SignOff.update({SignOff.disputed_at: now(), SignOff.voided_at: now()}).where(SignOff.request == request_id)
+            changed = await SignOff.update({SignOff.disputed_at: now(), SignOff.voided_at: now()}).where(
+                unanswered
+            ).returning(SignOff.id)
+        if not changed:
+            raise LinkInvalid("answered")
+        if not mine:
             entry_ids = [item["id"] for item in view["items"]]
             await Experience.update({Experience.status: "voided"}).where(
                 Experience.id.is_in(entry_ids) & (Experience.status == "verified")
@@ -558,7 +571,8 @@ async def history(experience_id: int, student_email: str) -> list[dict[str, Any]
     rows = await SignOff.select().where(SignOff.experience == experience_id).order_by(SignOff.id, ascending=False)
     for row in rows:
         row["domain"] = row["verifier_email"].rsplit("@", 1)[-1] if row["verifier_email"] else ""
-        row["warning"] = email_warning(row["verifier_email"], student_email)
+        # A mentor signs in with a school account; the warning is about who is behind an e-mail address.
+        row["warning"] = "" if row["method"] == "mentor" else email_warning(row["verifier_email"], student_email)
         row["method_label"] = METHOD_LABELS.get(row["method"], row["method"])
     return rows
 
