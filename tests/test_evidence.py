@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import io
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -300,7 +300,7 @@ async def test_who_may_open_evidence(client, signed_in, make_client, make_user, 
 
 
 async def test_retrying_a_create_after_adding_evidence_is_still_the_same_entry(client, signed_in):
-    student = await signed_in("student")
+    await signed_in("student")
     body = entry(client_uuid=str(uuid.uuid4()))
     me = (await client.get("/api/v1/me")).json()
     first = await client.post("/api/v1/experiences", json=body, headers={"x-csrftoken": me["csrf_token"]})

@@ -182,3 +182,38 @@ async def kind_hours(page: Page, label: str) -> Decimal:
     if await row.count() == 0:
         return Decimal(0)
     return parse_hours(await row.locator("strong").inner_text())
+
+
+def path_of(page: Page) -> str:
+    """The page's address without scheme and host."""
+    return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+async def assert_phone_ready(page: Page) -> None:
+    """What every page must pass: axe, 44 px targets, and no sideways scrolling."""
+    await assert_accessible(page)
+    await assert_touch_targets(page)
+    await assert_no_horizontal_scroll(page)
+
+
+async def log_draft(
+    page: Page,
+    title: str,
+    *,
+    organization: str = "Acme Manufacturing",
+    hours: str = "1",
+    cluster: str = "advanced-manufacturing",
+    reflection: str = "",
+) -> int:
+    """Signed in as a student: log a job-shadow draft through the form; returns its id."""
+    await page.goto("/student/experiences/new")
+    await page.get_by_label("Kind", exact=True).select_option("job_shadow")
+    await page.get_by_label("Title", exact=True).fill(title)
+    await page.get_by_label("Organization", exact=True).fill(organization)
+    await page.get_by_label("Hours", exact=True).fill(hours)
+    await page.get_by_label("Career cluster", exact=True).select_option(cluster)
+    if reflection:
+        await page.get_by_label("Reflection").fill(reflection)
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
+    return int(path_of(page).rsplit("=", 1)[1])

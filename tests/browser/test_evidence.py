@@ -16,6 +16,7 @@ from playwright.async_api import Dialog, Locator, Page, expect
 from tests import samples
 from tests.browser.conftest import SMALL_PHONE
 from tests.browser.helpers import (
+    path_of,
     assert_accessible,
     assert_no_horizontal_scroll,
     assert_touch_targets,
@@ -59,10 +60,6 @@ _BAR_PART_WAY = """
 UNTHROTTLED = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 
 
-def _path(page: Page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
-
-
 async def _open_draft(page: Page) -> str:
     """Signed in as the demo student, from the dashboard to a draft entry; returns its path."""
     await sign_in(page, STUDENT)
@@ -72,7 +69,7 @@ async def _open_draft(page: Page) -> str:
     await drafts.first.locator("a").click()
     await page.wait_for_url(re.compile(r"/student/experiences/\d+$"))
     await expect(page.get_by_role("heading", level=2, name="Evidence")).to_be_visible()
-    return _path(page)
+    return path_of(page)
 
 
 async def _upload(page: Page, name: str, mime: str, data: bytes):
@@ -145,7 +142,7 @@ async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
     assert values == sorted(values) and 0 < values[0] < 100 and values[-1] == 100, values
 
     # Swapped in place: the thumbnail, the status and a Remove button, on the same page.
-    assert _path(page) == entry
+    assert path_of(page) == entry
     await expect(page.locator("#evidence").get_by_role("status")).to_have_text("1 file added.")
     await expect(thumbs).to_have_count(before + 1)
     item = await _item(page, name)
@@ -172,7 +169,7 @@ async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
     assert (await removed.value).status == 200
     await expect(page.locator("#evidence .evidence-name", has_text=name)).to_have_count(0)
     await expect(thumbs).to_have_count(before)
-    assert _path(page) == entry
+    assert path_of(page) == entry
     await assert_accessible(page)
 
 
@@ -189,7 +186,7 @@ async def test_bad_file_is_refused_in_place(page: Page):
     await expect(alert).to_contain_text("photo.jpg: This kind of file can't be uploaded.")
     await expect(alert).to_contain_text("Nothing already saved was changed.")
     await expect(alert).to_be_focused()  # announced, and htmx has settled
-    assert _path(page) == entry
+    assert path_of(page) == entry
     await expect(thumbs).to_have_count(before)
     await expect(evidence.locator(".evidence-name", has_text="photo.jpg")).to_have_count(0)
     await expect(evidence.get_by_role("status")).to_have_count(0)
@@ -221,7 +218,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page):
 
     # Straight to its page, to add the certificate.
     await page.wait_for_url(re.compile(r"/student/certifications/\d+\?saved=1(#evidence)?$"))
-    certification = _path(page).split("?")[0]
+    certification = path_of(page).split("?")[0]
     await expect(page.get_by_role("heading", level=1)).to_have_text(name)
     await expect(page.get_by_role("status")).to_contain_text("Saved.")
     await expect(page.get_by_role("heading", level=2, name="Evidence")).to_be_visible()
@@ -233,7 +230,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page):
     item = await _item(page, "osha-card.pdf")
     await expect(item.locator(".entry-meta")).to_contain_text("PDF, 1 page")
     assert await _shown(page, item.locator("img")) > 0  # the preview of its first page
-    assert _path(page).split("?")[0] == certification
+    assert path_of(page).split("?")[0] == certification
     await assert_accessible(page)
     await assert_touch_targets(page)
 
@@ -294,4 +291,4 @@ async def test_heic_photo_is_shown_through_its_jpeg_copy(page: Page):
     page.once("dialog", _accept("Remove this file?"))
     await item.get_by_role("button", name=f"Remove {name}").click()
     await expect(thumbs).to_have_count(before)
-    assert _path(page) == entry
+    assert path_of(page) == entry

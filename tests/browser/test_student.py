@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.helpers import (
+    path_of,
     assert_accessible,
     assert_touch_targets,
     kind_hours,
@@ -22,10 +23,6 @@ from tests.browser.helpers import (
 pytestmark = pytest.mark.browser
 
 STUDENT = "student@demo.example"
-
-
-def _path(page: Page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
 
 
 async def _open_form(page: Page) -> str:
@@ -65,7 +62,7 @@ async def test_student_logs_hours(page: Page):
     await assert_touch_targets(page)
 
     await sign_in(page, STUDENT)
-    assert _path(page) == "/student"
+    assert path_of(page) == "/student"
     await expect(page.get_by_role("heading", level=1)).to_have_text("My hours")
     before = await total_hours(page)
     shadow_before = await kind_hours(page, "Job shadow")
@@ -120,7 +117,7 @@ async def test_validation_error_renders_in_place(page: Page):
     hours_error = page.locator("#hours-error")
     await expect(hours_error).to_have_text("One day has at most 24 hours.")
     await expect(page.locator("#date-error")).to_have_text("The date cannot be in the future.")
-    assert _path(page) == "/student/experiences/new"
+    assert path_of(page) == "/student/experiences/new"
     for name, error in (("hours", hours_error), ("date", page.locator("#date-error"))):
         field = page.locator(".field.has-error").filter(has=page.locator(f"#{name}"))
         await expect(field).to_have_count(1)
@@ -155,7 +152,7 @@ async def test_validation_error_renders_in_place(page: Page):
 async def test_works_without_javascript(new_page):
     page = await new_page(javascript=False)
     await sign_in(page, STUDENT)
-    assert _path(page) == "/student"
+    assert path_of(page) == "/student"
     before = await total_hours(page)
     await _open_form(page)
     title = f"Site visit, no script {uuid.uuid4().hex[:6]}"
@@ -168,7 +165,7 @@ async def test_works_without_javascript(new_page):
     assert post is not None and post.method == "POST" and post.url.endswith("/student/experiences")
     assert await post.header_value("hx-request") is None
     assert (await post.response()).status == 303
-    assert re.fullmatch(r"/student\?saved=\d+", _path(page))
+    assert re.fullmatch(r"/student\?saved=\d+", path_of(page))
     row = await _entry_row(page, title)
     await expect(row.locator(".entry-side strong")).to_have_text("3 h")
     assert await total_hours(page) == before + 3

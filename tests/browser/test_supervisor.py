@@ -14,35 +14,18 @@ from playwright.async_api import Page, expect
 
 from tests import samples
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll, assert_touch_targets, sign_in
+from tests.browser.helpers import (
+    assert_phone_ready,
+    log_draft,
+    path_of,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
 STUDENT = "student@demo.example"
 
 
-def _path(page: Page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
-
-
-async def _checks(page: Page) -> None:
-    await assert_accessible(page)
-    await assert_touch_targets(page)
-    await assert_no_horizontal_scroll(page)
-
-
-async def _log_entry(page: Page, title: str) -> int:
-    """Signed in as the student: log a draft through the form; returns its id."""
-    await page.goto("/student/experiences/new")
-    await page.get_by_label("Kind", exact=True).select_option("job_shadow")
-    await page.get_by_label("Title", exact=True).fill(title)
-    await page.get_by_label("Organization", exact=True).fill("Acme Manufacturing")
-    await page.get_by_label("Hours", exact=True).fill("3.5")
-    await page.get_by_label("Career cluster", exact=True).select_option("advanced-manufacturing")
-    await page.get_by_label("Reflection").fill("Set up the press brake with the lead operator.")
-    await page.get_by_role("button", name="Save", exact=True).click()
-    await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
-    return int(_path(page).rsplit("=", 1)[1])
 
 
 async def _status_on_dashboard(page: Page, title: str) -> str:
@@ -69,7 +52,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     student = await new_page(PHONE)
     await sign_in(student, STUDENT)
     title = f"Press brake set-up {uuid.uuid4().hex[:6]}"
-    entry_id = await _log_entry(student, title)
+    entry_id = await log_draft(student, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
     await student.goto(f"/student/experiences/{entry_id}")
     await student.get_by_label("Add photos or PDFs").set_input_files(
         {"name": "press-brake.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg_with_gps(320, 240)}
@@ -95,52 +78,52 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     fresh = await new_page(PHONE)
     response = await fresh.goto(link)
     assert response is not None and response.status == 200
-    assert re.fullmatch(r"/v/r/\d+", _path(fresh)), fresh.url  # the token left the address bar
+    assert re.fullmatch(r"/v/r/\d+", path_of(fresh)), fresh.url  # the token left the address bar
     assert token not in fresh.url
     assert response.headers["referrer-policy"] == "no-referrer" and response.headers["cache-control"] == "no-store"
     cookies = await fresh.context.cookies()
     [grant] = [c for c in cookies if c["name"] == "portfolio_link"]
-    assert grant["httpOnly"] and grant["sameSite"] == "Lax" and grant["path"] == _path(fresh)
+    assert grant["httpOnly"] and grant["sameSite"] == "Lax" and grant["path"] == path_of(fresh)
     await expect(fresh.get_by_role("heading", level=1)).to_have_text("Confirm Jordan Rivera's hours")
     card = fresh.locator(".verify-entry").filter(has=fresh.get_by_role("heading", name=title))
     await expect(card).to_have_count(1)
     await expect(card.locator("dd")).to_contain_text(["Job shadow", "Acme Manufacturing", re.compile(r"\w+ \d+, \d{4}"), "3.5",
                                                        "Advanced Manufacturing"])
     await expect(card).to_contain_text("Set up the press brake with the lead operator.")
-    thumb = card.locator(f"img[src^='{_path(fresh)}/evidence/'][src$='/thumb']")
+    thumb = card.locator(f"img[src^='{path_of(fresh)}/evidence/'][src$='/thumb']")
     await expect(thumb).to_have_count(1)
     await thumb.scroll_into_view_if_needed()
     handle = await thumb.element_handle()
     await fresh.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=handle)  # the grant cookie opens it
     await expect(fresh.get_by_label("Your name")).to_have_value("Pat Boss")
     await expect(fresh.get_by_label("Your job title")).to_have_value("Shop foreman")
-    await _checks(fresh)
+    await assert_phone_ready(fresh)
 
     # "Ask for changes" without a comment: the error in place, nothing decided.
     await fresh.get_by_role("button", name="Ask for changes").click()
     await expect(fresh.locator("#comment-error")).to_have_text("Say what should change, or why: the student will read it.")
     await expect(fresh.get_by_role("alert")).to_be_focused()
-    await _checks(fresh)
+    await assert_phone_ready(fresh)
 
     await fresh.get_by_label("Your job title").fill("Production supervisor")
     await fresh.get_by_role("button", name="Verify these hours").click()
     await expect(fresh.get_by_role("heading", level=1)).to_have_text("Thank you")
     await expect(fresh.get_by_role("status")).to_contain_text("You verified 1 entry of Jordan Rivera's hours.")
-    await _checks(fresh)
+    await assert_phone_ready(fresh)
     assert [c for c in await fresh.context.cookies() if c["name"] == "portfolio_link"] == []
 
     # The link is spent.
     again = await fresh.goto(link)
     assert again is not None and again.status == 410
     await expect(fresh.get_by_role("heading", level=1)).to_have_text("This link no longer works")
-    await _checks(fresh)
+    await assert_phone_ready(fresh)
 
     assert await _status_on_dashboard(student, title) == "Verified"
 
 
 async def _onsite_form(page: Page, title: str) -> int:
     """Signed in as the student: a fresh draft, then the on-the-spot page for it from "ask for verification"."""
-    entry_id = await _log_entry(page, title)
+    entry_id = await log_draft(page, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
     await page.goto(f"/student/verify/new?entries={entry_id}")
     await page.get_by_role("button", name="Verify on the spot").click()
     await page.wait_for_url(re.compile(rf"/v/onsite\?entries={entry_id}$"))
@@ -162,7 +145,7 @@ async def test_on_the_spot_signed_with_a_finger(page: Page):
     await _onsite_form(page, title)
     canvas = page.get_by_role("img", name="Signature box: draw your signature here")
     await expect(canvas).to_be_visible()
-    await _checks(page)
+    await assert_phone_ready(page)
     await _fill_supervisor(page)
 
     await canvas.scroll_into_view_if_needed()
@@ -190,7 +173,7 @@ async def test_on_the_spot_signed_with_a_finger(page: Page):
     await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
     card = page.locator(".verify-entry").filter(has=page.get_by_role("heading", name=title))
     await expect(card.locator(".status")).to_have_text("Verified on the spot, pending confirmation")
-    await _checks(page)
+    await assert_phone_ready(page)
     assert await _status_on_dashboard(page, title) == "Verified"
 
 
@@ -205,13 +188,13 @@ async def test_on_the_spot_signed_by_typing(page: Page):
     await expect(page.locator("#signature-error")).to_have_text("Type your name exactly as above to sign.")
     await expect(page.get_by_label("Your name")).to_have_value("Morgan Lee")
     await expect(page.get_by_label("Or type your full name to sign")).to_have_value("Jordan Rivera")
-    await _checks(page)
+    await assert_phone_ready(page)
 
     await page.get_by_label("Or type your full name to sign").fill("Morgan Lee")
     await page.get_by_role("button", name="Verify these hours").click()
     await page.wait_for_url(re.compile(r"/v/onsite/done\?request=\d+$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
-    await _checks(page)
+    await assert_phone_ready(page)
     assert await _status_on_dashboard(page, title) == "Verified"
 
 
@@ -220,7 +203,7 @@ async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
     scripted = await new_page(PHONE)
     await sign_in(scripted, STUDENT)
     title = f"Forklift safety talk {uuid.uuid4().hex[:6]}"
-    entry_id = await _log_entry(scripted, title)
+    entry_id = await log_draft(scripted, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
 
     page = await new_page(PHONE, javascript=False)
     await sign_in(page, STUDENT)
@@ -234,6 +217,6 @@ async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
         await page.get_by_role("button", name="Verify these hours").click()
     landed = await navigation.value
     assert landed is not None and landed.status == 200
-    assert re.fullmatch(r"/v/onsite/done\?request=\d+", _path(page))
+    assert re.fullmatch(r"/v/onsite/done\?request=\d+", path_of(page))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
     assert await _status_on_dashboard(scripted, title) == "Verified"
