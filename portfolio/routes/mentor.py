@@ -13,17 +13,12 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.mail import Mailer
+from portfolio.parse import as_list
 from portfolio.services import signoff
 from portfolio.settings import Settings
 from portfolio.services.accounts import FormErrors
 
 DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
@@ -62,7 +57,7 @@ class MentorController(Controller):
     @post("/decide")
     async def decide(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
-        items = _as_list(form.get("items"))
+        items = as_list(form.get("items"))
         try:
             count = await signoff.decide_as_mentor(mailer, settings.base_url, request.scope["user"], items, form)
         except FormErrors as problem:

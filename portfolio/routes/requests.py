@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.mail import Mailer
+from portfolio.parse import int_ids
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.services.accounts import CurrentUser, FormErrors
@@ -32,19 +33,6 @@ async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[
         "latest": latest,
         "history": history,
     }
-
-
-def _chosen(values: Any) -> list[int]:
-    """Entry ids from a form or a query string: one value or several; anything not a number is dropped."""
-    if values is None:
-        return []
-    ids = []
-    for value in values if isinstance(values, list) else [values]:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids
 
 
 async def _new_page(
@@ -83,12 +71,12 @@ class RequestController(Controller):
 
     @get("/new")
     async def new(self, request: Request) -> Template:
-        return await _new_page(request, _chosen(request.query_params.getall("entries", [])), {}, {})
+        return await _new_page(request, int_ids(request.query_params.getall("entries", [])), {}, {})
 
     async def _ask(self, request: Request, way: str, mailer: Mailer, settings: Settings) -> Response:
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
-        chosen = _chosen(form.get("entries"))
+        chosen = int_ids(form.get("entries"))
         values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
         try:
             if way == "mentor":
@@ -115,7 +103,7 @@ class RequestController(Controller):
         """The same choice of entries, handed to the on-the-spot sign-off page (which checks them again)."""
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
-        chosen = _chosen(form.get("entries"))
+        chosen = int_ids(form.get("entries"))
         values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
         error = ""
         if not chosen:

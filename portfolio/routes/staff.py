@@ -17,13 +17,8 @@ from portfolio.routes.common import client_ip, form_values, go_to, render
 from portfolio.routes.requests import entry_verification
 from portfolio.services import accounts, experiences, mentoring
 from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.parse import as_list
 from portfolio.settings import Settings
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 async def _mentors_page(
@@ -69,7 +64,7 @@ class StaffController(Controller):
     @post("/staff/mentors", guards=[role("staff")])
     async def assign(self, request: Request) -> Response:
         form = await form_values(request)
-        students = _as_list(form.get("students"))
+        students = as_list(form.get("students"))
         try:
             count = await mentoring.assign(request.scope["user"], form.get("mentor"), students)
         except FormErrors as problem:
@@ -116,7 +111,7 @@ class StaffController(Controller):
         user = request.scope["user"]
         form = await form_values(request)
         roles = form.get("roles", [])
-        form["roles"] = roles if isinstance(roles, list) else [roles]
+        form["roles"] = as_list(roles)
         try:
             await accounts.invite(
                 mailer,

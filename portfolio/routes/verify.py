@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from portfolio.auth import public, role
 from portfolio.mail import Mailer
+from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, signoff
@@ -69,12 +70,6 @@ def _invalid(reason: str = "link", request_id: int | None = None) -> Template:
     if request_id is not None:
         response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
     return response
-
-
-def _entry_ids(raw: Any) -> list[str]:
-    if raw is None:
-        return []
-    return [str(v) for v in (raw if isinstance(raw, list) else [raw])]
 
 
 class VerifyController(Controller):
@@ -212,7 +207,7 @@ class VerifyController(Controller):
     @post("/onsite", guards=[role("student")])
     async def onsite_verify(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
-        ids = _entry_ids(form.get("entries"))
+        ids = as_list(form.get("entries"))
         try:
             request_id = await signoff.verify_on_device(mailer, settings.base_url, request.scope["user"], ids, form)
         except signoff.NotFound:

@@ -11,6 +11,7 @@ from typing import Any
 
 from portfolio.db import write_transaction
 from portfolio.mail import Mailer, render
+from portfolio.parse import int_or_none
 from portfolio.services import audit
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
@@ -291,10 +292,7 @@ async def invite(
 
 
 def _choice_id(value: Any, options: list[dict[str, Any]]) -> int | None:
-    try:
-        wanted = int(value)
-    except (TypeError, ValueError):
-        return None
+    wanted = int_or_none(value)
     return wanted if any(option["id"] == wanted for option in options) else None
 
 

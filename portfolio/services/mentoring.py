@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.tables import MentorAssignment, User
@@ -41,18 +42,10 @@ async def assign(staff: CurrentUser, mentor_id: Any, student_ids: list[Any]) -> 
     mentors = {m["id"] for m in await people_with_role(staff.school_id, "mentor")}
     students = {s["id"] for s in await people_with_role(staff.school_id, "student")}
     errors = {}
-    try:
-        mentor = int(mentor_id)
-    except (TypeError, ValueError):
-        mentor = -1
+    mentor = int_or_none(mentor_id)
     if mentor not in mentors:
         errors["mentor"] = "Choose a mentor of your school."
-    wanted = set()
-    for value in student_ids:
-        try:
-            wanted.add(int(value))
-        except (TypeError, ValueError):
-            continue
+    wanted = set(int_ids(student_ids))
     if not wanted or not wanted <= students:
         errors["students"] = "Choose one or more students of your school."
     if errors:

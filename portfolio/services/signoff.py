@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from portfolio.db import write_transaction
 from portfolio.mail import Mailer, render
+from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit, experiences, mentoring
 from portfolio.services.accounts import EMAIL_RE, CurrentUser, FormErrors, normalize_email, token_hash
 from portfolio.tables import Evidence, Experience, RequestItem, RequestLink, SignOff, User, VerificationRequest
@@ -49,12 +50,7 @@ class LinkInvalid(Exception):
 # --- asking ---------------------------------------------------------------------------------------
 
 async def _entries_to_ask(student: CurrentUser, entry_ids: Iterable[Any]) -> list[dict[str, Any]]:
-    ids = set()
-    for value in entry_ids:
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            continue
+    ids = set(int_ids(entry_ids))
     if not ids:
         raise FormErrors({"entries": "Choose at least one entry to verify."})
     rows = await Experience.select(Experience.id, Experience.status).where(
@@ -106,11 +102,8 @@ def _supervisor(form: dict[str, Any], student: CurrentUser, need_title: bool = F
 
 
 async def ask_mentor(mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], mentor_id: Any) -> int:
-    try:
-        mentor = int(mentor_id)
-    except (TypeError, ValueError):
-        mentor = -1
-    if not await mentoring.is_assigned(mentor, student.id):
+    mentor = int_or_none(mentor_id)
+    if mentor is None or not await mentoring.is_assigned(mentor, student.id):
         raise FormErrors({"mentor": "Choose one of your mentors."})
     async with write_transaction():
         entries = await _entries_to_ask(student, entry_ids)
@@ -281,7 +274,7 @@ async def decide_as_mentor(
 ) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
     decision, comment = _decision(form)
-    wanted = {int(v) for v in item_ids if str(v).isdigit()}
+    wanted = set(int_ids(item_ids))
     if not wanted:
         raise FormErrors({"items": "Choose at least one entry."})
     queue = {item["id"]: item for item in await mentor_queue(mentor)}

@@ -1,0 +1,24 @@
+"""Reading ids from forms and query strings, where a field may come once, several times, or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple, set)) else [str(value)]
+
+
+def int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def int_ids(values: Any) -> list[int]:
+    """The whole numbers among the values, each once, in order; anything else is dropped."""
+    found = (int_or_none(v) for v in as_list(values))
+    return list(dict.fromkeys(v for v in found if v is not None))
