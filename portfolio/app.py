@@ -8,17 +8,20 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+)
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from portfolio import db
-from litestar.stores.redis import RedisStore
-
-from portfolio.auth import Sessions, SessionMiddleware, make_store, public
+from portfolio.auth import SessionMiddleware, Sessions, make_store, public
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
 from portfolio.routes.account import AccountController
@@ -26,13 +29,13 @@ from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.evidence import EvidenceController, upload_routes
 from portfolio.routes.health import HealthController
-from portfolio.routes.mentor import MentorController
-from portfolio.routes.requests import RequestController
-from portfolio.routes.verify import VerifyController
 from portfolio.routes.home import HomeController
+from portfolio.routes.mentor import MentorController
 from portfolio.routes.outbox import OutboxController
+from portfolio.routes.requests import RequestController
 from portfolio.routes.staff import StaffController
 from portfolio.routes.student import StudentController
+from portfolio.routes.verify import VerifyController
 from portfolio.security import SecurityHeaders
 from portfolio.services.passwords import Hasher
 from portfolio.services.throttle import Throttle

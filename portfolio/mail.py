@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from abc import ABC, abstractmethod
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 

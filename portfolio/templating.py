@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from portfolio.services.accounts import ROLE_LABELS
 from portfolio.formats import hours, nice_date
+from portfolio.services.accounts import ROLE_LABELS
 from portfolio.services.experiences import EDITABLE
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES

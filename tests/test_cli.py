@@ -1,4 +1,4 @@
-"""The commands an operator runs: migrate, seed-demo (demo only), create-user, fsck."""
+"""The commands an operator runs: migrate, seed-demo (demo only), create-user, remind, fsck."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ def test_commands_from_an_empty_database():
         made = run_cli(env, "create-user", "--email", "It@District.org", "--name", "District IT", "--role", "admin")
         assert made.returncode == 0, made.stderr
         assert "/invite/" in made.stdout
+
+        reminded = run_cli(env, "remind")
+        assert reminded.returncode == 0 and "Reminders sent: 0. Digests sent: 0." in reminded.stdout
 
         clean = run_cli(env, "fsck")
         assert clean.returncode == 0, clean.stderr

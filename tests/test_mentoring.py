@@ -408,3 +408,25 @@ async def test_staff_see_each_signoff_with_its_warnings(client, signed_in, make_
     far_staff = await make_user("staff", school_id=other_school)
     async with browser_of(make_client, far_staff) as far:
         assert (await far.get(f"/staff/students/{student.id}")).status_code == 404
+
+
+async def test_a_mentor_sees_how_an_assigned_students_entries_were_verified(client, signed_in, make_user, make_client):
+    from portfolio.tables import SignOff
+
+    staff = await make_user("staff")
+    mentor = await make_user("mentor", name="Mr. Record")
+    other_mentor = await make_user("mentor")
+    student = await signed_in("student", name="Rae Record")
+    await mentoring.assign(staff, mentor.id, [student.id])
+    [entry_id] = await new_entries(student, "Weekend at the vet clinic")
+    row = await experiences.get(student, entry_id)
+    await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
+    await SignOff.insert(SignOff(experience=entry_id, method="email_link", verifier_name="Dr. Vet", verifier_title="Owner",
+                                 verifier_email="drvet@gmail.com", decision="verified", content_hash=row["content_hash"]))
+    async with browser_of(make_client, mentor) as desk:
+        page = await desk.get(f"/mentor/students/{student.id}")
+        assert page.status_code == 200
+        assert "Dr. Vet" in page.text and "gmail.com is a free e-mail service" in page.text
+        assert "Back to my queue" in page.text and "Assign mentors" not in page.text
+    async with browser_of(make_client, other_mentor) as stranger:
+        assert (await stranger.get(f"/mentor/students/{student.id}")).status_code == 404

@@ -6,9 +6,9 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.di import NamedDependency
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import form_values, go_to, render
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
-from portfolio.services import signoff
-from portfolio.settings import Settings
+from portfolio.routes.common import form_values, go_to, render
+from portfolio.services import accounts, mentoring, signoff
 from portfolio.services.accounts import FormErrors
+from portfolio.settings import Settings
 
 DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
 
@@ -53,6 +53,14 @@ class MentorController(Controller):
             done={"count": count, "words": words} if words else None,
             digest_saved=digest in ("on", "off"),
         )
+
+    @get("/students/{student_id:int}")
+    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
+        """An assigned student's record: every entry and how each sign-off was made."""
+        student = await accounts.load_user(student_id)
+        if student is None or not await mentoring.is_assigned(request.scope["user"].id, student_id):
+            raise NotFoundException()
+        return render(request, "staff_student", viewer="mentor", **await signoff.student_record(student))
 
     @post("/decide")
     async def decide(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:

@@ -22,19 +22,6 @@ from portfolio.settings import Settings
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
 
 
-async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
-    """How an entry's verification reads: its state (the hash checked again, so an entry that changed after
-    its sign-off never shows as verified), the newest sign-off, and every sign-off, newest first."""
-    history = await signoff.history(entry["id"], student_email)
-    latest = history[0] if history else None
-    current_hash = (await signoff.entry_for_verifier(entry["id"]))["current_hash"]
-    return {
-        "state": signoff.verification_state(entry, latest, current_hash),
-        "latest": latest,
-        "history": history,
-    }
-
-
 async def _new_page(
     request: Request, chosen: list[int], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Template:

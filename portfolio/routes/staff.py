@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from portfolio.auth import recently_signed_in, role
 from portfolio.mail import Mailer
-from portfolio.routes.common import client_ip, form_values, go_to, render
-from portfolio.routes.requests import entry_verification
-from portfolio.services import accounts, experiences, mentoring
-from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.parse import as_list
+from portfolio.routes.common import client_ip, form_values, go_to, render
+from portfolio.services import accounts, mentoring, signoff
+from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.settings import Settings
 
 
@@ -85,17 +84,7 @@ class StaffController(Controller):
         if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
             # Another school's student reads as no student at all.
             raise NotFoundException()
-        entries = await experiences.recent(student, limit=1000)
-        for entry in entries:
-            entry["verification"] = await entry_verification(entry, student.email)
-        return render(
-            request,
-            "staff_student",
-            student=student,
-            entries=entries,
-            mentors=await mentoring.mentors_of(student),
-            summary=await experiences.year_summary(student),
-        )
+        return render(request, "staff_student", viewer="staff", **await signoff.student_record(student))
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.routes.evidence import evidence_section
-from portfolio.routes.requests import entry_verification
 from portfolio.services import certifications, experiences, signoff
-from portfolio.storage import EvidenceStore
 from portfolio.services.accounts import FormErrors
+from portfolio.storage import EvidenceStore
 
 
 async def _form_context(request: Request, values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -100,7 +99,7 @@ class StudentController(Controller):
         student = request.scope["user"]
         entry = await _entry(request, entry_id)
         values = experiences.as_form(entry)
-        verification = await entry_verification(entry, student.email)
+        verification = await signoff.entry_verification(entry, student.email)
         verification["requestable"] = entry["status"] in signoff.REQUESTABLE
         verification["pending"] = next(
             (r for r in await signoff.pending_for_student(student) if any(e["experience.id"] == entry_id for e in r["entries"])),

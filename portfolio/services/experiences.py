@@ -18,7 +18,15 @@ from portfolio.db import engine, write_transaction
 from portfolio.formats import hours
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.storage import EvidenceStore
-from portfolio.tables import EXPERIENCE_KINDS, CareerCluster, Evidence, Experience, School, SignOff, User
+from portfolio.tables import (
+    EXPERIENCE_KINDS,
+    CareerCluster,
+    Evidence,
+    Experience,
+    School,
+    SignOff,
+    User,
+)
 
 MAX_MINUTES_PER_DAY = 24 * 60
 EARLIEST_DATE = date(2000, 1, 1)

@@ -17,8 +17,22 @@ from portfolio.db import write_transaction
 from portfolio.mail import Mailer, render
 from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit, experiences, mentoring
-from portfolio.services.accounts import EMAIL_RE, CurrentUser, FormErrors, normalize_email, token_hash
-from portfolio.tables import Evidence, Experience, RequestItem, RequestLink, SignOff, User, VerificationRequest
+from portfolio.services.accounts import (
+    EMAIL_RE,
+    CurrentUser,
+    FormErrors,
+    normalize_email,
+    token_hash,
+)
+from portfolio.tables import (
+    Evidence,
+    Experience,
+    RequestItem,
+    RequestLink,
+    SignOff,
+    User,
+    VerificationRequest,
+)
 
 LINK_DAYS = 14
 REMIND_AFTER = timedelta(days=3)
@@ -581,6 +595,33 @@ def verification_state(entry: dict[str, Any], latest: dict[str, Any] | None, cur
     if latest["method"] == "on_device" and latest["confirmed_at"] is None and moment - latest["created_at"] < CONFIRM_AFTER:
         return "verified_pending_confirmation"
     return "verified"
+
+
+async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
+    """How an entry's verification reads: its state (the hash checked again, so an entry that changed after
+    its sign-off never shows as verified), the newest sign-off, and every sign-off, newest first."""
+    signoffs = await history(entry["id"], student_email)
+    latest = signoffs[0] if signoffs else None
+    current_hash = (await entry_for_verifier(entry["id"]))["current_hash"]
+    return {
+        "state": verification_state(entry, latest, current_hash),
+        "latest": latest,
+        "history": signoffs,
+    }
+
+
+async def student_record(student: CurrentUser) -> dict[str, Any]:
+    """A student's entries with how each was verified, their mentors and this year's hours: what staff of
+    their school and their mentors see."""
+    entries = await experiences.recent(student, limit=1000)
+    for entry in entries:
+        entry["verification"] = await entry_verification(entry, student.email)
+    return {
+        "student": student,
+        "entries": entries,
+        "mentors": await mentoring.mentors_of(student),
+        "summary": await experiences.year_summary(student),
+    }
 
 
 # --- scheduled ------------------------------------------------------------------------------------
