@@ -7,7 +7,8 @@ import logging
 import re
 from typing import Any
 
-SECRET_PATH = re.compile(r"/(reset|invite)/[^\s?\"']+")
+# Password-reset, invitation, supervisor-link and receipt tokens (but not /v/r/<id> or /v/onsite).
+SECRET_PATH = re.compile(r"/(reset|invite|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
 
 
 class RedactSecrets(logging.Filter):

@@ -91,3 +91,13 @@ def test_access_logs_never_show_link_tokens():
     RedactSecrets().filter(record)
     line = record.getMessage()
     assert "abcDEF123" not in line and "/reset/[redacted]?x=1" in line
+    for path, shown in (
+        ("/v/Tok3n_secret", "/v/[redacted]"),
+        ("/v/receipt/Tok3n_secret", "/v/receipt/[redacted]"),
+        ("/invite/Tok3n_secret", "/invite/[redacted]"),
+        ("/v/r/12", "/v/r/12"),
+        ("/v/onsite?entries=3", "/v/onsite?entries=3"),
+    ):
+        record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
+        RedactSecrets().filter(record)
+        assert record.getMessage() == shown, path
