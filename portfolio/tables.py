@@ -89,6 +89,22 @@ class User(Table, tablename="app_user"):
     mentor_digest = Boolean(default=False)
 
 
+class StudentProfile(Table):
+    """What a student says about themselves; the school stays on User, set by staff."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
+    headline = Varchar(length=160, default="")
+    about = Text(default="")
+    skills = Array(base_column=Varchar(length=60))
+    interests = Array(base_column=Varchar(length=60))
+    graduation_year = SmallInt(null=True, default=None)
+    # Keeps working after graduation, when the school address stops.
+    personal_email = Varchar(length=254, default="")
+    # Set by staff; sharing outside the school before 18 needs a guardian's consent.
+    birth_date = Date(null=True, default=None)
+    updated_at = Timestamptz()
+
+
 class Experience(Table):
     student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     # Made by the client (or the form) so that a retried create returns the first entry.

@@ -90,6 +90,25 @@ class StaffController(Controller):
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:
         return render(request, "people", heading="Everyone", people=await accounts.people(), invited=invited)
 
+    @get("/staff/employers", guards=[role("staff", "admin")])
+    async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:
+        return render(request, "staff_employers", employers=await accounts.employers(), values={}, errors={}, invited=invited)
+
+    @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in])
+    async def add_employer(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+        form = await form_values(request)
+        try:
+            await accounts.invite_employer(
+                mailer, settings.base_url, request.scope["user"], form,
+                timedelta(days=settings.invite_token_days), ip=client_ip(request),
+            )
+        except FormErrors as problem:
+            return render(
+                request, "staff_employers", status_code=422, employers=await accounts.employers(),
+                values=problem.values, errors=problem.errors, invited=False,
+            )
+        return go_to(request, "/staff/employers?invited=1")
+
     @get("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
     async def invite_page(self, request: Request) -> Template:
         choices = await accounts.invite_choices(request.scope["user"])

@@ -14,7 +14,7 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.routes.evidence import evidence_section
-from portfolio.services import certifications, experiences, signoff
+from portfolio.services import certifications, experiences, profiles, signoff
 from portfolio.services.accounts import FormErrors
 from portfolio.storage import EvidenceStore
 
@@ -56,6 +56,24 @@ class StudentController(Controller):
             saved=saved,
             deleted=deleted,
         )
+
+    @get("/profile")
+    async def profile(self, request: Request, saved: FromQuery[bool] = False) -> Template:
+        profile = await profiles.get(request.scope["user"])
+        return render(request, "profile", profile=profile, values=profiles.as_form(profile), errors={}, clusters=await experiences.clusters(), saved=saved)
+
+    @post("/profile")
+    async def save_profile(self, request: Request) -> Response:
+        student = request.scope["user"]
+        try:
+            today = experiences.today_at(await experiences.school_of(student))
+            await profiles.save(student, await form_values(request), today)
+        except FormErrors as problem:
+            return render(
+                request, "profile", status_code=422, profile=await profiles.get(student), values=problem.values,
+                errors=problem.errors, clusters=await experiences.clusters(), saved=False,
+            )
+        return go_to(request, "/student/profile?saved=1")
 
     @get("/experiences")
     async def all_entries(self, request: Request) -> Template:

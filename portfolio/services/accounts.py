@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.string import Lower
+
 from portfolio.db import write_transaction
 from portfolio.mail import Mailer, render
 from portfolio.parse import int_or_none
@@ -268,6 +271,25 @@ async def invite(
     if errors:
         raise FormErrors(errors, values)
 
+    return await _invite_user(
+        mailer, base_url, inviter, existing, email, name, roles, school_id, organization_id, lifetime, ip
+    )
+
+
+async def _invite_user(
+    mailer: Mailer,
+    base_url: str,
+    inviter: CurrentUser,
+    existing: dict[str, Any] | None,
+    email: str,
+    name: str,
+    roles: list[str],
+    school_id: int | None,
+    organization_id: int | None,
+    lifetime: timedelta,
+    ip: str,
+) -> int:
+    """Create (or refresh, if never joined) the account, and e-mail the link that sets its password."""
     if existing:
         user_id = existing["id"]
         await User.update(
@@ -313,3 +335,52 @@ async def school_name(school_id: int | None) -> str:
         return ""
     row = await School.select(School.name).where(School.id == school_id).first()
     return row["name"] if row else ""
+
+
+async def invite_employer(
+    mailer: Mailer, base_url: str, inviter: CurrentUser, form: dict[str, Any], lifetime: timedelta, ip: str = ""
+) -> int:
+    """Staff add an employer organization and invite its first user. Raises FormErrors."""
+    values = {
+        "organization_name": str(form.get("organization_name", "")).strip(),
+        "website": str(form.get("website", "")).strip(),
+        "name": str(form.get("name", "")).strip(),
+        "email": normalize_email(str(form.get("email", ""))),
+    }
+    errors: dict[str, str] = {}
+    if not values["organization_name"] or len(values["organization_name"]) > 200:
+        errors["organization_name"] = "Enter the employer's name (at most 200 characters)."
+    elif await Organization.exists().where(Lower(Organization.name) == values["organization_name"].lower()):
+        errors["organization_name"] = "This employer is already here. Ask an administrator to add people to it."
+    if values["website"] and (not values["website"].startswith(("https://", "http://")) or len(values["website"]) > 300):
+        errors["website"] = "Enter a web address starting with https://, or leave it empty."
+    if not values["name"] or len(values["name"]) > 200:
+        errors["name"] = "Enter the person's name (at most 200 characters)."
+    if not EMAIL_RE.match(values["email"]) or len(values["email"]) > 254:
+        errors["email"] = "Enter an e-mail address like name@example.org."
+    elif await User.exists().where(User.email == values["email"]):
+        errors["email"] = "This person already has an account."
+    if errors:
+        raise FormErrors(errors, values)
+    organization = await Organization.insert(
+        Organization(name=values["organization_name"], kind="employer", website=values["website"])
+    ).returning(Organization.id)
+    organization_id = organization[0]["id"]
+    await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)
+    return await _invite_user(
+        mailer, base_url, inviter, None, values["email"], values["name"], ["employer"], None, organization_id, lifetime, ip
+    )
+
+
+async def employers() -> list[dict[str, Any]]:
+    """Employer organizations with how many people each has."""
+    rows = await Organization.select(Organization.id, Organization.name, Organization.website).where(
+        Organization.kind == "employer"
+    ).order_by(Organization.name)
+    counts = await User.select(User.organization, Count().as_alias("n")).where(
+        User.organization.is_not_null()
+    ).group_by(User.organization)
+    people = {row["organization"]: row["n"] for row in counts}
+    for row in rows:
+        row["people"] = people.get(row["id"], 0)
+    return rows
