@@ -238,6 +238,73 @@ class SignOff(Table):
     created_at = Timestamptz()
 
 
+class GuardianConsent(Table):
+    """A guardian's consent for a student under 18 to share outside the school: recorded by staff, or given
+    by the guardian from an e-mailed link (only the link's hash is kept)."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    guardian_name = Varchar(length=200)
+    guardian_email = Varchar(length=254, default="")
+    method = Varchar(length=20)
+    recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    token_hash = Varchar(length=64, null=True, default=None, unique=True)
+    expires_at = Timestamptz(null=True, default=None)
+    given_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Share(Table):
+    """A student's grant: to an employer organization, or to whoever holds a link (only its hash is kept).
+    Either everything, or the items in ShareItem."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    organization = ForeignKey(references=Organization, null=True, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, null=True, default=None, unique=True)
+    everything = Boolean(default=True)
+    label = Varchar(length=100, default="")
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ShareItem(Table):
+    share = ForeignKey(references=Share, on_delete=OnDelete.cascade, index=True)
+    experience = ForeignKey(references=Experience, null=True, on_delete=OnDelete.cascade)
+    certification = ForeignKey(references=Certification, null=True, on_delete=OnDelete.cascade)
+
+
+class Disclosure(Table):
+    """FERPA's record of disclosures: every view or download of a student's record by anyone but the
+    student, their school's staff and their assigned mentors. Shown to the student."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    share = ForeignKey(references=Share, null=True, on_delete=OnDelete.set_null)
+    request = ForeignKey(references=VerificationRequest, null=True, on_delete=OnDelete.set_null)
+    viewer = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    viewer_name = Varchar(length=200)
+    viewer_organization = Varchar(length=200, default="")
+    kind = Varchar(length=20)
+    created_at = Timestamptz(index=True)
+
+
+class EmployerNote(Table):
+    """An employer's private note on a student; visible to that organization only."""
+
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.cascade, index=True)
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    text = Text()
+    created_at = Timestamptz()
+
+
+class Shortlist(Table):
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.cascade, index=True)
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    added_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
 class AccountToken(Table):
     """A one-time e-mailed link (password reset or invitation); only its hash is kept."""
 

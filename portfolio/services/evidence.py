@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from portfolio.db import write_transaction
-from portfolio.services import certifications, experiences, media, mentoring, previews
+from portfolio.services import certifications, experiences, media, mentoring, previews, sharing
 from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
-from portfolio.tables import Evidence, RequestItem, User
+from portfolio.tables import Evidence, Experience, RequestItem, User
 
 Parent = Literal["experience", "certification"]
 IMAGES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -69,8 +69,24 @@ async def can_view(actor: CurrentUser | None, evidence: dict[str, Any], link_req
     if actor.has("mentor") and await mentoring.is_assigned(actor.id, evidence["student"]):
         return True
     if actor.has("staff") and actor.school_id is not None:
-        return await User.exists().where((User.id == evidence["student"]) & (User.school == actor.school_id))
+        if await User.exists().where((User.id == evidence["student"]) & (User.school == actor.school_id)):
+            return True
+    if actor.has("employer"):
+        return await shared_file(await sharing.employer_access(actor, evidence["student"]), evidence)
     return False
+
+
+async def shared_file(access: sharing.Access | None, evidence: dict[str, Any]) -> bool:
+    """A file is shared when its entry or certification is, and the entry is one a portfolio shows."""
+    if access is None or evidence["student"] != access.student_id:
+        return False
+    if not access.includes(evidence["experience"], evidence["certification"]):
+        return False
+    if evidence["experience"] is not None:
+        return await Experience.exists().where(
+            (Experience.id == evidence["experience"]) & Experience.status.is_in(list(sharing.SHOWN_STATUSES))
+        )
+    return True
 
 
 async def get_for(actor: CurrentUser | None, evidence_id: int, link_request: int | None = None) -> dict[str, Any]:
