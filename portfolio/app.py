@@ -28,14 +28,18 @@ from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.evidence import EvidenceController, upload_routes
+from portfolio.routes.documents import DocumentController
+from portfolio.routes.employer import EmployerController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.requests import RequestController
+from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
 from portfolio.routes.student import StudentController
 from portfolio.routes.verify import VerifyController
+from portfolio.routes.visitor import VisitorController
 from portfolio.security import SecurityHeaders
 from portfolio.services.passwords import Hasher
 from portfolio.services.throttle import Throttle
@@ -68,6 +72,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MentorController,
         RequestController,
         VerifyController,
+        SharingController,
+        VisitorController,
+        EmployerController,
+        DocumentController,
         EvidenceController,
         upload_routes(settings),
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
