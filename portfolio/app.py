@@ -28,7 +28,7 @@ from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.evidence import EvidenceController, upload_routes
-from portfolio.routes.documents import DocumentController
+from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         VisitorController,
         EmployerController,
         DocumentController,
+        DownloadController,
         EvidenceController,
         upload_routes(settings),
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),

@@ -7,8 +7,9 @@ import logging
 import re
 from typing import Any
 
-# Password-reset, invitation, supervisor-link and receipt tokens (but not /v/r/<id> or /v/onsite).
-SECRET_PATH = re.compile(r"/(reset|invite|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
+# Password-reset, invitation, supervisor-link and receipt tokens (but not /v/r/<id> or /v/onsite), share
+# links (/s/<token>, and every page under it) and guardian-consent links (/consent/<token>).
+SECRET_PATH = re.compile(r"/(reset|invite|consent|s|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
 
 
 class RedactSecrets(logging.Filter):

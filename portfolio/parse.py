@@ -11,6 +11,13 @@ def as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple, set)) else [str(value)]
 
 
+def clean_text(value: Any) -> str:
+    """Text as typed, without control characters (a NUL breaks PostgreSQL text; others break PDFs),
+    keeping line breaks and tabs; trimmed."""
+    text = "" if value is None else str(value)
+    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)).strip()
+
+
 def int_or_none(value: Any) -> int | None:
     try:
         return int(value)

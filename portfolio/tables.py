@@ -325,3 +325,17 @@ class AuditEvent(Table):
     subject = Varchar(length=100, default="")
     ip = Varchar(length=45, default="")
     detail = JSON(default={})
+
+
+class PortfolioDocument(Table):
+    """A PDF of a portfolio that was made: its public check code (in the QR code, /p/{code}), the SHA-256 of
+    what it showed, what it covered (to hash the same scope again later) and for whom it was made."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    code = Varchar(length=32, unique=True)
+    content_hash = Varchar(length=64)
+    # {"everything": bool, "experiences": [ids], "certifications": [ids], "shares": [ids]}
+    scope = JSON(default={})
+    audience = Varchar(length=200, default="self")
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()

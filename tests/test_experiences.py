@@ -220,3 +220,11 @@ async def test_school_year_totals_leave_out_last_year(signed_in, client):
     summary = await experiences.year_summary(student)
     assert summary["total_minutes"] == 75
     assert summary["by_kind"] == [("Site visit", 75)]
+
+
+async def test_control_characters_never_reach_the_database(client, signed_in):
+    student = await signed_in("student")
+    response = await post_entry(client, title="Shadow\x00ing day", reflection="Line one\nLine\x00 two\x1b[31m")
+    assert response.status_code == 303
+    [row] = await experiences.recent(student)
+    assert row["title"] == "Shadowing day" and row["reflection"] == "Line one\nLine two[31m"

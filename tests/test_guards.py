@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
-from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, VerificationRequest
+from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, Share, VerificationRequest
 from tests.conftest import csrf_headers, sign_in
 from tests.test_experiences import entry
 
@@ -80,8 +81,12 @@ async def owned_ids(owner) -> dict[str, int]:
         VerificationRequest(student=owner.id, method="email_link", supervisor_name="S", supervisor_email="s@example.com")
     ).returning(VerificationRequest.id)
     assignment = await MentorAssignment.insert(MentorAssignment(mentor=owner.id, student=owner.id)).returning(MentorAssignment.id)
+    share = await Share.insert(
+        Share(student=owner.id, everything=True, expires_at=datetime.now(timezone.utc) + timedelta(days=1))
+    ).returning(Share.id)
     return {"entry_id": owned.entry["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
-            "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"]}
+            "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
+            "share_id": share[0]["id"]}
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

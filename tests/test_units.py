@@ -97,6 +97,13 @@ def test_access_logs_never_show_link_tokens():
         ("/invite/Tok3n_secret", "/invite/[redacted]"),
         ("/v/r/12", "/v/r/12"),
         ("/v/onsite?entries=3", "/v/onsite?entries=3"),
+        ("/s/Sh4re_tok-en", "/s/[redacted]"),
+        ("/s/Sh4re_tok-en/portfolio", "/s/[redacted]"),
+        ("/s/Sh4re_tok-en/evidence/12/view", "/s/[redacted]"),
+        ("/consent/C0nsent_tok-en", "/consent/[redacted]"),
+        ("/student/sharing/3/preview", "/student/sharing/3/preview"),
+        ("/staff/students/4/consent", "/staff/students/4/consent"),
+        ("/static/app.css", "/static/app.css"),
     ):
         record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
         RedactSecrets().filter(record)

@@ -1,18 +1,150 @@
-"""Employers: the portfolios students shared with their organization."""
+"""Employers: the portfolios students shared with their organization, private notes and a shortlist.
+
+Only active shares count (sharing.employer_access); anything else is 404, so ids cannot be probed. Opening a
+portfolio is a disclosure and is recorded, once per view; the list is not.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import render
+from portfolio.routes.common import form_values, go_to, render
+from portfolio.services import experiences, sharing
+from portfolio.services.accounts import FormErrors
+
+SORTS = {"hours": "Most verified hours", "recent": "Most recently shared"}
+MAX_FILTER_HOURS = 100_000
+
+
+def _filters(request: Request) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    """The GET form's values as typed, as the service wants them, and any errors. A bad value never fails the
+    page: it is named and ignored."""
+    query = request.query_params
+    typed = {
+        "cluster": str(query.get("cluster", "")).strip(),
+        "min_hours": str(query.get("min_hours", "")).strip(),
+        "certification": str(query.get("certification", "")).strip()[:200],
+        "shortlist": "1" if query.get("shortlist") in ("1", "on", "true") else "",
+        "sort": str(query.get("sort", "hours")),
+    }
+    errors: dict[str, str] = {}
+    min_hours = None
+    if typed["min_hours"]:
+        try:
+            min_hours = Decimal(typed["min_hours"].replace(",", "."))
+        except InvalidOperation:
+            min_hours = None
+        if min_hours is None or not min_hours.is_finite() or not 0 <= min_hours <= MAX_FILTER_HOURS:
+            errors["min_hours"] = "Enter a number of hours, like 10, or leave it empty."
+            min_hours = None
+    if typed["sort"] not in SORTS:
+        typed["sort"] = "hours"
+    wanted = {
+        "cluster": typed["cluster"] or None,
+        "min_hours": float(min_hours) if min_hours is not None else None,
+        "certification": typed["certification"],
+        "shortlist_only": bool(typed["shortlist"]),
+        "sort": typed["sort"],
+    }
+    return typed, wanted, errors
 
 
 class EmployerController(Controller):
     path = "/employer"
     guards = [role("employer")]
 
+    async def _access(self, request: Request, student_id: int) -> sharing.Access:
+        access = await sharing.employer_access(request.scope["user"], student_id)
+        if access is None:
+            # No share, expired, revoked, or another organization's: all the same answer.
+            raise NotFoundException()
+        return access
+
+    async def _notes_context(self, request: Request, student_id: int, **extra: Any) -> dict[str, Any]:
+        employer = request.scope["user"]
+        return {
+            "student_id": student_id,
+            "notes": await sharing.notes(employer, student_id),
+            "note_errors": extra.get("errors", {}),
+            "note_values": extra.get("values", {}),
+            "note_added": extra.get("added", False),
+        }
+
+    async def _shortlist_context(self, request: Request, student_id: int) -> dict[str, Any]:
+        return {"student_id": student_id, "shortlisted": student_id in await sharing.shortlist(request.scope["user"])}
+
     @get("/")
     async def index(self, request: Request) -> Template:
-        return render(request, "employer")
+        employer = request.scope["user"]
+        typed, wanted, errors = _filters(request)
+        clusters = await experiences.clusters()
+        if wanted["cluster"] not in {c["code"] for c in clusters}:
+            if wanted["cluster"]:
+                errors["cluster"] = "Choose a career cluster from the list."
+            wanted["cluster"] = typed["cluster"] = None
+        cards = await sharing.employer_list(employer, **wanted)
+        filtered = any((wanted["cluster"], wanted["min_hours"] is not None, wanted["certification"], wanted["shortlist_only"]))
+        return render(
+            request,
+            "employer",
+            cards=cards,
+            filters=typed,
+            filtered=filtered,
+            errors=errors,
+            clusters=clusters,
+            sorts=SORTS,
+            organization=await sharing.organization_name(employer.organization_id),
+        )
+
+    async def _portfolio_page(self, request: Request, student_id: int, status_code: int = 200, **note_extra: Any) -> Template:
+        """The shared portfolio with the organization's notes and shortlist mark. Each call is one view, recorded."""
+        employer = request.scope["user"]
+        access = await self._access(request, student_id)
+        organization = await sharing.organization_name(employer.organization_id)
+        pf = await sharing.portfolio(student_id, access)
+        await sharing.disclose(student_id, "view", employer.name, organization, viewer=employer.id, share=access.share_ids[0])
+        return render(
+            request,
+            "employer_student",
+            status_code=status_code,
+            pf=pf,
+            evidence_base="/evidence",
+            organization=organization,
+            **(await self._notes_context(request, student_id, **note_extra) | await self._shortlist_context(request, student_id)),
+        )
+
+    @get("/students/{student_id:int}")
+    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
+        return await self._portfolio_page(request, student_id)
+
+    @post("/students/{student_id:int}/notes")
+    async def add_note(self, request: Request, student_id: FromPath[int]) -> Response:
+        await self._access(request, student_id)
+        form = await form_values(request)
+        try:
+            await sharing.add_note(request.scope["user"], student_id, str(form.get("note", "")))
+        except FormErrors as problem:
+            if request.headers.get("hx-request"):
+                context = await self._notes_context(request, student_id, errors=problem.errors, values=problem.values)
+                return render(request, "employer_student", "employer_notes", status_code=422, **context)
+            # Without JavaScript: the whole page again with the error by the field (a view, so recorded).
+            return await self._portfolio_page(request, student_id, 422, errors=problem.errors, values=problem.values)
+        if request.headers.get("hx-request"):
+            return render(request, "employer_student", "employer_notes", **await self._notes_context(request, student_id, added=True))
+        return go_to(request, f"/employer/students/{student_id}#notes")
+
+    @post("/students/{student_id:int}/shortlist")
+    async def shortlist(self, request: Request, student_id: FromPath[int]) -> Response:
+        await self._access(request, student_id)
+        form = await form_values(request)
+        await sharing.set_shortlisted(request.scope["user"], student_id, str(form.get("on", "")) == "1")
+        if request.headers.get("hx-request"):
+            return render(request, "employer_student", "employer_shortlist", **await self._shortlist_context(request, student_id))
+        return go_to(request, f"/employer/students/{student_id}")

@@ -1,13 +1,60 @@
-"""A student's shares: make, preview and revoke them; ask a guardian's consent; see who viewed."""
+"""A student's shares: make, preview and revoke them; ask a guardian's consent; see who viewed.
+
+A link's token is shown once, in the answer to the POST that made it (never in a URL that could be logged or
+sent on as a Referer); only its hash is kept, so the student cannot see it again and makes a new link instead.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import segno
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.routes.common import render
-from portfolio.services import sharing
+from portfolio.formats import nice_date
+from portfolio.mail import Mailer
+from portfolio.parse import int_ids
+from portfolio.routes.common import form_values, go_to, render
+from portfolio.services import experiences, sharing
+from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.settings import Settings
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+FIELDS = ("audience", "organization", "scope", "days", "label")
+
+
+def qr_data_uri(url: str) -> str:
+    """The link as a QR code: an SVG data URI (the CSP allows data: images)."""
+    return segno.make(url, error="m").svg_data_uri(scale=6, border=2, dark="#000", light="#fff")
+
+
+async def _page(
+    request: Request, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+    consent_values: dict[str, Any] | None = None, consent_errors: dict[str, str] | None = None,
+    status_code: int = 200, **extra: Any,
+) -> Template:
+    student: CurrentUser = request.scope["user"]
+    return render(
+        request, "sharing", status_code=status_code,
+        shares=await sharing.shares_of(student),
+        may_share=await sharing.may_share_outside(student),
+        employers=await sharing.employer_choices(),
+        choices=await sharing.share_choices(student),
+        values=values or {"audience": "", "scope": "everything", "days": str(sharing.DEFAULT_DAYS), "label": "",
+                          "experiences": [], "certifications": []},
+        errors=errors or {},
+        consent_values=consent_values or {},
+        consent_errors=consent_errors or {},
+        default_days=sharing.DEFAULT_DAYS,
+        max_days=sharing.MAX_DAYS,
+        **({"created": None, "revoked": False, "asked": False} | extra),
+    )
 
 
 class SharingController(Controller):
@@ -15,5 +62,71 @@ class SharingController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def index(self, request: Request) -> Template:
-        return render(request, "sharing", shares=await sharing.shares_of(request.scope["user"]))
+    async def index(
+        self, request: Request, created: FromQuery[int | None] = None, revoked: FromQuery[bool] = False,
+        asked: FromQuery[bool] = False,
+    ) -> Template:
+        return await _page(request, created=created, revoked=revoked, asked=asked)
+
+    @post("/")
+    async def create(self, request: Request, settings: NamedDependency[Settings]) -> Response:
+        student: CurrentUser = request.scope["user"]
+        form = await form_values(request)
+        try:
+            share_id, raw = await sharing.create(student, form)
+        except sharing.NotFound:
+            raise NotFoundException() from None
+        except FormErrors as problem:
+            values = {name: str(form.get(name, "")).strip() for name in FIELDS}
+            values["experiences"] = int_ids(form.get("experiences"))
+            values["certifications"] = int_ids(form.get("certifications"))
+            return await _page(request, values=values, errors=problem.errors, status_code=422)
+        if raw is None:
+            return go_to(request, f"/student/sharing?created={share_id}")
+        share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
+        url = f"{settings.base_url}/s/{raw}"
+        # The only time the link exists in the clear: shown here, never stored, never cached.
+        return Template(
+            template_name="pages/share_created.html",
+            context={"share": share, "url": url, "qr": qr_data_uri(url)},
+            headers=NO_STORE,
+        )
+
+    @post("/{share_id:int}/revoke")
+    async def revoke(self, request: Request, share_id: FromPath[int]) -> Response:
+        try:
+            await sharing.revoke(request.scope["user"], share_id)
+        except sharing.NotFound:
+            raise NotFoundException() from None
+        return go_to(request, "/student/sharing?revoked=1")
+
+    @get("/{share_id:int}/preview")
+    async def preview(self, request: Request, share_id: FromPath[int]) -> Template:
+        student: CurrentUser = request.scope["user"]
+        try:
+            access = await sharing.share_access(student, share_id)
+        except sharing.NotFound:
+            raise NotFoundException() from None
+        share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
+        # The student's own look: no disclosure is recorded, and files open through their own /evidence.
+        return render(request, "share_preview", share=share, pf=await sharing.portfolio(student.id, access),
+                      evidence_base="/evidence")
+
+    @get("/views")
+    async def views(self, request: Request) -> Template:
+        student: CurrentUser = request.scope["user"]
+        zone = ZoneInfo((await experiences.school_of(student))["timezone"])
+        views = await sharing.disclosures_of(student)
+        for view in views:
+            local = view["created_at"].astimezone(zone)
+            view["when"] = f"{nice_date(local.date())}, {local:%H:%M}"
+        return render(request, "sharing_views", views=views)
+
+    @post("/consent")
+    async def ask_guardian(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+        form = await form_values(request)
+        try:
+            await sharing.ask_guardian(mailer, settings.base_url, request.scope["user"], form)
+        except FormErrors as problem:
+            return await _page(request, consent_values=problem.values, consent_errors=problem.errors, status_code=422)
+        return go_to(request, "/student/sharing?asked=1")

@@ -15,7 +15,7 @@ from portfolio.auth import recently_signed_in, role
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, render
-from portfolio.services import accounts, mentoring, signoff
+from portfolio.services import accounts, mentoring, profiles, sharing, signoff
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.settings import Settings
 
@@ -44,6 +44,30 @@ async def _mentors_page(
         errors=errors or {},
         **({"assigned": None, "removed": False} | extra),
     )
+
+
+async def _school_student(request: Request, student_id: int) -> CurrentUser:
+    staff: CurrentUser = request.scope["user"]
+    student = await accounts.load_user(student_id)
+    if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
+        # Another school's student reads as no student at all.
+        raise NotFoundException()
+    return student
+
+
+async def _student_page(request: Request, student_id: int, status_code: int = 200, **extra: Any) -> Template:
+    student = await _school_student(request, student_id)
+    profile = await profiles.get(student)
+    context = {
+        "birth_date": profile["birth_date"],
+        "consent_on_file": await sharing.consent_on_file(student.id),
+        "may_share": await sharing.may_share_outside(student),
+        "consent_values": {}, "consent_errors": {}, "birth_values": {}, "birth_errors": {}, "saved": "",
+    } | extra
+    if not context["birth_values"]:
+        context["birth_values"] = {"birth_date": profile["birth_date"].isoformat() if profile["birth_date"] else ""}
+    return render(request, "staff_student", status_code=status_code, viewer="staff",
+                  **context, **await signoff.student_record(student))
 
 
 class StaffController(Controller):
@@ -78,13 +102,35 @@ class StaffController(Controller):
         return go_to(request, "/staff/mentors?removed=1")
 
     @get("/staff/students/{student_id:int}", guards=[role("staff")])
-    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
-        staff: CurrentUser = request.scope["user"]
-        student = await accounts.load_user(student_id)
-        if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
-            # Another school's student reads as no student at all.
-            raise NotFoundException()
-        return render(request, "staff_student", viewer="staff", **await signoff.student_record(student))
+    async def student(self, request: Request, student_id: FromPath[int], saved: FromQuery[str] = "") -> Template:
+        return await _student_page(request, student_id, saved=saved)
+
+    @post("/staff/students/{student_id:int}/consent", guards=[role("staff")])
+    async def record_consent(self, request: Request, student_id: FromPath[int]) -> Response:
+        """A guardian's consent the school received (on paper, at enrollment)."""
+        await _school_student(request, student_id)
+        form = await form_values(request)
+        try:
+            await sharing.record_consent(request.scope["user"], student_id, form)
+        except sharing.NotFound:
+            raise NotFoundException() from None
+        except FormErrors as problem:
+            return await _student_page(request, student_id, status_code=422, consent_values=problem.values,
+                                       consent_errors=problem.errors)
+        return go_to(request, f"/staff/students/{student_id}?saved=consent#sharing")
+
+    @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")])
+    async def set_birth_date(self, request: Request, student_id: FromPath[int]) -> Response:
+        await _school_student(request, student_id)
+        form = await form_values(request)
+        try:
+            await profiles.set_birth_date(request.scope["user"], student_id, form.get("birth_date"))
+        except profiles.NotFound:
+            raise NotFoundException() from None
+        except FormErrors as problem:
+            return await _student_page(request, student_id, status_code=422, birth_values=problem.values,
+                                       birth_errors=problem.errors)
+        return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:

@@ -1,19 +1,165 @@
-"""People without an account: a share link's visitor, and a guardian giving consent."""
+"""People without an account: a share link's visitor, and a guardian giving consent.
+
+A share link works like the supervisor's link (routes/verify.py): the visitor gives their name and
+organization once, and a signed, short-lived cookie scoped to that link's path stands for them. Every request
+checks both the link (still active) and that cookie, so a revoked or expired share stops at once. Every view
+and download is recorded for the student (FERPA's record of disclosures).
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from portfolio.auth import public
-from portfolio.routes.common import render
+from portfolio.routes.common import client_ip, form_values, render
+from portfolio.routes.evidence import send_thumb, send_view
+from portfolio.routes.verify import LinkHeadersMiddleware
+from portfolio.services import evidence, sharing
+from portfolio.services.accounts import FormErrors
+from portfolio.settings import Settings
+from portfolio.storage import EvidenceStore
+from portfolio.tables import Evidence
+
+VISITOR_COOKIE = "portfolio_share"
+GRANT_HOURS = 2
+
+
+def _base(token: str) -> str:
+    return f"/s/{token}"
+
+
+def _invalid(token: str | None = None) -> Template:
+    """The friendly "this link no longer works" page (410); it drops the visitor's grant too."""
+    response = Template(template_name="pages/share_invalid.html", status_code=410)
+    if token is not None:
+        response.delete_cookie(VISITOR_COOKIE, path=_base(token))
+    return response
+
+
+def _visitor_form(token: str, share: dict[str, Any], values: dict[str, str], errors: dict[str, str], status_code: int = 200) -> Template:
+    return Template(
+        template_name="pages/share_visitor.html",
+        context={"action": _base(token), "student_name": share["student_name"], "values": values, "errors": errors,
+                 "grant_hours": GRANT_HOURS},
+        status_code=status_code,
+    )
 
 
 class VisitorController(Controller):
-    # The link is the authorization here; each handler checks it.
+    # The link is the authorization here; each handler checks it. No Referer and no caching on any answer.
     guards = [public]
+    middleware = [LinkHeadersMiddleware]
+
+    async def _share(self, token: str) -> dict[str, Any] | None:
+        try:
+            share = await sharing.link_share(token)
+        except sharing.NotFound:
+            return None
+        return share
+
+    async def _visitor(self, request: Request, settings: Settings, token: str) -> tuple[dict[str, Any] | None, sharing.Visitor | None]:
+        share = await self._share(token)
+        if share is None:
+            return None, None
+        return share, sharing.check_visitor_grant(settings.secret_key, request.cookies.get(VISITOR_COOKIE), share["id"])
+
+    # --- the link and the visitor's name -----------------------------------------------------------
 
     @get("/s/{token:str}")
     async def share_link(self, request: Request, token: FromPath[str]) -> Template:
-        return render(request, "share_invalid", status_code=410)
+        share = await self._share(token)
+        if share is None:
+            return _invalid(token)
+        share["student_name"] = await sharing.student_name(share["student"])
+        return _visitor_form(token, share, {"name": "", "organization": ""}, {})
+
+    @post("/s/{token:str}")
+    async def introduce(self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]) -> Response:
+        share = await self._share(token)
+        if share is None:
+            return _invalid(token)
+        form = await form_values(request)
+        try:
+            name, organization = sharing.visitor_form(form)
+        except FormErrors as problem:
+            share["student_name"] = await sharing.student_name(share["student"])
+            return _visitor_form(token, share, problem.values, problem.errors, status_code=422)
+        expires = datetime.now(timezone.utc) + timedelta(hours=GRANT_HOURS)
+        response = Redirect(path=f"{_base(token)}/portfolio", status_code=303)
+        response.set_cookie(
+            key=VISITOR_COOKIE,
+            value=sharing.visitor_grant(settings.secret_key, share["id"], name, organization, expires),
+            max_age=GRANT_HOURS * 3600,
+            path=_base(token),
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="lax",
+        )
+        return response
+
+    # --- the portfolio and its files --------------------------------------------------------------
+
+    @get("/s/{token:str}/portfolio")
+    async def portfolio(self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]) -> Response:
+        share, visitor = await self._visitor(request, settings, token)
+        if share is None:
+            return _invalid(token)
+        if visitor is None:  # no grant, an old one, or one for another link: who is looking, first
+            return Redirect(path=_base(token), status_code=303)
+        access = await sharing.link_access(token)
+        pf = await sharing.portfolio(share["student"], access)
+        await sharing.disclose(share["student"], "view", visitor.name, visitor.organization, share=share["id"])
+        return render(request, "share_portfolio", pf=pf, evidence_base=f"{_base(token)}/evidence", visitor=visitor)
+
+    async def _evidence_row(self, request: Request, settings: Settings, token: str, evidence_id: int) -> tuple[dict[str, Any], dict[str, Any], sharing.Visitor]:
+        """The file, if the link is active, the visitor's grant good and the file part of what it shares; 404 otherwise."""
+        share, visitor = await self._visitor(request, settings, token)
+        if share is None or visitor is None:
+            raise NotFoundException()
+        row = await Evidence.select().where(Evidence.id == evidence_id).first()
+        if row is None or not await evidence.shared_file(await sharing.link_access(token), row):
+            raise NotFoundException()
+        return share, row, visitor
+
+    @get("/s/{token:str}/evidence/{evidence_id:int}/thumb")
+    async def evidence_thumb(
+        self, request: Request, token: FromPath[str], evidence_id: FromPath[int],
+        settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
+    ) -> Response:
+        _, row, _ = await self._evidence_row(request, settings, token, evidence_id)
+        return send_thumb(store, row)
+
+    @get("/s/{token:str}/evidence/{evidence_id:int}/view")
+    async def evidence_view(
+        self, request: Request, token: FromPath[str], evidence_id: FromPath[int],
+        settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
+    ) -> Response:
+        share, row, visitor = await self._evidence_row(request, settings, token, evidence_id)
+        await sharing.disclose(share["student"], "download", visitor.name, visitor.organization, share=share["id"])
+        return await send_view(store, row)
+
+    # --- a guardian's consent ---------------------------------------------------------------------
+
+    @get("/consent/{token:str}")
+    async def consent_page(self, request: Request, token: FromPath[str]) -> Template:
+        try:
+            consent = await sharing.consent_request(token)
+        except sharing.NotFound:
+            return render(request, "consent_invalid", status_code=410)
+        return render(request, "consent_guardian", consent=consent, action=f"/consent/{token}")
+
+    @post("/consent/{token:str}")
+    async def give_consent(self, request: Request, token: FromPath[str]) -> Template:
+        try:
+            consent = await sharing.consent_request(token)
+            await sharing.give_consent(token, client_ip(request))
+        except sharing.NotFound:
+            return render(request, "consent_invalid", status_code=410)
+        return render(request, "consent_thanks", consent=consent)

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from urllib.parse import urlparse
 
 from portfolio.db import write_transaction
+from portfolio.parse import clean_text
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.services.experiences import EARLIEST_DATE, school_of, today_at
 from portfolio.storage import EvidenceStore
@@ -36,7 +37,7 @@ def _date(text: str) -> date | None:
 
 
 def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
-    values = {name: str(raw.get(name) or "").strip() for name in FIELDS}
+    values = {name: clean_text(raw.get(name)) for name in FIELDS}
     errors: dict[str, str] = {}
     if not values["name"]:
         errors["name"] = "Enter the certification's name, e.g. OSHA 10-Hour Construction."

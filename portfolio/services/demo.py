@@ -7,10 +7,10 @@ import uuid
 from datetime import date, timedelta
 
 from portfolio.mail import Mailer
-from portfolio.services import certifications, experiences, mentoring, signoff
+from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import create_user, load_user
 from portfolio.services.passwords import Hasher
-from portfolio.tables import Organization, School, User
+from portfolio.tables import Organization, School, StudentProfile, User
 
 DEMO_PASSWORD = "demo-portfolio-2026"
 DEMO_ACCOUNTS = [
@@ -52,6 +52,12 @@ async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None 
     student = await load_user(ids["student@demo.example"])
     assert student is not None
     today = today or experiences.today_at(await experiences.school_of(student))
+    # Jordan is 18 (a senior), so the demo can show sharing outside the school without a guardian's consent.
+    await StudentProfile.insert(
+        StudentProfile(student=student.id, birth_date=date(today.year - 18, 1, 1),
+                       graduation_year=today.year if today.month < 7 else today.year + 1,
+                       headline="Future welder, OSHA 10 certified")
+    )
     samples = [
         ("guest_lecture", "Guest lecture: careers in welding", "Acme Manufacturing", 12, "1", "advanced-manufacturing",
          "Learned how many kinds of welding jobs there are, and that certifications matter more than I thought."),
@@ -94,4 +100,7 @@ async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None 
          "expires_on": (today + timedelta(days=40)).isoformat(),
          "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"},
     )
+    # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.
+    await sharing.create(student, {"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
+                                   "scope": "everything", "label": "Acme internship application"})
     return True

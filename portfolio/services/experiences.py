@@ -16,6 +16,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from portfolio.db import engine, write_transaction
 from portfolio.formats import hours
+from portfolio.parse import clean_text
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
@@ -98,8 +99,7 @@ async def clusters() -> list[dict[str, Any]]:
 
 async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
     """Check a submitted entry. Returns clean values, or raises FormErrors with every problem found."""
-    values = {name: str(raw.get(name) or "").strip() for name in FIELDS}
-    values["reflection"] = str(raw.get("reflection") or "").strip()
+    values = {name: clean_text(raw.get(name)) for name in FIELDS}
     errors: dict[str, str] = {}
 
     if values["kind"] not in EXPERIENCE_KINDS:
@@ -387,7 +387,7 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
 
 
 def submitted_values(raw: Mapping[str, Any]) -> dict[str, str]:
-    return {name: str(raw.get(name) or "").strip() for name in FIELDS}
+    return {name: clean_text(raw.get(name)) for name in FIELDS}
 
 
 async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
-from portfolio.parse import as_list, int_or_none
+from portfolio.parse import as_list, clean_text, int_or_none
+from portfolio.services import audit
 from portfolio.services.accounts import EMAIL_RE, CurrentUser, FormErrors, normalize_email, school_name
 from portfolio.services.experiences import clusters
-from portfolio.tables import StudentProfile
+from portfolio.tables import StudentProfile, User
 
 MAX_SKILLS = 30
 LIMITS = {"headline": 160, "about": 3000, "personal_email": 254}
@@ -34,7 +35,7 @@ def as_form(profile: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
-    values = {name: str(raw.get(name) or "").strip() for name in ("headline", "about", "skills", "graduation_year")}
+    values = {name: clean_text(raw.get(name)) for name in ("headline", "about", "skills", "graduation_year")}
     values["personal_email"] = normalize_email(str(raw.get("personal_email") or ""))
     values["interests"] = as_list(raw.get("interests"))
     errors: dict[str, str] = {}
@@ -80,3 +81,34 @@ async def save(student: CurrentUser, raw: Mapping[str, Any], today: date) -> dic
     else:
         await StudentProfile.insert(StudentProfile(student=student.id, **clean))
     return await get(student)
+
+
+class NotFound(Exception):
+    """No such student in this staff member's school."""
+
+
+async def set_birth_date(staff: CurrentUser, student_id: int, value: date | str | None, today: date | None = None) -> date | None:
+    """Staff record (or clear, with an empty value) a student's birth date: it decides whether the student
+    may share outside the school without a guardian's consent. Same-school staff only."""
+    student = await User.select(User.school, User.roles).where(User.id == student_id).first()
+    if student is None or staff.school_id is None or student["school"] != staff.school_id or "student" not in (student["roles"] or []):
+        raise NotFound(student_id)
+    today = today or date.today()
+    raw = value.isoformat() if isinstance(value, date) else str(value or "").strip()
+    birth = None
+    if raw:
+        try:
+            birth = date.fromisoformat(raw)
+        except ValueError:
+            raise FormErrors({"birth_date": "Enter a date like 2009-04-30."}, {"birth_date": raw}) from None
+        if not today.year - 100 <= birth.year or birth > today:
+            raise FormErrors({"birth_date": "Enter a date in the past, like 2009-04-30."}, {"birth_date": raw})
+    moment = datetime.now(timezone.utc)
+    if await StudentProfile.exists().where(StudentProfile.student == student_id):
+        await StudentProfile.update({StudentProfile.birth_date: birth, StudentProfile.updated_at: moment}).where(
+            StudentProfile.student == student_id
+        )
+    else:
+        await StudentProfile.insert(StudentProfile(student=student_id, birth_date=birth, updated_at=moment))
+    await audit.record("profile.birth_date_set", actor_id=staff.id, subject=f"user:{student_id}")
+    return birth

@@ -7,6 +7,10 @@ revoked. Every view by anyone but the student, their school's staff and their as
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -219,6 +223,18 @@ async def shares_of(student: CurrentUser) -> list[dict[str, Any]]:
     return rows
 
 
+async def share_choices(student: CurrentUser) -> dict[str, list[dict[str, Any]]]:
+    """What a student may pick for a share: their entries a portfolio shows (never rejected ones), and their
+    certifications."""
+    entries = await Experience.select(Experience.id, Experience.title, Experience.date, Experience.status).where(
+        (Experience.student == student.id) & Experience.status.is_in(list(SHOWN_STATUSES))
+    ).order_by(Experience.date, ascending=False)
+    certs = await Certification.select(Certification.id, Certification.name, Certification.issued_on).where(
+        Certification.student == student.id
+    ).order_by(Certification.issued_on, ascending=False)
+    return {"experiences": entries, "certifications": certs}
+
+
 async def _item_counts(share_ids: list[int]) -> dict[int, int]:
     if not share_ids:
         return {}
@@ -285,11 +301,79 @@ async def link_share(raw: str) -> dict[str, Any]:
     return share
 
 
+async def student_name(student_id: int) -> str:
+    row = await User.select(User.name).where(User.id == student_id).first()
+    return row["name"] if row else ""
+
+
 async def link_access(raw: str) -> Access:
     share = await link_share(raw)
     access = await _access([share], share["student"])
     assert access is not None
     return access
+
+
+async def share_access(student: CurrentUser, share_id: int) -> Access:
+    """What one of the student's own shares shows, whatever its state (for the student's preview)."""
+    share = await Share.select(Share.id, Share.student, Share.everything).where(
+        (Share.id == share_id) & (Share.student == student.id)
+    ).first()
+    if share is None:
+        raise NotFound(share_id)
+    access = await _access([share], student.id)
+    assert access is not None
+    return access
+
+
+# A link visitor's grant: after they give their name and organization, a signed cookie stands for it.
+
+@dataclass(frozen=True)
+class Visitor:
+    share_id: int
+    name: str
+    organization: str
+
+
+VISITOR_FIELD_MAX = 200
+
+
+def visitor_form(form: Mapping[str, Any]) -> tuple[str, str]:
+    """The name and organization a link visitor gives; both required."""
+    name = " ".join(str(form.get("name", "")).split())
+    organization = " ".join(str(form.get("organization", "")).split())
+    errors = {}
+    if not name or len(name) > VISITOR_FIELD_MAX:
+        errors["name"] = "Enter your name."
+    if not organization or len(organization) > VISITOR_FIELD_MAX:
+        errors["organization"] = "Enter your organization (your company or school)."
+    if errors:
+        raise FormErrors(errors, {"name": name, "organization": organization})
+    return name, organization
+
+
+def _mac(secret: str, payload: str) -> str:
+    return hmac.new(secret.encode(), b"share-visitor." + payload.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_grant(secret: str, share_id: int, name: str, organization: str, expires: datetime) -> str:
+    """A cookie value standing for a visitor of one share link, until `expires`."""
+    body = json.dumps([share_id, name, organization, int(expires.timestamp())], separators=(",", ":"))
+    payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+    return f"{payload}.{_mac(secret, payload)}"
+
+
+def check_visitor_grant(secret: str, value: str | None, share_id: int) -> Visitor | None:
+    """The visitor a grant cookie names, if it is genuine, unexpired and for this share; else None."""
+    try:
+        payload, mac = (value or "").split(".")
+        if not hmac.compare_digest(mac.encode(), _mac(secret, payload).encode()):
+            return None
+        sid, name, organization, expires = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        if int(sid) != share_id or int(expires) < now().timestamp() or not name or not organization:
+            return None
+        return Visitor(int(sid), str(name), str(organization))
+    except (ValueError, TypeError, UnicodeError):
+        return None
 
 
 async def is_own_school_or_mentor(actor: CurrentUser, student_id: int) -> bool:
@@ -311,7 +395,11 @@ async def portfolio(student_id: int, access: Access | None = None, moment: datet
     `access` None means everything (the student's own preview of an "everything" share)."""
     moment = moment or now()
     student = await User.select(User.id, User.name, User.school.name.as_alias("school_name")).where(User.id == student_id).first()
-    profile = await StudentProfile.select().where(StudentProfile.student == student_id).first() or {}
+    # Only what the student wrote for viewers: never the birth date or the personal e-mail.
+    profile = await StudentProfile.select(
+        StudentProfile.headline, StudentProfile.about, StudentProfile.skills, StudentProfile.interests,
+        StudentProfile.graduation_year,
+    ).where(StudentProfile.student == student_id).first() or {}
     entries = await Experience.select(*experiences.ENTRY_COLUMNS).where(
         (Experience.student == student_id) & Experience.status.is_in(list(SHOWN_STATUSES))
     ).order_by(Experience.date, ascending=False)
@@ -418,3 +506,113 @@ async def add_note(employer: CurrentUser, student_id: int, text: str) -> None:
     if not text or len(text) > 4000:
         raise FormErrors({"note": "Write a note of at most 4000 characters."}, {"note": text})
     await EmployerNote.insert(EmployerNote(organization=employer.organization_id, student=student_id, author=employer.id, text=text))
+
+
+# --- the employer's list --------------------------------------------------------------------------
+
+async def organization_name(organization_id: int | None) -> str:
+    if organization_id is None:
+        return ""
+    row = await Organization.select(Organization.name).where(Organization.id == organization_id).first()
+    return row["name"] if row else ""
+
+
+async def employer_list(employer: CurrentUser, cluster: str | None = None, min_hours: float | None = None,
+                        certification: str = "", shortlist_only: bool = False, sort: str = "hours",
+                        moment: datetime | None = None) -> list[dict[str, Any]]:
+    """One card per student with an active share to the employer's organization, in a fixed number of queries
+    whatever the number of students: name, headline, verified and self-reported minutes, career clusters
+    (profile interests and clusters of the shared entries), certification names, when last shared, shortlisted.
+
+    Only what the shares cover counts (picked shares count their picked items), and an entry is verified by the
+    same rule as the portfolio (`_shown_state`). Listing is not a disclosure: nothing is recorded here."""
+    if employer.organization_id is None:
+        return []
+    moment = moment or now()
+    shares = await Share.select(
+        Share.id, Share.student, Share.everything, Share.created_at, Share.student.name.as_alias("student_name"),
+    ).where((Share.organization == employer.organization_id) & Share.revoked_at.is_null() & (Share.expires_at > moment))
+    if not shares:
+        return []
+    by_student: dict[int, dict[str, Any]] = {}
+    for share in shares:
+        card = by_student.setdefault(share["student"], {
+            "id": share["student"], "name": share["student_name"], "everything": False, "share_ids": [],
+            "shared_at": share["created_at"], "experiences": set(), "certifications": set(),
+        })
+        card["everything"] = card["everything"] or share["everything"]
+        card["share_ids"].append(share["id"])
+        card["shared_at"] = max(card["shared_at"], share["created_at"])
+    ids = list(by_student)
+    picked_shares = [s["id"] for s in shares if not s["everything"]] or [0]
+    items = await ShareItem.select(ShareItem.share.student.as_alias("student"), ShareItem.experience,
+                                   ShareItem.certification).where(ShareItem.share.is_in(picked_shares))
+    for item in items:
+        card = by_student[item["student"]]
+        if item["experience"]:
+            card["experiences"].add(item["experience"])
+        if item["certification"]:
+            card["certifications"].add(item["certification"])
+    profiles = {p["student"]: p for p in await StudentProfile.select(
+        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(ids))}
+    entries = await Experience.select(*experiences.ENTRY_COLUMNS, Experience.student).where(
+        Experience.student.is_in(ids) & Experience.status.is_in(list(SHOWN_STATUSES))
+    )
+    entries = [e for e in entries if by_student[e["student"]]["everything"] or e["id"] in by_student[e["student"]]["experiences"]]
+    files = await Evidence.select(Evidence.experience, Evidence.sha256).where(
+        Evidence.student.is_in(ids) & Evidence.experience.is_not_null()
+    )
+    hashes: dict[int, list[str]] = {}
+    for f in files:
+        hashes.setdefault(f["experience"], []).append(f["sha256"])
+    signoffs = await SignOff.select(
+        SignOff.experience, SignOff.method, SignOff.decision, SignOff.content_hash, SignOff.voided_at,
+        SignOff.confirmed_at, SignOff.created_at,
+    ).where(SignOff.experience.student.is_in(ids)).order_by(SignOff.id, ascending=False)
+    latest: dict[int, dict[str, Any]] = {}
+    for row in signoffs:
+        latest.setdefault(row["experience"], row)
+    certs = await Certification.select(Certification.id, Certification.student, Certification.name).where(
+        Certification.student.is_in(ids)
+    ).order_by(Certification.issued_on, ascending=False)
+    names = {c["code"]: c["name"] for c in await experiences.clusters()}
+    marked = await shortlist(employer)
+
+    for card in by_student.values():
+        profile = profiles.get(card["id"]) or {}
+        card["headline"] = profile.get("headline", "")
+        card["cluster_codes"] = list(dict.fromkeys(profile.get("interests") or []))
+        card["verified_minutes"] = card["self_reported_minutes"] = 0
+        card["certification_names"] = []
+        card["shortlisted"] = card["id"] in marked
+    for entry in entries:
+        card = by_student[entry["student"]]
+        current = experiences.content_hash(experiences.fields_of(entry), hashes.get(entry["id"], []))
+        state = _shown_state(entry, latest.get(entry["id"]), current, moment)
+        card["verified_minutes" if state.startswith("verified") else "self_reported_minutes"] += entry["minutes"]
+        if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
+            card["cluster_codes"].append(entry["cluster_code"])
+    for cert in certs:
+        card = by_student[cert["student"]]
+        if card["everything"] or cert["id"] in card["certifications"]:
+            card["certification_names"].append(cert["name"])
+
+    wanted = certification.strip().casefold()
+    cards = []
+    for card in by_student.values():
+        card["clusters"] = [names[c] for c in card["cluster_codes"] if c in names]
+        for key in ("everything", "experiences", "certifications"):
+            del card[key]
+        if cluster and cluster not in card["cluster_codes"]:
+            continue
+        if min_hours is not None and card["verified_minutes"] < min_hours * 60:
+            continue
+        if wanted and not any(wanted in name.casefold() for name in card["certification_names"]):
+            continue
+        if shortlist_only and not card["shortlisted"]:
+            continue
+        cards.append(card)
+    cards.sort(key=lambda c: (c["shared_at"], c["id"]), reverse=True)
+    if sort != "recent":
+        cards.sort(key=lambda c: c["verified_minutes"], reverse=True)  # stable: newest first among equals
+    return cards

@@ -143,3 +143,27 @@ document.addEventListener("DOMContentLoaded", function () {
     initSignaturePad(forms[i]);
   }
 });
+
+// Copy buttons (the link-created page): <button data-copy="input-id" hidden>. Shown only when the clipboard
+// can be written; the status next to it says what happened, for screen readers too.
+document.addEventListener("DOMContentLoaded", function () {
+  var buttons = document.querySelectorAll("button[data-copy]");
+  for (var i = 0; i < buttons.length; i += 1) {
+    (function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector(".copy-status");
+      if (!source || !navigator.clipboard || !window.isSecureContext) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.value).then(function () {
+          if (status) { status.textContent = "Copied."; }
+        }, function () {
+          source.select();
+          if (status) { status.textContent = "Could not copy: the link is selected, copy it yourself."; }
+        });
+      });
+    })(buttons[i]);
+  }
+});

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 # email, landing path, heading, the main navigation's links
 ROLES = [
     ("mentor@demo.example", "/mentor", "Mentor", ["Mentor", "Password"]),
-    ("employer@demo.example", "/employer", "Employer", ["Employer", "Password"]),
+    ("employer@demo.example", "/employer", "Shared portfolios", ["Employer", "Password"]),
     ("counselor@demo.example", "/staff", "Riverside Career Center", ["Mentor", "Staff", "Password"]),
     ("admin@demo.example", "/admin", "Everyone", ["Admin", "Password"]),
 ]
