@@ -24,7 +24,7 @@ from portfolio.mail import Mailer
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.routes.evidence import send_thumb, send_view
-from portfolio.services import evidence, experiences, signoff
+from portfolio.services import evidence, experiences, sharing, signoff
 from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -123,7 +123,14 @@ class VerifyController(Controller):
             await self._granted(request, settings, request_id)
         except signoff.LinkInvalid:
             return _invalid(request_id=request_id)
-        return await self._request_page(request, request_id)
+        page = await self._request_page(request, request_id)
+        # A supervisor reading the request is a disclosure too: the student sees it among their views.
+        view = page.context["view"]
+        await sharing.disclose(
+            view["student_id"], "verification_link", view["supervisor_name"] or view["supervisor_email"],
+            view["supervisor_organization"], request=request_id,
+        )
+        return page
 
     @post("/r/{request_id:int}")
     async def decide(

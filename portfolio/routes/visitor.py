@@ -25,7 +25,6 @@ from portfolio.services import evidence, sharing
 from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
-from portfolio.tables import Evidence
 
 VISITOR_COOKIE = "portfolio_share"
 GRANT_HOURS = 2
@@ -123,9 +122,10 @@ class VisitorController(Controller):
         share, visitor = await self._visitor(request, settings, token)
         if share is None or visitor is None:
             raise NotFoundException()
-        row = await Evidence.select().where(Evidence.id == evidence_id).first()
-        if row is None or not await evidence.shared_file(await sharing.link_access(token), row):
-            raise NotFoundException()
+        try:
+            row = await evidence.get_for(None, evidence_id, share_access=await sharing.link_access(token))
+        except evidence.NotFound:
+            raise NotFoundException() from None
         return share, row, visitor
 
     @get("/s/{token:str}/evidence/{evidence_id:int}/thumb")

@@ -89,9 +89,19 @@ async def shared_file(access: sharing.Access | None, evidence: dict[str, Any]) -
     return True
 
 
-async def get_for(actor: CurrentUser | None, evidence_id: int, link_request: int | None = None) -> dict[str, Any]:
+async def get_for(
+    actor: CurrentUser | None,
+    evidence_id: int,
+    link_request: int | None = None,
+    share_access: sharing.Access | None = None,
+) -> dict[str, Any]:
+    """The file row, if this viewer may open it: an account (actor), a supervisor's verification link
+    (link_request), or a share link's visitor (share_access). NotFound otherwise, whatever the reason."""
     row = await Evidence.select().where(Evidence.id == evidence_id).first()
-    if row is None or not await can_view(actor, row, link_request):
+    if row is None:
+        raise NotFound(evidence_id)
+    allowed = await shared_file(share_access, row) if share_access is not None else await can_view(actor, row, link_request)
+    if not allowed:
         raise NotFound(evidence_id)
     return row
 

@@ -373,6 +373,7 @@ async def request_view(request_id: int) -> dict[str, Any]:
         VerificationRequest.id, VerificationRequest.method, VerificationRequest.supervisor_name,
         VerificationRequest.supervisor_title, VerificationRequest.supervisor_organization,
         VerificationRequest.supervisor_email, VerificationRequest.status,
+        VerificationRequest.student.id.as_alias("student_id"),
         VerificationRequest.student.name.as_alias("student_name"),
         VerificationRequest.student.school.name.as_alias("school_name"),
     ).where(VerificationRequest.id == request_id).first()
