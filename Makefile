@@ -31,11 +31,16 @@ run: install
 	$(DEMO) $(BIN)/portfolio seed-demo
 	$(DEMO) $(BIN)/portfolio serve --host 127.0.0.1 --port 8000
 
-# piccolo finds one engine per process, so the suite runs twice: every test on SQLite, then every
-# database test and the browser smoke test on PostgreSQL (127.0.0.1:5432; it makes and drops its own database).
+# piccolo finds one engine per process, so the suite runs twice: every test on SQLite, and every database
+# test and the browser smoke tests on PostgreSQL (127.0.0.1:5432; it makes and drops its own databases).
+# The two runs share nothing, so they run side by side; each one's output is printed when both are done.
 test: install-test
-	$(BIN)/python -m pytest -q
-	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke"
+	@mkdir -p var
+	@$(BIN)/python -m pytest -q > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke" > var/test-postgres.log 2>&1 & pg=$$!; \
+	wait $$sqlite; s=$$?; wait $$pg; p=$$?; \
+	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
+	test $$s -eq 0 && test $$p -eq 0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
