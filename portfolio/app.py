@@ -34,6 +34,7 @@ from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.outbox import OutboxController
+from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     route_handlers = [
         HealthController,
+        PwaController,
         HomeController,
         AccountController,
         StudentController,

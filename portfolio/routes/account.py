@@ -56,7 +56,11 @@ async def _sign_in_response(
         await sessions.end(old)
     session = await sessions.start(user)
     await audit.record("signin", actor_id=user.id, ip=client_ip(request))
-    return _with_session(Redirect(path=target, status_code=303), settings, session)
+    response = Redirect(path=target, status_code=303)
+    # Pages cached for whoever used this phone before must not be shown to this user (app.js also empties
+    # the offline app's caches on the sign-in page).
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return _with_session(response, settings, session)
 
 
 class AccountController(Controller):

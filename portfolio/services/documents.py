@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import secrets
+import string
 import unicodedata
 import uuid
 import zipfile
@@ -64,8 +65,10 @@ def now() -> datetime:
 
 
 def new_code() -> str:
-    """16 URL-safe characters: 96 random bits, so codes cannot be guessed or walked."""
-    return secrets.token_urlsafe(12)
+    """16 random letters and digits (about 95 bits), so codes cannot be guessed or walked. No "-" or "_":
+    the PDF's line breaking could split the printed URL at a hyphen, and people retype these."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
 # --- what a PDF covers, and its hash ---------------------------------------------------------------
@@ -335,7 +338,8 @@ def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, fon
          12, "B", GREEN, w=header_width)
     text(made + ".", 9, "", MUTED, w=header_width)
     pdf.set_y(max(pdf.get_y(), top + side + 2))
-    text(f"Check that this PDF is current: {url}", 8, "", MUTED, link=url)
+    text("Check that this PDF is current:", 8, "", MUTED)
+    text(url, 8, "", MUTED, link=url)
     pdf.ln(1)
     pdf.set_draw_color(180, 180, 180)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())

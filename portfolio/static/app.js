@@ -167,3 +167,291 @@ document.addEventListener("DOMContentLoaded", function () {
     })(buttons[i]);
   }
 });
+
+// The installable app (issue 13). The service worker (/sw.js) keeps the shell and the pages seen last;
+// offline.js keeps hours logged without a connection and sends them when it is back.
+(function () {
+  var Queue = window.PortfolioQueue;
+  var NOTICE_KEY = "portfolio-notice";
+  var STATES = {
+    waiting: "Waiting to sync",
+    sending: "Sending…",
+    failed: "Needs a fix",
+    signed_out: "Signed out — sign in to send"
+  };
+
+  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  }
+
+  // Sign-in and sign-out (which lands here with ?signed_out=1): nothing cached for the last user of this
+  // phone stays. The worker puts the shell (which holds nobody's data) back on the next page. A sign-in
+  // that skips this page (an invitation, a password reset) is caught by the change of user.
+  function clearCaches() {
+    if (window.caches) {
+      caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return caches.delete(name); }));
+      }).catch(function () {});
+    }
+  }
+  var LAST_USER = "portfolio-last-user";
+  var currentUser = document.body ? document.body.getAttribute("data-user-id") : null;
+  try {
+    if (location.pathname === "/signin") {
+      clearCaches();
+      localStorage.removeItem(LAST_USER);
+    } else if (currentUser && localStorage.getItem(LAST_USER) !== currentUser) {
+      clearCaches();
+      localStorage.setItem(LAST_USER, currentUser);
+    }
+  } catch (ignored) {
+    if (location.pathname === "/signin") { clearCaches(); }
+  }
+
+  function userId() {
+    return document.body ? document.body.getAttribute("data-user-id") : null;
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  // "You are offline" at the top of every page while there is no connection: a page may be a saved copy.
+  var savedCopy = false;  // the service worker served this page from its cache
+
+  function showConnection() {
+    var main = document.getElementById("main");
+    var banner = document.querySelector(".offline-banner");
+    var offline = !navigator.onLine || savedCopy;
+    if (offline && main && !banner) {
+      main.insertBefore(el("p", {"class": "offline-banner", role: "status"},
+        "You are offline. This page may be an older copy; hours you log are kept on this phone."), main.firstChild);
+    } else if (!offline && banner) {
+      banner.parentNode.removeChild(banner);
+    }
+  }
+
+  function say(text) {
+    var status = document.querySelector("[data-sync-status]");
+    if (status) {
+      status.textContent = text;
+      status.hidden = !text;
+    }
+  }
+
+  var synced = [];  // sent while this page is open: shown as "Synced" with a link to the entry
+
+  function itemRow(item) {
+    var values = item.values;
+    var li = el("li", {"class": "sync-item", "data-client-uuid": item.client_uuid});
+    li.appendChild(el("span", {"class": "entry-title"}, values.title || "(no title)"));
+    li.appendChild(el("span", {"class": "entry-meta"},
+      [values.organization, values.date, values.hours ? values.hours + " h" : ""].filter(Boolean).join(" · ")));
+    li.appendChild(el("span", {"class": "status sync-state sync-" + item.state}, STATES[item.state] || item.state));
+    if (item.state === "failed") {
+      li.appendChild(el("p", {"class": "error"}, item.error));
+      var actions = el("p", {"class": "sync-actions"});
+      actions.appendChild(el("a", {"class": "button", href: "/student/experiences/new?fix=" + encodeURIComponent(item.client_uuid)}, "Fix it"));
+      var drop = el("button", {type: "button", "class": "danger", "data-sync-delete": item.client_uuid}, "Delete from this phone");
+      actions.appendChild(drop);
+      li.appendChild(actions);
+    } else if (item.state === "signed_out") {
+      var again = el("p", {"class": "sync-actions"});
+      again.appendChild(el("a", {"class": "button", href: "/signin?next=/student"}, "Sign in to send"));
+      li.appendChild(again);
+    } else if (item.error) {
+      li.appendChild(el("p", {"class": "hint"}, item.error));
+    }
+    return li;
+  }
+
+  function syncedRow(done) {
+    var li = el("li", {"class": "sync-item", "data-client-uuid": done.client_uuid});
+    var title = done.title || "(no title)";
+    if (done.entry && done.entry.id) {
+      li.appendChild(el("a", {"class": "entry-title", href: "/student/experiences/" + done.entry.id}, title));
+    } else {
+      li.appendChild(el("span", {"class": "entry-title"}, title));
+    }
+    li.appendChild(el("span", {"class": "status sync-state sync-synced"}, "Synced"));
+    return li;
+  }
+
+  // The dashboard's "Waiting to sync" section: this user's queued entries only.
+  function render() {
+    var section = document.querySelector("[data-sync-list]");
+    var user = userId();
+    if (!section || !user || !Queue || !Queue.available) {
+      return Promise.resolve();
+    }
+    return Queue.forUser(user).then(function (items) {
+      var list = section.querySelector("ul");
+      list.textContent = "";
+      items.forEach(function (item) { list.appendChild(itemRow(item)); });
+      synced.forEach(function (done) { list.appendChild(syncedRow(done)); });
+      section.hidden = !(items.length || synced.length);
+    }).catch(function () {});
+  }
+
+  var retryIn = 5000;
+  var retryTimer = null;
+
+  function syncNow() {
+    var user = userId();
+    if (!user || !Queue || !Queue.available || !navigator.onLine) {
+      return Promise.resolve();
+    }
+    clearTimeout(retryTimer);
+    return Queue.sync(user, render).then(function (result) {
+      if (result && result.unreachable) {
+        // No answer: try again, less and less often (and at once on the online event, or the next page).
+        retryTimer = setTimeout(syncNow, retryIn);
+        retryIn = Math.min(retryIn * 2, 300000);
+      } else {
+        retryIn = 5000;
+      }
+      if (result && result.synced.length) {
+        savedCopy = false;
+        showConnection();
+        synced = synced.concat(result.synced);
+        say(result.synced.length === 1 ? "Synced: 1 entry sent from this phone." : "Synced: " + result.synced.length + " entries sent from this phone.");
+      }
+      return render();
+    }).catch(function () {});
+  }
+
+  function askForBackgroundSync() {
+    if (!("serviceWorker" in navigator)) {
+      return;
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register(Queue.SYNC_TAG) : null;
+    }).catch(function () {});
+  }
+
+  function formValues(form) {
+    var data = new FormData(form);
+    var values = {};
+    Queue.FIELDS.forEach(function (name) { values[name] = data.get(name) || ""; });
+    return values;
+  }
+
+  // Keep the entry on this phone instead of posting it, then show it waiting on the dashboard.
+  function keep(form) {
+    var user = userId();
+    var fixing = form.getAttribute("data-fixing");
+    var uuidField = form.querySelector("input[name=client_uuid]");
+    var saving = fixing ? Queue.update(fixing, formValues(form)) : Queue.add(user, formValues(form), uuidField ? uuidField.value : "");
+    return saving.then(function () {
+      askForBackgroundSync();
+      try {
+        sessionStorage.setItem(NOTICE_KEY, navigator.onLine ? "Saved on this phone — sending it now." : "Saved on this phone — waiting to sync.");
+      } catch (ignored) { /* private mode: the list still shows it */ }
+      location.assign("/student");
+    });
+  }
+
+  function queueable(form) {
+    return form && form.matches && form.matches("form[data-offline-queue]") && userId() && Queue && Queue.available;
+  }
+
+  // Offline (or fixing a queued entry): the submit goes to the queue, before htmx sees it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!queueable(form) || (navigator.onLine && !form.getAttribute("data-fixing"))) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
+    keep(form).catch(function () {
+      say("Could not save on this phone. Try again when you are online.");
+    });
+  }, true);
+
+  // Online, but the request did not get an answer: keep it (same UUID, so nothing is doubled if it did arrive).
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (queueable(form) && !form.getAttribute("data-fixing")) {
+      keep(form).catch(function () {});
+    }
+  });
+
+  // /student/experiences/new?fix=<uuid>: the form, filled in with a queued entry the server refused.
+  function openFix(form) {
+    var uuid = new URLSearchParams(location.search).get("fix");
+    if (!uuid || !Queue || !Queue.available) {
+      return;
+    }
+    Queue.get(uuid).then(function (item) {
+      if (!item || item.user_id !== userId()) {
+        return;
+      }
+      form.setAttribute("data-fixing", uuid);
+      Queue.FIELDS.forEach(function (name) {
+        var field = form.elements.namedItem(name);
+        if (field) {
+          field.value = item.values[name];
+        }
+      });
+      var uuidField = form.querySelector("input[name=client_uuid]");
+      if (uuidField) {
+        uuidField.value = uuid;
+      }
+      var note = el("p", {"class": "notice warn", role: "status"},
+        "Fixing an entry saved on this phone. " + (item.error || "") + " Saving sends it again.");
+      form.parentNode.insertBefore(note, form);
+    }).catch(function () {});
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-sync-delete]") : null;
+    if (button && Queue) {
+      Queue.remove(button.getAttribute("data-sync-delete")).then(function () {
+        say("Deleted from this phone.");
+        return render();
+      }).catch(function () {});
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showConnection();
+    var notice = null;
+    try {
+      notice = sessionStorage.getItem(NOTICE_KEY);
+      sessionStorage.removeItem(NOTICE_KEY);
+    } catch (ignored) { /* no session storage */ }
+    if (notice) {
+      say(notice);
+    }
+    var form = document.querySelector("form[data-offline-queue]");
+    if (form) {
+      openFix(form);
+    }
+    render().then(syncNow);
+  });
+  window.addEventListener("online", function () { savedCopy = false; showConnection(); syncNow(); });
+  window.addEventListener("offline", showConnection);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "offline-copy") {
+        savedCopy = true;
+        showConnection();
+      } else if (event.data && event.data.type === "queue-synced") {
+        if (event.data.synced && event.data.synced.length) {
+          synced = synced.concat(event.data.synced);
+          say("Synced: entries sent from this phone.");
+        }
+        render();
+      }
+    });
+  }
+})();

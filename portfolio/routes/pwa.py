@@ -1,0 +1,80 @@
+"""The installable app: the service worker at the root scope, the web app manifest and the offline page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from litestar import Controller, Response, get
+from litestar.response import Template
+
+from portfolio.auth import public
+from portfolio.templating import HTMX_FILE
+
+STATIC = Path(__file__).parent.parent / "static"
+ICONS = ("icons/icon-192.png", "icons/icon-512.png", "icons/maskable-512.png")
+# The shell the service worker keeps on the phone; none of it holds anybody's data.
+SHELL_FILES = ("app.css", HTMX_FILE, "app.js", "offline.js", *ICONS)
+THEME = "#0b5d4b"  # app.css --brand
+BACKGROUND = "#f6f8f7"  # app.css --bg
+
+
+@cache
+def service_worker() -> str:
+    """sw.js with its cache version filled in: a hash of the worker and the shell files, so any change to
+    them is a new worker, a new cache, and the old cache removed, without anyone bumping a number."""
+    source = (STATIC / "sw.js").read_text(encoding="utf-8")
+    digest = hashlib.sha256(source.encode())
+    for name in SHELL_FILES:
+        digest.update((STATIC / name).read_bytes())
+    shell = ["/offline", *(f"/static/{name}" for name in SHELL_FILES)]
+    return source.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:12])).replace(
+        '["__SHELL__"]', json.dumps(shell)
+    )
+
+
+def manifest() -> dict:
+    return {
+        "id": "/",
+        "name": "Career Portfolio",
+        "short_name": "Portfolio",
+        "description": "Log your work-based learning hours, even without a signal.",
+        "start_url": "/student",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "theme_color": THEME,
+        "background_color": BACKGROUND,
+        "icons": [
+            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        ],
+    }
+
+
+class PwaController(Controller):
+    guards = [public]
+
+    @get("/sw.js", cache_control=None)
+    async def sw(self) -> Response:
+        return Response(
+            service_worker(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+        )
+
+    @get("/manifest.webmanifest")
+    async def web_manifest(self) -> Response:
+        return Response(
+            json.dumps(manifest()),
+            media_type="application/manifest+json",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    @get("/offline")
+    async def offline(self) -> Template:
+        # Kept by the service worker for everyone on the phone: no user's name, navigation or id in it.
+        return Template(template_name="pages/offline.html", context={"shell_page": True})

@@ -1,0 +1,129 @@
+// The service worker, served at /sw.js (root scope) by portfolio/routes/pwa.py, which fills in the version
+// (a hash of this file and the shell) and the list of shell files. A new version is a new cache; the old
+// ones are deleted when it activates.
+//
+// What it caches: the shell (CSS, htmx, the scripts, the icons, /offline) and full-page navigations,
+// network first. Never: anything but GET, htmx fragment requests (HX-Request), /api/, other origins.
+// The caches are emptied at sign-in and at sign-out (Clear-Site-Data, and app.js on the sign-in page).
+"use strict";
+
+var VERSION = "__VERSION__";
+var CACHE = "portfolio-" + VERSION;
+var SHELL = ["__SHELL__"];
+
+importScripts("/static/offline.js");
+
+function fillShell() {
+  // Adds the shell files that are missing (after the caches were emptied at sign-in, say).
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(SHELL.map(function (url) {
+      return cache.match(url).then(function (hit) {
+        return hit || cache.add(new Request(url, {credentials: "same-origin", cache: "no-cache"}));
+      });
+    }));
+  });
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(fillShell().then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("portfolio-") === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function cacheable(response) {
+  // A whole page, answered by this server, not a redirect (a sign-in page must not be kept under the
+  // address of a student page), and not marked private to the moment (links with a token in them).
+  if (!response || response.status !== 200 || response.type !== "basic" || response.redirected) {
+    return false;
+  }
+  var control = response.headers.get("Cache-Control") || "";
+  return control.indexOf("no-store") === -1;
+}
+
+function navigation(event) {
+  var request = event.request;
+  return fetch(request).then(function (response) {
+    if (cacheable(response)) {
+      var copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then(function (cache) {
+        return cache.put(request, copy);
+      }).then(fillShell).catch(function () {}));
+    }
+    return response;
+  }).catch(function () {
+    return caches.open(CACHE).then(function (cache) {
+      // The address as it was seen, else the same page without its query (the queue's ?fix= link).
+      return cache.match(request).then(function (hit) {
+        return hit || cache.match(request, {ignoreSearch: true});
+      }).then(function (hit) {
+        if (hit) {
+          // The page is a saved copy: it says so (navigator.onLine is not always false when offline).
+          event.waitUntil(self.clients.get(event.resultingClientId).then(function (page) {
+            if (page) { page.postMessage({type: "offline-copy"}); }
+          }).catch(function () {}));
+        }
+        return hit || cache.match("/offline");
+      });
+    }).then(function (hit) {
+      return hit || new Response("<!doctype html><title>Offline</title><p>You are offline.</p>", {
+        status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}
+      });
+    });
+  });
+}
+
+function shellFile(event) {
+  // Cache first: the cache's name changes with every change to these files.
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(event.request).then(function (hit) {
+      return hit || fetch(event.request).then(function (response) {
+        if (cacheable(response)) {
+          event.waitUntil(cache.put(event.request, response.clone()));
+        }
+        return response;
+      });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.headers.has("HX-Request") || url.pathname.indexOf("/api/") === 0) {
+    return;  // fragments and the API go to the network, never into a cache
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(navigation(event));
+  } else if (SHELL.indexOf(url.pathname) !== -1) {
+    event.respondWith(shellFile(event));
+  }
+});
+
+function tellPages(message) {
+  return self.clients.matchAll({type: "window"}).then(function (pages) {
+    pages.forEach(function (page) { page.postMessage(message); });
+  });
+}
+
+// Background Sync: the browser wakes the worker when the connection is back, even with the app closed.
+// The queue sends an entry only when /api/v1/me says the session is the entry's own user's.
+self.addEventListener("sync", function (event) {
+  if (event.tag === PortfolioQueue.SYNC_TAG) {
+    event.waitUntil(PortfolioQueue.sync(null).then(function (result) {
+      return tellPages({type: "queue-synced", synced: result.synced}).then(function () {
+        if (result.unreachable) {
+          throw new Error("the server did not answer: the browser tries again later");
+        }
+      });
+    }));
+  }
+});

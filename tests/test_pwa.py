@@ -1,0 +1,104 @@
+"""The installable app over HTTP: the service worker at the root scope, the manifest and its icons, the
+offline page (which holds nobody's data), and caches cleared at sign-in and sign-out."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from PIL import Image
+
+from portfolio.routes.pwa import SHELL_FILES
+from tests.conftest import csrf_headers, sign_in
+
+
+async def test_the_service_worker_is_served_at_the_root_scope(client):
+    response = await client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["service-worker-allowed"] == "/"
+    assert response.headers["cache-control"] == "no-cache"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    body = response.text
+    assert "__VERSION__" not in body and "__SHELL__" not in body
+    version = re.search(r'var VERSION = "([0-9a-f]{12})";', body)
+    assert version, "the cache version is filled in"
+    shell = json.loads(re.search(r"var SHELL = (\[.*?\]);", body).group(1))
+    assert "/offline" in shell
+    for name in SHELL_FILES:
+        assert f"/static/{name}" in shell
+        assert (await client.get(f"/static/{name}")).status_code == 200, name
+    # Never cached: fragments, writes, the API.
+    assert "HX-Request" in body and '"/api/"' in body and 'request.method !== "GET"' in body
+
+
+async def test_the_manifest_passes_the_install_criteria_and_its_icons_load(client):
+    response = await client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    manifest = response.json()
+    assert manifest["name"] == "Career Portfolio" and manifest["short_name"] == "Portfolio"
+    assert manifest["start_url"] == "/student" and manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    css = (await client.get("/static/app.css")).text
+    assert f"--brand: {manifest['theme_color']};" in css
+    assert f"--bg: {manifest['background_color']};" in css
+    purposes = set()
+    for icon in manifest["icons"]:
+        image = await client.get(icon["src"])
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        with Image.open(io.BytesIO(image.content)) as picture:
+            assert picture.format == "PNG"
+            assert f"{picture.width}x{picture.height}" == icon["sizes"]
+        purposes.add((icon["sizes"], icon["purpose"]))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
+
+
+async def test_pages_link_the_manifest_and_icons(client):
+    page = (await client.get("/signin")).text
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert 'rel="apple-touch-icon"' in page and 'name="theme-color"' in page
+    assert '<script src="/static/offline.js" defer></script>' in page
+    assert "<script>" not in page
+
+
+async def test_the_offline_page_has_no_user_in_it(client, signed_in):
+    anonymous = await client.get("/offline")
+    assert anonymous.status_code == 200 and "You are offline" in anonymous.text
+    student = await signed_in("student")
+    page = await client.get("/offline")
+    assert page.status_code == 200
+    assert "data-user-id" not in page.text and "Sign out" not in page.text and student.email not in page.text
+    dashboard = await client.get("/student")
+    assert f'data-user-id="{student.id}"' in dashboard.text
+    assert "data-sync-list" in dashboard.text and "Waiting to sync" in dashboard.text
+    form = await client.get("/student/experiences/new")
+    assert "data-offline-queue" in form.text and 'name="client_uuid"' in form.text
+
+
+async def test_sign_in_and_sign_out_clear_the_caches(client, make_user):
+    user = await make_user("student")
+    signed = await sign_in(client, user.email)
+    assert signed.status_code == 303
+    assert signed.headers["clear-site-data"] == '"cache"'
+    out = await client.post("/signout", headers=csrf_headers(client))
+    assert out.status_code == 303 and out.headers["clear-site-data"] == '"cache"'
+    assert out.headers["location"] == "/signin?signed_out=1"
+
+
+async def test_the_dashboard_weighs_at_most_40_kb_compressed(client, signed_in, capsys):
+    """HTML and every style sheet and script the page links (the offline queue included), gzip'd."""
+    import gzip
+
+    await signed_in("student")
+    page = await client.get("/student")
+    assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page.text)
+    paths = [css or js for css, js in assets]
+    assert "/static/offline.js" in paths and "/static/app.js" in paths
+    weight = len(gzip.compress(page.content))
+    for path in paths:
+        weight += len(gzip.compress((await client.get(path)).content))
+    with capsys.disabled():
+        print(f"\n  dashboard page weight: {weight / 1024:.1f} KB compressed ({len(paths)} files and the HTML)")
+    assert weight <= 40 * 1024
