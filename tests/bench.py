@@ -107,7 +107,7 @@ async def measure(base_url: str) -> dict[str, float]:
 
     page = await client.get("/student")
     weight = len(gzip.compress(page.content))
-    for path in ("/static/app.css", f"/static/{HTMX_FILE}"):
+    for path in ("/static/app.css", f"/static/{HTMX_FILE}", "/static/app.js", "/static/offline.js"):
         weight += len(gzip.compress((await client.get(path)).content))
     results["page_weight_kb"] = weight / 1024
     await client.aclose()
