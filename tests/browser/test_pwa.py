@@ -156,6 +156,9 @@ async def test_the_app_is_installable(app_context):
     assert manifest["errors"] == [], manifest["errors"]
     assert (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"] == []
     # A new version of the worker replaces the cache: there is exactly one, the current one.
+    # The worker fills its cache in the background (and the sign-in page empties every cache first), so
+    # wait for it rather than read it at once.
+    await page.wait_for_function("caches.keys().then((names) => names.length === 1)", timeout=15_000)
     names = await page.evaluate("caches.keys()")
     assert len(names) == 1 and names[0].startswith("portfolio-")
 
