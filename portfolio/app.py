@@ -27,7 +27,7 @@ from portfolio.routes import errors
 from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
-from portfolio.routes.evidence import EvidenceController, upload_routes
+from portfolio.routes.evidence import EvidenceController, EvidenceRemoveController
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.health import HealthController
@@ -38,7 +38,7 @@ from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
-from portfolio.routes.student import StudentController
+from portfolio.routes.uploads import upload_routes
 from portfolio.routes.verify import VerifyController
 from portfolio.routes.visitor import VisitorController
 from portfolio.security import SecurityHeaders
@@ -67,7 +67,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PwaController,
         HomeController,
         AccountController,
-        StudentController,
         StaffController,
         ApiController,
         CertificationController,
@@ -80,7 +79,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DocumentController,
         DownloadController,
         EvidenceController,
-        upload_routes(settings),
+        *upload_routes(settings),
+        EvidenceRemoveController,
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):

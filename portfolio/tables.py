@@ -149,6 +149,9 @@ class Evidence(Table):
     student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     experience = ForeignKey(references=Experience, null=True, on_delete=OnDelete.cascade, index=True)
     certification = ForeignKey(references=Certification, null=True, on_delete=OnDelete.cascade, index=True)
+    # Sent by the offline queue (and the new-entry form) so that a retried upload stores the file once.
+    # Unique per student through an index made in a migration; empty for files added on an entry's page.
+    client_uuid = UUID(null=True, default=None)
     storage_key = Varchar(length=200, unique=True)
     thumb_key = Varchar(length=200, default="")
     display_key = Varchar(length=200, default="")

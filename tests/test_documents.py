@@ -47,11 +47,12 @@ def pdf_text(data: bytes) -> str:
 async def attach(settings, student, parent: str, parent_id: int, name: str, data: bytes) -> dict:
     path = settings.var_dir / f"upload-{uuid.uuid4().hex}"
     path.write_bytes(data)
-    return await evidence.attach(
+    attached = await evidence.attach(
         make_store(settings), student, parent, parent_id, evidence.Upload(path=path, original_name=name),
         work_root=settings.var_dir / "work", max_bytes=settings.max_upload_mb * 1024 * 1024,
         max_pixels=settings.max_image_pixels,
     )
+    return attached.row
 
 
 async def verify(entry_id: int, name: str = VERIFIER) -> None:

@@ -46,10 +46,11 @@ async def add_photo(settings, student, entry_id: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"upload-{uuid.uuid4().hex}"
     path.write_bytes(samples.jpeg_with_gps())
-    return await evidence.attach(
+    attached = await evidence.attach(
         make_store(settings), student, "experience", entry_id, evidence.Upload(path=path, original_name="at-the-site.jpg"),
         work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
     )
+    return attached.row
 
 
 async def ask(settings, student, entry_ids: list[int], email: str) -> int:

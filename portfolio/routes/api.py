@@ -8,8 +8,11 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
-from portfolio.services import experiences
+from portfolio.routes.evidence import LOCKED, limits, read_upload_form, spooled, too_large
+from portfolio.services import evidence, experiences
 from portfolio.services.accounts import FormErrors
+from portfolio.settings import Settings
+from portfolio.storage import EvidenceStore
 
 
 class ApiController(Controller):
@@ -43,3 +46,38 @@ class ApiController(Controller):
                 status_code=409,
             )
         return Response({"entry": experiences.as_json(saved.entry)}, status_code=201 if saved.created else 200)
+
+
+def _invalid(field: str, message: str) -> Response:
+    return Response({"error": "invalid", "errors": {field: message}}, status_code=422)
+
+
+async def add_evidence(request: Request, entry_id: int, store: EvidenceStore, settings: Settings) -> Response:
+    """POST /api/v1/experiences/{id}/evidence (an upload route): one file, sent by the offline queue once
+    its entry exists. Multipart: `file` and the file's own `client_uuid`; a repeated UUID answers the first
+    file (200) and stores nothing."""
+    form, uploads = await read_upload_form(request, settings)
+    if form is None:
+        return _invalid("file", too_large(settings))
+    client_uuid = experiences.parse_uuid(form.get("client_uuid"))
+    if client_uuid is None:
+        return _invalid("client_uuid", "Send a UUID.")
+    if len(uploads) != 1:
+        return _invalid("file", "Send one file.")
+    try:
+        async with spooled(uploads[0], settings) as file:
+            attached = await evidence.attach(
+                store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
+            )
+    except evidence.Rejected as refused:
+        return _invalid("file", refused.message)
+    except evidence.NotFound:
+        return Response({"error": "not_found"}, status_code=404)
+    except evidence.Locked:
+        return Response({"error": "locked", "detail": LOCKED}, status_code=409)
+    except evidence.Conflict:
+        return Response(
+            {"error": "conflict", "detail": "This client_uuid was already used for a file of another entry."},
+            status_code=409,
+        )
+    return Response({"evidence": evidence.as_json(attached.row)}, status_code=201 if attached.created else 200)

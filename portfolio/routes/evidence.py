@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, Request, Response, Router, get, post
-from litestar.datastructures import UploadFile
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
@@ -24,8 +26,6 @@ from portfolio.storage import EvidenceStore
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
 PRIVATE = {"Cache-Control": "private, no-store"}
 LOCKED = "This entry is waiting for verification, so its evidence cannot change now. Cancel the request to change it."
-# Multipart framing and the CSRF field ride on top of the file itself.
-FORM_OVERHEAD = 64 * 1024
 
 
 async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bool, **extra: Any) -> dict[str, Any]:
@@ -41,17 +41,50 @@ async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bo
     }
 
 
-async def _spool_to_disk(upload: UploadFile, folder: Path) -> Path:
-    """Litestar keeps a part in memory up to 1 MB, then on disk; the checks want a real file."""
-    path = Path(tempfile.mkstemp(dir=folder)[1])
+def too_large(settings: Settings) -> str:
+    return f"This file is larger than {settings.max_upload_mb} MB. Take a smaller photo, or scan fewer pages."
+
+
+async def read_upload_form(request: Request, settings: Settings) -> tuple[FormMultiDict | None, list[UploadFile]]:
+    """The form and its files (empty file inputs left out); no form when the body was over the limit."""
+    try:
+        form = await request.form()
+    except HTTPException as problem:
+        if problem.status_code != 413:
+            raise
+        return None, []
+    uploads = [item for item in form.getall("file", []) if isinstance(item, UploadFile) and item.filename]
+    return form, uploads
+
+
+@asynccontextmanager
+async def spooled(upload: UploadFile, settings: Settings) -> AsyncIterator[evidence.Upload]:
+    """The upload as a file of its own on disk (Litestar keeps a part in memory up to 1 MB): the checks
+    want a real file. Removed afterwards."""
+    work = settings.var_dir / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkstemp(dir=work)[1])
 
     def copy() -> None:
         upload.file.seek(0)
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out, 1024 * 1024)
 
-    await asyncio.to_thread(copy)
-    return path
+    try:
+        await asyncio.to_thread(copy)
+        yield evidence.Upload(path=path, original_name=upload.filename or "evidence")
+    finally:
+        path.unlink(missing_ok=True)
+        await upload.close()
+
+
+def limits(settings: Settings) -> dict[str, Any]:
+    """What evidence.check and evidence.attach need to know of the settings."""
+    return {
+        "work_root": settings.var_dir / "tmp",
+        "max_bytes": settings.max_upload_mb * 1024 * 1024,
+        "max_pixels": settings.max_image_pixels,
+    }
 
 
 async def _receive(
@@ -60,31 +93,15 @@ async def _receive(
     student = request.scope["user"]
     errors: list[str] = []
     added = 0
-    try:
-        form = await request.form()
-    except HTTPException as problem:
-        if problem.status_code != 413:
-            raise
-        errors.append(f"This file is larger than {settings.max_upload_mb} MB. Take a smaller photo, or scan fewer pages.")
-        form = None
-    uploads = [item for item in (form.getall("file", []) if form else []) if isinstance(item, UploadFile)]
-    if form is not None and not uploads:
+    form, uploads = await read_upload_form(request, settings)
+    if form is None:
+        errors.append(too_large(settings))
+    elif not uploads:
         errors.append("Choose a photo or a PDF to add.")
-    work = settings.var_dir / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
     for upload in uploads:
-        path = await _spool_to_disk(upload, work)
         try:
-            await evidence.attach(
-                store,
-                student,
-                parent,
-                parent_id,
-                evidence.Upload(path=path, original_name=upload.filename or "evidence"),
-                work_root=work,
-                max_bytes=settings.max_upload_mb * 1024 * 1024,
-                max_pixels=settings.max_image_pixels,
-            )
+            async with spooled(upload, settings) as file:
+                await evidence.attach(store, student, parent, parent_id, file, **limits(settings))
             added += 1
         except evidence.Rejected as refused:
             errors.append(f"{upload.filename or 'The file'}: {refused.message}")
@@ -92,9 +109,6 @@ async def _receive(
             raise NotFoundException() from None
         except evidence.Locked:
             errors.append(LOCKED)
-        finally:
-            path.unlink(missing_ok=True)
-            await upload.close()
     page = PARENT_PAGES[parent].format(parent_id)
     if request.headers.get("hx-request"):
         context = await evidence_section(parent, parent_id, True, errors=errors, added=added)
@@ -107,43 +121,33 @@ async def _receive(
     return go_to(request, f"{page}?added={added}#evidence")
 
 
-def upload_routes(settings: Settings) -> Router:
-    """The upload routes, with a body limit from the settings (every other route keeps the small default)."""
-    limit = settings.max_upload_mb * 1024 * 1024 + FORM_OVERHEAD
+async def add_to_experience(request: Request, entry_id: int, store: EvidenceStore, settings: Settings) -> Response:
+    return await _receive(request, "experience", entry_id, store, settings)
 
-    class UploadController(Controller):
-        path = "/student"
-        guards = [role("student")]
 
-        @post("/experiences/{entry_id:int}/evidence", request_max_body_size=limit)
-        async def add_to_experience(
-            self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await _receive(request, "experience", entry_id, store, settings)
+async def add_to_certification(request: Request, certification_id: int, store: EvidenceStore, settings: Settings) -> Response:
+    return await _receive(request, "certification", certification_id, store, settings)
 
-        @post("/certifications/{certification_id:int}/evidence", request_max_body_size=limit)
-        async def add_to_certification(
-            self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await _receive(request, "certification", certification_id, store, settings)
 
-        @post("/evidence/{evidence_id:int}/delete")
-        async def remove(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
-            try:
-                row = await evidence.remove(store, request.scope["user"], evidence_id)
-            except evidence.NotFound:
-                raise NotFoundException() from None
-            except evidence.Locked:
-                return render(request, "error", status_code=409, title="Cannot remove",
-                              message=LOCKED)
-            parent: evidence.Parent = "experience" if row["experience"] else "certification"
-            parent_id = row["experience"] or row["certification"]
-            if request.headers.get("hx-request"):
-                context = await evidence_section(parent, parent_id, True)
-                return Template(template_name="partials/_evidence.html", context=context)
-            return go_to(request, PARENT_PAGES[parent].format(parent_id) + "#evidence")
+class EvidenceRemoveController(Controller):
+    path = "/student"
+    guards = [role("student")]
 
-    return Router(path="/", route_handlers=[UploadController])
+    @post("/evidence/{evidence_id:int}/delete")
+    async def remove(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
+        try:
+            row = await evidence.remove(store, request.scope["user"], evidence_id)
+        except evidence.NotFound:
+            raise NotFoundException() from None
+        except evidence.Locked:
+            return render(request, "error", status_code=409, title="Cannot remove",
+                          message=LOCKED)
+        parent: evidence.Parent = "experience" if row["experience"] else "certification"
+        parent_id = row["experience"] or row["certification"]
+        if request.headers.get("hx-request"):
+            context = await evidence_section(parent, parent_id, True)
+            return Template(template_name="partials/_evidence.html", context=context)
+        return go_to(request, PARENT_PAGES[parent].format(parent_id) + "#evidence")
 
 
 class EvidenceController(Controller):

@@ -40,6 +40,10 @@ class NotFound(Exception):
     """No such evidence, or not for this person: the same answer, so ids cannot be probed."""
 
 
+class Conflict(Exception):
+    """The client UUID was already used for a file of another entry."""
+
+
 class Locked(Exception):
     """The entry is awaiting verification (or rejected): its evidence cannot change now."""
 
@@ -104,6 +108,19 @@ async def get_for(
     if not allowed:
         raise NotFound(evidence_id)
     return row
+
+
+def as_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "client_uuid": str(row["client_uuid"]) if row["client_uuid"] else None,
+        "experience": row["experience"],
+        "certification": row["certification"],
+        "name": row["original_name"],
+        "content_type": row["content_type"],
+        "size": row["size"],
+        "sha256": row["sha256"],
+    }
 
 
 async def listing(parent: Parent, parent_id: int) -> list[dict[str, Any]]:
@@ -176,6 +193,7 @@ async def _prepare(upload: Upload, work: Path, max_bytes: int, max_pixels: int) 
     except previews.PreviewFailed as failed:
         raise Rejected(_preview_problem(mime, failed.reason)) from None
     return {
+        "original_name": upload.original_name[:255] or "evidence",
         "mime": mime,
         "cleaned": cleaned,
         "thumb": thumb,
@@ -188,8 +206,102 @@ async def _prepare(upload: Upload, work: Path, max_bytes: int, max_pixels: int) 
     }
 
 
-async def attach(
+@dataclass(frozen=True)
+class Ready:
+    """A checked and cleaned file, not stored yet. It lives in a work folder of its own: discard() it."""
+
+    work: Path
+    prepared: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Attached:
+    row: dict[str, Any]
+    created: bool  # False: the client UUID was already used for this file, and this is the first row
+
+
+async def check(upload: Upload, *, work_root: Path, max_bytes: int, max_pixels: int) -> Ready:
+    """Check and clean one upload (raises Rejected), before anything is written anywhere."""
+    work_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=work_root))
+    try:
+        return Ready(work, await _prepare(upload, work, max_bytes, max_pixels))
+    except BaseException:
+        await discard(Ready(work, {}))
+        raise
+
+
+async def discard(ready: Ready) -> None:
+    await asyncio.to_thread(shutil.rmtree, ready.work, True)
+
+
+async def _already_sent(
+    student: CurrentUser, client_uuid: uuid.UUID | None, parent: Parent, parent_id: int
+) -> dict[str, Any] | None:
+    """The file a retried send already stored under this client UUID; Conflict if it went elsewhere."""
+    if client_uuid is None:
+        return None
+    row = await Evidence.select().where((Evidence.student == student.id) & (Evidence.client_uuid == client_uuid)).first()
+    if row is not None and row[parent] != parent_id:
+        raise Conflict(client_uuid)
+    return row
+
+
+async def store_checked(
     store: EvidenceStore,
+    student: CurrentUser,
+    parent: Parent,
+    parent_id: int,
+    ready: Ready,
+    client_uuid: uuid.UUID | None = None,
+) -> Attached:
+    """Store a checked file for an entry or certification the student owns and may still edit; once per
+    client UUID (a repeated one answers the first row and stores nothing)."""
+    ready_file = ready.prepared
+    base = f"evidence/{student.id}/{uuid.uuid4().hex}"
+    keys = {
+        "storage_key": f"{base}/original.{EXTENSIONS[ready_file['mime']]}",
+        "thumb_key": f"{base}/thumb.jpg",
+        "display_key": f"{base}/display.jpg" if ready_file["display"] else "",
+    }
+    await store.put_file(keys["thumb_key"], ready_file["thumb"], "image/jpeg")
+    if ready_file["display"]:
+        await store.put_file(keys["display_key"], ready_file["display"], "image/jpeg")
+    await store.put_file(keys["storage_key"], ready_file["cleaned"], ready_file["mime"])
+    try:
+        async with write_transaction():
+            await experiences.lock_student(student.id)  # one file per client UUID, also when two sends race
+            await _editable_parent(student, parent, parent_id)  # still editable now that the upload is done
+            first = await _already_sent(student, client_uuid, parent, parent_id)
+            if first is None:
+                inserted = await Evidence.insert(
+                    Evidence(
+                        student=student.id,
+                        experience=parent_id if parent == "experience" else None,
+                        certification=parent_id if parent == "certification" else None,
+                        client_uuid=client_uuid,
+                        original_name=ready_file["original_name"],
+                        content_type=ready_file["mime"],
+                        size=ready_file["size"],
+                        sha256=ready_file["sha256"],
+                        width=ready_file["width"],
+                        height=ready_file["height"],
+                        pages=ready_file["pages"],
+                        **keys,
+                    )
+                ).returning(Evidence.id)
+                await _refresh_parent(parent, parent_id)
+    except BaseException:
+        await store.delete_keys(keys.values())
+        raise
+    if first is not None:
+        await store.delete_keys(keys.values())
+        return Attached(first, created=False)
+    return Attached(await Evidence.select().where(Evidence.id == inserted[0]["id"]).first(), created=True)
+
+
+async def attach(
+    evidence_store: EvidenceStore,
     student: CurrentUser,
     parent: Parent,
     parent_id: int,
@@ -198,48 +310,18 @@ async def attach(
     work_root: Path,
     max_bytes: int,
     max_pixels: int,
-) -> dict[str, Any]:
+    client_uuid: uuid.UUID | None = None,
+) -> Attached:
     """Check, clean and store one file for an entry or certification the student owns and may still edit."""
     await _editable_parent(student, parent, parent_id)
-    work_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=work_root))
+    first = await _already_sent(student, client_uuid, parent, parent_id)
+    if first is not None:  # a retry: answered before the file is checked and cleaned again
+        return Attached(first, created=False)
+    ready = await check(upload, work_root=work_root, max_bytes=max_bytes, max_pixels=max_pixels)
     try:
-        ready = await _prepare(upload, work, max_bytes, max_pixels)
-        base = f"evidence/{student.id}/{uuid.uuid4().hex}"
-        keys = {
-            "storage_key": f"{base}/original.{EXTENSIONS[ready['mime']]}",
-            "thumb_key": f"{base}/thumb.jpg",
-            "display_key": f"{base}/display.jpg" if ready["display"] else "",
-        }
-        await store.put_file(keys["thumb_key"], ready["thumb"], "image/jpeg")
-        if ready["display"]:
-            await store.put_file(keys["display_key"], ready["display"], "image/jpeg")
-        await store.put_file(keys["storage_key"], ready["cleaned"], ready["mime"])
-        try:
-            async with write_transaction():
-                await _editable_parent(student, parent, parent_id)  # still editable now that the upload is done
-                inserted = await Evidence.insert(
-                    Evidence(
-                        student=student.id,
-                        experience=parent_id if parent == "experience" else None,
-                        certification=parent_id if parent == "certification" else None,
-                        original_name=upload.original_name[:255] or "evidence",
-                        content_type=ready["mime"],
-                        size=ready["size"],
-                        sha256=ready["sha256"],
-                        width=ready["width"],
-                        height=ready["height"],
-                        pages=ready["pages"],
-                        **keys,
-                    )
-                ).returning(Evidence.id)
-                await _refresh_parent(parent, parent_id)
-        except BaseException:
-            await store.delete_keys(keys.values())
-            raise
+        return await store_checked(evidence_store, student, parent, parent_id, ready, client_uuid)
     finally:
-        await asyncio.to_thread(shutil.rmtree, work, True)
-    return await Evidence.select().where(Evidence.id == inserted[0]["id"]).first()
+        await discard(ready)
 
 
 async def remove(store: EvidenceStore, student: CurrentUser, evidence_id: int) -> dict[str, Any]:

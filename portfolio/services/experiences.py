@@ -312,7 +312,7 @@ async def last_used(student: CurrentUser) -> dict[str, str]:
 
 # --- writing --------------------------------------------------------------------------------------
 
-async def _lock_student(student_id: int) -> None:
+async def lock_student(student_id: int) -> None:
     """Serialize one student's writes, so two entries cannot together pass the 24-hour check.
 
     SQLite needs nothing here: the immediate transaction already holds the only write lock.
@@ -355,7 +355,7 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
     clean = await parse(raw, today_at(school))
     digest = content_hash(clean)
     async with write_transaction():
-        await _lock_student(student.id)
+        await lock_student(student.id)
         existing = await Experience.select(*ENTRY_COLUMNS).where(
             (Experience.student == student.id) & (Experience.client_uuid == client_uuid)
         ).first()
@@ -394,7 +394,7 @@ async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) ->
     school = await school_of(student)
     clean = await parse(raw, today_at(school))
     async with write_transaction():
-        await _lock_student(student.id)
+        await lock_student(student.id)
         current = await get(student, entry_id)
         if current["status"] not in EDITABLE:
             raise NotEditable(entry_id)

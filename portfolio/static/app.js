@@ -250,10 +250,19 @@ document.addEventListener("DOMContentLoaded", function () {
     var values = item.values;
     var li = el("li", {"class": "sync-item", "data-client-uuid": item.client_uuid});
     li.appendChild(el("span", {"class": "entry-title"}, values.title || "(no title)"));
+    var files = (item.files || []).length;
     li.appendChild(el("span", {"class": "entry-meta"},
-      [values.organization, values.date, values.hours ? values.hours + " h" : ""].filter(Boolean).join(" · ")));
+      [values.organization, values.date, values.hours ? values.hours + " h" : "",
+        files ? (files === 1 ? "1 file" : files + " files") : ""].filter(Boolean).join(" · ")));
     li.appendChild(el("span", {"class": "status sync-state sync-" + item.state}, STATES[item.state] || item.state));
-    if (item.state === "failed") {
+    if (item.state === "failed" && item.entry) {
+      // The entry is on the server; a file was refused. Another can be added on the entry's page.
+      li.appendChild(el("p", {"class": "error"}, item.error));
+      var open = el("p", {"class": "sync-actions"});
+      open.appendChild(el("a", {"class": "button", href: "/student/experiences/" + item.entry.id + "#evidence"}, "Open the entry"));
+      open.appendChild(el("button", {type: "button", "class": "danger", "data-sync-delete": item.client_uuid}, "Remove this notice"));
+      li.appendChild(open);
+    } else if (item.state === "failed") {
       li.appendChild(el("p", {"class": "error"}, item.error));
       var actions = el("p", {"class": "sync-actions"});
       actions.appendChild(el("a", {"class": "button", href: "/student/experiences/new?fix=" + encodeURIComponent(item.client_uuid)}, "Fix it"));
@@ -341,12 +350,26 @@ document.addEventListener("DOMContentLoaded", function () {
     return values;
   }
 
+  // The chosen photos and PDFs, with the UUIDs the form sends them with (so a file that did arrive is
+  // not stored twice when the queue sends it again).
+  function chosenFiles(form) {
+    var input = form.querySelector("input[data-evidence-files]");
+    if (!input || !input.files) {
+      return [];
+    }
+    var uuids = input.parentNode.querySelectorAll("input[name=evidence_uuid]");
+    return Array.prototype.map.call(input.files, function (file, index) {
+      return {client_uuid: uuids[index] ? uuids[index].value : "", name: file.name, type: file.type, size: file.size, blob: file};
+    });
+  }
+
   // Keep the entry on this phone instead of posting it, then show it waiting on the dashboard.
   function keep(form) {
     var user = userId();
     var fixing = form.getAttribute("data-fixing");
     var uuidField = form.querySelector("input[name=client_uuid]");
-    var saving = fixing ? Queue.update(fixing, formValues(form)) : Queue.add(user, formValues(form), uuidField ? uuidField.value : "");
+    var saving = fixing ? Queue.update(fixing, formValues(form))
+      : Queue.add(user, formValues(form), uuidField ? uuidField.value : "", chosenFiles(form));
     return saving.then(function () {
       askForBackgroundSync();
       try {
@@ -360,9 +383,47 @@ document.addEventListener("DOMContentLoaded", function () {
     return form && form.matches && form.matches("form[data-offline-queue]") && userId() && Queue && Queue.available;
   }
 
+  // Files over the size limit: said at once, and the form is not sent (the server would refuse it whole).
+  function checkFiles(input) {
+    var limit = Number(input.getAttribute("data-max-bytes")) || Infinity;
+    var total = Array.prototype.reduce.call(input.files || [], function (sum, file) { return sum + file.size; }, 0);
+    var problem = input.parentNode.querySelector("[data-file-problem]");
+    var message = total > limit
+      ? "These files come to " + Math.ceil(total / 1048576) + " MB; at most " + Math.floor(limit / 1048576) + " MB fit. Choose fewer or smaller files."
+      : "";
+    input.setCustomValidity(message);
+    if (problem) {
+      problem.textContent = message;
+      problem.hidden = !message;
+    }
+    return !message;
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-evidence-files]") || !Queue) {
+      return;
+    }
+    checkFiles(input);
+    // One UUID per chosen file, sent with the form and kept with a queued entry.
+    Array.prototype.forEach.call(input.parentNode.querySelectorAll("input[name=evidence_uuid]"), function (old) {
+      old.parentNode.removeChild(old);
+    });
+    Array.prototype.forEach.call(input.files || [], function () {
+      input.parentNode.appendChild(el("input", {type: "hidden", name: "evidence_uuid", value: Queue.newUuid()}));
+    });
+  });
+
   // Offline (or fixing a queued entry): the submit goes to the queue, before htmx sees it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var files = form.querySelector ? form.querySelector("input[data-evidence-files]") : null;
+    if (files && !checkFiles(files)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      files.focus();
+      return;
+    }
     if (!queueable(form) || (navigator.onLine && !form.getAttribute("data-fixing"))) {
       return;
     }
@@ -396,6 +457,10 @@ document.addEventListener("DOMContentLoaded", function () {
         return;
       }
       form.setAttribute("data-fixing", uuid);
+      var chooser = form.querySelector("input[data-evidence-files]");
+      if (chooser && chooser.closest(".field")) {
+        chooser.closest(".field").hidden = true;  // the queued files stay with the entry
+      }
       Queue.FIELDS.forEach(function (name) {
         var field = form.elements.namedItem(name);
         if (field) {
@@ -406,8 +471,10 @@ document.addEventListener("DOMContentLoaded", function () {
       if (uuidField) {
         uuidField.value = uuid;
       }
+      var files = (item.files || []).length;
       var note = el("p", {"class": "notice warn", role: "status"},
-        "Fixing an entry saved on this phone. " + (item.error || "") + " Saving sends it again.");
+        "Fixing an entry saved on this phone. " + (item.error || "") + " Saving sends it again" +
+        (files ? (files === 1 ? ", with its file." : ", with its " + files + " files.") : "."));
       form.parentNode.insertBefore(note, form);
     }).catch(function () {});
   }

@@ -5,17 +5,22 @@
 // Each entry keeps the client UUID it was queued with (the server creates one entry per UUID, so a retry
 // after a timeout never makes a second one) and the id of the user who logged it: it is sent only when
 // /api/v1/me, asked just before sending, says the session is that user's, with the CSRF token it returns.
+// Photos and PDFs chosen with it wait as Blobs, each with a UUID of its own, and are sent one by one once
+// the entry exists on the server (the same rule: one file per UUID).
 (function (scope) {
   "use strict";
 
   var DB_NAME = "portfolio-offline";
-  var QUEUE = "queue";  // client_uuid -> {client_uuid, user_id, values, created, state, error, errors}
+  // client_uuid -> {client_uuid, user_id, values, files, entry, created, state, error, errors}
+  // files: [{client_uuid, name, type, size, blob, error}], the ones not on the server yet;
+  // entry: the server's entry once it was created (then only files are left to send).
+  var QUEUE = "queue";
   var SENT = "sent";    // client_uuid -> {client_uuid, at}: UUIDs already sent, never reused for a new entry
   var SENT_DAYS = 60;
   var FIELDS = ["kind", "title", "organization", "date", "hours", "cluster", "reflection"];
   var SYNC_TAG = "portfolio-queue";
   // waiting: not sent yet; sending: on its way (a closed page leaves it so; it is sent again, safely);
-  // failed: the server refused it (errors say why, the student fixes or deletes it);
+  // failed: the server refused it, or one of its files (errors say why; the student fixes or deletes it);
   // signed_out: no session when it was to be sent.
   var SENDABLE = {waiting: true, sending: true, signed_out: true};
 
@@ -100,11 +105,14 @@
 
   // Queue an entry. The form's UUID is kept (a send that failed half-way may have reached the server),
   // unless this phone already used it for another entry: a form page served from the cache again.
-  function add(userId, values, uuid) {
+  function add(userId, values, uuid, files) {
     return transaction([QUEUE, SENT], "readwrite", function (stores, result) {
       var item = {
         client_uuid: uuid || newUuid(), user_id: String(userId), values: pick(values),
-        created: Date.now(), state: "waiting", error: "", errors: {}
+        files: (files || []).map(function (file) {
+          return {client_uuid: file.client_uuid || newUuid(), name: file.name, type: file.type, size: file.size, blob: file.blob, error: ""};
+        }),
+        entry: null, created: Date.now(), state: "waiting", error: "", errors: {}
       };
       result.value = item;
       var check = function (store, next) {
@@ -140,10 +148,12 @@
     });
   }
 
-  function markSent(uuid) {
+  // The server has the entry: its UUID is never used again on this phone; its files may still be due.
+  function entryCreated(item, entry) {
+    item.entry = entry;
     return transaction([QUEUE, SENT], "readwrite", function (stores) {
-      stores[QUEUE].delete(uuid);
-      stores[SENT].put({client_uuid: uuid, at: Date.now()});
+      stores[QUEUE].put(item);
+      stores[SENT].put({client_uuid: item.client_uuid, at: Date.now()});
       var old = Date.now() - SENT_DAYS * 86400000;
       stores[SENT].openCursor().onsuccess = function (event) {
         var cursor = event.target.result;
@@ -158,56 +168,118 @@
   // The server said this UUID belongs to another entry: nothing was created for this one, so it takes a
   // new UUID (stored before it is sent, so a retry uses the same new one).
   function renew(item) {
-    var fresh = Object.assign({}, item, {client_uuid: newUuid(), state: "waiting"});
+    var old = item.client_uuid;
+    item.client_uuid = newUuid();
     return transaction([QUEUE], "readwrite", function (stores) {
-      stores[QUEUE].delete(item.client_uuid);
-      stores[QUEUE].put(fresh);
-    }).then(function () { return fresh; });
+      stores[QUEUE].delete(old);
+      stores[QUEUE].put(item);
+    }).then(function () { return item; });
   }
 
   function messages(errors) {
     return Object.keys(errors || {}).map(function (key) { return String(errors[key]); }).join(" ");
   }
 
-  function send(item, token, changed, renewed) {
-    item.state = "sending";
-    return put(item).then(changed).then(function () {
-      var body = Object.assign({client_uuid: item.client_uuid}, item.values);
-      return scope.fetch("/api/v1/experiences", {
-        method: "POST",
-        credentials: "same-origin",
-        cache: "no-store",
-        headers: {"Content-Type": "application/json", "Accept": "application/json", "x-csrftoken": token},
-        body: JSON.stringify(body)
-      });
+  function post(url, token, body, json) {
+    var headers = {"Accept": "application/json", "x-csrftoken": token};
+    if (json) {
+      headers["Content-Type"] = "application/json";
+    }
+    return scope.fetch(url, {
+      method: "POST", credentials: "same-origin", cache: "no-store", headers: headers,
+      body: json ? JSON.stringify(body) : body
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        var status = response.status;
-        if (status === 200 || status === 201) {
-          return markSent(item.client_uuid).then(function () {
-            return {synced: {client_uuid: item.client_uuid, title: item.values.title, entry: answer.entry || null}};
-          });
-        }
-        if (status === 409 && !renewed) {
-          return renew(item).then(function (fresh) { return send(fresh, token, changed, true); });
-        }
-        if (status === 422) {
-          item.state = "failed";
-          item.errors = answer.errors || {};
-          item.error = messages(item.errors) || "The server did not accept this entry.";
-        } else if (status === 401) {
-          item.state = "signed_out";
-          item.error = "";
-        } else {
-          item.state = "waiting";
-          item.error = "The server could not take it just now (" + status + "). It will try again.";
-        }
-        return put(item).then(function () { return {stop: status === 401 || status >= 500}; });
+        return {status: response.status, answer: answer};
       });
-    }, function () {
-      // No answer (offline, or a timeout): it stays in the queue and goes again with the same UUID.
-      item.state = "waiting";
-      return put(item).then(function () { return {stop: true, unreachable: true}; });
+    });
+  }
+
+  // An answer that stops this round: signed out (each entry waits for its own user), or the server
+  // cannot take it now (it stays waiting and goes again with the same UUID).
+  function halt(item, status) {
+    item.state = status === 401 ? "signed_out" : "waiting";
+    item.error = status === 401 ? "" : "The server could not take it just now (" + status + "). It will try again.";
+    return put(item).then(function () { return {stop: true}; });
+  }
+
+  function unanswered(item) {
+    // No answer (offline, or a timeout): it stays in the queue and goes again with the same UUIDs.
+    item.state = "waiting";
+    return put(item).then(function () { return {stop: true, unreachable: true}; });
+  }
+
+  function sendEntry(item, token, renewed) {
+    var body = Object.assign({client_uuid: item.client_uuid}, item.values);
+    return post("/api/v1/experiences", token, body, true).then(function (reply) {
+      if (reply.status === 200 || reply.status === 201) {
+        return entryCreated(item, reply.answer.entry || {}).then(function () { return null; });
+      }
+      if (reply.status === 409 && !renewed) {
+        return renew(item).then(function (fresh) { return sendEntry(fresh, token, true); });
+      }
+      if (reply.status === 422) {
+        item.state = "failed";
+        item.errors = reply.answer.errors || {};
+        item.error = messages(item.errors) || "The server did not accept this entry.";
+        return put(item).then(function () { return {stop: false}; });
+      }
+      return halt(item, reply.status);
+    }, function () { return unanswered(item); });
+  }
+
+  // The files of an entry the server has, one at a time, each once (by its UUID).
+  function sendFiles(item, token, changed) {
+    var due = item.files.filter(function (file) { return !file.error; });
+    var next = function (index, renewed) {
+      if (index >= due.length) {
+        return null;
+      }
+      var file = due[index];
+      var form = new FormData();
+      form.append("client_uuid", file.client_uuid);
+      form.append("file", file.blob, file.name || "evidence");
+      return post("/api/v1/experiences/" + item.entry.id + "/evidence", token, form, false).then(function (reply) {
+        if (reply.status === 200 || reply.status === 201) {
+          item.files = item.files.filter(function (other) { return other !== file; });
+        } else if (reply.status === 409 && reply.answer.error === "conflict" && !renewed) {
+          file.client_uuid = newUuid();  // stored before it is sent, so a retry uses the same new one
+          return put(item).then(function () { return next(index, true); });
+        } else if (reply.status === 409 || reply.status === 404 || reply.status === 422) {
+          file.error = messages(reply.answer.errors) || reply.answer.detail || "The server did not accept this file.";
+        } else {
+          return halt(item, reply.status);
+        }
+        return put(item).then(changed).then(function () { return next(index + 1, false); });
+      }, function () { return unanswered(item); });
+    };
+    return next(0, false);
+  }
+
+  function send(item, token, changed) {
+    item.state = "sending";
+    item.files = item.files || [];  // queued by an earlier version of this script
+    return put(item).then(changed).then(function () {
+      return item.entry ? null : sendEntry(item, token, false);
+    }).then(function (outcome) {
+      if (outcome) {
+        return outcome;
+      }
+      return Promise.resolve(sendFiles(item, token, changed)).then(function (stopped) {
+        if (stopped) {
+          return stopped;
+        }
+        var refused = item.files.filter(function (file) { return file.error; });
+        if (!refused.length) {
+          var done = {client_uuid: item.client_uuid, title: item.values.title, entry: item.entry};
+          return remove(item.client_uuid).then(function () { return {synced: done}; });
+        }
+        // The entry is saved; a file was not: the student sees why, and can add another on the entry's page.
+        item.state = "failed";
+        item.errors = {};
+        item.error = "Saved, but " + refused.map(function (file) { return file.name + " was not added: " + file.error; }).join(" ");
+        return put(item).then(function () { return {stop: false}; });
+      });
     });
   }
 
@@ -242,7 +314,7 @@
             if (index >= mine.length) {
               return result;
             }
-            return send(mine[index], me.csrf_token, changed, false).then(function (outcome) {
+            return send(mine[index], me.csrf_token, changed).then(function (outcome) {
               if (outcome.synced) {
                 result.synced.push(outcome.synced);
               }
@@ -284,6 +356,7 @@
 
   scope.PortfolioQueue = {
     FIELDS: FIELDS,
+    newUuid: newUuid,
     SYNC_TAG: SYNC_TAG,
     available: !!(scope.indexedDB && scope.fetch && scope.Promise),
     add: add,

@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     SMALL_PHONE,
     _response,
 )
+from tests import samples
 from tests.browser.helpers import assert_phone_ready, sign_in
 
 pytestmark = pytest.mark.browser
@@ -91,10 +92,15 @@ async def ready_offline(page: Page, email: str) -> str:
     return await page.evaluate("document.body.dataset.userId")
 
 
-async def fill_entry(page: Page, title: str, hours: str = "0.5", days_ago: int = 50) -> None:
+PHOTO = {"name": "IMG_0042.JPG", "mimeType": "image/jpeg", "buffer": samples.jpeg_with_gps()}
+
+
+async def fill_entry(page: Page, title: str, hours: str = "0.5", days_ago: int = 50, photo: dict | None = None) -> None:
     """Dated in the past: the other browser tests log today for the same demo student, and one day holds
     at most 24 hours."""
     await page.goto("/student/experiences/new")
+    if photo:
+        await page.get_by_label("Photos or PDFs").set_input_files(photo)
     date_field = page.get_by_label("Date", exact=True)
     await date_field.fill((date.fromisoformat(await date_field.input_value()) - timedelta(days=days_ago)).isoformat())
     await page.get_by_label("Kind", exact=True).select_option("job_shadow")
@@ -110,7 +116,8 @@ async def queued(page: Page) -> list[dict]:
     """This user's entries in the phone's queue."""
     return await page.evaluate(
         "PortfolioQueue.forUser(document.body.dataset.userId).then((items) => items.map((i) => "
-        "({uuid: i.client_uuid, user: i.user_id, title: i.values.title, state: i.state, error: i.error})))"
+        "({uuid: i.client_uuid, user: i.user_id, title: i.values.title, state: i.state, error: i.error, "
+        "files: (i.files || []).map((f) => ({uuid: f.client_uuid, name: f.name, size: f.size}))})))"
     )
 
 
@@ -125,9 +132,20 @@ async def wait_until_sent(page: Page, seconds: float = 25) -> None:
     raise AssertionError(f"still queued: {await queued(page)}")
 
 
+def _titled(page: Page, title: str):
+    return page.locator(".entries .entry-title").filter(has_text=re.compile(f"^{re.escape(title)}$"))
+
+
 async def count_on_server(page: Page, title: str) -> int:
     await page.goto("/student/experiences")
-    return await page.locator(".entries .entry-title").filter(has_text=re.compile(f"^{re.escape(title)}$")).count()
+    return await _titled(page, title).count()
+
+
+async def files_on_server(page: Page, title: str) -> list[str]:
+    """The names of the files on the server's entry with this title."""
+    await page.goto("/student/experiences")
+    await _titled(page, title).click()
+    return await page.locator("#evidence .evidence-name").all_inner_texts()
 
 
 async def test_the_app_is_installable(app_context):
@@ -172,22 +190,26 @@ async def test_hours_logged_offline_arrive_exactly_once(app_context):
     await context.set_offline(True)
     await fill_entry(page, first)
     await expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
-    await fill_entry(page, second, hours="0.75", days_ago=51)
+    await fill_entry(page, second, hours="0.75", days_ago=51, photo=PHOTO)
     waiting = page.locator("[data-sync-list]")
     await expect(waiting.get_by_role("heading", name="Waiting to sync")).to_be_visible()
     for title in (first, second):
         await expect(waiting.locator(".sync-item", has_text=title)).to_contain_text("Waiting to sync")
     await expect(page.locator(".offline-banner")).to_contain_text("You are offline")
+    await expect(waiting.locator(".sync-item", has_text=second)).to_contain_text("1 file")
     items = await queued(page)
     assert [i["title"] for i in items] == [first, second]
     assert len({i["uuid"] for i in items}) == 2, "the cached form's UUID is not reused for a second entry"
+    assert [(f["name"], f["size"]) for f in items[1]["files"]] == [(PHOTO["name"], len(PHOTO["buffer"]))]
     for viewport in (SMALL_PHONE, DESKTOP):
         await page.set_viewport_size(viewport)
         await assert_phone_ready(page)
     await page.close()
 
-    # The first send reaches the server, but its answer is lost (a timeout): it must not be doubled.
+    # The first send of an entry and of the photo reach the server, but their answers are lost (a timeout):
+    # neither may be doubled.
     posts: list[str] = []
+    file_posts: list[str] = []
 
     async def answer_lost_once(route):
         posts.append(route.request.post_data_json["client_uuid"])
@@ -197,15 +219,27 @@ async def test_hours_logged_offline_arrive_exactly_once(app_context):
         else:
             await route.continue_()
 
+    async def file_answer_lost_once(route):
+        file_posts.append(route.request.url)
+        if len(file_posts) == 1:
+            await route.fetch()
+            await route.abort("timedout")
+        else:
+            await route.continue_()
+
     await context.route("**/api/v1/experiences", answer_lost_once)
+    await context.route("**/api/v1/experiences/*/evidence", file_answer_lost_once)
     await context.set_offline(False)
     page = await context.new_page()
     await page.goto("/student")
     await wait_until_sent(page)
     assert posts.count(posts[0]) >= 2, f"the lost send was retried with its UUID: {posts}"
     assert set(posts) == {i["uuid"] for i in items}
+    assert len(file_posts) >= 2, f"the lost file was sent again: {file_posts}"
     for title in (first, second):
         assert await count_on_server(page, title) == 1, title
+    assert await files_on_server(page, first) == []
+    assert await files_on_server(page, second) == [PHOTO["name"]]
 
 
 async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_context):
@@ -294,3 +328,116 @@ async def test_the_offline_page_is_phone_ready(new_page, viewport):
     await page.goto("/offline")
     await expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     await assert_phone_ready(page)
+
+
+# Playwright's offline mode cuts the network but, in this Chromium, leaves navigator.onLine true and fires
+# no online/offline events. This stands in for the browser's own signal (the network is cut for real too).
+BROWSER_SAYS_OFFLINE = """
+(() => {
+  let offline = false;
+  Object.defineProperty(Navigator.prototype, "onLine", {configurable: true, get: () => !offline});
+  window.__setOffline = (value) => {
+    offline = value;
+    window.dispatchEvent(new Event(value ? "offline" : "online"));
+  };
+})();
+"""
+
+
+async def go_offline(context: BrowserContext, page: Page, offline: bool) -> None:
+    await context.set_offline(offline)
+    await page.evaluate("(value) => window.__setOffline(value)", offline)
+
+
+async def test_the_browser_saying_offline_queues_at_once_and_the_online_event_sends(app_context):
+    context = await app_context()
+    await context.add_init_script(BROWSER_SAYS_OFFLINE)
+    page = await first_page(context)
+    await ready_offline(page, STUDENT)
+    form_posts: list[str] = []
+    context.on("request", lambda r: form_posts.append(r.url) if r.method == "POST" and r.url.endswith("/student/experiences") else None)
+
+    await go_offline(context, page, True)
+    await expect(page.locator(".offline-banner")).to_contain_text("You are offline")
+    await page.goto("/student/experiences/new")
+    await page.evaluate("window.__setOffline(true)")  # a new document: the browser still says offline
+    title = f"Logged with no signal {uuid.uuid4().hex[:6]}"
+    date_field = page.get_by_label("Date", exact=True)
+    await date_field.fill((date.fromisoformat(await date_field.input_value()) - timedelta(days=54)).isoformat())
+    await page.get_by_label("Kind", exact=True).select_option("site_visit")
+    await page.get_by_label("Title", exact=True).fill(title)
+    await page.get_by_label("Organization", exact=True).fill("Offline Test Co")
+    await page.get_by_label("Hours", exact=True).fill("1")
+    await page.get_by_label("Career cluster", exact=True).select_option("advanced-manufacturing")
+    await page.get_by_label("Photos or PDFs").set_input_files(PHOTO)
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.wait_for_url(re.compile(r"/student$"))
+    assert form_posts == [], "with the browser offline, the form is kept on the phone without trying to send it"
+    await page.evaluate("window.__setOffline(true)")
+    await expect(page.get_by_role("status").filter(has_text="waiting to sync")).to_be_visible()
+    row = page.locator("[data-sync-list] .sync-item", has_text=title)
+    await expect(row).to_contain_text("Waiting to sync")
+
+    # The connection comes back while the dashboard is open: the online event sends it, no reload.
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    await go_offline(context, page, False)
+    await expect(page.locator("[data-sync-list] .sync-item", has_text=title)).to_contain_text("Synced", timeout=15_000)
+    await expect(page.locator(".offline-banner")).to_have_count(0)
+    assert navigations == []
+    assert await queued(page) == []
+    assert await count_on_server(page, title) == 1
+    assert await files_on_server(page, title) == [PHOTO["name"]]
+
+
+async def test_a_signed_out_session_asks_to_sign_in_then_sends(app_context):
+    context = await app_context()
+    await context.add_init_script(BROWSER_SAYS_OFFLINE)
+    page = await first_page(context)
+    await ready_offline(page, STUDENT)
+    title = f"Sent after signing in {uuid.uuid4().hex[:6]}"
+    await context.set_offline(True)
+    await fill_entry(page, title, days_ago=55, photo=PHOTO)
+    await page.evaluate("window.__setOffline(true)")
+
+    # The session ends while the phone is offline (it expired, or was signed out elsewhere).
+    await context.clear_cookies()
+    await go_offline(context, page, False)
+    row = page.locator("[data-sync-list] .sync-item", has_text=title)
+    await expect(row).to_contain_text("Signed out — sign in to send", timeout=15_000)
+    for viewport in (SMALL_PHONE, DESKTOP):
+        await page.set_viewport_size(viewport)
+        await assert_phone_ready(page)
+    await page.set_viewport_size(PHONE)
+    assert [i["state"] for i in await queued(page)] == ["signed_out"]
+
+    await row.get_by_role("link", name="Sign in to send").click()
+    await expect(page).to_have_url(re.compile(r"/signin\?next=/student$"))
+    await sign_in(page, STUDENT)
+    await page.wait_for_url(re.compile(r"/student$"))
+    await wait_until_sent(page)
+    assert await count_on_server(page, title) == 1
+    assert await files_on_server(page, title) == [PHOTO["name"]]
+
+
+async def test_a_refused_photo_leaves_the_entry_saved_and_says_why(app_context):
+    context = await app_context()
+    page = await first_page(context)
+    await ready_offline(page, STUDENT)
+    title = f"With a file that is not a photo {uuid.uuid4().hex[:6]}"
+    await context.set_offline(True)
+    not_a_photo = {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": samples.html_renamed()}
+    await fill_entry(page, title, days_ago=56, photo=not_a_photo)
+    await context.set_offline(False)
+    await page.reload()
+    row = page.locator("[data-sync-list] .sync-item", has_text=title)
+    await expect(row).to_contain_text("Needs a fix", timeout=15_000)
+    await expect(row).to_contain_text("Saved, but notes.jpg was not added")
+    await assert_phone_ready(page)
+    await row.get_by_role("link", name="Open the entry").click()
+    await expect(page.get_by_role("heading", name=title)).to_be_visible()
+    assert await files_on_server(page, title) == []
+    assert await count_on_server(page, title) == 1
+    await page.goto("/student")
+    await page.locator("[data-sync-list] .sync-item", has_text=title).get_by_role("button", name="Remove this notice").click()
+    await expect(page.locator("[data-sync-list]")).to_be_hidden()
