@@ -86,6 +86,8 @@ class Settings:
     s3_secret_key: str = ""
     max_upload_mb: int = 20
     max_image_pixels: int = 50_000_000
+    # Mixed into the service worker's version: a new value makes every installed phone fetch the shell again.
+    release: str = ""
 
     @property
     def is_postgres(self) -> bool:
@@ -125,6 +127,7 @@ def load_settings() -> Settings:
         s3_access_key=os.environ.get("PORTFOLIO_S3_ACCESS_KEY_ID", ""),
         s3_secret_key=os.environ.get("PORTFOLIO_S3_SECRET_ACCESS_KEY", ""),
         max_upload_mb=_int("PORTFOLIO_MAX_UPLOAD_MB", 20),
+        release=os.environ.get("PORTFOLIO_RELEASE", "").strip(),
     )
 
 

@@ -95,9 +95,12 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @asynccontextmanager
-async def live_server(overrides: dict[str, str] | None = None) -> AsyncIterator[Live]:
-    """`portfolio serve` on a free port, in a fresh environment, after migrate and seed-demo."""
-    port = free_port()
+async def live_server(overrides: dict[str, str] | None = None, port: int | None = None) -> AsyncIterator[Live]:
+    """`portfolio serve` on a free port, in a fresh environment, after migrate and seed-demo.
+
+    Pass the port of a server that has stopped to start another on the same origin (what a deploy looks
+    like to a browser that keeps a service worker per origin)."""
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     with fresh_environment({"PORTFOLIO_BASE_URL": base_url, **(overrides or {})}) as (env, var_dir):
         log = var_dir / "server.log"

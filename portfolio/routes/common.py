@@ -40,3 +40,13 @@ def go_to(request: Request, target: str) -> Response:
     if request.headers.get("hx-request"):
         return Response(content="", status_code=200, headers={"HX-Redirect": target})
     return Redirect(path=target, status_code=303)
+
+
+def redirect_with_grant(target: str, cookie: str, value: str, seconds: int, scope: str, secure: bool) -> Redirect:
+    """Redirect, handing over a short-lived grant cookie (a supervisor's link, a share link's visitor):
+    HttpOnly, SameSite=Lax, Secure over HTTPS, and sent only below `scope`."""
+    response = Redirect(path=target, status_code=303)
+    response.set_cookie(
+        key=cookie, value=value, max_age=seconds, path=scope, httponly=True, secure=secure, samesite="lax"
+    )
+    return response

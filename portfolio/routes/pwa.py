@@ -8,9 +8,11 @@ from functools import cache
 from pathlib import Path
 
 from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from portfolio.auth import public
+from portfolio.settings import Settings
 from portfolio.templating import HTMX_FILE
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -22,13 +24,18 @@ BACKGROUND = "#f6f8f7"  # app.css --bg
 
 
 @cache
-def service_worker() -> str:
+def service_worker(release: str = "") -> str:
     """sw.js with its cache version filled in: a hash of the worker and the shell files, so any change to
-    them is a new worker, a new cache, and the old cache removed, without anyone bumping a number."""
+    them is a new worker, a new cache, and the old cache removed, without anyone bumping a number.
+
+    The release name (PORTFOLIO_RELEASE) goes into the hash too, so that a deploy can make every phone
+    fetch the shell again when the files did not change (a fix in what the server puts in /offline, say)."""
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
     digest = hashlib.sha256(source.encode())
     for name in SHELL_FILES:
         digest.update((STATIC / name).read_bytes())
+    if release:  # unset, the version is the files' alone
+        digest.update(b"\0release\0" + release.encode())
     shell = ["/offline", *(f"/static/{name}" for name in SHELL_FILES)]
     return source.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:12])).replace(
         '["__SHELL__"]', json.dumps(shell)
@@ -59,9 +66,9 @@ class PwaController(Controller):
     guards = [public]
 
     @get("/sw.js", cache_control=None)
-    async def sw(self) -> Response:
+    async def sw(self, settings: NamedDependency[Settings]) -> Response:
         return Response(
-            service_worker(),
+            service_worker(settings.release),
             media_type="text/javascript; charset=utf-8",
             headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
         )

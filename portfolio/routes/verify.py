@@ -22,7 +22,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio.auth import public, role
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
-from portfolio.routes.common import client_ip, form_values, render
+from portfolio.routes.common import client_ip, form_values, redirect_with_grant, render
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, sharing, signoff
 from portfolio.services.accounts import FormErrors
@@ -105,17 +105,9 @@ class VerifyController(Controller):
             return _invalid()
         await signoff.opened(link_id, client_ip(request))
         expires = datetime.now(timezone.utc) + timedelta(minutes=GRANT_MINUTES)
-        response = Redirect(path=_grant_path(request_id), status_code=303)
-        response.set_cookie(
-            key=GRANT_COOKIE,
-            value=signoff.link_grant(settings.secret_key, request_id, link_id, expires),
-            max_age=GRANT_MINUTES * 60,
-            path=_grant_path(request_id),
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="lax",
-        )
-        return response
+        grant = signoff.link_grant(settings.secret_key, request_id, link_id, expires)
+        path = _grant_path(request_id)
+        return redirect_with_grant(path, GRANT_COOKIE, grant, GRANT_MINUTES * 60, path, settings.secure_cookies)
 
     @get("/r/{request_id:int}")
     async def request_page(self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:

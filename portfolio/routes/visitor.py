@@ -18,7 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portfolio.auth import public
-from portfolio.routes.common import client_ip, form_values, render
+from portfolio.routes.common import client_ip, form_values, redirect_with_grant, render
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.routes.verify import LinkHeadersMiddleware
 from portfolio.services import evidence, sharing
@@ -91,17 +91,10 @@ class VisitorController(Controller):
             share["student_name"] = await sharing.student_name(share["student"])
             return _visitor_form(token, share, problem.values, problem.errors, status_code=422)
         expires = datetime.now(timezone.utc) + timedelta(hours=GRANT_HOURS)
-        response = Redirect(path=f"{_base(token)}/portfolio", status_code=303)
-        response.set_cookie(
-            key=VISITOR_COOKIE,
-            value=sharing.visitor_grant(settings.secret_key, share["id"], name, organization, expires),
-            max_age=GRANT_HOURS * 3600,
-            path=_base(token),
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="lax",
+        grant = sharing.visitor_grant(settings.secret_key, share["id"], name, organization, expires)
+        return redirect_with_grant(
+            f"{_base(token)}/portfolio", VISITOR_COOKIE, grant, GRANT_HOURS * 3600, _base(token), settings.secure_cookies
         )
-        return response
 
     # --- the portfolio and its files --------------------------------------------------------------
 

@@ -372,6 +372,10 @@ document.addEventListener("DOMContentLoaded", function () {
       : Queue.add(user, formValues(form), uuidField ? uuidField.value : "", chosenFiles(form));
     return saving.then(function () {
       askForBackgroundSync();
+      // Ask the browser not to evict the queue (photos can be large) when the phone runs short of space.
+      if (navigator.storage && navigator.storage.persist) {
+        navigator.storage.persist().catch(function () {});
+      }
       try {
         sessionStorage.setItem(NOTICE_KEY, navigator.onLine ? "Saved on this phone — sending it now." : "Saved on this phone — waiting to sync.");
       } catch (ignored) { /* private mode: the list still shows it */ }

@@ -3,7 +3,9 @@ scrolling; and signing in through the real form."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,25 @@ async def log_draft(
     await page.get_by_role("button", name="Save", exact=True).click()
     await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
     return int(path_of(page).rsplit("=", 1)[1])
+
+
+async def until(page: Page, predicate: str, arg: object = None, seconds: float = 20) -> None:
+    """Polls a predicate that returns a promise (caches.keys(), the service worker's registration).
+    page.wait_for_function would not do: it takes the promise itself as a truthy answer and returns at once."""
+    deadline = time.monotonic() + seconds
+    while not await page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {seconds} s: {predicate}\ncaches: {await page.evaluate('caches.keys()')}")
+        await asyncio.sleep(0.1)
+
+
+def record_problems(page: Page, problems: list[str], expected_console: tuple[str, ...]) -> None:
+    """Uncaught errors and console errors (a CSP violation is one) go into `problems`, except console
+    messages that start with one of `expected_console` (failed requests while offline, say)."""
+    page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
+    page.on(
+        "console",
+        lambda m: problems.append(f"console error: {m.text}")
+        if m.type == "error" and not m.text.startswith(expected_console)
+        else None,
+    )

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     _response,
 )
 from tests import samples
-from tests.browser.helpers import assert_phone_ready, sign_in
+from tests.browser.helpers import assert_phone_ready, record_problems, sign_in, until
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,7 @@ async def app_context(browser, live_server, tmp_path):
 
         def watch(page: Page) -> None:
             page.problems = problems  # type: ignore[attr-defined]
-            page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
-            page.on(
-                "console",
-                lambda m: problems.append(f"console error: {m.text}")
-                if m.type == "error" and not m.text.startswith(EXPECTED_OFFLINE_CONSOLE)
-                else None,
-            )
+            record_problems(page, problems, EXPECTED_OFFLINE_CONSOLE)
             page.on("response", lambda response: _response(page, response))
 
         for page in context.pages:
@@ -176,7 +170,7 @@ async def test_the_app_is_installable(app_context):
     # A new version of the worker replaces the cache: there is exactly one, the current one.
     # The worker fills its cache in the background (and the sign-in page empties every cache first), so
     # wait for it rather than read it at once.
-    await page.wait_for_function("caches.keys().then((names) => names.length === 1)", timeout=15_000)
+    await until(page, "() => caches.keys().then((names) => names.length === 1)")
     names = await page.evaluate("caches.keys()")
     assert len(names) == 1 and names[0].startswith("portfolio-")
 
