@@ -185,27 +185,35 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   // Sign-in and sign-out (which lands here with ?signed_out=1): nothing cached for the last user of this
-  // phone stays. The worker puts the shell (which holds nobody's data) back on the next page. A sign-in
-  // that skips this page (an invitation, a password reset) is caught by the change of user.
-  function clearCaches() {
-    if (window.caches) {
-      caches.keys().then(function (names) {
-        return Promise.all(names.map(function (name) { return caches.delete(name); }));
-      }).catch(function () {});
+  // phone stays. A sign-in that skips this page (an invitation, a password reset) is caught by the change
+  // of user. Then the worker puts the shell (which holds nobody's data) back, and the page on screen, so
+  // the app opens offline at once after a sign-in.
+  function clearCaches(keepPage) {
+    if (!window.caches) {
+      return;
     }
+    caches.keys().then(function (names) {
+      return Promise.all(names.map(function (name) { return caches.delete(name); }));
+    }).then(function () {
+      return "serviceWorker" in navigator ? navigator.serviceWorker.ready : null;
+    }).then(function (registration) {
+      if (registration && registration.active) {
+        registration.active.postMessage({type: "refill", page: keepPage ? location.pathname + location.search : ""});
+      }
+    }).catch(function () {});
   }
   var LAST_USER = "portfolio-last-user";
   var currentUser = document.body ? document.body.getAttribute("data-user-id") : null;
   try {
     if (location.pathname === "/signin") {
-      clearCaches();
+      clearCaches(false);
       localStorage.removeItem(LAST_USER);
     } else if (currentUser && localStorage.getItem(LAST_USER) !== currentUser) {
-      clearCaches();
+      clearCaches(true);
       localStorage.setItem(LAST_USER, currentUser);
     }
   } catch (ignored) {
-    if (location.pathname === "/signin") { clearCaches(); }
+    if (location.pathname === "/signin") { clearCaches(false); }
   }
 
   function userId() {

@@ -108,6 +108,23 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+// After a page emptied the caches (a sign-in, a new user): the shell again, and the page on screen, so
+// the app opens offline at once. The page is fetched with this session, like any navigation.
+self.addEventListener("message", function (event) {
+  if (!event.data || event.data.type !== "refill") {
+    return;
+  }
+  var page = event.data.page ? new URL(event.data.page, self.location.origin) : null;
+  event.waitUntil(fillShell().then(function () {
+    if (!page || page.origin !== self.location.origin) {
+      return null;
+    }
+    return fetch(page.href, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
+      return cacheable(response) ? caches.open(CACHE).then(function (cache) { return cache.put(page.href, response); }) : null;
+    });
+  }).catch(function () {}));
+});
+
 function tellPages(message) {
   return self.clients.matchAll({type: "window"}).then(function (pages) {
     pages.forEach(function (page) { page.postMessage(message); });
