@@ -401,7 +401,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var total = Array.prototype.reduce.call(input.files || [], function (sum, file) { return sum + file.size; }, 0);
     var problem = input.parentNode.querySelector("[data-file-problem]");
     var message = total > limit
-      ? "These files come to " + Math.ceil(total / 1048576) + " MB; at most " + Math.floor(limit / 1048576) + " MB fit. Choose fewer or smaller files."
+      ? "These files come to " + (total / 1048576).toFixed(1) + " MB; at most " + Math.floor(limit / 1048576) + " MB fit. Choose fewer or smaller files."
       : "";
     input.setCustomValidity(message);
     if (problem) {

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.async_api import Page, expect
 
+from tests import samples
 from tests.browser.helpers import (
     path_of,
     assert_accessible,
@@ -181,3 +182,37 @@ async def test_works_without_javascript(new_page):
     await expect(page.get_by_role("alert")).to_be_focused()  # autofocus, without script
     await page.goto("/student")
     assert parse_hours(await page.locator(".total .big").inner_text()) == before + 3
+
+
+async def test_photos_chosen_on_the_form_are_saved_with_the_entry(page: Page):
+    await sign_in(page, STUDENT)
+    await _open_form(page)
+    chooser = page.get_by_label("Photos or PDFs")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    # Over the limit: said at once, and nothing is sent.
+    await chooser.set_input_files({"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)})
+    problem = page.locator("[data-file-problem]")
+    await expect(problem).to_have_text("These files come to 21.0 MB; at most 20 MB fit. Choose fewer or smaller files.")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(chooser).to_be_focused()
+    assert posts == []
+
+    # A photo, and a typo elsewhere: the form comes back with the photo still chosen.
+    photo = {"name": "IMG_2001.JPG", "mimeType": "image/jpeg", "buffer": samples.jpeg_with_gps()}
+    await chooser.set_input_files(photo)
+    await expect(problem).to_be_hidden()
+    title = f"Wired a panel, with a photo {uuid.uuid4().hex[:6]}"
+    await _fill(page, title=title, hours="30")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.locator("#hours-error")).to_have_text("One day has at most 24 hours.")
+    assert await page.get_by_label("Photos or PDFs").evaluate("(input) => [...input.files].map((f) => f.name)") == ["IMG_2001.JPG"]
+    await assert_accessible(page)
+    await assert_touch_targets(page)
+
+    await page.get_by_label("Hours", exact=True).fill("1")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
+    await (await _entry_row(page, title)).get_by_role("link").click()
+    await expect(page.locator("#evidence .evidence-name")).to_have_text(["IMG_2001.JPG"])
