@@ -1,5 +1,5 @@
 """Uploads go to disk, not to memory: a 19.5 MB PDF raises the real server's peak memory (VmHWM) by far
-less than its size, and a file over the limit is refused without being read in.
+less than its size, and a file over the limit, or a URL-encoded body, is refused without being read in.
 
 Runs on SQLite and on PostgreSQL. The figures are printed and written to var/bench/memory.txt.
 """
@@ -144,6 +144,17 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
         assert too_big.name not in page.text
         refused_growth = peak_rss(live.pid) - after_accepted
 
+        # A URL-encoded form of the limit's size would be parsed in memory: it is refused before it is
+        # read, for a visitor who is not signed in and for the student alike.
+        encoded = {"content-type": "application/x-www-form-urlencoded"}
+        form = b"file=" + b"A" * ACCEPTED_SIZE
+        async with httpx.AsyncClient(base_url=live.url, timeout=60) as anonymous:
+            response = await anonymous.post(url, content=form, headers=encoded)
+            assert response.status_code == 303 and response.headers["location"].startswith("/signin"), response.status_code
+        response = await http.post(url, content=form, headers=encoded | {"x-csrftoken": http.cookies.get("csrftoken", "")})
+        assert response.status_code == 415, response.text[-800:]
+        encoded_growth = peak_rss(live.pid) - after_accepted - refused_growth
+
     report = (
         f"Peak memory (VmHWM) of `portfolio serve` while receiving uploads; tests/test_memory.py on {database}, "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n"
@@ -152,6 +163,8 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
         f"({accepted_growth // 1024} KiB)\n"
         f"{mb(REFUSED_SIZE)} file refused (over 20 MB), sent with a Content-Length and then chunked: "
         f"peak grew by a further {mb(refused_growth)} ({refused_growth // 1024} KiB)\n"
+        f"{mb(ACCEPTED_SIZE)} URL-encoded form, refused unread (not signed in; not multipart): "
+        f"peak grew by a further {mb(encoded_growth)} ({encoded_growth // 1024} KiB)\n"
         f"limit asserted: under {mb(MAX_GROWTH)} each\n"
     )
     print("\n" + report)
@@ -159,3 +172,4 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
     REPORT.write_text(report, encoding="utf-8")
     assert accepted_growth < MAX_GROWTH, report
     assert refused_growth < MAX_GROWTH, report
+    assert encoded_growth < MAX_GROWTH, report

@@ -71,9 +71,15 @@ async def test_refused_files_and_bad_requests_say_why_and_keep_the_entry(client,
     no_uuid = await send_file(client, entry_id, samples.png_plain(), None)
     assert no_uuid.status_code == 422 and "client_uuid" in no_uuid.json()["errors"]
     no_file = await client.post(
-        f"/api/v1/experiences/{entry_id}/evidence", data={"client_uuid": str(uuid.uuid4())}, headers=csrf_headers(client)
+        f"/api/v1/experiences/{entry_id}/evidence", data={"client_uuid": str(uuid.uuid4())},
+        files=[("other", ("x.txt", b"x", "text/plain"))], headers=csrf_headers(client),
     )
     assert no_file.status_code == 422 and no_file.json()["errors"]["file"] == "Send one file."
+    # Not multipart: refused before the body is read (a URL-encoded form would be parsed in memory).
+    encoded = await client.post(
+        f"/api/v1/experiences/{entry_id}/evidence", data={"client_uuid": str(uuid.uuid4())}, headers=csrf_headers(client)
+    )
+    assert encoded.status_code == 415 and encoded.json()["detail"] == "Send files as multipart/form-data."
 
     assert await files_of(entry_id) == [] and await make_store(settings).objects() == {}
     assert (await experiences.get(student, entry_id))["title"] == entry()["title"]
@@ -147,3 +153,16 @@ async def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(client, sig
     assert 'value="Visited &lt;b&gt;the&lt;/b&gt; plant"' in page
     assert await Experience.count().where(Experience.student == student.id) == 0
     assert await make_store(settings).objects() == {}
+
+
+async def test_the_new_entry_form_takes_a_small_url_encoded_form_only(client, signed_in):
+    """A page from before the form took files still saves; a URL-encoded body over 1 MB is not read."""
+    student = await signed_in("student")
+    small = await client.post("/student/experiences", data=entry() | {"client_uuid": str(uuid.uuid4())}, headers=csrf_headers(client))
+    assert small.status_code == 303
+    large = await client.post(
+        "/student/experiences", data=entry(reflection="x" * (1024 * 1024)) | {"client_uuid": str(uuid.uuid4())},
+        headers=csrf_headers(client),
+    )
+    assert large.status_code == 413
+    assert await Experience.count().where(Experience.student == student.id) == 1
