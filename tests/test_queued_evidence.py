@@ -134,6 +134,11 @@ async def test_the_new_entry_form_saves_the_entry_with_its_photos_once(client, s
     assert [row["id"] for row in await files_of(entry_id)] == [row["id"] for row in rows]
     assert len(await make_store(settings).objects()) == 4  # two originals, two thumbnails
 
+    # The files already stored are not checked again: their UUIDs answer, whatever is sent with them.
+    third, _ = await post_form(client, [("IMG_0001.JPG", samples.html_renamed())], file_uuids[:1], client_uuid=data["client_uuid"])
+    assert third.headers["HX-Redirect"] == saved.headers["HX-Redirect"]
+    assert [row["id"] for row in await files_of(entry_id)] == [row["id"] for row in rows]
+
 
 async def test_the_new_entry_form_works_without_files(client, signed_in):
     student = await signed_in("student")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AsyncExitStack
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -145,12 +146,8 @@ class StudentController(Controller):
 
 
 async def create_entry(request: Request, store: EvidenceStore, settings: Settings) -> Response:
-    """The new-entry form (POST /student/experiences, an upload route): the entry and, optionally, files.
-
-    The files are checked first and the entry is saved with them, or nothing is saved and the form comes
-    back with what was typed. A resend of the same form (same client UUIDs) answers what was saved.
-    """
-    student = request.scope["user"]
+    """The new-entry form (POST /student/experiences, an upload route): the entry and, optionally, files,
+    saved together or not at all (evidence.create_entry_with_files)."""
     form, uploads = await read_upload_form(request, settings)
     if form is None:
         values = {"client_uuid": str(uuid.uuid4())}
@@ -160,54 +157,29 @@ async def create_entry(request: Request, store: EvidenceStore, settings: Setting
     values = {key: form.get(key) for key in experiences.FIELDS}
     client_uuid = experiences.parse_uuid(form.get("client_uuid")) or uuid.uuid4()
     file_uuids = [experiences.parse_uuid(text) for text in form.getall("evidence_uuid", [])]
-    checked: list[evidence.Ready] = []
     try:
-        refused = []
-        for upload in uploads:
-            try:
-                async with spooled(upload, settings) as file:
-                    checked.append(await evidence.check(file, **limits(settings)))
-            except evidence.Rejected as problem:
-                refused.append(f"{upload.filename}: {problem.message}")
-        if refused:
-            errors = {"file": " ".join(refused) + " Nothing was saved yet: choose another file, or save without it."}
-            try:
-                await experiences.parse(values, experiences.today_at(await experiences.school_of(student)))
-            except FormErrors as problem:
-                errors = problem.errors | errors
-            context = await _form_context(
-                request, experiences.submitted_values(values) | {"client_uuid": str(client_uuid)}, errors,
-                action="/student/experiences", entry=None,
+        async with AsyncExitStack() as files:
+            spooled_files = [
+                (await files.enter_async_context(spooled(upload, settings)), file_uuids[index] if index < len(file_uuids) else None)
+                for index, upload in enumerate(uploads)
+            ]
+            saved = await evidence.create_entry_with_files(
+                store, request.scope["user"], values, client_uuid, spooled_files, **limits(settings)
             )
-            return render(request, "experience_form", "_experience_form", status_code=422, **context)
-        try:
-            saved = await experiences.create(student, values, client_uuid)
-        except FormErrors as problem:
-            context = await _form_context(
-                request, problem.values | {"client_uuid": str(client_uuid)}, problem.errors,
-                action="/student/experiences", entry=None,
-            )
-            return render(request, "experience_form", "_experience_form", status_code=422, **context)
-        except experiences.Conflict:
-            # This form was already saved once, then changed (the back button): offer to save it as a new entry.
-            context = await _form_context(
-                request,
-                experiences.submitted_values(values) | {"client_uuid": str(uuid.uuid4())},
-                {"form": "This form was already saved with other details. Save again to add it as a new entry."},
-                action="/student/experiences",
-                entry=None,
-            )
-            return render(request, "experience_form", "_experience_form", status_code=409, **context)
-        entry_id = saved.entry["id"]
-        for index, ready in enumerate(checked):
-            file_uuid = file_uuids[index] if index < len(file_uuids) else None
-            try:
-                await evidence.store_checked(store, student, "experience", entry_id, ready, file_uuid)
-            except evidence.Conflict:  # the UUID came with a form saved before (the back button): a new file
-                await evidence.store_checked(store, student, "experience", entry_id, ready)
-            except evidence.Locked:  # a resend after the entry went for verification: what was saved stays
-                break
-    finally:
-        for ready in checked:
-            await evidence.discard(ready)
-    return go_to(request, f"/student?saved={entry_id}")
+    except FormErrors as problem:
+        context = await _form_context(
+            request, problem.values | {"client_uuid": str(client_uuid)}, problem.errors,
+            action="/student/experiences", entry=None,
+        )
+        return render(request, "experience_form", "_experience_form", status_code=422, **context)
+    except experiences.Conflict:
+        # This form was already saved once, then changed (the back button): offer to save it as a new entry.
+        context = await _form_context(
+            request,
+            experiences.submitted_values(values) | {"client_uuid": str(uuid.uuid4())},
+            {"form": "This form was already saved with other details. Save again to add it as a new entry."},
+            action="/student/experiences",
+            entry=None,
+        )
+        return render(request, "experience_form", "_experience_form", status_code=409, **context)
+    return go_to(request, f"/student?saved={saved.entry['id']}")

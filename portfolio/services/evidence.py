@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from portfolio.db import write_transaction
 from portfolio.services import certifications, experiences, media, mentoring, previews, sharing
-from portfolio.services.accounts import CurrentUser
+from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Evidence, Experience, RequestItem, User
 
@@ -322,6 +322,63 @@ async def attach(
         return await store_checked(evidence_store, student, parent, parent_id, ready, client_uuid)
     finally:
         await discard(ready)
+
+
+async def create_entry_with_files(
+    evidence_store: EvidenceStore,
+    student: CurrentUser,
+    raw: dict[str, Any],
+    client_uuid: uuid.UUID,
+    files: list[tuple[Upload, uuid.UUID | None]],
+    *,
+    work_root: Path,
+    max_bytes: int,
+    max_pixels: int,
+) -> experiences.Saved:
+    """A new entry and its files (the new-entry form): every file is checked first, then the entry is saved
+    with them. Raises FormErrors (the fields' and the files' problems together) with nothing saved, or
+    experiences.Conflict. Sent again with the same UUIDs, it answers what was saved and stores nothing."""
+    sent = await _sent_with_entry(student, client_uuid, [file_uuid for _, file_uuid in files if file_uuid])
+    due = [(upload, file_uuid) for upload, file_uuid in files if file_uuid not in sent]
+    checked: list[tuple[Ready, uuid.UUID | None]] = []
+    try:
+        refused = []
+        for upload, file_uuid in due:
+            try:
+                checked.append((await check(upload, work_root=work_root, max_bytes=max_bytes, max_pixels=max_pixels), file_uuid))
+            except Rejected as problem:
+                refused.append(f"{upload.original_name}: {problem.message}")
+        if refused:
+            errors = {"file": " ".join(refused) + " Nothing was saved yet: choose another file, or save without it."}
+            try:
+                await experiences.parse(raw, experiences.today_at(await experiences.school_of(student)))
+            except FormErrors as problem:
+                errors = problem.errors | errors
+            raise FormErrors(errors, experiences.submitted_values(raw))
+        saved = await experiences.create(student, raw, client_uuid)
+        for ready, file_uuid in checked:
+            try:
+                await store_checked(evidence_store, student, "experience", saved.entry["id"], ready, file_uuid)
+            except Conflict:  # the UUID came with a form saved before (the back button): a new file
+                await store_checked(evidence_store, student, "experience", saved.entry["id"], ready)
+            except Locked:  # a resend after the entry went for verification: what was saved stays
+                break
+        return saved
+    finally:
+        for ready, _ in checked:
+            await discard(ready)
+
+
+async def _sent_with_entry(student: CurrentUser, client_uuid: uuid.UUID, file_uuids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The files of this form already stored with its entry (a resend): not checked or stored again."""
+    if not file_uuids:
+        return set()
+    rows = await Evidence.select(Evidence.client_uuid).where(
+        (Evidence.student == student.id)
+        & Evidence.client_uuid.is_in(file_uuids)
+        & (Evidence.experience.client_uuid == client_uuid)
+    )
+    return {row["client_uuid"] for row in rows}
 
 
 async def remove(store: EvidenceStore, student: CurrentUser, evidence_id: int) -> dict[str, Any]:
