@@ -42,6 +42,8 @@ from portfolio.routes.uploads import upload_routes
 from portfolio.routes.verify import VerifyController
 from portfolio.routes.visitor import VisitorController
 from portfolio.security import SecurityHeaders
+from portfolio.services.emails import Emails
+from portfolio.services.outbox import Sealer, Worker
 from portfolio.services.passwords import Hasher
 from portfolio.services.throttle import Throttle
 from portfolio.settings import Settings, get_settings
@@ -58,6 +60,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     sessions = Sessions(store, settings)
     hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
     mailer = make_mailer(settings)
+    sealer = Sealer(settings.secret_key)
+    # Inline, this process delivers the outbox too, woken as soon as a message is committed; external, a
+    # `portfolio worker` process does (several app processes may each run one: a lease keeps them apart).
+    worker = Worker(mailer, sealer, poll_seconds=settings.mail_poll_seconds) if settings.mail_worker == "inline" else None
+    emails = Emails(settings.base_url, sealer, wake=worker.wake if worker else None)
     throttle = Throttle(
         store, free_attempts=settings.throttle_free_attempts, max_delay=settings.throttle_max_delay_seconds
     )
@@ -86,6 +93,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.demo and isinstance(mailer, OutboxMailer):
         route_handlers.append(OutboxController)
 
+    async def start_worker() -> None:
+        if worker is not None:
+            worker.start()
+
+    async def stop_worker() -> None:
+        if worker is not None:
+            await worker.stop()
+
     async def close_store() -> None:
         if isinstance(store, RedisStore):
             await store.__aexit__(None, None, None)
@@ -98,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "sessions": Provide(lambda: sessions, use_cache=True, sync_to_thread=False),
             "hasher": Provide(lambda: hasher, use_cache=True, sync_to_thread=False),
             "mailer": Provide(lambda: mailer, use_cache=True, sync_to_thread=False),
+            "emails": Provide(lambda: emails, use_cache=True, sync_to_thread=False),
             "throttle": Provide(lambda: throttle, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: evidence_store, use_cache=True, sync_to_thread=False),
         },
@@ -123,8 +139,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: errors.server_error,
         },
         before_send=[SecurityHeaders(settings, evidence_store.origin)],
-        on_startup=[db.open_database],
-        on_shutdown=[db.close_database, close_store],
+        on_startup=[db.open_database, start_worker],
+        on_shutdown=[stop_worker, db.close_database, close_store],
         state=State({"settings": settings, "mailer": mailer}),
         request_max_body_size=1024 * 1024,
         openapi_config=None,

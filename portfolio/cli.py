@@ -1,4 +1,4 @@
-"""portfolio: migrate, seed-demo, create-user, serve."""
+"""portfolio: migrate, seed-demo, create-user, remind, fsck, serve, worker."""
 
 from __future__ import annotations
 
@@ -137,3 +137,38 @@ def serve(host: str, port: int) -> None:
         proxy_headers=True,
         log_config=server_log_config(),
     )
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def worker(once: bool) -> None:
+    """Deliver the e-mail outbox (with PORTFOLIO_MAIL_WORKER=external; run one or several)."""
+    import logging
+    import signal
+
+    from portfolio.logs import RedactSecrets
+    from portfolio.mail import make_mailer
+    from portfolio.services.outbox import Sealer, Worker
+
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactSecrets())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=[handler])
+    settings = get_settings()
+    delivery = Worker(make_mailer(settings), Sealer(settings.secret_key), poll_seconds=settings.mail_poll_seconds)
+
+    async def work() -> int:
+        if once:
+            return await delivery.run_once()
+        stopped = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sign in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sign, stopped.set)
+        delivery.start()
+        click.echo("Delivering the outbox; stop with Ctrl-C or SIGTERM.")
+        await stopped.wait()
+        await delivery.stop()
+        return 0
+
+    sent = _run(work)
+    if once:
+        click.echo(f"Sent: {sent}.")

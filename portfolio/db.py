@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
@@ -30,16 +33,54 @@ def engine() -> Engine:
     return found
 
 
-def write_transaction():
-    """A transaction for code that reads then writes.
+# Callbacks to run once the outermost write_transaction() of this task has committed.
+_after_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
+)
 
-    SQLite's default deferred transaction takes the write lock only at the first write, and a second
-    writer then fails at once with "database is locked"; an immediate one waits for the busy timeout.
-    """
+
+def _transaction():
     db = engine()
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for code that reads then writes.
+
+    SQLite's default deferred transaction takes the write lock only at the first write, and a second
+    writer then fails at once with "database is locked"; an immediate one waits for the busy timeout.
+    A write_transaction() inside another joins it (piccolo nests by reusing the outer one).
+    """
+    if _after_commit.get() is not None:
+        async with _transaction():
+            yield
+        return
+    callbacks: list[Callable[[], None]] = []
+    token = _after_commit.set(callbacks)
+    try:
+        async with _transaction():
+            yield
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        callback()
+
+
+def in_write_transaction() -> bool:
+    return _after_commit.get() is not None
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the write transaction around this call has committed (never if it rolls back);
+    at once outside one."""
+    pending = _after_commit.get()
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
 
 
 def prepare_sqlite_file(path: str) -> None:

@@ -1,5 +1,7 @@
-"""One Mailer: messages go to var/outbox/ by default, or over SMTP when PORTFOLIO_SMTP_URL is set.
+"""The transports: messages go to var/outbox/ by default, or over SMTP when PORTFOLIO_SMTP_URL is set.
 
+Nothing here is called by a request: the Emails service (services/emails.py) writes each message to the
+outbox table, and the worker (services/outbox.py) delivers it through one of these Mailers.
 Logs name the message kind only, never a recipient or a body: those are student data.
 """
 
@@ -41,6 +43,9 @@ class Mail:
     text: str
     html: str
     kind: str
+    # Both fixed when the message is queued, so a message delivered twice is the same message twice.
+    message_id: str = ""
+    date: datetime | None = None
 
 
 def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
@@ -60,8 +65,8 @@ def to_message(mail: Mail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
-    message["Message-ID"] = make_msgid(domain="career-portfolio")
+    message["Date"] = format_datetime(mail.date or datetime.now(timezone.utc))
+    message["Message-ID"] = mail.message_id or make_msgid(domain="career-portfolio")
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message

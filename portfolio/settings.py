@@ -61,6 +61,9 @@ class Settings:
     redis_url: str = ""
     smtp_url: str = ""
     mail_from: str = "Career Portfolio <no-reply@localhost>"
+    # "inline": every `portfolio serve` process also delivers the outbox; "external": only `portfolio worker`.
+    mail_worker: str = "inline"
+    mail_poll_seconds: float = 5.0
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     # Students and employers use their own phones; staff and admin sessions reach every student record.
@@ -106,6 +109,16 @@ class Settings:
         return Path(self.database_url.removeprefix("sqlite:///"))
 
 
+MAIL_WORKER_MODES = ("inline", "external")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def load_settings() -> Settings:
     var_dir = Path(os.environ.get("PORTFOLIO_VAR_DIR", ROOT / "var")).resolve()
     database_url = os.environ.get("PORTFOLIO_DATABASE_URL") or f"sqlite:///{var_dir / 'portfolio.sqlite3'}"
@@ -118,6 +131,8 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("PORTFOLIO_REDIS_URL", ""),
         smtp_url=os.environ.get("PORTFOLIO_SMTP_URL", ""),
         mail_from=os.environ.get("PORTFOLIO_MAIL_FROM", "Career Portfolio <no-reply@localhost>"),
+        mail_worker=_choice("PORTFOLIO_MAIL_WORKER", "inline", MAIL_WORKER_MODES),
+        mail_poll_seconds=float(os.environ.get("PORTFOLIO_MAIL_POLL_SECONDS") or 5.0),
         argon2_time_cost=_int("PORTFOLIO_ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int("PORTFOLIO_ARGON2_MEMORY_KIB", 65536),
         storage_url=os.environ.get("PORTFOLIO_STORAGE_URL", ""),

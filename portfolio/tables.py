@@ -342,3 +342,41 @@ class PortfolioDocument(Table):
     audience = Varchar(length=200, default="self")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+
+
+OUTBOX_STATES = {
+    "queued": "Waiting to be sent",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Not delivered",
+}
+
+
+class OutboxMessage(Table):
+    """Every e-mail, written in the transaction that caused it and delivered by a worker.
+
+    queued -> sending (claimed by one worker until lease_until) -> sent; a failed attempt goes back to queued
+    with a later next_attempt_at, or to failed for good. The body is encrypted with a key derived from the
+    secret key and emptied once the message is sent or has failed for good: it may carry a one-time link.
+    Staff see the recipient, subject and state, never the body.
+    """
+
+    recipient = Varchar(length=254)
+    subject = Varchar(length=300)
+    kind = Varchar(length=40)
+    body = Text(default="")
+    # Made when the message is queued, so a message sent again after a crash is recognisably the same one.
+    message_id = Varchar(length=250, unique=True)
+    state = Varchar(length=10, default="queued", index=True)
+    attempts = SmallInt(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    lease_until = Timestamptz(null=True, default=None)
+    lease_holder = Varchar(length=100, default="")
+    # What went wrong the last time, as a kind ("connection", "refused 550"): never an address or a body.
+    last_error = Varchar(length=60, default="")
+    # Whose staff see it; an invitation also names who sent it (they may send it again) and whom it invites.
+    school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null, index=True)
+    sender = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
+    invitee = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)

@@ -1,9 +1,17 @@
-"""Reading what the app e-mailed: the outbox folder, or a real SMTP server (aiosmtpd) on loopback."""
+"""Reading what the app e-mailed: the outbox folder, or a real SMTP server (aiosmtpd) on loopback.
+
+The app queues every message in the outbox table and a worker delivers it, so a test first delivers what
+is queued (`deliver`), the way the worker would, and then reads: `await outbox(var_dir, to)` does both.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import re
 import socket
+import time
+from datetime import datetime, timezone
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -11,15 +19,44 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from portfolio.mail import make_mailer
+from portfolio.services.outbox import SENDING, Sealer, Worker
+from portfolio.settings import Settings, get_settings
+from portfolio.tables import OutboxMessage
+
 LINK_RE = re.compile(r"https?://\S+")
+DRAIN_SECONDS = 15
 
 
-def outbox(var_dir: Path, to: str) -> list[EmailMessage]:
+async def deliver(settings: Settings | None = None) -> int:
+    """Deliver every message due now through `settings`' transport (the outbox folder under its var/, or
+    its SMTP server), waiting for messages another worker (an app's own) is sending. Returns how many
+    this call sent."""
+    settings = settings or get_settings()
+    worker = Worker(make_mailer(settings), Sealer(settings.secret_key))
+    sent = 0
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while True:
+        sent += await worker.run_once()
+        busy = await OutboxMessage.exists().where(
+            (OutboxMessage.state == SENDING) & (OutboxMessage.lease_until > datetime.now(timezone.utc))
+        )
+        if not busy or time.monotonic() > deadline:
+            return sent
+        await asyncio.sleep(0.02)  # an app's worker holds a message: wait for it to finish
+
+
+def read_outbox(var_dir: Path, to: str) -> list[EmailMessage]:
+    """The messages to `to` in var_dir's outbox folder, oldest first, without delivering anything."""
     messages = [
         message_from_bytes(path.read_bytes(), policy=default_policy)
         for path in sorted((var_dir / "outbox").glob("*.eml"))
     ]
     return [m for m in messages if m["To"] == to]  # type: ignore[misc]
+
+
+def outbox(var_dir: Path, to: str) -> list[EmailMessage]:
+    return read_outbox(var_dir, to)
 
 
 def link_in(message: EmailMessage, base_url: str = "http://testserver.local") -> str:
@@ -32,14 +69,26 @@ def link_in(message: EmailMessage, base_url: str = "http://testserver.local") ->
 
 
 class Collector:
+    """Keeps every message; refuses (550) the recipients in `refuse`."""
+
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = message_from_bytes(envelope.original_content, policy=default_policy)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
 
 
 def free_port() -> int:
@@ -49,20 +98,31 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """A real SMTP server on a free loopback port, for as long as the `with` lasts."""
+    """A real SMTP server on a free loopback port, for as long as the `with` lasts; `stop()` and `start()`
+    take it down and bring it back on the same port."""
 
     def __init__(self) -> None:
         self.collector = Collector()
         self.port = free_port()
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.controller: Controller | None = None
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "SmtpServer":
+    def start(self) -> None:
+        # A stopped aiosmtpd controller has closed its event loop: a restart is a new one on the same port.
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
         self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def __enter__(self) -> "SmtpServer":
+        self.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.controller.stop()
+        self.stop()

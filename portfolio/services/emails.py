@@ -1,0 +1,115 @@
+"""Every e-mail the app sends, one method per message: callers say what happened ("send the supervisor
+their request"); this knows the templates, the subjects and the base URL of the links.
+
+Each method queues its message in the outbox inside the caller's `write_transaction()`, so the message
+exists if and only if the action that caused it committed; a worker delivers it (services/outbox.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from email.utils import make_msgid
+from typing import Any
+from urllib.parse import urlparse
+
+from portfolio.mail import render
+from portfolio.services import outbox
+
+DECISION_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
+
+
+def _entries(count: int) -> str:
+    return "entry" if count == 1 else "entries"
+
+
+class Emails:
+    def __init__(self, base_url: str, sealer: outbox.Sealer, wake: Callable[[], None] | None = None) -> None:
+        """`wake` tells an in-process worker that a message waits (once its transaction committed)."""
+        self.base_url = base_url.rstrip("/")
+        self.sealer = sealer
+        self.wake = wake
+        self.domain = urlparse(self.base_url).hostname or "career-portfolio"
+
+    async def _queue(
+        self, kind: str, to: str, subject: str, *, school_id: int | None, sender_id: int | None = None,
+        invitee_id: int | None = None, **context: Any,
+    ) -> int:
+        return await outbox.enqueue(
+            render(kind, to, subject, **context), self.sealer, make_msgid(domain=self.domain),
+            school_id=school_id, sender_id=sender_id, invitee_id=invitee_id, wake=self.wake,
+        )
+
+    # --- accounts ---------------------------------------------------------------------------------
+
+    async def invitation(
+        self, *, to: str, name: str, inviter: str, token: str, days: int, school_id: int | None, sender_id: int,
+        invitee_id: int,
+    ) -> int:
+        return await self._queue(
+            "invite", to, "You are invited to Career Portfolio", school_id=school_id, sender_id=sender_id,
+            invitee_id=invitee_id, name=name, inviter=inviter, link=f"{self.base_url}/invite/{token}", days=days,
+        )
+
+    async def password_reset(self, *, to: str, name: str, token: str, minutes: int, school_id: int | None) -> int:
+        return await self._queue(
+            "reset", to, "Reset your Career Portfolio password", school_id=school_id, name=name,
+            link=f"{self.base_url}/reset/{token}", minutes=minutes,
+        )
+
+    # --- verification -----------------------------------------------------------------------------
+
+    async def mentor_request(self, *, to: str, mentor: str, student: str, count: int, school_id: int | None) -> int:
+        return await self._queue(
+            "mentor_request", to, f"{student} asks you to verify {count} {_entries(count)}", school_id=school_id,
+            mentor=mentor, student=student, count=count, link=f"{self.base_url}/mentor",
+        )
+
+    async def mentor_digest(self, *, to: str, name: str, count: int, school_id: int | None) -> int:
+        return await self._queue(
+            "mentor_digest", to, f"{count} new verification requests", school_id=school_id, name=name, count=count,
+            link=f"{self.base_url}/mentor",
+        )
+
+    async def supervisor_request(
+        self, *, to: str, supervisor: str, student: str, count: int, token: str, days: int, reminder: bool,
+        school_id: int | None,
+    ) -> int:
+        subject = f"{'Reminder: ' if reminder else ''}Please confirm {student}'s work-based learning hours"
+        return await self._queue(
+            "supervisor_request", to, subject, school_id=school_id, supervisor=supervisor, student=student,
+            count=count, link=f"{self.base_url}/v/{token}", days=days, reminder=reminder,
+        )
+
+    async def supervisor_receipt(
+        self, *, to: str, supervisor: str, student: str, entries: Sequence[dict[str, Any]], token: str,
+        school_id: int | None,
+    ) -> int:
+        return await self._queue(
+            "supervisor_receipt", to, f"You verified {student}'s hours", school_id=school_id, supervisor=supervisor,
+            student=student, count=len(entries), entries=entries, link=f"{self.base_url}/v/receipt/{token}",
+        )
+
+    async def student_decision(self, *, to: str, name: str, decision: str, count: int, school_id: int | None) -> int:
+        words = DECISION_WORDS[decision]
+        return await self._queue(
+            "student_decision", to, f"Your entries were {words}", school_id=school_id, name=name, words=words,
+            count=count, link=f"{self.base_url}/student",
+        )
+
+    async def staff_dispute(
+        self, *, to: str, name: str, student: str, student_id: int, supervisor: str, count: int, school_id: int | None,
+    ) -> int:
+        return await self._queue(
+            "staff_dispute", to, "A workplace supervisor disputes a sign-off", school_id=school_id, name=name,
+            student=student, supervisor=supervisor, count=count, link=f"{self.base_url}/staff/students/{student_id}",
+        )
+
+    # --- sharing ----------------------------------------------------------------------------------
+
+    async def guardian_consent(
+        self, *, to: str, guardian: str, student: str, token: str, days: int, school_id: int | None,
+    ) -> int:
+        return await self._queue(
+            "guardian_consent", to, f"{student} asks your permission to share their career portfolio",
+            school_id=school_id, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}", days=days,
+        )

@@ -1,0 +1,291 @@
+"""The outbox and its worker: messages exist only with what caused them, are delivered once by one of
+several workers (again, with the same Message-ID, after a crash), wait and retry while the mail server is
+away, fail for good after a refusal or the last attempt, and never keep a usable link at rest."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+
+import pytest
+
+from portfolio import db
+from portfolio.mail import OutboxMailer, SmtpMailer
+from portfolio.services import outbox
+from portfolio.services.emails import Emails
+from portfolio.services.outbox import Sealer, Worker
+from portfolio.tables import OutboxMessage
+from tests.live import run_cli
+from tests.mailbox import SmtpServer, free_port, read_outbox
+
+SENDER = "Career Portfolio <no-reply@localhost>"
+
+
+@pytest.fixture
+async def empty_outbox():
+    """This test's messages only: what earlier tests left behind must not be delivered here."""
+    await OutboxMessage.delete(force=True)
+    yield
+    await OutboxMessage.delete(force=True)
+
+
+@pytest.fixture
+def sealer(settings) -> Sealer:
+    return Sealer(settings.secret_key)
+
+
+@pytest.fixture
+def emails(settings, sealer) -> Emails:
+    return Emails(settings.base_url, sealer)
+
+
+def folder_mailer(settings) -> OutboxMailer:
+    return OutboxMailer(settings.outbox_dir, SENDER)
+
+
+async def reset_link(emails: Emails, to: str, token: str | None = None) -> str:
+    """Queue a password-reset message (it carries a one-time link) in a transaction of its own."""
+    token = token or secrets.token_urlsafe(32)
+    async with db.write_transaction():
+        await emails.password_reset(to=to, name="Sam", token=token, minutes=60, school_id=None)
+    return token
+
+
+async def row(to: str) -> dict:
+    return await OutboxMessage.select().where(OutboxMessage.recipient == to).first()
+
+
+class Clock:
+    """The worker's notion of now, moved by the test."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, delta: timedelta) -> None:
+        self.moment += delta
+
+
+def unique(name: str) -> str:
+    return f"{name}-{secrets.token_hex(4)}@example.org"
+
+
+async def test_a_message_is_queued_only_inside_the_transaction_of_its_action(empty_outbox, emails):
+    with pytest.raises(RuntimeError, match="write_transaction"):
+        await emails.password_reset(to=unique("outside"), name="Sam", token="t", minutes=60, school_id=None)
+
+    to = unique("rolled-back")
+    with pytest.raises(ZeroDivisionError):
+        async with db.write_transaction():
+            await emails.password_reset(to=to, name="Sam", token="t", minutes=60, school_id=None)
+            1 / 0  # the action fails after queueing its e-mail
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == to) == 0
+
+
+async def test_the_worker_is_woken_once_the_transaction_commits(empty_outbox, settings, sealer):
+    calls: list[bool] = []
+    emails = Emails(settings.base_url, sealer, wake=lambda: calls.append(db.in_write_transaction()))
+    async with db.write_transaction():
+        await emails.password_reset(to=unique("woken"), name="Sam", token="t", minutes=60, school_id=None)
+        assert calls == []
+    assert calls == [False]  # after the commit, outside the transaction
+    with pytest.raises(ZeroDivisionError):
+        async with db.write_transaction():
+            await emails.password_reset(to=unique("never"), name="Sam", token="t", minutes=60, school_id=None)
+            1 / 0
+    assert calls == [False]  # a rolled-back message wakes nobody
+
+
+async def test_no_usable_link_at_rest_and_the_body_is_gone_once_sent(empty_outbox, settings, emails, sealer):
+    to = unique("sealed")
+    token = await reset_link(emails, to)
+    queued = await row(to)
+    assert queued["state"] == "queued" and queued["attempts"] == 0
+    assert token not in str(queued) and "/reset/" not in queued["body"]
+    assert sealer.open(queued["body"])[0].count(token) == 1  # readable with the key only
+    assert token not in str(await OutboxMessage.select().where(OutboxMessage.id == queued["id"]))
+
+    assert await Worker(folder_mailer(settings), sealer).run_once() == 1
+    sent = await row(to)
+    assert sent["state"] == "sent" and sent["body"] == "" and sent["sent_at"] is not None
+    assert sent["lease_holder"] == "" and sent["lease_until"] is None
+    [message] = read_outbox(settings.var_dir, to)
+    assert message["Message-ID"] == queued["message_id"]
+    assert f"/reset/{token}" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_another_secret_key_cannot_read_a_body(empty_outbox, settings, emails):
+    to = unique("other-key")
+    await reset_link(emails, to)
+    assert await Worker(folder_mailer(settings), Sealer("another-key")).run_once() == 0
+    failed = await row(to)
+    assert failed["state"] == "failed" and failed["last_error"] == "unreadable" and failed["body"] == ""
+    assert read_outbox(settings.var_dir, to) == []
+
+
+async def test_two_workers_racing_send_each_message_once(empty_outbox, settings, emails, sealer):
+    addresses = [unique(f"race{i}") for i in range(12)]
+    for to in addresses:
+        await reset_link(emails, to)
+    workers = [Worker(folder_mailer(settings), sealer, batch=3) for _ in range(3)]
+    counts = await asyncio.gather(*(w.run_once() for w in workers))
+    assert sum(counts) == len(addresses)
+    for to in addresses:
+        assert len(read_outbox(settings.var_dir, to)) == 1, to
+        assert (await row(to))["attempts"] == 1
+
+
+async def test_claims_by_two_workers_at_the_same_moment_never_overlap(empty_outbox, emails):
+    for i in range(8):
+        await reset_link(emails, unique(f"claim{i}"))
+    moment = datetime.now(timezone.utc)
+    first, second = await asyncio.gather(outbox.claim("one", moment, limit=8), outbox.claim("two", moment, limit=8))
+    assert not {m["id"] for m in first} & {m["id"] for m in second}
+    assert len(first) + len(second) == 8
+    holders = await OutboxMessage.select(OutboxMessage.lease_holder).where(OutboxMessage.state == "sending")
+    assert sorted(h["lease_holder"] for h in holders) == sorted(["one"] * len(first) + ["two"] * len(second))
+
+
+async def test_a_crashed_workers_message_is_sent_again_with_the_same_message_id(empty_outbox, settings, emails, sealer):
+    to = unique("crash")
+    await reset_link(emails, to)
+    clock = Clock()
+    # A worker claims it and dies before sending: the message stays `sending` under its lease.
+    [claimed] = await outbox.claim("crashed-worker", clock(), limit=5)
+    survivor = Worker(folder_mailer(settings), sealer, clock=clock)
+    assert await survivor.run_once() == 0  # the lease still holds
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    assert await survivor.run_once() == 1
+    sent = await row(to)
+    assert sent["state"] == "sent" and sent["attempts"] == 2
+    [message] = read_outbox(settings.var_dir, to)
+    assert message["Message-ID"] == claimed["message_id"] == sent["message_id"]
+    # The crashed worker coming back cannot undo it: its lease is gone.
+    assert not await OutboxMessage.update({OutboxMessage.state: "queued"}).where(
+        (OutboxMessage.id == sent["id"]) & (OutboxMessage.lease_holder == "crashed-worker")
+    ).returning(OutboxMessage.id)
+
+
+async def test_a_message_sent_twice_after_a_lost_lease_keeps_its_message_id(empty_outbox, settings, emails, sealer):
+    """At least once: a worker whose lease ran out while sending, and the one that took over, both send."""
+    to = unique("twice")
+    await reset_link(emails, to)
+    clock = Clock()
+    slow = Worker(folder_mailer(settings), sealer, clock=clock, holder="slow")
+    [claimed] = await outbox.claim("slow", clock(), limit=1)
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    assert await Worker(folder_mailer(settings), sealer, clock=clock, holder="fast").run_once() == 1
+    await slow._deliver(claimed)  # finishes late: it still sends, but the row stays the other worker's
+    first, second = read_outbox(settings.var_dir, to)
+    assert first["Message-ID"] == second["Message-ID"] == claimed["message_id"]
+    assert (await row(to))["state"] == "sent"
+
+
+async def test_the_mail_server_away_means_retries_with_backoff_then_failed_for_good(empty_outbox, settings, emails, sealer):
+    to = unique("backoff")
+    await reset_link(emails, to)
+    clock = Clock()
+    nobody = SmtpMailer(f"smtp://127.0.0.1:{free_port()}", SENDER)  # nothing listens there
+    worker = Worker(nobody, sealer, clock=clock)
+    waits = []
+    for attempt in range(1, outbox.MAX_ATTEMPTS):
+        assert await worker.run_once() == 0
+        waiting = await row(to)
+        assert waiting["state"] == "queued" and waiting["attempts"] == attempt
+        assert waiting["last_error"] == "connection" and waiting["body"]
+        waits.append(waiting["next_attempt_at"] - clock())
+        assert await worker.run_once() == 0  # not due yet: nothing is tried
+        assert (await row(to))["attempts"] == attempt
+        clock.advance(waits[-1])
+    assert waits == list(outbox.BACKOFF)
+    assert await worker.run_once() == 0
+    failed = await row(to)
+    assert failed["state"] == "failed" and failed["attempts"] == outbox.MAX_ATTEMPTS and failed["body"] == ""
+
+
+async def test_a_refusal_fails_sooner(empty_outbox, settings, emails, sealer):
+    to, other = unique("refused"), unique("accepted")
+    with SmtpServer() as smtp:
+        smtp.collector.refuse.add(to)
+        await reset_link(emails, to)
+        await reset_link(emails, other)
+        clock = Clock()
+        worker = Worker(SmtpMailer(smtp.url, SENDER), sealer, clock=clock)
+        assert await worker.run_once() == 1
+        refused = await row(to)
+        assert refused["state"] == "queued" and refused["last_error"] == "refused 550"
+        clock.advance(outbox.BACKOFF[0])
+        assert await worker.run_once() == 0
+        refused = await row(to)
+        assert refused["state"] == "failed" and refused["attempts"] == outbox.REFUSED_ATTEMPTS
+        assert refused["body"] == ""
+        assert [m["To"] for m in smtp.collector.messages] == [other]
+
+
+async def test_mail_waits_while_smtp_is_down_and_goes_out_when_it_is_back(empty_outbox, settings, emails, sealer):
+    smtp = SmtpServer()  # not started yet: the server is down
+    worker = Worker(SmtpMailer(smtp.url, SENDER), sealer)
+    first, second = unique("while-down"), unique("after-restart")
+    token = await reset_link(emails, first)
+    assert await worker.run_once() == 0
+    waiting = await row(first)
+    assert waiting["state"] == "queued" and waiting["last_error"] == "connection"
+    assert waiting["next_attempt_at"] > datetime.now(timezone.utc)
+    smtp.start()
+    try:
+        # A new message goes out at once, and the server answering again brings the waiting one forward.
+        await reset_link(emails, second)
+        assert await worker.run_once() == 2
+        assert {m["To"] for m in smtp.collector.messages} == {first, second}
+        [message] = smtp.collector.to(first)
+        assert message["Message-ID"] == waiting["message_id"]
+        assert token in message.get_body(preferencelist=("plain",)).get_content()
+        assert (await row(first))["state"] == "sent"
+
+        smtp.stop()
+        third = unique("down-again")
+        await reset_link(emails, third)
+        assert await worker.run_once() == 0
+        smtp.start()
+        clock = Clock()
+        clock.advance(outbox.BACKOFF[0])  # no new message this time: it goes at its next attempt
+        assert await Worker(SmtpMailer(smtp.url, SENDER), sealer, clock=clock).run_once() == 1
+        assert len(smtp.collector.to(third)) == 1
+    finally:
+        smtp.stop()
+
+
+async def test_stopping_the_worker_is_clean_and_waking_it_sends_at_once(empty_outbox, settings, emails, sealer):
+    worker = Worker(folder_mailer(settings), sealer, poll_seconds=60)
+    woken = Emails(settings.base_url, sealer, wake=worker.wake)
+    worker.start()
+    try:
+        to = unique("woken-worker")
+        async with db.write_transaction():
+            await woken.password_reset(to=to, name="Sam", token="t", minutes=60, school_id=None)
+        for _ in range(200):  # far less than the 60 s poll
+            if read_outbox(settings.var_dir, to):
+                break
+            await asyncio.sleep(0.02)
+        assert len(read_outbox(settings.var_dir, to)) == 1
+    finally:
+        await asyncio.wait_for(worker.stop(), timeout=5)
+    assert worker._task is None
+
+
+async def test_the_worker_command_delivers_what_is_due(empty_outbox, settings, emails):
+    to = unique("command")
+    await reset_link(emails, to)
+    # The same database and secret key, this test's var/ (so its outbox folder).
+    env = dict(os.environ) | {"PORTFOLIO_VAR_DIR": str(settings.var_dir), "PORTFOLIO_DATABASE_URL": settings.database_url}
+    done = await asyncio.to_thread(run_cli, env, "worker", "--once")
+    assert done.returncode == 0, done.stderr
+    assert "Sent: 1." in done.stdout
+    [message] = read_outbox(settings.var_dir, to)
+    assert isinstance(message, EmailMessage)
+    assert to not in done.stdout + done.stderr  # no addresses in what it prints or logs
