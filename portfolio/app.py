@@ -33,6 +33,7 @@ from portfolio.routes.employer import EmployerController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
+from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HomeController,
         AccountController,
         StaffController,
+        MessagesController,
         ApiController,
         CertificationController,
         MentorController,

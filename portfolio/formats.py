@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 
 def hours(minutes: int) -> str:
@@ -12,3 +12,9 @@ def hours(minutes: int) -> str:
 
 def nice_date(value: date) -> str:
     return f"{value:%b} {value.day}, {value.year}"
+
+
+def nice_time(value: datetime, zone: tzinfo) -> str:
+    """A moment as a person there reads it: 'Dec 5, 2026, 3:05 PM'."""
+    local = value.astimezone(zone)
+    return f"{nice_date(local)}, {local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"

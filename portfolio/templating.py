@@ -10,7 +10,7 @@ from portfolio.formats import hours, nice_date
 from portfolio.services.accounts import ROLE_LABELS
 from portfolio.services.experiences import EDITABLE
 from portfolio.settings import Settings
-from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES, OUTBOX_STATES
 
 HTMX_FILE = "htmx-2.0.11.min.js"
 
@@ -21,6 +21,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
         env.globals.update(
             KINDS=EXPERIENCE_KINDS,
             STATUSES=EXPERIENCE_STATUSES,
+            OUTBOX_STATES=OUTBOX_STATES,
             ROLE_LABELS=ROLE_LABELS,
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,

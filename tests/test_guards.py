@@ -12,7 +12,7 @@ from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
-from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, Share, VerificationRequest
+from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, OutboxMessage, Share, VerificationRequest
 from tests.conftest import csrf_headers, sign_in
 from tests.test_experiences import entry
 
@@ -84,7 +84,11 @@ async def owned_ids(owner) -> dict[str, int]:
     share = await Share.insert(
         Share(student=owner.id, everything=True, expires_at=datetime.now(timezone.utc) + timedelta(days=1))
     ).returning(Share.id)
-    return {"entry_id": owned.entry["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    message = await OutboxMessage.insert(
+        OutboxMessage(recipient=owner.email, subject="Invitation", kind="invite", message_id=f"<{uuid.uuid4()}@guards>",
+                      state="failed", invitee=owner.id, school=owner.school_id)
+    ).returning(OutboxMessage.id)
+    return {"entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"]}
 

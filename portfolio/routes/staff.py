@@ -15,7 +15,7 @@ from portfolio.auth import recently_signed_in, role
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, render
-from portfolio.services import accounts, mentoring, profiles, sharing, signoff
+from portfolio.services import accounts, mentoring, outbox, profiles, sharing, signoff
 from portfolio.services.accounts import CurrentUser, FormErrors
 from portfolio.settings import Settings
 
@@ -70,13 +70,25 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
                   **context, **await signoff.student_record(student))
 
 
+async def _people_page(
+    request: Request, heading: str, people: list[dict[str, Any]], invited: bool, resent: bool, staff_view: bool = False
+) -> Template:
+    """The people of a school (or everyone), with the invitations this person sent that could not be delivered."""
+    page = render(
+        request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
+        failed_invitations=await outbox.failed_invitations(request.scope["user"].id),
+    )
+    page.headers["Cache-Control"] = "no-store"  # other people's names and addresses
+    return page
+
+
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
-    async def staff_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:
+    async def staff_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
         user = request.scope["user"]
         people = await accounts.people(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
-        return render(request, "people", heading=heading, people=people, invited=invited, staff_view=True)
+        return await _people_page(request, heading, people, invited, resent, staff_view=True)
 
     @get("/staff/mentors", guards=[role("staff")])
     async def mentors(
@@ -133,8 +145,8 @@ class StaffController(Controller):
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
 
     @get("/admin", guards=[role("admin")])
-    async def admin_home(self, request: Request, invited: FromQuery[bool] = False) -> Template:
-        return render(request, "people", heading="Everyone", people=await accounts.people(), invited=invited)
+    async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
+        return await _people_page(request, "Everyone", await accounts.people(), invited, resent)
 
     @get("/staff/employers", guards=[role("staff", "admin")])
     async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:

@@ -15,7 +15,8 @@ from piccolo.query.functions.string import Lower
 from portfolio.db import write_transaction
 from portfolio.mail import Mailer, render
 from portfolio.parse import int_or_none
-from portfolio.services import audit
+from portfolio.services import audit, outbox
+from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
 
@@ -311,6 +312,22 @@ async def _invite_user(
     )
     await audit.record("invite.sent", actor_id=inviter.id, subject=f"user:{user_id}", ip=ip)
     return user_id
+
+
+async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: int, lifetime: timedelta, ip: str = "") -> bool:
+    """Send a failed invitation again, with a new link (the first one's link was never delivered, and its
+    body is gone). Only its sender may, and only while the invitee has not joined. False if not so."""
+    async with write_transaction():
+        found = await outbox.invitation(message_id, inviter.id)
+        if found is None:
+            return False
+        raw = await issue_token(found["invitee_id"], "invite", lifetime)
+        await emails.invitation(
+            to=found["email"], name=found["name"], inviter=inviter.name, token=raw, days=lifetime.days,
+            school_id=found["school_id"], sender_id=inviter.id, invitee_id=found["invitee_id"],
+        )
+    await audit.record("invite.resent", actor_id=inviter.id, subject=f"user:{found['invitee_id']}", ip=ip)
+    return True
 
 
 def _choice_id(value: Any, options: list[dict[str, Any]]) -> int | None:

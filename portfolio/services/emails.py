@@ -15,6 +15,17 @@ from urllib.parse import urlparse
 from portfolio.mail import render
 from portfolio.services import outbox
 
+KIND_LABELS = {
+    "invite": "Invitation",
+    "reset": "Password reset",
+    "mentor_request": "Verification request to a mentor",
+    "mentor_digest": "Mentor's daily digest",
+    "supervisor_request": "Verification request to a supervisor",
+    "supervisor_receipt": "Receipt of an on-the-spot sign-off",
+    "student_decision": "Verification decision to a student",
+    "staff_dispute": "Disputed sign-off",
+    "guardian_consent": "Guardian consent request",
+}
 DECISION_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
 
 

@@ -322,6 +322,26 @@ class _Abandoned(Exception):
 
 # --- what people see ------------------------------------------------------------------------------
 
+PROBLEMS = {
+    "connection": "the mail server did not answer",
+    "timeout": "the mail server did not answer in time",
+    "refused": "the mail server refused it",
+    "deferred": "the mail server asked to try again later",
+    "authentication": "the mail server refused the app's sign-in",
+    "unreadable": "it could not be read (the secret key changed)",
+    "abandoned": "sending it failed again and again",
+}
+
+
+def problem_label(kind: str) -> str:
+    """`last_error` in words: "refused 550" -> "the mail server refused it (550)"."""
+    if not kind:
+        return ""
+    word, _, code = kind.partition(" ")
+    label = PROBLEMS.get(word, "an unexpected error")
+    return f"{label} ({code})" if code and word in PROBLEMS else label
+
+
 LISTED = (
     OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.kind, OutboxMessage.state,
     OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.next_attempt_at, OutboxMessage.created_at,
@@ -379,18 +399,24 @@ async def failed_invitations(sender_id: int) -> list[dict[str, Any]]:
 
 
 async def invitation(message_id: int, sender_id: int) -> dict[str, Any] | None:
-    """A failed invitation that `sender_id` sent, with whom it invites, if they have not joined."""
+    """A failed invitation that `sender_id` sent and did not send again, with whom it invites, if they have
+    not joined."""
     row = await OutboxMessage.select(
-        OutboxMessage.id, OutboxMessage.invitee.id.as_alias("invitee_id"),
+        OutboxMessage.id, OutboxMessage.school, OutboxMessage.invitee.id.as_alias("invitee_id"),
     ).where(
         (OutboxMessage.id == message_id) & (OutboxMessage.sender == sender_id) & (OutboxMessage.kind == "invite")
         & (OutboxMessage.state == FAILED)
     ).first()
     if row is None or row["invitee_id"] is None:
         return None
+    if await OutboxMessage.exists().where(
+        (OutboxMessage.invitee == row["invitee_id"]) & (OutboxMessage.kind == "invite") & (OutboxMessage.id > message_id)
+    ):
+        return None  # sent again already
     invitee = await User.select(User.id, User.email, User.name, User.password_hash).where(
         User.id == row["invitee_id"]
     ).first()
     if invitee is None or invitee["password_hash"]:
         return None
-    return {"id": row["id"], "invitee_id": invitee["id"], "email": invitee["email"], "name": invitee["name"]}
+    return {"id": row["id"], "invitee_id": invitee["id"], "email": invitee["email"], "name": invitee["name"],
+            "school_id": row["school"]}
