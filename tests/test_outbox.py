@@ -289,3 +289,40 @@ async def test_the_worker_command_delivers_what_is_due(empty_outbox, settings, e
     [message] = read_outbox(settings.var_dir, to)
     assert isinstance(message, EmailMessage)
     assert to not in done.stdout + done.stderr  # no addresses in what it prints or logs
+
+
+# --- what staff see -------------------------------------------------------------------------------
+
+async def test_staff_see_their_schools_messages_without_bodies(
+    empty_outbox, client, signed_in, settings, emails, school, other_school, make_client, make_user
+):
+    staff = await signed_in("staff")
+    mine, theirs, refused = unique("ours"), unique("theirs"), unique("refused")
+    async with db.write_transaction():
+        await emails.guardian_consent(to=mine, guardian="Pat", student="Jo", token="secret-ours", days=14, school_id=school)
+        await emails.guardian_consent(to=theirs, guardian="Lee", student="Al", token="secret-theirs", days=14,
+                                      school_id=other_school)
+        await emails.mentor_digest(to=refused, name="Ms. P", count=2, school_id=school)
+    await OutboxMessage.update({OutboxMessage.state: "failed", OutboxMessage.attempts: 2, OutboxMessage.last_error: "refused 550",
+                                OutboxMessage.body: ""}).where(OutboxMessage.recipient == refused)
+
+    page = await client.get("/staff/outbox")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert mine in page.text and "Jo asks your permission" in page.text
+    assert theirs not in page.text  # another school's
+    assert "secret-ours" not in page.text and "/consent/" not in page.text
+    assert 'class="outbox-failed"' in page.text and "refused it (550)" in page.text
+    assert "1 not delivered" in page.text
+
+    failed_only = await client.get("/staff/outbox?failed=1")
+    assert refused in failed_only.text and mine not in failed_only.text
+
+    admin = await make_user("admin")
+    async with make_client() as admin_client:
+        from tests.conftest import sign_in
+
+        assert (await sign_in(admin_client, admin.email)).status_code == 303
+        everything = await admin_client.get("/staff/outbox")
+        assert mine in everything.text and theirs in everything.text
+    assert staff.school_id == school

@@ -6,7 +6,9 @@ Each test logs a fresh entry of its own (the server is shared with the other bro
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 import uuid
 
 import pytest
@@ -37,8 +39,13 @@ async def _status_on_dashboard(page: Page, title: str) -> str:
 
 async def _link_in_outbox(page: Page, to: str) -> str:
     """The link of the newest demo e-mail to this address, read the way a person would: from /dev/outbox."""
-    await page.goto("/dev/outbox")
     message = page.locator(".entries .entry").filter(has_text=f"To {to}")
+    deadline = time.monotonic() + 10
+    while True:  # the outbox worker delivers right after the request commits: look again until it has
+        await page.goto("/dev/outbox")
+        if await message.count() or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
     await expect(message).to_have_count(1)
     await message.locator("a").click()
     await expect(page.get_by_text(to)).to_be_visible()
