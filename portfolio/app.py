@@ -22,14 +22,15 @@ from litestar.template.config import TemplateConfig
 
 from portfolio import db
 from portfolio.auth import SessionMiddleware, Sessions, make_store, public
+from portfolio.errors import DomainError
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
 from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
-from portfolio.routes.evidence import EvidenceController, EvidenceRemoveController
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
+from portfolio.routes.evidence import EvidenceController, EvidenceRemoveController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotAuthorizedException: errors.not_signed_in,
             PermissionDeniedException: errors.refused,
             HTTPException: errors.http_error,
+            DomainError: errors.domain_error,
             Exception: errors.server_error,
         },
         before_send=[SecurityHeaders(settings, evidence_store.origin)],

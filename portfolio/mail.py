@@ -12,7 +12,7 @@ import os
 import secrets
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from portfolio import clock
 from portfolio.formats import hours, nice_date
 from portfolio.settings import Settings
 
@@ -65,7 +66,7 @@ def to_message(mail: Mail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = format_datetime(mail.date or datetime.now(timezone.utc))
+    message["Date"] = format_datetime(mail.date or clock.now())
     message["Message-ID"] = mail.message_id or make_msgid(domain="career-portfolio")
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
@@ -86,7 +87,7 @@ class OutboxMailer(Mailer):
 
     async def send(self, mail: Mail) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
         path = self.folder / f"{stamp}-{secrets.token_hex(4)}.eml"
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(to_message(mail, self.sender).as_bytes())

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pypdfium2 as pdfium
 import pytest
 
+from portfolio import clock
 from portfolio.formats import nice_date
 from portfolio.services import certifications, documents, evidence, experiences, sharing
 from portfolio.storage import make_store
@@ -101,7 +102,7 @@ async def share(student_id: int, organization_id: int, experiences_: list[int] =
 
 
 def today_at_school() -> str:
-    return nice_date(experiences.today_at({"timezone": "America/New_York"}))
+    return nice_date(clock.today_at({"timezone": "America/New_York"}))
 
 
 def assert_download(response, kind: str = "application/pdf") -> None:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from portfolio import clock
 from portfolio.services import certifications, evidence, experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
@@ -353,7 +354,7 @@ async def test_certifications_with_evidence_and_expiry_warnings(client, signed_i
     for message in ("Enter the certification", "cannot be in the future", "Enter a web address"):
         assert message in bad.text
     assert 'value="OSHA"' in bad.text
-    today = experiences.today_at(await experiences.school_of(student))
+    today = clock.today_at(await experiences.school_of(student))
     created = await client.post(
         "/student/certifications",
         data={"name": "ServSafe Food Handler", "issuer": "National Restaurant Association", "credential_id": "SS-123",

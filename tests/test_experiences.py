@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from portfolio import clock
 from portfolio.services import experiences
 from portfolio.tables import Experience
 from tests.conftest import csrf_headers
@@ -213,7 +214,7 @@ async def test_another_students_entry_is_not_found(client, signed_in, make_user)
 async def test_school_year_totals_leave_out_last_year(signed_in, client):
     student = await signed_in("student")
     school = await experiences.school_of(student)
-    today = experiences.today_at(school)
+    today = clock.today_at(school)
     start = experiences.school_year_start(school, today)
     await experiences.create(student, entry(date=(start - timedelta(days=1)).isoformat(), hours="5"), uuid.uuid4())
     await experiences.create(student, entry(date=start.isoformat(), hours="1.25", kind="site_visit"), uuid.uuid4())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from portfolio import clock
 from portfolio.mail import make_mailer
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import Experience, RequestLink, SignOff, VerificationRequest
@@ -152,7 +153,7 @@ async def test_reminders_send_a_new_link_a_few_times_then_stop(client, signed_in
     await post(client, "/student/verify/supervisor", {"entries": str(entry_id)} | SUPERVISOR | {"supervisor_email": email})
     assert len(outbox(settings.var_dir, email)) == 1
     mailer = make_mailer(settings)
-    now = signoff.now()
+    now = clock.now()
 
     await signoff.send_reminders(mailer, settings.base_url, moment=now)
     assert len(outbox(settings.var_dir, email)) == 1  # not due yet

@@ -12,10 +12,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
+from portfolio.errors import FormErrors
 from portfolio.mail import Mailer
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.services import accounts, audit
-from portfolio.services.accounts import FormErrors
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
 from portfolio.services.throttle import Throttle
 from portfolio.settings import Settings

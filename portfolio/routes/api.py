@@ -8,9 +8,8 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
-from portfolio.routes.evidence import LOCKED, limits, read_upload_form, spooled, too_large
+from portfolio.routes.evidence import limits, read_upload_form, spooled, too_large
 from portfolio.services import evidence, experiences
-from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -36,15 +35,7 @@ class ApiController(Controller):
         client_uuid = experiences.parse_uuid(body.get("client_uuid"))
         if client_uuid is None:
             return Response({"error": "invalid", "errors": {"client_uuid": "Send a UUID."}}, status_code=422)
-        try:
-            saved = await experiences.create(request.scope["user"], body, client_uuid)
-        except FormErrors as problem:
-            return Response({"error": "invalid", "errors": problem.errors}, status_code=422)
-        except experiences.Conflict:
-            return Response(
-                {"error": "conflict", "detail": "This client_uuid was already used for a different entry."},
-                status_code=409,
-            )
+        saved = await experiences.create(request.scope["user"], body, client_uuid)
         return Response({"entry": experiences.as_json(saved.entry)}, status_code=201 if saved.created else 200)
 
 
@@ -64,20 +55,8 @@ async def add_evidence(request: Request, entry_id: int, store: EvidenceStore, se
         return _invalid("client_uuid", "Send a UUID.")
     if len(uploads) != 1:
         return _invalid("file", "Send one file.")
-    try:
-        async with spooled(uploads[0], settings) as file:
-            attached = await evidence.attach(
-                store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
-            )
-    except evidence.Rejected as refused:
-        return _invalid("file", refused.message)
-    except evidence.NotFound:
-        return Response({"error": "not_found"}, status_code=404)
-    except evidence.Locked:
-        return Response({"error": "locked", "detail": LOCKED}, status_code=409)
-    except evidence.Conflict:
-        return Response(
-            {"error": "conflict", "detail": "This client_uuid was already used for a file of another entry."},
-            status_code=409,
+    async with spooled(uploads[0], settings) as file:
+        attached = await evidence.attach(
+            store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
         )
     return Response({"evidence": evidence.as_json(attached.row)}, status_code=201 if attached.created else 200)

@@ -6,23 +6,19 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
+from portfolio.errors import FormErrors
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.routes.evidence import evidence_section
 from portfolio.services import certifications
-from portfolio.services.accounts import FormErrors
 from portfolio.storage import EvidenceStore
 
 
 async def _certification(request: Request, certification_id: int) -> dict[str, Any]:
-    try:
-        return await certifications.get(request.scope["user"], certification_id)
-    except certifications.NotFound:
-        raise NotFoundException() from None
+    return await certifications.get(request.scope["user"], certification_id)
 
 
 async def _page(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from litestar import Request, Response
 from litestar.response import Redirect, Template
+
+from portfolio.errors import DomainError
+
+# Builds the page that answers a domain error raised by a handler: the form again with its errors, say.
+ErrorPage = Callable[[Request, Any], Awaitable[Response]]
 
 
 async def form_values(request: Request) -> dict[str, Any]:
@@ -50,3 +55,26 @@ def redirect_with_grant(target: str, cookie: str, value: str, seconds: int, scop
         key=cookie, value=value, max_age=seconds, path=scope, httponly=True, secure=secure, samesite="lax"
     )
     return response
+
+
+def redisplay(page: ErrorPage) -> dict[str, Any]:
+    """Handler options: FormErrors raised by the handler answer `await page(request, problem)` (status 422)."""
+    return {"redisplay": page}
+
+
+class Deferred(Response):
+    """An error's answer that needs the database (the form page again): exception handlers are synchronous, so
+    the page is built when the response is sent."""
+
+    def __init__(self, build: ErrorPage, problem: DomainError) -> None:
+        super().__init__(content=b"")
+        self.build = build
+        self.problem = problem
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> Any:  # type: ignore[override]
+        async def send_page(scope: Any, receive: Any, send: Any) -> None:
+            response = await self.build(request, self.problem)
+            response.status_code = self.problem.status if response.status_code == 200 else response.status_code
+            await response.to_asgi_response(app, request, **kwargs)(scope, receive, send)
+
+        return send_page

@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Stream, Template
 
+from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.routes.common import render
 from portfolio.services import documents, sharing
@@ -26,15 +27,13 @@ class DocumentController(Controller):
     """The public check page a PDF's QR code opens: the student's name, the day, current or not. Nothing else."""
 
     guards = [public]
+    # An unknown code answers like any other: never cached, never indexed.
+    opt = {"error_headers": {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}}
 
     @get("/p/{code:str}")
     async def check(self, request: Request, code: FromPath[str]) -> Template:
         headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
-        try:
-            found = await documents.check(code)
-        except documents.NotFound:
-            return Template(template_name="pages/error.html", status_code=404, headers=headers,
-                            context={"title": "Not found", "message": "There is no such document."})
+        found = await documents.check(code)
         page = render(request, "document_check", **found)
         page.headers.update(headers)
         return page
@@ -93,7 +92,7 @@ class DownloadController(Controller):
         except BaseException:
             handle.close()
             raise
-        day = documents.local_day(documents.now(), await documents.timezone_of(student.id))
+        day = documents.local_day(clock.now(), await documents.timezone_of(student.id))
         filename = documents.filename_for(student.name, day).removesuffix(".pdf").replace("portfolio-", "portfolio-export-", 1) + ".zip"
         return Stream(
             _chunks(handle),

@@ -15,9 +15,9 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from portfolio.auth import role
+from portfolio.errors import FormErrors
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.services import experiences, sharing
-from portfolio.services.accounts import FormErrors
 
 SORTS = {"hours": "Most verified hours", "recent": "Most recently shared"}
 MAX_FILTER_HOURS = 100_000

@@ -16,7 +16,8 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portfolio.auth import ReauthenticationRequired
-from portfolio.routes.common import go_to
+from portfolio.errors import DomainError, FormErrors, LinkInvalid
+from portfolio.routes.common import Deferred, go_to
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,25 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     if status >= 500:
         return server_error(request, exc)
     return _page(request, status, "Something went wrong", str(exc.detail))
+
+
+def domain_error(request: Request, exc: DomainError) -> Response:
+    """The one translation of the domain's errors: JSON for the API; for pages, the form again with its errors
+    (the handler's `redisplay`), a link's own "no longer works" page (its `link_invalid`), or the error page."""
+    if wants_json(request):
+        body = {"error": exc.code, "detail": exc.message}
+        if isinstance(exc, FormErrors):
+            body["errors"] = exc.errors
+        return Response(content=body, status_code=exc.status, media_type=MediaType.JSON)
+    handler = request.scope.get("route_handler")
+    opt = handler.opt if handler is not None else {}
+    if isinstance(exc, FormErrors) and "redisplay" in opt:
+        return Deferred(opt["redisplay"], exc)
+    if isinstance(exc, LinkInvalid) and "link_invalid" in opt:
+        return Deferred(opt["link_invalid"], exc)
+    response = _page(request, exc.status, exc.title, exc.message)
+    response.headers.update(opt.get("error_headers", {}))
+    return response
 
 
 def server_error(request: Request, exc: Exception) -> Response:

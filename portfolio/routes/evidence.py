@@ -13,11 +13,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Stream, Template
 
 from portfolio.auth import role, signed_in
+from portfolio.errors import NotEditable
 from portfolio.routes.common import go_to, render
 from portfolio.services import evidence
 from portfolio.settings import Settings
@@ -25,7 +26,6 @@ from portfolio.storage import EvidenceStore
 
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
 PRIVATE = {"Cache-Control": "private, no-store"}
-LOCKED = "This entry is waiting for verification, so its evidence cannot change now. Cancel the request to change it."
 
 
 async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bool, **extra: Any) -> dict[str, Any]:
@@ -105,10 +105,8 @@ async def _receive(
             added += 1
         except evidence.Rejected as refused:
             errors.append(f"{upload.filename or 'The file'}: {refused.message}")
-        except evidence.NotFound:
-            raise NotFoundException() from None
-        except evidence.Locked:
-            errors.append(LOCKED)
+        except NotEditable as locked:
+            errors.append(locked.message)
     page = PARENT_PAGES[parent].format(parent_id)
     if request.headers.get("hx-request"):
         context = await evidence_section(parent, parent_id, True, errors=errors, added=added)
@@ -135,13 +133,7 @@ class EvidenceRemoveController(Controller):
 
     @post("/evidence/{evidence_id:int}/delete")
     async def remove(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
-        try:
-            row = await evidence.remove(store, request.scope["user"], evidence_id)
-        except evidence.NotFound:
-            raise NotFoundException() from None
-        except evidence.Locked:
-            return render(request, "error", status_code=409, title="Cannot remove",
-                          message=LOCKED)
+        row = await evidence.remove(store, request.scope["user"], evidence_id)
         parent: evidence.Parent = "experience" if row["experience"] else "certification"
         parent_id = row["experience"] or row["certification"]
         if request.headers.get("hx-request"):
@@ -157,10 +149,7 @@ class EvidenceController(Controller):
     guards = [signed_in]
 
     async def _row(self, request: Request, evidence_id: int) -> dict[str, Any]:
-        try:
-            return await evidence.get_for(request.scope["user"], evidence_id)
-        except evidence.NotFound:
-            raise NotFoundException() from None
+        return await evidence.get_for(request.scope["user"], evidence_id)
 
     @get("/{evidence_id:int}")
     async def original(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:

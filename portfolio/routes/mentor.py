@@ -6,16 +6,15 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
+from portfolio.errors import FormErrors, NotFound
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
-from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 
 DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
@@ -39,6 +38,12 @@ async def _queue_page(request: Request, status_code: int = 200, **extra: Any) ->
     return render(request, "mentor", status_code=status_code, **(context | extra))
 
 
+async def _queue_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    return await _queue_page(request, status_code=422, errors=problem.errors,
+                             values={"comment": str(form.get("comment", ""))}, checked=set(as_list(form.get("items"))))
+
+
 class MentorController(Controller):
     path = "/mentor"
     guards = [role("mentor")]
@@ -59,26 +64,15 @@ class MentorController(Controller):
         """An assigned student's record: every entry and how each sign-off was made."""
         student = await accounts.load_user(student_id)
         if student is None or not await mentoring.is_assigned(request.scope["user"].id, student_id):
-            raise NotFoundException()
+            raise NotFound()
         return render(request, "staff_student", viewer="mentor", **await signoff.student_record(student))
 
-    @post("/decide")
+    @post("/decide", opt=redisplay(_queue_again))
     async def decide(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         items = as_list(form.get("items"))
-        try:
-            count = await signoff.decide_as_mentor(mailer, settings.base_url, request.scope["user"], items, form)
-        except FormErrors as problem:
-            return await _queue_page(
-                request,
-                status_code=422,
-                errors=problem.errors,
-                values={"comment": str(form.get("comment", ""))},
-                checked=set(items),
-            )
-        except signoff.NotFound:
-            # Not in this mentor's queue: another mentor's, a student no longer assigned, or already decided.
-            raise NotFoundException() from None
+        # NotFound when an item is not in this mentor's queue (another mentor's, a student no longer assigned).
+        count = await signoff.decide_as_mentor(mailer, settings.base_url, request.scope["user"], items, form)
         decision = str(form.get("decision"))
         return go_to(request, f"/mentor?done={decision}&count={count}")
 

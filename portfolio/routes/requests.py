@@ -7,16 +7,16 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
+from portfolio.errors import FormErrors
 from portfolio.mail import Mailer
 from portfolio.parse import int_ids
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, mentoring, signoff
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
@@ -37,6 +37,12 @@ async def _new_page(
         values=values,
         errors=errors,
     )
+
+
+async def _new_page_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
+    return await _new_page(request, int_ids(form.get("entries")), values | problem.values, problem.errors, 422)
 
 
 class RequestController(Controller):
@@ -64,24 +70,17 @@ class RequestController(Controller):
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
         chosen = int_ids(form.get("entries"))
-        values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
-        try:
-            if way == "mentor":
-                await signoff.ask_mentor(mailer, settings.base_url, student, chosen, form.get("mentor"))
-            else:
-                await signoff.ask_supervisor(mailer, settings.base_url, student, chosen, form)
-        except FormErrors as problem:
-            return await _new_page(request, chosen, values | problem.values, problem.errors, status_code=422)
-        except signoff.NotFound:
-            # Another student's entry, or one that does not exist: the same answer, so ids cannot be probed.
-            raise NotFoundException() from None
+        if way == "mentor":
+            await signoff.ask_mentor(mailer, settings.base_url, student, chosen, form.get("mentor"))
+        else:
+            await signoff.ask_supervisor(mailer, settings.base_url, student, chosen, form)
         return go_to(request, f"/student/verify?sent={way}")
 
-    @post("/mentor")
+    @post("/mentor", opt=redisplay(_new_page_again))
     async def ask_mentor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         return await self._ask(request, "mentor", mailer, settings)
 
-    @post("/supervisor")
+    @post("/supervisor", opt=redisplay(_new_page_again))
     async def ask_supervisor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         return await self._ask(request, "supervisor", mailer, settings)
 
@@ -96,10 +95,7 @@ class RequestController(Controller):
         if not chosen:
             error = "Choose at least one entry to verify."
         for entry_id in chosen:
-            try:
-                entry = await experiences.get(student, entry_id)
-            except experiences.NotFound:
-                raise NotFoundException() from None
+            entry = await experiences.get(student, entry_id)
             if entry["status"] not in signoff.REQUESTABLE:
                 error = "Only drafts, entries sent back for changes, and voided entries can be sent for verification."
         if error:
@@ -110,16 +106,10 @@ class RequestController(Controller):
     async def resend(
         self, request: Request, request_id: FromPath[int], mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]
     ) -> Response:
-        try:
-            await signoff.resend(mailer, settings.base_url, request.scope["user"], request_id)
-        except signoff.NotFound:
-            raise NotFoundException() from None
+        await signoff.resend(mailer, settings.base_url, request.scope["user"], request_id)
         return go_to(request, "/student/verify?resent=1")
 
     @post("/{request_id:int}/cancel")
     async def cancel(self, request: Request, request_id: FromPath[int]) -> Response:
-        try:
-            await signoff.cancel(request.scope["user"], request_id)
-        except signoff.NotFound:
-            raise NotFoundException() from None
+        await signoff.cancel(request.scope["user"], request_id)
         return go_to(request, "/student/verify?cancelled=1")

@@ -12,17 +12,17 @@ from zoneinfo import ZoneInfo
 import segno
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
+from portfolio.errors import FormErrors
 from portfolio.formats import nice_date
 from portfolio.mail import Mailer
 from portfolio.parse import int_ids
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -57,6 +57,18 @@ async def _page(
     )
 
 
+async def _share_form_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    values = {name: str(form.get(name, "")).strip() for name in FIELDS}
+    values["experiences"] = int_ids(form.get("experiences"))
+    values["certifications"] = int_ids(form.get("certifications"))
+    return await _page(request, values=values, errors=problem.errors, status_code=422)
+
+
+async def _consent_form_again(request: Request, problem: FormErrors) -> Template:
+    return await _page(request, consent_values=problem.values, consent_errors=problem.errors, status_code=422)
+
+
 class SharingController(Controller):
     path = "/student/sharing"
     guards = [role("student")]
@@ -68,19 +80,11 @@ class SharingController(Controller):
     ) -> Template:
         return await _page(request, created=created, revoked=revoked, asked=asked)
 
-    @post("/")
+    @post("/", opt=redisplay(_share_form_again))
     async def create(self, request: Request, settings: NamedDependency[Settings]) -> Response:
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
-        try:
-            share_id, raw = await sharing.create(student, form)
-        except sharing.NotFound:
-            raise NotFoundException() from None
-        except FormErrors as problem:
-            values = {name: str(form.get(name, "")).strip() for name in FIELDS}
-            values["experiences"] = int_ids(form.get("experiences"))
-            values["certifications"] = int_ids(form.get("certifications"))
-            return await _page(request, values=values, errors=problem.errors, status_code=422)
+        share_id, raw = await sharing.create(student, form)
         if raw is None:
             return go_to(request, f"/student/sharing?created={share_id}")
         share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
@@ -94,19 +98,13 @@ class SharingController(Controller):
 
     @post("/{share_id:int}/revoke")
     async def revoke(self, request: Request, share_id: FromPath[int]) -> Response:
-        try:
-            await sharing.revoke(request.scope["user"], share_id)
-        except sharing.NotFound:
-            raise NotFoundException() from None
+        await sharing.revoke(request.scope["user"], share_id)
         return go_to(request, "/student/sharing?revoked=1")
 
     @get("/{share_id:int}/preview")
     async def preview(self, request: Request, share_id: FromPath[int]) -> Template:
         student: CurrentUser = request.scope["user"]
-        try:
-            access = await sharing.share_access(student, share_id)
-        except sharing.NotFound:
-            raise NotFoundException() from None
+        access = await sharing.share_access(student, share_id)
         share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
         # The student's own look: no disclosure is recorded, and files open through their own /evidence.
         return render(request, "share_preview", share=share, pf=await sharing.portfolio(student.id, access),
@@ -122,11 +120,8 @@ class SharingController(Controller):
             view["when"] = f"{nice_date(local.date())}, {local:%H:%M}"
         return render(request, "sharing_views", views=views)
 
-    @post("/consent")
+    @post("/consent", opt=redisplay(_consent_form_again))
     async def ask_guardian(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
-        try:
-            await sharing.ask_guardian(mailer, settings.base_url, request.scope["user"], form)
-        except FormErrors as problem:
-            return await _page(request, consent_values=problem.values, consent_errors=problem.errors, status_code=422)
+        await sharing.ask_guardian(mailer, settings.base_url, request.scope["user"], form)
         return go_to(request, "/student/sharing?asked=1")

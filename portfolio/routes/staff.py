@@ -12,11 +12,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portfolio.auth import recently_signed_in, role
+from portfolio.errors import FormErrors
 from portfolio.mail import Mailer
 from portfolio.parse import as_list
-from portfolio.routes.common import client_ip, form_values, go_to, render
+from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, outbox, profiles, sharing, signoff
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 
 
@@ -82,6 +83,22 @@ async def _people_page(
     return page
 
 
+async def _mentors_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    values = {"mentor": str(form.get("mentor", "")), "students": as_list(form.get("students"))}
+    return await _mentors_page(request, values=values, errors=problem.errors, status_code=422)
+
+
+async def _consent_again(request: Request, problem: FormErrors) -> Template:
+    return await _student_page(request, request.path_params["student_id"], status_code=422,
+                               consent_values=problem.values, consent_errors=problem.errors)
+
+
+async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
+    return await _student_page(request, request.path_params["student_id"], status_code=422,
+                               birth_values=problem.values, birth_errors=problem.errors)
+
+
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
     async def staff_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
@@ -96,15 +113,11 @@ class StaffController(Controller):
     ) -> Template:
         return await _mentors_page(request, by="mentor" if by == "mentor" else "student", assigned=assigned, removed=removed)
 
-    @post("/staff/mentors", guards=[role("staff")])
+    @post("/staff/mentors", guards=[role("staff")], opt=redisplay(_mentors_again))
     async def assign(self, request: Request) -> Response:
         form = await form_values(request)
         students = as_list(form.get("students"))
-        try:
-            count = await mentoring.assign(request.scope["user"], form.get("mentor"), students)
-        except FormErrors as problem:
-            values = {"mentor": str(form.get("mentor", "")), "students": students}
-            return await _mentors_page(request, values=values, errors=problem.errors, status_code=422)
+        count = await mentoring.assign(request.scope["user"], form.get("mentor"), students)
         return go_to(request, f"/staff/mentors?assigned={count}")
 
     @post("/staff/mentors/{assignment_id:int}/delete", guards=[role("staff")])
@@ -117,31 +130,19 @@ class StaffController(Controller):
     async def student(self, request: Request, student_id: FromPath[int], saved: FromQuery[str] = "") -> Template:
         return await _student_page(request, student_id, saved=saved)
 
-    @post("/staff/students/{student_id:int}/consent", guards=[role("staff")])
+    @post("/staff/students/{student_id:int}/consent", guards=[role("staff")], opt=redisplay(_consent_again))
     async def record_consent(self, request: Request, student_id: FromPath[int]) -> Response:
         """A guardian's consent the school received (on paper, at enrollment)."""
         await _school_student(request, student_id)
         form = await form_values(request)
-        try:
-            await sharing.record_consent(request.scope["user"], student_id, form)
-        except sharing.NotFound:
-            raise NotFoundException() from None
-        except FormErrors as problem:
-            return await _student_page(request, student_id, status_code=422, consent_values=problem.values,
-                                       consent_errors=problem.errors)
+        await sharing.record_consent(request.scope["user"], student_id, form)
         return go_to(request, f"/staff/students/{student_id}?saved=consent#sharing")
 
-    @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")])
+    @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))
     async def set_birth_date(self, request: Request, student_id: FromPath[int]) -> Response:
         await _school_student(request, student_id)
         form = await form_values(request)
-        try:
-            await profiles.set_birth_date(request.scope["user"], student_id, form.get("birth_date"))
-        except profiles.NotFound:
-            raise NotFoundException() from None
-        except FormErrors as problem:
-            return await _student_page(request, student_id, status_code=422, birth_values=problem.values,
-                                       birth_errors=problem.errors)
+        await profiles.set_birth_date(request.scope["user"], student_id, form.get("birth_date"))
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
 
     @get("/admin", guards=[role("admin")])

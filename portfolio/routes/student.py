@@ -8,15 +8,21 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from portfolio import clock
 from portfolio.auth import role
+from portfolio.errors import Conflict, FormErrors
 from portfolio.routes.common import form_values, go_to, render
-from portfolio.routes.evidence import evidence_section, limits, read_upload_form, spooled, too_large
+from portfolio.routes.evidence import (
+    evidence_section,
+    limits,
+    read_upload_form,
+    spooled,
+    too_large,
+)
 from portfolio.services import certifications, evidence, experiences, profiles, signoff
-from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -28,17 +34,14 @@ async def _form_context(request: Request, values: dict[str, Any], errors: dict[s
         "values": values,
         "errors": errors,
         "clusters": await experiences.clusters(),
-        "today": experiences.today_at(school).isoformat(),
+        "today": clock.today_at(school).isoformat(),
         **extra,
     }
 
 
 async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
-    try:
-        return await experiences.get(request.scope["user"], entry_id)
-    except experiences.NotFound:
-        # 404, not 403: another student's entry ids must not be probed.
-        raise NotFoundException() from None
+    # NotFound (404, not 403) for another student's entry: ids must not be probed.
+    return await experiences.get(request.scope["user"], entry_id)
 
 
 class StudentController(Controller):
@@ -54,7 +57,7 @@ class StudentController(Controller):
             summary=await experiences.year_summary(student),
             entries=await experiences.recent(student, limit=10),
             expiring=await certifications.expiring(student),
-            today=experiences.today_at(await experiences.school_of(student)),
+            today=clock.today_at(await experiences.school_of(student)),
             saved=saved,
             deleted=deleted,
         )
@@ -68,7 +71,7 @@ class StudentController(Controller):
     async def save_profile(self, request: Request) -> Response:
         student = request.scope["user"]
         try:
-            today = experiences.today_at(await experiences.school_of(student))
+            today = clock.today_at(await experiences.school_of(student))
             await profiles.save(student, await form_values(request), today)
         except FormErrors as problem:
             return render(
@@ -86,7 +89,7 @@ class StudentController(Controller):
     async def new(self, request: Request) -> Template:
         student = request.scope["user"]
         school = await experiences.school_of(student)
-        values = {"date": experiences.today_at(school).isoformat(), "client_uuid": str(uuid.uuid4())}
+        values = {"date": clock.today_at(school).isoformat(), "client_uuid": str(uuid.uuid4())}
         values |= await experiences.last_used(student)
         context = await _form_context(request, values, {}, action="/student/experiences", entry=None)
         return render(request, "experience_form", **context)
@@ -172,7 +175,7 @@ async def create_entry(request: Request, store: EvidenceStore, settings: Setting
             action="/student/experiences", entry=None,
         )
         return render(request, "experience_form", "_experience_form", status_code=422, **context)
-    except experiences.Conflict:
+    except Conflict:
         # This form was already saved once, then changed (the back button): offer to save it as a new entry.
         context = await _form_context(
             request,

@@ -8,24 +8,30 @@ one request, so the token leaves the address bar and never reaches a later URL o
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from portfolio import clock
 from portfolio.auth import public, role
+from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.mail import Mailer
-from portfolio.parse import as_list
-from portfolio.routes.common import client_ip, form_values, redirect_with_grant, render
+from portfolio.parse import as_list, int_or_none
+from portfolio.routes.common import (
+    client_ip,
+    form_values,
+    redirect_with_grant,
+    redisplay,
+    render,
+)
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, sharing, signoff
-from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -72,50 +78,96 @@ def _invalid(reason: str = "link", request_id: int | None = None) -> Template:
     return response
 
 
+async def _link_invalid(request: Request, problem: LinkInvalid) -> Template:
+    return _invalid(problem.reason or "link", request.path_params.get("request_id"))
+
+
+async def _decision_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    values = {name: str(form.get(name, "")).strip() for name in ("name", "title", "comment")}
+    return await _request_page(request, request.path_params["request_id"], values, problem.errors, status_code=422)
+
+
+async def _request_page(
+    request: Request, request_id: int, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    view = await signoff.request_view(request_id)
+    if values is None:  # the name and title the student gave, for the supervisor to confirm or correct
+        values = {"name": view["supervisor_name"], "title": view["supervisor_title"], "comment": ""}
+    return render(
+        request, "supervisor_request", status_code=status_code, view=view, values=values,
+        action=_grant_path(request_id), evidence_base=f"{_grant_path(request_id)}/evidence", errors=errors or {},
+    )
+
+
+async def _onsite_entries(request: Request, ids: list[str]) -> list[dict[str, Any]]:
+    """The student's own entries that may be verified now, as a verifier sees them; NotFound otherwise."""
+    student = request.scope["user"]
+    entries = []
+    for value in dict.fromkeys(ids):
+        entry = await experiences.get(student, int_or_none(value) or 0)
+        if entry["status"] not in signoff.REQUESTABLE:
+            raise NotFound()
+        entries.append(await signoff.entry_for_verifier(entry["id"]))
+    return entries
+
+
+def _onsite_page(
+    request: Request, entries: list[dict[str, Any]], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Template:
+    return render(
+        request, "onsite_form", status_code=status_code, entries=entries, values=values, errors=errors,
+        evidence_base="/evidence", student=request.scope["user"],
+    )
+
+
+async def _onsite_again(request: Request, problem: FormErrors) -> Template:
+    form = await form_values(request)
+    ids = as_list(form.get("entries"))
+    fields = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email",
+              "signature_typed", "signature_png")
+    values = {name: str(form.get(name, "")).strip() for name in fields}
+    if "signature" in problem.errors:
+        values["signature_png"] = ""  # a drawing that could not be read is not shown again
+    try:
+        entries = await _onsite_entries(request, ids) if ids else []
+    except NotFound:
+        entries = []  # verified meanwhile (this form sent twice): nothing to show the form for
+    if not entries:
+        message = problem.errors.get("entries") or "These entries cannot be verified now."
+        return render(request, "error", status_code=422, title="Nothing to verify", message=message, back=CHOOSE_ENTRIES)
+    return _onsite_page(request, entries, values, problem.errors, status_code=422)
+
+
 class VerifyController(Controller):
     path = "/v"
     # Links stand in for accounts here; each handler checks its link or grant, and the on-the-spot pages
     # add role("student") (handler guards add to this one).
     guards = [public]
     middleware = [LinkHeadersMiddleware]
+    # A used, expired or forged link or grant answers the friendly page (and drops a grant's cookie).
+    opt = {"link_invalid": _link_invalid}
 
     # --- the e-mailed link ------------------------------------------------------------------------
 
     async def _granted(self, request: Request, settings: Settings, request_id: int) -> int:
-        """The link id the grant cookie stands for; raises signoff.LinkInvalid."""
+        """The link id the grant cookie stands for; raises LinkInvalid."""
         return await signoff.check_grant(settings.secret_key, request.cookies.get(GRANT_COOKIE), request_id)
-
-    async def _request_page(
-        self, request: Request, request_id: int, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-        status_code: int = 200,
-    ) -> Template:
-        view = await signoff.request_view(request_id)
-        if values is None:  # the name and title the student gave, for the supervisor to confirm or correct
-            values = {"name": view["supervisor_name"], "title": view["supervisor_title"], "comment": ""}
-        return render(
-            request, "supervisor_request", status_code=status_code, view=view, values=values,
-            action=_grant_path(request_id), evidence_base=f"{_grant_path(request_id)}/evidence", errors=errors or {},
-        )
 
     @get("/{token:str}")
     async def open_link(self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]) -> Response:
-        try:
-            request_id, link_id = await signoff.link_request(token)
-        except signoff.LinkInvalid:
-            return _invalid()
+        request_id, link_id = await signoff.link_request(token)
         await signoff.opened(link_id, client_ip(request))
-        expires = datetime.now(timezone.utc) + timedelta(minutes=GRANT_MINUTES)
+        expires = clock.now() + timedelta(minutes=GRANT_MINUTES)
         grant = signoff.link_grant(settings.secret_key, request_id, link_id, expires)
         path = _grant_path(request_id)
         return redirect_with_grant(path, GRANT_COOKIE, grant, GRANT_MINUTES * 60, path, settings.secure_cookies)
 
     @get("/r/{request_id:int}")
     async def request_page(self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:
-        try:
-            await self._granted(request, settings, request_id)
-        except signoff.LinkInvalid:
-            return _invalid(request_id=request_id)
-        page = await self._request_page(request, request_id)
+        await self._granted(request, settings, request_id)
+        page = await _request_page(request, request_id)
         # A supervisor reading the request is a disclosure too: the student sees it among their views.
         view = page.context["view"]
         await sharing.disclose(
@@ -124,73 +176,37 @@ class VerifyController(Controller):
         )
         return page
 
-    @post("/r/{request_id:int}")
+    @post("/r/{request_id:int}", opt=redisplay(_decision_again))
     async def decide(
         self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings], mailer: NamedDependency[Mailer]
     ) -> Template:
         form = await form_values(request)
-        try:
-            link_id = await self._granted(request, settings, request_id)
-            view = await signoff.request_view(request_id)
-            decision = await signoff.decide_by_link(mailer, settings.base_url, request_id, link_id, form, client_ip(request))
-        except signoff.LinkInvalid:
-            return _invalid(request_id=request_id)
-        except FormErrors as problem:
-            values = {name: str(form.get(name, "")).strip() for name in ("name", "title", "comment")}
-            return await self._request_page(request, request_id, values, problem.errors, status_code=422)
+        link_id = await self._granted(request, settings, request_id)
+        view = await signoff.request_view(request_id)
+        decision = await signoff.decide_by_link(mailer, settings.base_url, request_id, link_id, form, client_ip(request))
         response = render(request, "supervisor_done", decision=decision, view=view)
         response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
         return response
 
-    async def _evidence_row(self, request: Request, settings: Settings, request_id: int, evidence_id: int) -> dict[str, Any] | Template:
-        try:
-            await self._granted(request, settings, request_id)
-        except signoff.LinkInvalid:
-            return _invalid(request_id=request_id)
-        try:
-            return await evidence.get_for(None, evidence_id, link_request=request_id)
-        except evidence.NotFound:
-            raise NotFoundException() from None
+    async def _evidence_row(self, request: Request, settings: Settings, request_id: int, evidence_id: int) -> dict[str, Any]:
+        await self._granted(request, settings, request_id)
+        return await evidence.get_for(None, evidence_id, link_request=request_id)
 
     @get("/r/{request_id:int}/evidence/{evidence_id:int}/thumb")
     async def evidence_thumb(
         self, request: Request, request_id: FromPath[int], evidence_id: FromPath[int],
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
-        row = await self._evidence_row(request, settings, request_id, evidence_id)
-        return row if isinstance(row, Template) else send_thumb(store, row)
+        return send_thumb(store, await self._evidence_row(request, settings, request_id, evidence_id))
 
     @get("/r/{request_id:int}/evidence/{evidence_id:int}/view")
     async def evidence_view(
         self, request: Request, request_id: FromPath[int], evidence_id: FromPath[int],
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
-        row = await self._evidence_row(request, settings, request_id, evidence_id)
-        return row if isinstance(row, Template) else await send_view(store, row)
+        return await send_view(store, await self._evidence_row(request, settings, request_id, evidence_id))
 
     # --- on the spot, on the student's phone ------------------------------------------------------
-
-    async def _onsite_entries(self, request: Request, ids: list[str]) -> list[dict[str, Any]]:
-        """The student's own entries that may be verified now, as a verifier sees them; 404 otherwise."""
-        student = request.scope["user"]
-        entries = []
-        for value in dict.fromkeys(ids):
-            try:
-                entry = await experiences.get(student, int(value))
-            except (ValueError, experiences.NotFound):
-                raise NotFoundException() from None
-            if entry["status"] not in signoff.REQUESTABLE:
-                raise NotFoundException()
-            entries.append(await signoff.entry_for_verifier(entry["id"]))
-        return entries
-
-    async def _onsite_page(
-        self, request: Request, entries: list[dict[str, Any]], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
-    ) -> Template:
-        return render(
-            request, "onsite_form", status_code=status_code, entries=entries, values=values, errors=errors,
-            evidence_base="/evidence", student=request.scope["user"],
-        )
 
     @get("/onsite", guards=[role("student")])
     async def onsite_form(self, request: Request) -> Response:
@@ -198,47 +214,26 @@ class VerifyController(Controller):
         if not ids:
             # Nothing chosen yet: entries are chosen on the student's "ask for verification" page.
             return Redirect(path=CHOOSE_ENTRIES, status_code=303)
-        entries = await self._onsite_entries(request, ids)
+        entries = await _onsite_entries(request, ids)
         organizations = {e["organization_name"] for e in entries}
         values = {"supervisor_organization": organizations.pop() if len(organizations) == 1 else ""}
-        return await self._onsite_page(request, entries, values, {})
+        return _onsite_page(request, entries, values, {})
 
-    @post("/onsite", guards=[role("student")])
+    @post("/onsite", guards=[role("student")], opt=redisplay(_onsite_again))
     async def onsite_verify(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         ids = as_list(form.get("entries"))
-        try:
-            request_id = await signoff.verify_on_device(mailer, settings.base_url, request.scope["user"], ids, form)
-        except signoff.NotFound:
-            raise NotFoundException() from None
-        except FormErrors as problem:
-            fields = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email",
-                      "signature_typed", "signature_png")
-            values = {name: str(form.get(name, "")).strip() for name in fields}
-            if "signature" in problem.errors:
-                values["signature_png"] = ""  # a drawing that could not be read is not shown again
-            try:
-                entries = await self._onsite_entries(request, ids) if ids else []
-            except NotFoundException:
-                entries = []  # verified meanwhile (this form sent twice): nothing to show the form for
-            if not entries:
-                message = problem.errors.get("entries") or "These entries cannot be verified now."
-                return render(request, "error", status_code=422, title="Nothing to verify", message=message,
-                              back=CHOOSE_ENTRIES)
-            return await self._onsite_page(request, entries, values, problem.errors, status_code=422)
+        request_id = await signoff.verify_on_device(mailer, settings.base_url, request.scope["user"], ids, form)
         return Redirect(path=f"/v/onsite/done?request={request_id}", status_code=303)
 
     @get("/onsite/done", guards=[role("student")])
     async def onsite_done(self, request: Request) -> Template:
         student = request.scope["user"]
-        try:
-            view = await signoff.request_view(int(request.query_params.get("request", "")))
-            if view["method"] != "on_device":
-                raise signoff.NotFound(view["id"])
-            for entry in view["items"]:
-                await experiences.get(student, entry["id"])  # only the student's own request
-        except (ValueError, signoff.NotFound, experiences.NotFound):
-            raise NotFoundException() from None
+        view = await signoff.request_view(int_or_none(request.query_params.get("request")) or 0)
+        if view["method"] != "on_device":
+            raise NotFound()
+        for entry in view["items"]:
+            await experiences.get(student, entry["id"])  # only the student's own request
         for entry in view["items"]:
             history = await signoff.history(entry["id"], student.email)
             entry["state"] = signoff.verification_state(entry, history[0] if history else None, entry["current_hash"])
@@ -248,10 +243,7 @@ class VerifyController(Controller):
 
     @get("/receipt/{token:str}")
     async def receipt(self, request: Request, token: FromPath[str]) -> Template:
-        try:
-            view = await signoff.receipt_request(token)
-        except signoff.LinkInvalid:
-            return _invalid("receipt")
+        view = await signoff.receipt_request(token)
         if view["disputed"] or view["confirmed"]:
             return _invalid("answered")
         return render(request, "supervisor_receipt", view=view, action=f"/v/receipt/{token}", answer="")
@@ -262,15 +254,9 @@ class VerifyController(Controller):
     ) -> Template:
         form = await form_values(request)
         mine = str(form.get("mine", ""))
-        try:
-            view = await signoff.receipt_request(token)
-        except signoff.LinkInvalid:
-            return _invalid("receipt")
+        view = await signoff.receipt_request(token)
         if mine not in ("0", "1"):
             return render(request, "supervisor_receipt", status_code=422, view=view, action=f"/v/receipt/{token}",
                           answer="", error="Choose one of the two buttons.")
-        try:
-            answer = await signoff.answer_receipt(mailer, settings.base_url, token, mine == "1", client_ip(request))
-        except signoff.LinkInvalid:
-            return _invalid("answered")
+        answer = await signoff.answer_receipt(mailer, settings.base_url, token, mine == "1", client_ip(request))
         return render(request, "supervisor_receipt", view=view, answer=answer)

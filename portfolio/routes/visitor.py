@@ -8,7 +8,7 @@ and download is recorded for the student (FERPA's record of disclosures).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -17,12 +17,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portfolio import clock
 from portfolio.auth import public
+from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.routes.common import client_ip, form_values, redirect_with_grant, render
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.routes.verify import LinkHeadersMiddleware
 from portfolio.services import evidence, sharing
-from portfolio.services.accounts import FormErrors
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -51,6 +52,10 @@ def _visitor_form(token: str, share: dict[str, Any], values: dict[str, str], err
     )
 
 
+async def _consent_invalid(request: Request, problem: LinkInvalid) -> Template:
+    return render(request, "consent_invalid", status_code=410)
+
+
 class VisitorController(Controller):
     # The link is the authorization here; each handler checks it. No Referer and no caching on any answer.
     guards = [public]
@@ -59,7 +64,7 @@ class VisitorController(Controller):
     async def _share(self, token: str) -> dict[str, Any] | None:
         try:
             share = await sharing.link_share(token)
-        except sharing.NotFound:
+        except NotFound:
             return None
         return share
 
@@ -90,7 +95,7 @@ class VisitorController(Controller):
         except FormErrors as problem:
             share["student_name"] = await sharing.student_name(share["student"])
             return _visitor_form(token, share, problem.values, problem.errors, status_code=422)
-        expires = datetime.now(timezone.utc) + timedelta(hours=GRANT_HOURS)
+        expires = clock.now() + timedelta(hours=GRANT_HOURS)
         grant = sharing.visitor_grant(settings.secret_key, share["id"], name, organization, expires)
         return redirect_with_grant(
             f"{_base(token)}/portfolio", VISITOR_COOKIE, grant, GRANT_HOURS * 3600, _base(token), settings.secure_cookies
@@ -115,10 +120,7 @@ class VisitorController(Controller):
         share, visitor = await self._visitor(request, settings, token)
         if share is None or visitor is None:
             raise NotFoundException()
-        try:
-            row = await evidence.get_for(None, evidence_id, share_access=await sharing.link_access(token))
-        except evidence.NotFound:
-            raise NotFoundException() from None
+        row = await evidence.get_for(None, evidence_id, share_access=await sharing.link_access(token))
         return share, row, visitor
 
     @get("/s/{token:str}/evidence/{evidence_id:int}/thumb")
@@ -140,19 +142,13 @@ class VisitorController(Controller):
 
     # --- a guardian's consent ---------------------------------------------------------------------
 
-    @get("/consent/{token:str}")
+    @get("/consent/{token:str}", opt={"link_invalid": _consent_invalid})
     async def consent_page(self, request: Request, token: FromPath[str]) -> Template:
-        try:
-            consent = await sharing.consent_request(token)
-        except sharing.NotFound:
-            return render(request, "consent_invalid", status_code=410)
+        consent = await sharing.consent_request(token)
         return render(request, "consent_guardian", consent=consent, action=f"/consent/{token}")
 
-    @post("/consent/{token:str}")
+    @post("/consent/{token:str}", opt={"link_invalid": _consent_invalid})
     async def give_consent(self, request: Request, token: FromPath[str]) -> Template:
-        try:
-            consent = await sharing.consent_request(token)
-            await sharing.give_consent(token, client_ip(request))
-        except sharing.NotFound:
-            return render(request, "consent_invalid", status_code=410)
+        consent = await sharing.consent_request(token)
+        await sharing.give_consent(token, client_ip(request))
         return render(request, "consent_thanks", consent=consent)

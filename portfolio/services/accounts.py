@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 from piccolo.query.functions.string import Lower
 
+from portfolio.clock import now
 from portfolio.db import write_transaction
+from portfolio.errors import FormErrors
 from portfolio.mail import Mailer, render
 from portfolio.parse import int_or_none
 from portfolio.services import audit, outbox
@@ -31,10 +33,6 @@ ROLE_LABELS = {
 # Where a user lands after sign-in: the most powerful role first.
 LANDING_ORDER = ("admin", "staff", "mentor", "employer", "student")
 STAFF_MAY_INVITE = ("student", "mentor", "staff")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def normalize_email(email: str) -> str:
@@ -61,13 +59,6 @@ class CurrentUser:
     def landing_role(self) -> str:
         return next(role for role in LANDING_ORDER if role in self.roles)
 
-
-@dataclass
-class FormErrors(Exception):
-    """Errors by field name, with the values to show again."""
-
-    errors: dict[str, str]
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 def _current(row: dict[str, Any]) -> CurrentUser:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any, Mapping
 from urllib.parse import urlparse
 
+from portfolio import clock
 from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.parse import clean_text
-from portfolio.services.accounts import CurrentUser, FormErrors
-from portfolio.services.experiences import EARLIEST_DATE, school_of, today_at
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.experiences import EARLIEST_DATE, school_of
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Certification, Evidence
 
@@ -21,12 +23,6 @@ EXPIRING_DAYS = 60
 EDITABLE = ("draft", "changes_requested")
 
 
-class NotFound(Exception):
-    """No such certification for this student."""
-
-
-class NotEditable(Exception):
-    """The certification's status does not allow this change."""
 
 
 def _date(text: str) -> date | None:
@@ -100,7 +96,7 @@ async def refresh_hash(certification_id: int) -> None:
     if row is not None:
         digest = content_hash(row, await evidence_hashes(certification_id))
         await Certification.update(
-            {Certification.content_hash: digest, Certification.updated_at: datetime.now(timezone.utc)}
+            {Certification.content_hash: digest, Certification.updated_at: clock.now()}
         ).where(Certification.id == certification_id)
 
 
@@ -124,7 +120,7 @@ async def listing(student: CurrentUser) -> list[dict[str, Any]]:
 
 async def expiring(student: CurrentUser, today: date | None = None) -> list[dict[str, Any]]:
     """Certifications that expire within 60 days (or expired in the last 60), soonest first."""
-    today = today or today_at(await school_of(student))
+    today = today or clock.today_at(await school_of(student))
     return await (
         Certification.select()
         .where(
@@ -148,7 +144,7 @@ def as_form(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def create(student: CurrentUser, raw: Mapping[str, Any]) -> dict[str, Any]:
-    clean = parse(raw, today_at(await school_of(student)))
+    clean = parse(raw, clock.today_at(await school_of(student)))
     inserted = await Certification.insert(
         Certification(student=student.id, status="draft", content_hash=content_hash(clean), **clean)
     ).returning(Certification.id)
@@ -156,17 +152,17 @@ async def create(student: CurrentUser, raw: Mapping[str, Any]) -> dict[str, Any]
 
 
 async def update(student: CurrentUser, certification_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
-    clean = parse(raw, today_at(await school_of(student)))
+    clean = parse(raw, clock.today_at(await school_of(student)))
     async with write_transaction():
         current = await get(student, certification_id)
         if current["status"] not in EDITABLE:
-            raise NotEditable(certification_id)
+            raise NotEditable()
         digest = content_hash(clean, await evidence_hashes(certification_id))
         await Certification.update(
             {
                 **{getattr(Certification, name): value for name, value in clean.items()},
                 Certification.content_hash: digest,
-                Certification.updated_at: datetime.now(timezone.utc),
+                Certification.updated_at: clock.now(),
             }
         ).where(Certification.id == certification_id)
     return await get(student, certification_id)
@@ -176,7 +172,7 @@ async def delete(student: CurrentUser, certification_id: int, store: EvidenceSto
     async with write_transaction():
         current = await get(student, certification_id)
         if current["status"] not in EDITABLE:
-            raise NotEditable(certification_id)
+            raise NotEditable()
         files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
             Evidence.certification == certification_id
         )

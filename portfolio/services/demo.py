@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from portfolio import clock
 from portfolio.mail import Mailer
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import create_user, load_user
@@ -51,7 +52,7 @@ async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None 
         )
     student = await load_user(ids["student@demo.example"])
     assert student is not None
-    today = today or experiences.today_at(await experiences.school_of(student))
+    today = today or clock.today_at(await experiences.school_of(student))
     # Jordan is 18 (a senior), so the demo can show sharing outside the school without a guardian's consent.
     await StudentProfile.insert(
         StudentProfile(student=student.id, birth_date=date(today.year - 18, 1, 1),

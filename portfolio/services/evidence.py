@@ -12,13 +12,22 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from portfolio import clock
 from portfolio.db import write_transaction
-from portfolio.services import certifications, experiences, media, mentoring, previews, sharing
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.errors import Conflict, FormErrors, NotEditable, NotFound
+from portfolio.services import (
+    certifications,
+    experiences,
+    media,
+    mentoring,
+    previews,
+    sharing,
+)
+from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Evidence, Experience, RequestItem, User
 
@@ -28,24 +37,17 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "im
 ORPHAN_GRACE = timedelta(hours=1)
 
 
-class Rejected(Exception):
+LOCKED = "This entry is waiting for verification, so its evidence cannot change now. Cancel the request to change it."
+
+
+class Rejected(FormErrors):
     """An upload we refuse; the message is for the student."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__({"file": message})
 
 
-class NotFound(Exception):
-    """No such evidence, or not for this person: the same answer, so ids cannot be probed."""
 
-
-class Conflict(Exception):
-    """The client UUID was already used for a file of another entry."""
-
-
-class Locked(Exception):
-    """The entry is awaiting verification (or rejected): its evidence cannot change now."""
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,14 @@ async def listing(parent: Parent, parent_id: int) -> list[dict[str, Any]]:
 # --- adding and removing --------------------------------------------------------------------------
 
 async def _editable_parent(student: CurrentUser, parent: Parent, parent_id: int) -> None:
-    try:
-        if parent == "experience":
-            row = await experiences.get(student, parent_id)
-            editable = row["status"] in experiences.EDITABLE
-        else:
-            row = await certifications.get(student, parent_id)
-            editable = row["status"] in certifications.EDITABLE
-    except (experiences.NotFound, certifications.NotFound):
-        raise NotFound(parent_id) from None
+    if parent == "experience":
+        row = await experiences.get(student, parent_id)
+        editable = row["status"] in experiences.EDITABLE
+    else:
+        row = await certifications.get(student, parent_id)
+        editable = row["status"] in certifications.EDITABLE
     if not editable:
-        raise Locked(parent_id)
+        raise NotEditable(LOCKED, title="Cannot remove")
 
 
 async def _refresh_parent(parent: Parent, parent_id: int) -> None:
@@ -243,7 +242,7 @@ async def _already_sent(
         return None
     row = await Evidence.select().where((Evidence.student == student.id) & (Evidence.client_uuid == client_uuid)).first()
     if row is not None and row[parent] != parent_id:
-        raise Conflict(client_uuid)
+        raise Conflict("This client_uuid was already used for a file of another entry.")
     return row
 
 
@@ -351,7 +350,7 @@ async def create_entry_with_files(
         if refused:
             errors = {"file": " ".join(refused) + " Nothing was saved yet: choose another file, or save without it."}
             try:
-                await experiences.parse(raw, experiences.today_at(await experiences.school_of(student)))
+                await experiences.parse(raw, clock.today_at(await experiences.school_of(student)))
             except FormErrors as problem:
                 errors = problem.errors | errors
             raise FormErrors(errors, experiences.submitted_values(raw))
@@ -361,7 +360,7 @@ async def create_entry_with_files(
                 await store_checked(evidence_store, student, "experience", saved.entry["id"], ready, file_uuid)
             except Conflict:  # the UUID came with a form saved before (the back button): a new file
                 await store_checked(evidence_store, student, "experience", saved.entry["id"], ready)
-            except Locked:  # a resend after the entry went for verification: what was saved stays
+            except NotEditable:  # a resend after the entry went for verification: what was saved stays
                 break
         return saved
     finally:
@@ -403,7 +402,7 @@ async def fsck(store: EvidenceStore, *, fix: bool = False, now: datetime | None 
     that is still being saved), and make missing thumbnails again from the original. Rows whose original is
     missing are only reported: deleting them would hide that evidence was lost.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     stored = await store.objects("evidence/")
     rows = await Evidence.select(
         Evidence.id, Evidence.storage_key, Evidence.thumb_key, Evidence.display_key, Evidence.content_type

@@ -7,17 +7,18 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Sum
 
+from portfolio import clock
 from portfolio.db import engine, write_transaction
+from portfolio.errors import Conflict, FormErrors, NotEditable, NotFound
 from portfolio.formats import hours
 from portfolio.parse import clean_text
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -39,16 +40,7 @@ LIMITS = {"title": 200, "organization": 200, "reflection": 5000}
 HOURS_RE = re.compile(r"^\s*(\d{1,2})(?:[.,](\d{1,2}))?\s*$|^\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class Conflict(Exception):
-    """The client UUID was already used for a different entry."""
 
-
-class NotFound(Exception):
-    """No such entry for this student (another student's entry is "not found" too)."""
-
-
-class NotEditable(Exception):
-    """The entry's status does not allow this change."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +58,6 @@ async def school_of(user: CurrentUser) -> dict[str, Any]:
             return row
     return {"timezone": "America/New_York", "year_start_month": 7, "year_start_day": 1, "name": ""}
 
-
-def today_at(school: Mapping[str, Any], moment: datetime | None = None) -> date:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(ZoneInfo(school["timezone"])).date()
 
 
 def school_year_start(school: Mapping[str, Any], today: date) -> date:
@@ -190,7 +178,7 @@ async def void_after_edit(experience_id: int) -> bool:
         (Experience.id == experience_id) & (Experience.status == "verified")
     ).returning(Experience.id)
     if changed:
-        await SignOff.update({SignOff.voided_at: datetime.now(timezone.utc)}).where(
+        await SignOff.update({SignOff.voided_at: clock.now()}).where(
             (SignOff.experience == experience_id) & SignOff.voided_at.is_null()
         )
     return bool(changed)
@@ -201,7 +189,7 @@ async def refresh_hash(experience_id: int) -> None:
     row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
     if row is not None:
         digest = content_hash(fields_of(row), await evidence_hashes(experience_id))
-        await Experience.update({Experience.content_hash: digest, Experience.updated_at: datetime.now(timezone.utc)}).where(
+        await Experience.update({Experience.content_hash: digest, Experience.updated_at: clock.now()}).where(
             Experience.id == experience_id
         )
 
@@ -248,7 +236,7 @@ async def recent(student: CurrentUser, limit: int = 10) -> list[dict[str, Any]]:
 async def year_summary(student: CurrentUser, today: date | None = None) -> dict[str, Any]:
     """Hours this school year: total and by kind (rejected entries do not count)."""
     school = await school_of(student)
-    today = today or today_at(school)
+    today = today or clock.today_at(school)
     start = school_year_start(school, today)
     rows = await (
         Experience.select(Experience.kind, Sum(Experience.minutes).as_alias("minutes"))
@@ -352,7 +340,7 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
     it raises Conflict. Raises FormErrors for bad input.
     """
     school = await school_of(student)
-    clean = await parse(raw, today_at(school))
+    clean = await parse(raw, clock.today_at(school))
     digest = content_hash(clean)
     async with write_transaction():
         await lock_student(student.id)
@@ -362,7 +350,7 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
         if existing is not None:
             # Compare the fields only: evidence may have been added to the entry since it was created.
             if content_hash(fields_of(existing)) != digest:
-                raise Conflict(client_uuid)
+                raise Conflict("This client_uuid was already used for a different entry.")
             return Saved(existing, created=False)
         problem = _day_error(clean, await _minutes_on(student.id, clean["date"]))
         if problem:
@@ -392,12 +380,12 @@ def submitted_values(raw: Mapping[str, Any]) -> dict[str, str]:
 
 async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
     school = await school_of(student)
-    clean = await parse(raw, today_at(school))
+    clean = await parse(raw, clock.today_at(school))
     async with write_transaction():
         await lock_student(student.id)
         current = await get(student, entry_id)
         if current["status"] not in EDITABLE:
-            raise NotEditable(entry_id)
+            raise NotEditable()
         problem = _day_error(clean, await _minutes_on(student.id, clean["date"], excluding=entry_id))
         if problem:
             problem.values = submitted_values(raw)
@@ -416,7 +404,7 @@ async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) ->
                 Experience.minutes: clean["minutes"],
                 Experience.reflection: clean["reflection"],
                 Experience.content_hash: new_hash,
-                Experience.updated_at: datetime.now(timezone.utc),
+                Experience.updated_at: clock.now(),
             }
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
     return await get(student, entry_id)
@@ -427,7 +415,7 @@ async def delete(student: CurrentUser, entry_id: int, store: EvidenceStore) -> N
     async with write_transaction():
         current = await get(student, entry_id)
         if current["status"] not in DELETABLE:
-            raise NotEditable(entry_id)
+            raise NotEditable()
         files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
             Evidence.experience == entry_id
         )

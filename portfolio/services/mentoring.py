@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from portfolio.errors import FormErrors
 from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit
-from portfolio.services.accounts import CurrentUser, FormErrors
+from portfolio.services.accounts import CurrentUser
 from portfolio.tables import MentorAssignment, User
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any, Mapping
 
+from portfolio import clock
+from portfolio.errors import FormErrors, NotFound
 from portfolio.parse import as_list, clean_text, int_or_none
 from portfolio.services import audit
-from portfolio.services.accounts import EMAIL_RE, CurrentUser, FormErrors, normalize_email, school_name
+from portfolio.services.accounts import (
+    EMAIL_RE,
+    CurrentUser,
+    normalize_email,
+    school_name,
+)
 from portfolio.services.experiences import clusters
 from portfolio.tables import StudentProfile, User
 
@@ -72,7 +79,7 @@ async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 async def save(student: CurrentUser, raw: Mapping[str, Any], today: date) -> dict[str, Any]:
     clean = await parse(raw, today)
-    clean["updated_at"] = datetime.now(timezone.utc)
+    clean["updated_at"] = clock.now()
     exists = await StudentProfile.exists().where(StudentProfile.student == student.id)
     if exists:
         await StudentProfile.update({getattr(StudentProfile, k): v for k, v in clean.items()}).where(
@@ -83,9 +90,6 @@ async def save(student: CurrentUser, raw: Mapping[str, Any], today: date) -> dic
     return await get(student)
 
 
-class NotFound(Exception):
-    """No such student in this staff member's school."""
-
 
 async def set_birth_date(staff: CurrentUser, student_id: int, value: date | str | None, today: date | None = None) -> date | None:
     """Staff record (or clear, with an empty value) a student's birth date: it decides whether the student
@@ -93,7 +97,7 @@ async def set_birth_date(staff: CurrentUser, student_id: int, value: date | str 
     student = await User.select(User.school, User.roles).where(User.id == student_id).first()
     if student is None or staff.school_id is None or student["school"] != staff.school_id or "student" not in (student["roles"] or []):
         raise NotFound(student_id)
-    today = today or date.today()
+    today = today or clock.today_at(None)
     raw = value.isoformat() if isinstance(value, date) else str(value or "").strip()
     birth = None
     if raw:
@@ -103,7 +107,7 @@ async def set_birth_date(staff: CurrentUser, student_id: int, value: date | str 
             raise FormErrors({"birth_date": "Enter a date like 2009-04-30."}, {"birth_date": raw}) from None
         if not today.year - 100 <= birth.year or birth > today:
             raise FormErrors({"birth_date": "Enter a date in the past, like 2009-04-30."}, {"birth_date": raw})
-    moment = datetime.now(timezone.utc)
+    moment = clock.now()
     if await StudentProfile.exists().where(StudentProfile.student == student_id):
         await StudentProfile.update({StudentProfile.birth_date: birth, StudentProfile.updated_at: moment}).where(
             StudentProfile.student == student_id

@@ -1,0 +1,173 @@
+"""The employer's side: the list of students shared with their organization, the shortlist and private
+notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from portfolio.clock import now
+from portfolio.errors import FormErrors
+from portfolio.services import experiences
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.sharing.access import active_share
+from portfolio.services.sharing.portfolio_view import (
+    SHOWN_STATUSES,
+    shown_state,
+)
+from portfolio.tables import (
+    Certification,
+    EmployerNote,
+    Evidence,
+    Experience,
+    Organization,
+    Share,
+    ShareItem,
+    Shortlist,
+    SignOff,
+    StudentProfile,
+)
+
+
+async def shared_with(employer: CurrentUser) -> list[int]:
+    """Students with an active share to the employer's organization."""
+    if employer.organization_id is None:
+        return []
+    rows = await Share.select(Share.student).where((Share.organization == employer.organization_id) & active_share())
+    return sorted({r["student"] for r in rows})
+
+
+async def shortlist(employer: CurrentUser) -> set[int]:
+    rows = await Shortlist.select(Shortlist.student).where(Shortlist.organization == employer.organization_id)
+    return {r["student"] for r in rows}
+
+
+async def set_shortlisted(employer: CurrentUser, student_id: int, on: bool) -> None:
+    if on:
+        if not await Shortlist.exists().where((Shortlist.organization == employer.organization_id) & (Shortlist.student == student_id)):
+            await Shortlist.insert(Shortlist(organization=employer.organization_id, student=student_id, added_by=employer.id))
+    else:
+        await Shortlist.delete().where((Shortlist.organization == employer.organization_id) & (Shortlist.student == student_id))
+
+
+async def notes(employer: CurrentUser, student_id: int) -> list[dict[str, Any]]:
+    return await EmployerNote.select(
+        EmployerNote.id, EmployerNote.text, EmployerNote.created_at, EmployerNote.author.name.as_alias("author_name")
+    ).where((EmployerNote.organization == employer.organization_id) & (EmployerNote.student == student_id)).order_by(
+        EmployerNote.id, ascending=False
+    )
+
+
+async def add_note(employer: CurrentUser, student_id: int, text: str) -> None:
+    text = text.strip()
+    if not text or len(text) > 4000:
+        raise FormErrors({"note": "Write a note of at most 4000 characters."}, {"note": text})
+    await EmployerNote.insert(EmployerNote(organization=employer.organization_id, student=student_id, author=employer.id, text=text))
+
+
+async def organization_name(organization_id: int | None) -> str:
+    if organization_id is None:
+        return ""
+    row = await Organization.select(Organization.name).where(Organization.id == organization_id).first()
+    return row["name"] if row else ""
+
+
+async def employer_list(employer: CurrentUser, cluster: str | None = None, min_hours: float | None = None,
+                        certification: str = "", shortlist_only: bool = False, sort: str = "hours",
+                        moment: datetime | None = None) -> list[dict[str, Any]]:
+    """One card per student with an active share to the employer's organization, in a fixed number of queries
+    whatever the number of students: name, headline, verified and self-reported minutes, career clusters
+    (profile interests and clusters of the shared entries), certification names, when last shared, shortlisted.
+
+    Only what the shares cover counts (picked shares count their picked items), and an entry is verified by the
+    same rule as the portfolio (`shown_state`). Listing is not a disclosure: nothing is recorded here."""
+    if employer.organization_id is None:
+        return []
+    moment = moment or now()
+    shares = await Share.select(
+        Share.id, Share.student, Share.everything, Share.created_at, Share.student.name.as_alias("student_name"),
+    ).where((Share.organization == employer.organization_id) & Share.revoked_at.is_null() & (Share.expires_at > moment))
+    if not shares:
+        return []
+    by_student: dict[int, dict[str, Any]] = {}
+    for share in shares:
+        card = by_student.setdefault(share["student"], {
+            "id": share["student"], "name": share["student_name"], "everything": False, "share_ids": [],
+            "shared_at": share["created_at"], "experiences": set(), "certifications": set(),
+        })
+        card["everything"] = card["everything"] or share["everything"]
+        card["share_ids"].append(share["id"])
+        card["shared_at"] = max(card["shared_at"], share["created_at"])
+    ids = list(by_student)
+    picked_shares = [s["id"] for s in shares if not s["everything"]] or [0]
+    items = await ShareItem.select(ShareItem.share.student.as_alias("student"), ShareItem.experience,
+                                   ShareItem.certification).where(ShareItem.share.is_in(picked_shares))
+    for item in items:
+        card = by_student[item["student"]]
+        if item["experience"]:
+            card["experiences"].add(item["experience"])
+        if item["certification"]:
+            card["certifications"].add(item["certification"])
+    profiles = {p["student"]: p for p in await StudentProfile.select(
+        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(ids))}
+    entries = await Experience.select(*experiences.ENTRY_COLUMNS, Experience.student).where(
+        Experience.student.is_in(ids) & Experience.status.is_in(list(SHOWN_STATUSES))
+    )
+    entries = [e for e in entries if by_student[e["student"]]["everything"] or e["id"] in by_student[e["student"]]["experiences"]]
+    files = await Evidence.select(Evidence.experience, Evidence.sha256).where(
+        Evidence.student.is_in(ids) & Evidence.experience.is_not_null()
+    )
+    hashes: dict[int, list[str]] = {}
+    for f in files:
+        hashes.setdefault(f["experience"], []).append(f["sha256"])
+    signoffs = await SignOff.select(
+        SignOff.experience, SignOff.method, SignOff.decision, SignOff.content_hash, SignOff.voided_at,
+        SignOff.confirmed_at, SignOff.created_at,
+    ).where(SignOff.experience.student.is_in(ids)).order_by(SignOff.id, ascending=False)
+    latest: dict[int, dict[str, Any]] = {}
+    for row in signoffs:
+        latest.setdefault(row["experience"], row)
+    certs = await Certification.select(Certification.id, Certification.student, Certification.name).where(
+        Certification.student.is_in(ids)
+    ).order_by(Certification.issued_on, ascending=False)
+    names = {c["code"]: c["name"] for c in await experiences.clusters()}
+    marked = await shortlist(employer)
+
+    for card in by_student.values():
+        profile = profiles.get(card["id"]) or {}
+        card["headline"] = profile.get("headline", "")
+        card["cluster_codes"] = list(dict.fromkeys(profile.get("interests") or []))
+        card["verified_minutes"] = card["self_reported_minutes"] = 0
+        card["certification_names"] = []
+        card["shortlisted"] = card["id"] in marked
+    for entry in entries:
+        card = by_student[entry["student"]]
+        current = experiences.content_hash(experiences.fields_of(entry), hashes.get(entry["id"], []))
+        state = shown_state(entry, latest.get(entry["id"]), current, moment)
+        card["verified_minutes" if state.startswith("verified") else "self_reported_minutes"] += entry["minutes"]
+        if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
+            card["cluster_codes"].append(entry["cluster_code"])
+    for cert in certs:
+        card = by_student[cert["student"]]
+        if card["everything"] or cert["id"] in card["certifications"]:
+            card["certification_names"].append(cert["name"])
+
+    wanted = certification.strip().casefold()
+    cards = []
+    for card in by_student.values():
+        card["clusters"] = [names[c] for c in card["cluster_codes"] if c in names]
+        for key in ("everything", "experiences", "certifications"):
+            del card[key]
+        if cluster and cluster not in card["cluster_codes"]:
+            continue
+        if min_hours is not None and card["verified_minutes"] < min_hours * 60:
+            continue
+        if wanted and not any(wanted in name.casefold() for name in card["certification_names"]):
+            continue
+        if shortlist_only and not card["shortlisted"]:
+            continue
+        cards.append(card)
+    cards.sort(key=lambda c: (c["shared_at"], c["id"]), reverse=True)
+    if sort != "recent":
+        cards.sort(key=lambda c: c["verified_minutes"], reverse=True)  # stable: newest first among equals
+    return cards

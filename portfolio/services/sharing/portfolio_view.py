@@ -1,0 +1,79 @@
+"""The portfolio as a viewer outside the school sees it, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+
+from portfolio.clock import now
+from portfolio.services import experiences
+from portfolio.services.sharing.access import Access
+from portfolio.services.signoff.state import METHOD_LABELS, verification_state
+from portfolio.tables import (
+    Certification,
+    Evidence,
+    Experience,
+    SignOff,
+    StudentProfile,
+    User,
+)
+
+SHOWN_STATUSES = ("draft", "submitted", "changes_requested", "verified", "voided")  # never rejected ones
+
+
+async def portfolio(student_id: int, access: Access | None = None, moment: datetime | None = None) -> dict[str, Any]:
+    """Everything a viewer may see, in a fixed number of queries whatever the portfolio's size.
+
+    `access` None means everything (the student's own preview of an "everything" share)."""
+    moment = moment or now()
+    student = await User.select(User.id, User.name, User.school.name.as_alias("school_name")).where(User.id == student_id).first()
+    # Only what the student wrote for viewers: never the birth date or the personal e-mail.
+    profile = await StudentProfile.select(
+        StudentProfile.headline, StudentProfile.about, StudentProfile.skills, StudentProfile.interests,
+        StudentProfile.graduation_year,
+    ).where(StudentProfile.student == student_id).first() or {}
+    entries = await Experience.select(*experiences.ENTRY_COLUMNS).where(
+        (Experience.student == student_id) & Experience.status.is_in(list(SHOWN_STATUSES))
+    ).order_by(Experience.date, ascending=False)
+    certs = await Certification.select().where(Certification.student == student_id).order_by(Certification.issued_on, ascending=False)
+    if access is not None and not access.everything:
+        entries = [e for e in entries if e["id"] in access.experiences]
+        certs = [c for c in certs if c["id"] in access.certifications]
+    entry_ids = [e["id"] for e in entries] or [0]
+    cert_ids = [c["id"] for c in certs] or [0]
+    files = await Evidence.select(
+        Evidence.id, Evidence.experience, Evidence.certification, Evidence.original_name, Evidence.content_type,
+        Evidence.sha256, Evidence.pages,
+    ).where(Evidence.experience.is_in(entry_ids) | Evidence.certification.is_in(cert_ids)).order_by(Evidence.id)
+    signoffs = await SignOff.select().where(SignOff.experience.is_in(entry_ids)).order_by(SignOff.id, ascending=False)
+    latest: dict[int, dict[str, Any]] = {}
+    for row in signoffs:
+        latest.setdefault(row["experience"], row)
+    verified, self_reported = [], []
+    for entry in entries:
+        entry["evidence"] = [f for f in files if f["experience"] == entry["id"]]
+        current = experiences.content_hash(experiences.fields_of(entry), [f["sha256"] for f in entry["evidence"]])
+        signoff = latest.get(entry["id"])
+        state = shown_state(entry, signoff, current, moment)
+        entry["state"] = state
+        entry["signoff"] = signoff if state.startswith("verified") else None
+        entry["method_label"] = METHOD_LABELS.get(signoff["method"], "") if entry["signoff"] else ""
+        (verified if state.startswith("verified") else self_reported).append(entry)
+    for cert in certs:
+        cert["evidence"] = [f for f in files if f["certification"] == cert["id"]]
+    return {
+        "student": student,
+        "profile": profile,
+        "verified": verified,
+        "self_reported": self_reported,
+        "verified_minutes": sum(e["minutes"] for e in verified),
+        "self_reported_minutes": sum(e["minutes"] for e in self_reported),
+        "certifications": certs,
+    }
+
+
+def shown_state(entry: Mapping[str, Any], signoff: Mapping[str, Any] | None, current_hash: str, moment: datetime) -> str:
+    """What a viewer outside the school reads: the one verification rule, with everything not verified (drafts,
+    waiting, voided) shown as self-reported."""
+    state = verification_state(entry, signoff, current_hash, moment)
+    return state if state.startswith("verified") else "self_reported"

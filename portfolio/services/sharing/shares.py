@@ -1,0 +1,127 @@
+"""A student's shares: to an employer organization or by link, of everything or picked items, expiring and
+revocable."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from portfolio.clock import now
+from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, NotFound
+from portfolio.parse import int_ids, int_or_none
+from portfolio.services import audit
+from portfolio.services.accounts import CurrentUser, token_hash
+from portfolio.services.sharing.consent import may_share_outside
+from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
+from portfolio.tables import Certification, Experience, Organization, Share, ShareItem
+
+DEFAULT_DAYS = 30
+
+
+MAX_DAYS = 365
+
+
+async def employer_choices() -> list[dict[str, Any]]:
+    return await Organization.select(Organization.id, Organization.name).where(Organization.kind == "employer").order_by(
+        Organization.name
+    )
+
+
+async def create(student: CurrentUser, form: Mapping[str, Any]) -> tuple[int, str | None]:
+    """A new share; returns its id and, for a link, the token (shown once, never stored)."""
+    audience = str(form.get("audience", ""))
+    errors: dict[str, str] = {}
+    organization = None
+    if audience == "organization":
+        organization = int_or_none(form.get("organization"))
+        if organization not in {o["id"] for o in await employer_choices()}:
+            errors["organization"] = "Choose an employer."
+    elif audience != "link":
+        errors["audience"] = "Choose an employer or a link."
+    days = int_or_none(form.get("days") or DEFAULT_DAYS)
+    if days is None or not 1 <= days <= MAX_DAYS:
+        errors["days"] = f"Choose between 1 and {MAX_DAYS} days."
+    everything = str(form.get("scope", "everything")) != "picked"
+    picked_entries = int_ids(form.get("experiences"))
+    picked_certifications = int_ids(form.get("certifications"))
+    if not everything:
+        own_entries = {r["id"] for r in await Experience.select(Experience.id).where(Experience.student == student.id)}
+        own_certs = {r["id"] for r in await Certification.select(Certification.id).where(Certification.student == student.id)}
+        if not set(picked_entries) <= own_entries or not set(picked_certifications) <= own_certs:
+            raise NotFound("items")
+        if not picked_entries and not picked_certifications:
+            errors["scope"] = "Pick at least one entry or certification, or share everything."
+    label = str(form.get("label", "")).strip()[:100]
+    if not errors and not await may_share_outside(student):
+        errors["audience"] = "You are under 18: a parent or guardian must agree before you share outside your school."
+    if errors:
+        raise FormErrors(errors, {"audience": audience, "organization": str(form.get("organization", "")),
+                                  "days": str(form.get("days", "")), "scope": "everything" if everything else "picked",
+                                  "label": label, "experiences": picked_entries, "certifications": picked_certifications})
+    raw = secrets.token_urlsafe(24) if audience == "link" else None
+    async with write_transaction():
+        share = await Share.insert(
+            Share(student=student.id, organization=organization, token_hash=token_hash(raw) if raw else None,
+                  everything=everything, label=label, expires_at=now() + timedelta(days=days))
+        ).returning(Share.id)
+        share_id = share[0]["id"]
+        items = [ShareItem(share=share_id, experience=e) for e in picked_entries]
+        items += [ShareItem(share=share_id, certification=c) for c in picked_certifications]
+        if not everything:
+            await ShareItem.insert(*items)
+    await audit.record("share.created", actor_id=student.id, subject=f"share:{share_id}", audience=audience)
+    return share_id, raw
+
+
+async def revoke(student: CurrentUser, share_id: int) -> None:
+    changed = await Share.update({Share.revoked_at: now()}).where(
+        (Share.id == share_id) & (Share.student == student.id) & Share.revoked_at.is_null()
+    ).returning(Share.id)
+    if not changed:
+        raise NotFound(share_id)
+    await audit.record("share.revoked", actor_id=student.id, subject=f"share:{share_id}")
+
+
+def _state(share: Mapping[str, Any], moment: datetime) -> str:
+    if share["revoked_at"]:
+        return "revoked"
+    return "expired" if share["expires_at"] <= moment else "active"
+
+
+async def shares_of(student: CurrentUser) -> list[dict[str, Any]]:
+    rows = await Share.select(
+        Share.id, Share.organization, Share.token_hash, Share.everything, Share.label, Share.expires_at,
+        Share.revoked_at, Share.created_at, Share.organization.name.as_alias("organization_name"),
+    ).where(Share.student == student.id).order_by(Share.id, ascending=False)
+    moment = now()
+    counts = await _item_counts([r["id"] for r in rows])
+    for row in rows:
+        row["state"] = _state(row, moment)
+        row["kind"] = "link" if row["token_hash"] else "organization"
+        row["items"] = counts.get(row["id"], 0)
+        del row["token_hash"]
+    return rows
+
+
+async def share_choices(student: CurrentUser) -> dict[str, list[dict[str, Any]]]:
+    """What a student may pick for a share: their entries a portfolio shows (never rejected ones), and their
+    certifications."""
+    entries = await Experience.select(Experience.id, Experience.title, Experience.date, Experience.status).where(
+        (Experience.student == student.id) & Experience.status.is_in(list(SHOWN_STATUSES))
+    ).order_by(Experience.date, ascending=False)
+    certs = await Certification.select(Certification.id, Certification.name, Certification.issued_on).where(
+        Certification.student == student.id
+    ).order_by(Certification.issued_on, ascending=False)
+    return {"experiences": entries, "certifications": certs}
+
+
+async def _item_counts(share_ids: list[int]) -> dict[int, int]:
+    if not share_ids:
+        return {}
+    rows = await ShareItem.select(ShareItem.share).where(ShareItem.share.is_in(share_ids))
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row["share"]] = counts.get(row["share"], 0) + 1
+    return counts

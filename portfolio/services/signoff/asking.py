@@ -1,0 +1,185 @@
+"""A student asks for verification: of a mentor, of a workplace supervisor by e-mailed link; resending
+and withdrawing what is pending."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any, Iterable
+
+from portfolio.clock import now
+from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, NotFound
+from portfolio.mail import Mailer, render
+from portfolio.parse import int_ids, int_or_none
+from portfolio.services import audit, experiences, mentoring
+from portfolio.services.accounts import (
+    EMAIL_RE,
+    CurrentUser,
+    normalize_email,
+    token_hash,
+)
+from portfolio.tables import (
+    Experience,
+    RequestItem,
+    RequestLink,
+    User,
+    VerificationRequest,
+)
+
+LINK_DAYS = 14
+REQUESTABLE = ("draft", "changes_requested", "voided")
+
+
+async def entries_to_ask(student: CurrentUser, entry_ids: Iterable[Any]) -> list[dict[str, Any]]:
+    ids = set(int_ids(entry_ids))
+    if not ids:
+        raise FormErrors({"entries": "Choose at least one entry to verify."})
+    rows = await Experience.select(*experiences.ENTRY_COLUMNS).where(
+        Experience.id.is_in(list(ids)) & (Experience.student == student.id)
+    ).order_by(Experience.id)
+    if len(rows) != len(ids):
+        raise NotFound(ids)
+    if any(row["status"] not in REQUESTABLE for row in rows):
+        raise FormErrors({"entries": "Only drafts, entries sent back for changes, and voided entries can be sent for verification."})
+    return rows
+
+
+async def create_request(student: CurrentUser, entries: list[dict[str, Any]], **fields: Any) -> int:
+    request = await VerificationRequest.insert(VerificationRequest(student=student.id, **fields)).returning(
+        VerificationRequest.id
+    )
+    request_id = request[0]["id"]
+    await RequestItem.insert(
+        *[RequestItem(request=request_id, experience=e["id"], content_hash=e["content_hash"]) for e in entries]
+    )
+    await Experience.update({Experience.status: "submitted"}).where(
+        Experience.id.is_in([e["id"] for e in entries])
+    )
+    return request_id
+
+
+def supervisor_fields(form: dict[str, Any], student: CurrentUser, need_title: bool = False) -> dict[str, str]:
+    values = {
+        "supervisor_name": str(form.get("supervisor_name", "")).strip(),
+        "supervisor_title": str(form.get("supervisor_title", "")).strip(),
+        "supervisor_organization": str(form.get("supervisor_organization", "")).strip(),
+        "supervisor_email": normalize_email(str(form.get("supervisor_email", ""))),
+    }
+    errors = {}
+    if not values["supervisor_name"]:
+        errors["supervisor_name"] = "Enter the supervisor's name."
+    if need_title and not values["supervisor_title"]:
+        errors["supervisor_title"] = "Enter the supervisor's job title."
+    if not EMAIL_RE.match(values["supervisor_email"]):
+        errors["supervisor_email"] = "Enter the supervisor's work e-mail, like name@company.com."
+    elif values["supervisor_email"] == student.email:
+        errors["supervisor_email"] = "This is your own e-mail. Enter your supervisor's."
+    for name, value in values.items():
+        if len(value) > 200:
+            errors[name] = "Use at most 200 characters."
+    if errors:
+        raise FormErrors(errors, values)
+    return values
+
+
+async def ask_mentor(mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], mentor_id: Any) -> int:
+    mentor = int_or_none(mentor_id)
+    if mentor is None or not await mentoring.is_assigned(mentor, student.id):
+        raise FormErrors({"mentor": "Choose one of your mentors."})
+    async with write_transaction():
+        entries = await entries_to_ask(student, entry_ids)
+        request_id = await create_request(student, entries, method="mentor", mentor=mentor, last_sent_at=now())
+    row = await User.select(User.email, User.name, User.mentor_digest).where(User.id == mentor).first()
+    if row and not row["mentor_digest"]:
+        await mailer.send(
+            render("mentor_request", row["email"], f"{student.name} asks you to verify {len(entries)} "
+                   f"{'entry' if len(entries) == 1 else 'entries'}", mentor=row["name"], student=student.name,
+                   count=len(entries), link=f"{base_url}/mentor")
+        )
+        await VerificationRequest.update({VerificationRequest.notified_at: now()}).where(VerificationRequest.id == request_id)
+    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="mentor")
+    return request_id
+
+
+async def send_link(mailer: Mailer, base_url: str, request_id: int, reminder: bool = False) -> None:
+    request = await VerificationRequest.select().where(VerificationRequest.id == request_id).first()
+    student = await User.select(User.name).where(User.id == request["student"]).first()
+    count = await RequestItem.count().where(RequestItem.request == request_id)
+    raw = secrets.token_urlsafe(32)
+    expires = now() + timedelta(days=LINK_DAYS)
+    await RequestLink.insert(RequestLink(request=request_id, token_hash=token_hash(raw), expires_at=expires))
+    subject = f"{'Reminder: ' if reminder else ''}Please confirm {student['name']}'s work-based learning hours"
+    await mailer.send(
+        render("supervisor_request", request["supervisor_email"], subject, supervisor=request["supervisor_name"],
+               student=student["name"], count=count, link=f"{base_url}/v/{raw}", days=LINK_DAYS, reminder=reminder)
+    )
+    await VerificationRequest.update({VerificationRequest.last_sent_at: now()}).where(VerificationRequest.id == request_id)
+
+
+async def ask_supervisor(mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
+    supervisor = supervisor_fields(form, student)
+    async with write_transaction():
+        entries = await entries_to_ask(student, entry_ids)
+        request_id = await create_request(student, entries, method="email_link", **supervisor)
+    await send_link(mailer, base_url, request_id)
+    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="email_link")
+    return request_id
+
+
+async def resend(mailer: Mailer, base_url: str, student: CurrentUser, request_id: int) -> None:
+    request = await _own_pending(student, request_id)
+    if request["method"] != "email_link":
+        raise NotFound(request_id)
+    await send_link(mailer, base_url, request_id)
+    await audit.record("verification.resent", actor_id=student.id, subject=f"request:{request_id}")
+
+
+async def _own_pending(student: CurrentUser, request_id: int) -> dict[str, Any]:
+    request = await VerificationRequest.select().where(
+        (VerificationRequest.id == request_id) & (VerificationRequest.student == student.id)
+        & (VerificationRequest.status == "pending")
+    ).first()
+    if request is None:
+        raise NotFound(request_id)
+    return request
+
+
+async def cancel(student: CurrentUser, request_id: int) -> None:
+    """Withdraw a pending request: its links stop working and its entries become drafts again."""
+    async with write_transaction():
+        await _own_pending(student, request_id)
+        await VerificationRequest.update({VerificationRequest.status: "cancelled", VerificationRequest.decided_at: now()}).where(
+            VerificationRequest.id == request_id
+        )
+        await RequestLink.update({RequestLink.revoked_at: now()}).where(
+            (RequestLink.request == request_id) & RequestLink.revoked_at.is_null()
+        )
+        items = await RequestItem.select(RequestItem.experience).where(
+            (RequestItem.request == request_id) & (RequestItem.decided == False)  # noqa: E712
+        )
+        await Experience.update({Experience.status: "draft"}).where(
+            Experience.id.is_in([i["experience"] for i in items] or [0]) & (Experience.status == "submitted")
+        )
+    await audit.record("verification.cancelled", actor_id=student.id, subject=f"request:{request_id}")
+
+
+async def pending_for_student(student: CurrentUser) -> list[dict[str, Any]]:
+    rows = await (
+        VerificationRequest.select(
+            VerificationRequest.id, VerificationRequest.method, VerificationRequest.supervisor_name,
+            VerificationRequest.supervisor_email, VerificationRequest.created_at, VerificationRequest.last_sent_at,
+            VerificationRequest.mentor.name.as_alias("mentor_name"),
+        )
+        .where((VerificationRequest.student == student.id) & (VerificationRequest.status == "pending"))
+        .order_by(VerificationRequest.id, ascending=False)
+    )
+    items = await RequestItem.select(
+        RequestItem.request, RequestItem.experience.id, RequestItem.experience.title
+    ).where(RequestItem.request.is_in([row["id"] for row in rows] or [0])).order_by(RequestItem.id)
+    for row in rows:
+        row["entries"] = [
+            {"experience.id": i["experience.id"], "experience.title": i["experience.title"]}
+            for i in items if i["request"] == row["id"]
+        ]
+    return rows

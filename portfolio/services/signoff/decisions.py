@@ -1,0 +1,61 @@
+"""Recording a decision: the sign-off with the content hash the verifier saw, the entry's new status, the
+request closed when its last item is decided, and the student told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portfolio.clock import now
+from portfolio.errors import FormErrors
+from portfolio.mail import Mailer, render
+from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
+
+DECISIONS = {"verified": "verified", "changes_requested": "changes_requested", "rejected": "rejected"}
+
+
+async def record(
+    experience_id: int,
+    request_id: int | None,
+    method: str,
+    decision: str,
+    content_hash: str,
+    verifier: dict[str, Any],
+    comment: str = "",
+    **extra: Any,
+) -> int:
+    """One sign-off, and the entry's new status; the caller holds the write transaction."""
+    inserted = await SignOff.insert(
+        SignOff(experience=experience_id, request=request_id, method=method, decision=decision, comment=comment,
+                content_hash=content_hash, **verifier, **extra)
+    ).returning(SignOff.id)
+    await Experience.update({Experience.status: DECISIONS[decision]}).where(Experience.id == experience_id)
+    return inserted[0]["id"]
+
+
+def parse_decision(form: dict[str, Any]) -> tuple[str, str]:
+    decision = str(form.get("decision", ""))
+    comment = str(form.get("comment", "")).strip()
+    if decision not in DECISIONS:
+        raise FormErrors({"decision": "Choose verify, ask for changes, or reject."})
+    if decision != "verified" and not comment:
+        raise FormErrors({"comment": "Say what should change, or why: the student will read it."})
+    if len(comment) > 2000:
+        raise FormErrors({"comment": "Use at most 2000 characters."})
+    return decision, comment
+
+
+async def close_if_done(request_id: int) -> None:
+    open_items = await RequestItem.count().where((RequestItem.request == request_id) & (RequestItem.decided == False))  # noqa: E712
+    if open_items == 0:
+        await VerificationRequest.update({VerificationRequest.status: "decided", VerificationRequest.decided_at: now()}).where(
+            VerificationRequest.id == request_id
+        )
+
+
+async def tell_student(mailer: Mailer, base_url: str, student_id: int, decision: str, count: int) -> None:
+    student = await User.select(User.email, User.name).where(User.id == student_id).first()
+    words = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}[decision]
+    await mailer.send(
+        render("student_decision", student["email"], f"Your entries were {words}", name=student["name"],
+               words=words, count=count, link=f"{base_url}/student")
+    )

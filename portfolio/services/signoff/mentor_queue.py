@@ -1,0 +1,79 @@
+"""A mentor's queue: pending items for the students assigned to them, decided one by one or in batches."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, NotFound
+from portfolio.mail import Mailer
+from portfolio.parse import int_ids
+from portfolio.services import audit, mentoring
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.signoff.decisions import (
+    close_if_done,
+    parse_decision,
+    record,
+    tell_student,
+)
+from portfolio.services.signoff.state import entries_for_verifier
+from portfolio.tables import RequestItem
+
+
+async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
+    """Pending items addressed to this mentor, for students still assigned to them, oldest first."""
+    students = await mentoring.students_of(mentor.id)
+    if not students:
+        return []
+    items = await (
+        RequestItem.select(
+            RequestItem.id, RequestItem.content_hash, RequestItem.request.id.as_alias("request_id"),
+            RequestItem.request.created_at.as_alias("asked_at"),
+            RequestItem.request.student.id.as_alias("student_id"),
+            RequestItem.request.student.name.as_alias("student_name"),
+            RequestItem.experience.id.as_alias("experience_id"),
+        )
+        .where(
+            (RequestItem.request.mentor == mentor.id)
+            & (RequestItem.request.status == "pending")
+            & (RequestItem.decided == False)  # noqa: E712
+            & RequestItem.request.student.is_in(students)
+        )
+        .order_by(RequestItem.request.created_at)
+        .order_by(RequestItem.id)
+    )
+    seen = await entries_for_verifier([item["experience_id"] for item in items])
+    for item in items:
+        item["entry"] = seen[item["experience_id"]]
+    return items
+
+
+async def decide_as_mentor(
+    mailer: Mailer, base_url: str, mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]
+) -> int:
+    """Verify, send back or reject one or several items in one step. Returns how many were decided."""
+    decision, comment = parse_decision(form)
+    wanted = set(int_ids(item_ids))
+    if not wanted:
+        raise FormErrors({"items": "Choose at least one entry."})
+    queue = {item["id"]: item for item in await mentor_queue(mentor)}
+    if not wanted <= set(queue):
+        raise NotFound(wanted - set(queue))
+    verifier = {"verifier": mentor.id, "verifier_name": mentor.name, "verifier_email": mentor.email, "verifier_title": "Mentor"}
+    decided: dict[int, int] = {}  # student id -> entries decided
+    async with write_transaction():
+        seen = await entries_for_verifier([queue[item_id]["experience_id"] for item_id in wanted])
+        for item_id in sorted(wanted):
+            item = queue[item_id]
+            entry = seen[item["experience_id"]]
+            if entry["status"] != "submitted" or entry["current_hash"] != item["content_hash"]:
+                continue  # changed since it was asked about: it must be asked again
+            await record(item["experience_id"], item["request_id"], "mentor", decision, item["content_hash"], verifier, comment)
+            await RequestItem.update({RequestItem.decided: True}).where(RequestItem.id == item_id)
+            decided[item["student_id"]] = decided.get(item["student_id"], 0) + 1
+        for request_id in {queue[i]["request_id"] for i in wanted}:
+            await close_if_done(request_id)
+    await audit.record(f"verification.{decision}", actor_id=mentor.id, method="mentor", items=sorted(wanted))
+    for student_id, count in decided.items():
+        await tell_student(mailer, base_url, student_id, decision, count)
+    return sum(decided.values())

@@ -1,0 +1,146 @@
+"""Verified on the spot: the supervisor signs on the student's phone, and a receipt e-mailed to them lets them
+confirm it or say "this was not me"."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import secrets
+from typing import Any, Iterable
+
+from portfolio.clock import now
+from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, LinkInvalid
+from portfolio.mail import Mailer, render
+from portfolio.services import audit, mentoring
+from portfolio.services.accounts import CurrentUser, token_hash
+from portfolio.services.signoff.asking import (
+    create_request,
+    entries_to_ask,
+    supervisor_fields,
+)
+from portfolio.services.signoff.decisions import record
+from portfolio.services.signoff.links import request_view
+from portfolio.tables import Experience, RequestItem, SignOff, VerificationRequest
+
+MAX_SIGNATURE_BYTES = 200_000
+
+
+def _signature(form: dict[str, Any], name: str) -> dict[str, str]:
+    """A drawn signature (a PNG from the canvas) or a typed one: typing is the accessible alternative."""
+    typed = str(form.get("signature_typed", "")).strip()
+    drawn = str(form.get("signature_png", "")).strip()
+    if drawn:
+        from PIL import Image
+
+        prefix = "data:image/png;base64,"
+        try:
+            if not drawn.startswith(prefix) or len(drawn) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix):
+                raise ValueError
+            png = base64.b64decode(drawn[len(prefix):], validate=True)
+            with Image.open(io.BytesIO(png)) as image:
+                if image.format != "PNG" or image.width * image.height > 4_000_000:
+                    raise ValueError
+                image.verify()
+        # Pillow refuses a PNG that claims too many pixels with DecompressionBombError, which is no OSError.
+        except (ValueError, binascii.Error, OSError, Image.DecompressionBombError):
+            raise FormErrors({"signature": "The drawn signature could not be read. Draw it again, or type your name."}) from None
+        return {"signature_png": drawn, "signature_typed": ""}
+    if not typed:
+        raise FormErrors({"signature": "Sign with your finger, or type your full name to sign."})
+    if typed.casefold() != name.casefold():
+        raise FormErrors({"signature": "Type your name exactly as above to sign."})
+    return {"signature_png": "", "signature_typed": typed}
+
+
+async def verify_on_device(
+    mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]
+) -> int:
+    """A supervisor verifies on the student's phone; a receipt e-mail lets them say "this was not me"."""
+    supervisor = supervisor_fields(form, student, need_title=True)
+    try:
+        signature = _signature(form, supervisor["supervisor_name"])
+    except FormErrors as problem:
+        problem.values = supervisor
+        raise
+    raw = secrets.token_urlsafe(32)
+    verifier = {
+        "verifier_name": supervisor["supervisor_name"],
+        "verifier_title": supervisor["supervisor_title"],
+        "verifier_organization": supervisor["supervisor_organization"],
+        "verifier_email": supervisor["supervisor_email"],
+    }
+    async with write_transaction():
+        entries = await entries_to_ask(student, entry_ids)
+        request_id = await create_request(student, entries, method="on_device", status="decided", decided_at=now(), **supervisor)
+        for index, entry in enumerate(entries):
+            # One receipt link covers every entry signed together; it is stored on the first sign-off.
+            receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
+            await record(entry["id"], request_id, "on_device", "verified", entry["content_hash"], verifier, **signature, **receipt)
+        await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
+    await mailer.send(
+        render("supervisor_receipt", supervisor["supervisor_email"], f"You verified {student.name}'s hours",
+               supervisor=supervisor["supervisor_name"], student=student.name, count=len(entries),
+               entries=entries, link=f"{base_url}/v/receipt/{raw}")
+    )
+    await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method="on_device")
+    return request_id
+
+
+async def receipt_request(raw: str) -> dict[str, Any]:
+    first = await SignOff.select(SignOff.id, SignOff.request, SignOff.disputed_at).where(
+        SignOff.receipt_token_hash == token_hash(raw)
+    ).first()
+    if first is None or first["request"] is None:
+        raise LinkInvalid("receipt")
+    view = await request_view(first["request"])
+    view["disputed"] = first["disputed_at"] is not None
+    view["confirmed"] = await SignOff.exists().where((SignOff.request == first["request"]) & SignOff.confirmed_at.is_not_null())
+    return view
+
+
+async def answer_receipt(mailer: Mailer, base_url: str, raw: str, mine: bool, ip: str = "") -> str:
+    """The supervisor confirms the on-the-spot sign-off, or says it was not them: that voids it and tells staff."""
+    view = await receipt_request(raw)
+    if view["disputed"] or view["confirmed"]:
+        raise LinkInvalid("answered")
+    request_id = view["id"]
+    unanswered = (
+        (SignOff.request == request_id) & SignOff.confirmed_at.is_null() & SignOff.disputed_at.is_null()
+    )
+    async with write_transaction():
+        # Conditional updates: of two answers sent at once, only the first changes anything.
+        if mine:
+            changed = await SignOff.update({SignOff.confirmed_at: now()}).where(
+                unanswered & SignOff.voided_at.is_null()
+            ).returning(SignOff.id)
+        else:
+            changed = await SignOff.update({SignOff.disputed_at: now(), SignOff.voided_at: now()}).where(
+                unanswered
+            ).returning(SignOff.id)
+        if not changed:
+            raise LinkInvalid("answered")
+        if not mine:
+            entry_ids = [item["id"] for item in view["items"]]
+            await Experience.update({Experience.status: "voided"}).where(
+                Experience.id.is_in(entry_ids) & (Experience.status == "verified")
+            )
+    await audit.record("verification.receipt_confirmed" if mine else "verification.disputed", subject=f"request:{request_id}", ip=ip)
+    if not mine:
+        await _tell_staff(mailer, base_url, request_id, view)
+    return "confirmed" if mine else "disputed"
+
+
+async def _tell_staff(mailer: Mailer, base_url: str, request_id: int, view: dict[str, Any]) -> None:
+    request = await VerificationRequest.select(VerificationRequest.student.school.as_alias("school"),
+                                               VerificationRequest.student.id.as_alias("student_id")).where(
+        VerificationRequest.id == request_id
+    ).first()
+    staff = await mentoring.people_with_role(request["school"], "staff")
+    for person in staff:
+        await mailer.send(
+            render("staff_dispute", person["email"], "A workplace supervisor disputes a sign-off", name=person["name"],
+                   student=view["student_name"], supervisor=view["supervisor_email"], count=len(view["items"]),
+                   link=f"{base_url}/staff/students/{request['student_id']}")
+        )

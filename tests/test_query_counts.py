@@ -1,0 +1,91 @@
+"""Pages that list a student's entries take a fixed number of queries whatever the number of entries: the
+student record (staff and mentors), the mentor queue, a supervisor's request and the student's pending list."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+
+from portfolio.db import engine
+from portfolio.mail import make_mailer
+from portfolio.services import experiences, signoff
+from portfolio.tables import Evidence, MentorAssignment
+
+
+@asynccontextmanager
+async def counting_queries():
+    """Counts every query piccolo sends (all of them go through the engine's run_querystring)."""
+    engine_class = type(engine())
+    original = engine_class.run_querystring
+    seen: list[str] = []
+
+    async def counted(self, querystring, *args, **kwargs):
+        seen.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = counted
+    try:
+        yield seen
+    finally:
+        engine_class.run_querystring = original
+
+
+async def _student_asking(make_user, settings, count: int):
+    """A student with `count` entries (each with a file), all sent to their mentor and to a supervisor."""
+    mentor = await make_user("mentor")
+    student = await make_user("student")
+    await MentorAssignment.insert(MentorAssignment(mentor=mentor.id, student=student.id))
+    ids = []
+    for n in range(count):
+        body = {"kind": "job_shadow", "title": f"Entry {n}", "organization": "Acme", "hours": "1",
+                "date": (date.today() - timedelta(days=n + 1)).isoformat(), "cluster": "construction"}
+        entry_id = (await experiences.create(student, body, uuid.uuid4())).entry["id"]
+        await Evidence.insert(Evidence(student=student.id, experience=entry_id, original_name="a.jpg",
+                                       storage_key=f"evidence/{uuid.uuid4().hex}/a.jpg", content_type="image/jpeg",
+                                       size=1, sha256=f"{n:064x}"))
+        await experiences.refresh_hash(entry_id)
+        ids.append(entry_id)
+    mailer = make_mailer(settings)
+    half = len(ids) // 2 or 1
+    await signoff.ask_mentor(mailer, settings.base_url, student, ids[:half], mentor.id)
+    supervisor = {"supervisor_name": "Pat Boss", "supervisor_email": "pat@acme.example"}
+    supervisor_request = await signoff.ask_supervisor(mailer, settings.base_url, student, ids[half:] or ids[:1], supervisor) \
+        if ids[half:] else None
+    return student, mentor, supervisor_request
+
+
+async def _queries(call) -> int:
+    async with counting_queries() as seen:
+        await call()
+    return len(seen)
+
+
+async def test_the_student_record_takes_the_same_queries_for_1_or_20_entries(make_user, settings):
+    small, _, _ = await _student_asking(make_user, settings, 1)
+    large, _, _ = await _student_asking(make_user, settings, 20)
+    counts = [await _queries(lambda s=s: signoff.student_record(s)) for s in (small, large)]
+    assert counts[0] == counts[1] > 0, counts
+    record = await signoff.student_record(large)
+    assert len(record["entries"]) == 20 and all(e["verification"]["state"] == "submitted" for e in record["entries"])
+
+
+async def test_the_mentor_queue_takes_the_same_queries_for_1_or_20_entries(make_user, settings):
+    _, small, _ = await _student_asking(make_user, settings, 2)
+    _, large, _ = await _student_asking(make_user, settings, 40)
+    counts = [await _queries(lambda m=m: signoff.mentor_queue(m)) for m in (small, large)]
+    assert counts[0] == counts[1] > 0, counts
+    queue = await signoff.mentor_queue(large)
+    assert len(queue) == 20 and all(len(item["entry"]["evidence"]) == 1 for item in queue)
+
+
+async def test_a_request_and_the_pending_list_take_the_same_queries_for_1_or_20_entries(make_user, settings):
+    small, _, small_request = await _student_asking(make_user, settings, 2)
+    large, _, large_request = await _student_asking(make_user, settings, 40)
+    views = [await _queries(lambda r=r: signoff.request_view(r)) for r in (small_request, large_request)]
+    assert views[0] == views[1] > 0, views
+    view = await signoff.request_view(large_request)
+    assert len(view["items"]) == 20 and all(item["unchanged"] for item in view["items"])
+    pending = [await _queries(lambda s=s: signoff.pending_for_student(s)) for s in (small, large)]
+    assert pending[0] == pending[1] > 0, pending
+    assert sorted(len(r["entries"]) for r in await signoff.pending_for_student(large)) == [20, 20]
