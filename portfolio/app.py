@@ -115,7 +115,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "sessions": Provide(lambda: sessions, use_cache=True, sync_to_thread=False),
             "hasher": Provide(lambda: hasher, use_cache=True, sync_to_thread=False),
-            "mailer": Provide(lambda: mailer, use_cache=True, sync_to_thread=False),
             "emails": Provide(lambda: emails, use_cache=True, sync_to_thread=False),
             "throttle": Provide(lambda: throttle, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: evidence_store, use_cache=True, sync_to_thread=False),

@@ -24,6 +24,21 @@ def _run(coroutine_factory):
     return asyncio.run(main())
 
 
+def _emails(settings):
+    """The Emails service for a command: messages are queued in the outbox; a worker delivers them."""
+    from portfolio.services.emails import Emails
+    from portfolio.services.outbox import Sealer
+
+    return Emails(settings.base_url, Sealer(settings.secret_key))
+
+
+def _worker(settings, **options):
+    from portfolio.mail import make_mailer
+    from portfolio.services.outbox import Sealer, Worker
+
+    return Worker(make_mailer(settings), Sealer(settings.secret_key), poll_seconds=settings.mail_poll_seconds, **options)
+
+
 @click.group()
 def main() -> None:
     """Career Portfolio."""
@@ -47,7 +62,7 @@ def seed_demo() -> None:
     if not settings.demo:
         raise click.ClickException("Demo data is loaded only when PORTFOLIO_DEMO=1.")
     hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
-    seeded = _run(lambda: demo.seed(hasher))
+    seeded = _run(lambda: demo.seed(hasher, _emails(settings)))
     click.echo("Demo data loaded." if seeded else "The database already has users; demo data not loaded.")
 
 
@@ -74,17 +89,17 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 @main.command()
 def remind() -> None:
     """Send due reminders to workplace supervisors and the daily digests to mentors (run it daily)."""
-    from portfolio.mail import make_mailer
     from portfolio.services import signoff
 
     settings = get_settings()
-    mailer = make_mailer(settings)
+    emails = _emails(settings)
 
     async def work() -> tuple[int, int]:
-        return (
-            await signoff.send_reminders(mailer, settings.base_url),
-            await signoff.send_digests(mailer, settings.base_url),
-        )
+        counts = await signoff.send_reminders(emails), await signoff.send_digests(emails)
+        # Queued like every e-mail; delivered here at once too, so the job needs no server running beside it
+        # (a worker that also picks them up is harmless: each message is claimed by one).
+        await _worker(settings).run_once()
+        return counts
 
     reminders, digests = _run(work)
     click.echo(f"Reminders sent: {reminders}. Digests sent: {digests}.")
@@ -147,14 +162,12 @@ def worker(once: bool) -> None:
     import signal
 
     from portfolio.logs import RedactSecrets
-    from portfolio.mail import make_mailer
-    from portfolio.services.outbox import Sealer, Worker
 
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecrets())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=[handler])
     settings = get_settings()
-    delivery = Worker(make_mailer(settings), Sealer(settings.secret_key), poll_seconds=settings.mail_poll_seconds)
+    delivery = _worker(settings)
 
     async def work() -> int:
         if once:

@@ -42,9 +42,11 @@ import httpx  # noqa: E402
 from portfolio import db  # noqa: E402
 from portfolio.app import create_app  # noqa: E402
 from portfolio.services import accounts  # noqa: E402
+from portfolio.services.emails import Emails  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
 from portfolio.tables import School  # noqa: E402
+from tests.mailbox import emails_for  # noqa: E402
 
 
 def pytest_report_header() -> str:
@@ -74,6 +76,12 @@ def base_settings() -> Settings:
 def settings(base_settings: Settings, tmp_path: Path) -> Settings:
     """Settings whose var/ (outbox, session files) is this test's own."""
     return dataclasses.replace(base_settings, var_dir=tmp_path)
+
+
+@pytest.fixture
+def emails(settings: Settings) -> Emails:
+    """The Emails service as the app makes it: messages go to the outbox table (tests/mailbox.py reads them)."""
+    return emails_for(settings)
 
 
 @pytest.fixture(scope="session")

@@ -20,12 +20,18 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from portfolio.mail import make_mailer
+from portfolio.services.emails import Emails
 from portfolio.services.outbox import SENDING, Sealer, Worker
 from portfolio.settings import Settings, get_settings
 from portfolio.tables import OutboxMessage
 
 LINK_RE = re.compile(r"https?://\S+")
 DRAIN_SECONDS = 15
+
+
+def emails_for(settings: Settings) -> Emails:
+    """The Emails service as the app makes it for these settings (without an in-process worker)."""
+    return Emails(settings.base_url, Sealer(settings.secret_key))
 
 
 async def deliver(settings: Settings | None = None) -> int:
@@ -55,7 +61,9 @@ def read_outbox(var_dir: Path, to: str) -> list[EmailMessage]:
     return [m for m in messages if m["To"] == to]  # type: ignore[misc]
 
 
-def outbox(var_dir: Path, to: str) -> list[EmailMessage]:
+async def outbox(var_dir: Path, to: str) -> list[EmailMessage]:
+    """Deliver what is queued into var_dir's outbox folder, then read the messages to `to`."""
+    await deliver(dataclasses.replace(get_settings(), var_dir=var_dir, smtp_url=""))
     return read_outbox(var_dir, to)
 
 

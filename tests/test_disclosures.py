@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from portfolio.mail import make_mailer
 from portfolio.services import mentoring, signoff
 from portfolio.tables import Disclosure
 from tests import samples
@@ -34,16 +33,16 @@ async def test_school_staff_and_mentors_leave_no_disclosure(client, signed_in, m
     assert await count(student.id) == 0
 
 
-async def test_a_supervisor_reading_a_request_is_recorded(settings, signed_in, client, make_client):
+async def test_a_supervisor_reading_a_request_is_recorded(settings, signed_in, client, make_client, emails):
     student = await signed_in("student")
     entry_id = await new_entry(student)
     await signoff.ask_supervisor(
-        make_mailer(settings), settings.base_url, student, [entry_id],
+        emails, student, [entry_id],
         {"supervisor_name": "Dana Boss", "supervisor_title": "Shop lead", "supervisor_organization": "Acme",
          "supervisor_email": f"dana-{uuid.uuid4().hex[:6]}@acme-manufacturing.example"},
     )
     request = await signoff.pending_for_student(student)
-    [mail] = outbox(settings.var_dir, request[0]["supervisor_email"])
+    [mail] = await outbox(settings.var_dir, request[0]["supervisor_email"])
     async with make_client() as supervisor:
         opened = await supervisor.get(link_in(mail))
         assert opened.status_code == 303

@@ -9,7 +9,7 @@ from portfolio.auth import SESSION_COOKIE
 from portfolio.services import accounts
 from portfolio.tables import AccountToken, User
 from tests.conftest import csrf_headers, sign_in
-from tests.mailbox import SmtpServer, link_in, outbox
+from tests.mailbox import SmtpServer, deliver, link_in, outbox
 
 NEW_PASSWORD = "a fresh and long password"
 
@@ -27,7 +27,7 @@ async def test_forgot_password_link_works_once(client, make_user, settings, make
     response = await client.post("/forgot", data={"email": user.email.upper()}, headers=csrf_headers(client))
     assert response.status_code == 200
     assert "Check your e-mail" in response.text
-    [message] = outbox(settings.var_dir, user.email)
+    [message] = await outbox(settings.var_dir, user.email)
     assert message["Subject"] == "Reset your Career Portfolio password"
     assert message.get_body(preferencelist=("html",)) is not None
     path = link_in(message)
@@ -56,7 +56,7 @@ async def test_forgot_password_says_the_same_for_unknown_addresses(client, setti
     response = await client.post("/forgot", data={"email": "no-such-person@example.org"}, headers=csrf_headers(client))
     assert response.status_code == 200
     assert "If an account uses" in response.text
-    assert outbox(settings.var_dir, "no-such-person@example.org") == []
+    assert await outbox(settings.var_dir, "no-such-person@example.org") == []
 
 
 async def test_expired_and_tampered_links_change_nothing(client, make_user):
@@ -99,7 +99,7 @@ async def test_staff_invite_a_student_who_sets_their_own_password(client, signed
     async with make_client() as other:
         assert (await sign_in(other, email, "")).status_code == 400
 
-    [message] = outbox(settings.var_dir, email)
+    [message] = await outbox(settings.var_dir, email)
     path = link_in(message)
     assert path.startswith("/invite/")
     async with make_client() as newcomer:
@@ -147,20 +147,22 @@ async def test_admin_invites_an_employer_into_an_organization(client, signed_in,
     assert response.status_code == 303, response.text
     row = await User.select().where(User.email == email).first()
     assert row["organization"] == org and row["school"] is None and row["roles"] == ["employer"]
-    assert len(outbox(settings.var_dir, email)) == 1
+    assert len(await outbox(settings.var_dir, email)) == 1
 
 
 async def test_links_arrive_over_smtp(settings, make_client, make_user):
     user = await make_user("student")
     with SmtpServer() as smtp:
-        async with make_client(dataclasses.replace(settings, smtp_url=smtp.url)) as client:
+        smtp_settings = dataclasses.replace(settings, smtp_url=smtp.url)
+        async with make_client(smtp_settings) as client:
             await client.get("/forgot")
             response = await client.post("/forgot", data={"email": user.email}, headers=csrf_headers(client))
             assert response.status_code == 200
-        [message] = [m for m in smtp.collector.messages if m["To"] == user.email]
+            await deliver(smtp_settings)
+        [message] = smtp.collector.to(user.email)
+    assert not (settings.var_dir / "outbox").exists()  # SMTP replaced the outbox
     assert message["X-Envelope-To"] == user.email
     assert message.get_body(preferencelist=("html",)) is not None
     path = link_in(message)
     async with make_client() as visitor:
         assert (await _reset(visitor, path)).status_code == 303
-    assert not (settings.var_dir / "outbox").exists()  # SMTP replaced the outbox

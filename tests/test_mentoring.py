@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from contextlib import asynccontextmanager
 
-from portfolio.mail import Mailer, make_mailer
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import Evidence, Experience, MentorAssignment, RequestItem, SignOff, VerificationRequest
 from tests import samples
@@ -16,11 +15,6 @@ from tests.test_experiences import entry
 
 
 # --- helpers, shared with test_requests ------------------------------------------------------------
-
-class QuietMailer(Mailer):
-    async def send(self, mail) -> None:
-        return None
-
 
 @asynccontextmanager
 async def browser_of(make_client, user):
@@ -155,7 +149,7 @@ async def test_a_timesheet_to_the_mentor_verified_in_one_batch(client, signed_in
     asked = await post(client, "/student/verify/mentor", {"entries": [str(monday), str(tuesday)], "mentor": str(mentor.id)})
     assert asked.status_code == 303 and asked.headers["location"] == "/student/verify?sent=mentor"
     assert [await status_of(i) for i in (monday, tuesday)] == ["submitted", "submitted"]
-    [mail] = outbox(settings.var_dir, mentor.email)
+    [mail] = await outbox(settings.var_dir, mentor.email)
     assert "Tia Timesheet asks you to verify 2 entries" in mail["Subject"]
     assert link_in(mail) == "/mentor"
     pending = await client.get("/student/verify")
@@ -190,7 +184,7 @@ async def test_a_timesheet_to_the_mentor_verified_in_one_batch(client, signed_in
         assert row["content_hash"] == (await signoff.entry_for_verifier(row["experience"]))["current_hash"]
     request = await VerificationRequest.select().where(VerificationRequest.student == student.id).first()
     assert request["status"] == "decided"
-    [told] = outbox(settings.var_dir, student.email)
+    [told] = await outbox(settings.var_dir, student.email)
     assert told["Subject"] == "Your entries were verified"
     assert "2 of your entries were verified." in told.get_body(preferencelist=("plain",)).get_content()
 
@@ -327,10 +321,10 @@ async def test_nobody_else_sees_or_decides_the_request(client, signed_in, make_u
         assert (await desk.get(f"/evidence/{evidence_id}/thumb")).status_code == 404
 
 
-async def test_the_queue_warns_when_an_entry_changed_after_it_was_asked(client, signed_in, make_user, make_client):
+async def test_the_queue_warns_when_an_entry_changed_after_it_was_asked(client, signed_in, make_user, make_client, emails):
     staff, mentor, student = await mentor_with_student(make_user)
     [entry_id] = await new_entries(student, "Changed behind the mentor's back")
-    await signoff.ask_mentor(QuietMailer(), "http://testserver.local", student, [entry_id], mentor.id)
+    await signoff.ask_mentor(emails, student, [entry_id], mentor.id)
     await Experience.update({Experience.minutes: 600}).where(Experience.id == entry_id)
     item = (await queue_ids(mentor))[entry_id]
     async with browser_of(make_client, mentor) as desk:
@@ -343,7 +337,7 @@ async def test_the_queue_warns_when_an_entry_changed_after_it_was_asked(client, 
     assert not await SignOff.exists().where(SignOff.experience == entry_id)
 
 
-async def test_the_daily_digest_sends_one_email_for_several_requests(client, signed_in, make_user, make_client, settings):
+async def test_the_daily_digest_sends_one_email_for_several_requests(client, signed_in, make_user, make_client, settings, emails):
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Ms. Digest")
     student = await signed_in("student")
@@ -360,16 +354,15 @@ async def test_the_daily_digest_sends_one_email_for_several_requests(client, sig
     first, second = await new_entries(student, "Digest one", "Digest two")
     for entry_id in (first, second):
         assert (await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})).status_code == 303
-    assert outbox(settings.var_dir, mentor.email) == []  # nothing per request
+    assert await outbox(settings.var_dir, mentor.email) == []  # nothing per request
 
-    mailer = make_mailer(settings)
-    assert await signoff.send_digests(mailer, settings.base_url) >= 1
-    [digest] = outbox(settings.var_dir, mentor.email)
+    assert await signoff.send_digests(emails) >= 1
+    [digest] = await outbox(settings.var_dir, mentor.email)
     assert digest["Subject"] == "2 new verification requests" and link_in(digest) == "/mentor"
     requests = await VerificationRequest.select(VerificationRequest.notified_at).where(VerificationRequest.mentor == mentor.id)
     assert len(requests) == 2 and all(r["notified_at"] is not None for r in requests)
-    await signoff.send_digests(mailer, settings.base_url)
-    assert len(outbox(settings.var_dir, mentor.email)) == 1  # told once
+    assert await signoff.send_digests(emails) == 0
+    assert len(await outbox(settings.var_dir, mentor.email)) == 1  # told once
 
     async with browser_of(make_client, mentor) as desk:
         assert (await post(desk, "/mentor/digest", {})).headers["location"] == "/mentor?digest=off"

@@ -104,10 +104,10 @@ async def test_migrations_made_the_schema_from_empty():
             assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_demo_seed_only_into_an_empty_database(hasher: Hasher):
+async def test_demo_seed_only_into_an_empty_database(hasher: Hasher, emails):
     # The shared test database already has users, so seeding must refuse to touch it.
     before = await User.count()
-    assert await demo.seed(hasher) is False
+    assert await demo.seed(hasher, emails) is False
     assert await User.count() == before
 
 
@@ -116,7 +116,7 @@ async def test_demo_outbox_page_shows_sent_links(settings, make_client, make_use
     async with make_client(dataclasses.replace(settings, demo=True)) as client:
         await client.get("/forgot")
         await client.post("/forgot", data={"email": user.email}, headers=csrf_headers(client))
-        [message] = outbox(settings.var_dir, user.email)
+        [message] = await outbox(settings.var_dir, user.email)
         index = await client.get("/dev/outbox")
         assert index.status_code == 200 and "Reset your Career Portfolio password" in index.text
         name = sorted((settings.var_dir / "outbox").glob("*.eml"))[-1].name

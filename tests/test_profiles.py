@@ -85,7 +85,7 @@ async def test_staff_add_an_employer_and_invite_its_first_user(client, signed_in
         headers=csrf_headers(client),
     )
     assert wildcard.status_code == 303
-    [message] = outbox(settings.var_dir, email)
+    [message] = await outbox(settings.var_dir, email)
     path = link_in(message)
     async with make_client() as newcomer:
         await newcomer.get("/signin")

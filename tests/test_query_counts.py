@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
 from portfolio.db import engine
-from portfolio.mail import make_mailer
+from tests.mailbox import emails_for
 from portfolio.services import experiences, signoff
 from portfolio.tables import Evidence, MentorAssignment
 
@@ -46,11 +46,11 @@ async def _student_asking(make_user, settings, count: int):
                                        size=1, sha256=f"{n:064x}"))
         await experiences.refresh_hash(entry_id)
         ids.append(entry_id)
-    mailer = make_mailer(settings)
+    emails = emails_for(settings)
     half = len(ids) // 2 or 1
-    await signoff.ask_mentor(mailer, settings.base_url, student, ids[:half], mentor.id)
+    await signoff.ask_mentor(emails, student, ids[:half], mentor.id)
     supervisor = {"supervisor_name": "Pat Boss", "supervisor_email": "pat@acme.example"}
-    supervisor_request = await signoff.ask_supervisor(mailer, settings.base_url, student, ids[half:] or ids[:1], supervisor) \
+    supervisor_request = await signoff.ask_supervisor(emails, student, ids[half:] or ids[:1], supervisor) \
         if ids[half:] else None
     return student, mentor, supervisor_request
 

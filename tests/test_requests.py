@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 from portfolio import clock
-from portfolio.mail import make_mailer
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import Experience, RequestLink, SignOff, VerificationRequest
 from tests.mailbox import link_in, outbox
@@ -120,7 +119,7 @@ async def test_the_supervisor_form_e_mails_a_link(client, signed_in, settings):
     assert await status_of(entry_id) == "submitted"
     [request] = await requests_of(student.id)
     assert request["method"] == "email_link" and request["supervisor_email"] == SUPERVISOR["supervisor_email"]
-    [mail] = outbox(settings.var_dir, SUPERVISOR["supervisor_email"])
+    [mail] = await outbox(settings.var_dir, SUPERVISOR["supervisor_email"])
     assert link_in(mail).startswith("/v/")
     assert await RequestLink.count().where(RequestLink.request == request["id"]) == 1
 
@@ -128,7 +127,7 @@ async def test_the_supervisor_form_e_mails_a_link(client, signed_in, settings):
     assert "Robin Foreman" in page.text and "Worked the front desk" in page.text
     again = await post(client, f"/student/verify/{request['id']}/resend")
     assert again.status_code == 303 and again.headers["location"] == "/student/verify?resent=1"
-    mails = outbox(settings.var_dir, SUPERVISOR["supervisor_email"])
+    mails = await outbox(settings.var_dir, SUPERVISOR["supervisor_email"])
     assert len(mails) == 2 and link_in(mails[0]) != link_in(mails[1])
 
 
@@ -146,25 +145,24 @@ async def test_on_the_spot_hands_the_choice_to_the_sign_off_page(client, signed_
     assert await status_of(second) == "draft"  # handing over changes nothing
 
 
-async def test_reminders_send_a_new_link_a_few_times_then_stop(client, signed_in, settings):
+async def test_reminders_send_a_new_link_a_few_times_then_stop(client, signed_in, settings, emails):
     student = await signed_in("student")
     [entry_id] = await new_entries(student, "Remind my supervisor")
     email = f"boss-{uuid.uuid4().hex[:6]}@company.example"
     await post(client, "/student/verify/supervisor", {"entries": str(entry_id)} | SUPERVISOR | {"supervisor_email": email})
-    assert len(outbox(settings.var_dir, email)) == 1
-    mailer = make_mailer(settings)
+    assert len(await outbox(settings.var_dir, email)) == 1
     now = clock.now()
 
-    await signoff.send_reminders(mailer, settings.base_url, moment=now)
-    assert len(outbox(settings.var_dir, email)) == 1  # not due yet
+    await signoff.send_reminders(emails, moment=now)
+    assert len(await outbox(settings.var_dir, email)) == 1  # not due yet
     for sent in range(1, signoff.MAX_REMINDERS + 1):
-        await signoff.send_reminders(mailer, settings.base_url, moment=now + timedelta(days=4))
-        mails = outbox(settings.var_dir, email)
+        await signoff.send_reminders(emails, moment=now + timedelta(days=4))
+        mails = await outbox(settings.var_dir, email)
         assert len(mails) == 1 + sent
         assert mails[-1]["Subject"].startswith("Reminder: ")
         assert link_in(mails[-1]).startswith("/v/") and link_in(mails[-1]) != link_in(mails[0])
-    await signoff.send_reminders(mailer, settings.base_url, moment=now + timedelta(days=30))
-    assert len(outbox(settings.var_dir, email)) == 1 + signoff.MAX_REMINDERS  # it stops
+    await signoff.send_reminders(emails, moment=now + timedelta(days=30))
+    assert len(await outbox(settings.var_dir, email)) == 1 + signoff.MAX_REMINDERS  # it stops
     [request] = await requests_of(student.id)
     assert request["reminders_sent"] == signoff.MAX_REMINDERS
     assert await RequestLink.count().where(RequestLink.request == request["id"]) == 1 + signoff.MAX_REMINDERS

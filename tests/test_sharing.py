@@ -344,7 +344,7 @@ async def test_under_18_can_share_after_the_guardian_agrees_by_link(client, sign
                               headers=csrf_headers(client))
     assert asked.status_code == 303
     assert (await post_share(client)).status_code == 422  # nothing changes until they agree
-    path = link_in(outbox(settings.var_dir, email)[0])
+    path = link_in((await outbox(settings.var_dir, email))[0])
     assert path.startswith("/consent/")
     page = await client.get(path)
     assert page.status_code == 200 and "Casey Kid" in page.text and "I agree" in page.text

@@ -15,14 +15,13 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image, ImageDraw
 
-from portfolio.mail import make_mailer
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import evidence, experiences, signoff
 from portfolio.storage import make_store
 from portfolio.tables import AuditEvent, Experience, RequestLink, SignOff, VerificationRequest
 from tests import samples
 from tests.conftest import csrf_headers, sign_in
-from tests.mailbox import SmtpServer, link_in, outbox
+from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
 from tests.test_experiences import entry
 
 BOSS = {"supervisor_name": "Pat Boss", "supervisor_title": "Shop foreman", "supervisor_organization": "Acme Manufacturing"}
@@ -54,9 +53,7 @@ async def add_photo(settings, student, entry_id: int) -> dict:
 
 
 async def ask(settings, student, entry_ids: list[int], email: str) -> int:
-    return await signoff.ask_supervisor(
-        make_mailer(settings), settings.base_url, student, entry_ids, BOSS | {"supervisor_email": email}
-    )
+    return await signoff.ask_supervisor(emails_for(settings), student, entry_ids, BOSS | {"supervisor_email": email})
 
 
 def only_mail(messages: list[EmailMessage], to: str) -> EmailMessage:
@@ -124,6 +121,7 @@ async def test_supervisor_verifies_from_the_emailed_link(settings, make_client, 
     with SmtpServer() as smtp:
         smtp_settings = dataclasses.replace(settings, smtp_url=smtp.url)
         request_id = await ask(smtp_settings, student, ids, email)
+        await deliver(smtp_settings)
         message = only_mail(smtp.collector.messages, email)
         assert message["X-Envelope-To"] == email
         assert message["Subject"] == "Please confirm Jordan Rivera's work-based learning hours"
@@ -203,6 +201,7 @@ async def test_supervisor_verifies_from_the_emailed_link(settings, make_client, 
                 AuditEvent.subject.is_in([f"request:{request_id}", f"link:{link['id']}"]))]
             assert "verification.link_opened" in actions and "verification.verified" in actions
 
+            await deliver(smtp_settings)
             told = only_mail(smtp.collector.messages, student.email)
             assert told["Subject"] == "Your entries were verified"
 
@@ -224,7 +223,7 @@ async def test_an_opened_link_can_be_opened_again_until_it_is_used(client, setti
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(outbox(settings.var_dir, email), email))
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
     first = await client.get(path)
     opened_at = (await RequestLink.select().where(RequestLink.request == request_id).first())["opened_at"]
     second = await client.get(path)  # a mail scanner first, then the person
@@ -239,7 +238,7 @@ async def test_expired_and_tampered_links_are_refused(client, settings, make_use
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(outbox(settings.var_dir, email), email))
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
     token = path.rsplit("/", 1)[1]
 
     tampered = await client.get(f"/v/{token[:-3]}{'abc' if token[-3:] != 'abc' else 'xyz'}")
@@ -266,7 +265,7 @@ async def test_a_grant_is_for_one_request_and_cannot_be_forged(client, make_clie
     email = boss_email()
     request_a = await ask(settings, student, a_ids, email)
     request_b = await ask(settings, student, b_ids, email)
-    path_a, path_b = [link_in(m) for m in outbox(settings.var_dir, email)]
+    path_a, path_b = [link_in(m) for m in await outbox(settings.var_dir, email)]
 
     opened, page = await follow(client, path_a)
     assert opened.headers["location"] == f"/v/r/{request_a}" and page.status_code == 200
@@ -313,7 +312,7 @@ async def test_asking_for_changes_needs_a_comment(client, settings, make_user):
     ids = [await new_entry(student), await new_entry(student, title="Second entry")]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    await follow(client, link_in(only_mail(outbox(settings.var_dir, email), email)))
+    await follow(client, link_in(only_mail(await outbox(settings.var_dir, email), email)))
 
     missing = await decide(client, request_id, "changes_requested", name="Pat B. Boss", comment="  ")
     assert missing.status_code == 422
@@ -332,7 +331,7 @@ async def test_asking_for_changes_needs_a_comment(client, settings, make_user):
     assert await statuses(ids) == ["changes_requested", "changes_requested"]
     rows = await sign_offs(ids)
     assert [(r["decision"], r["comment"]) for r in rows] == [("changes_requested", "The date was the 12th, not the 11th.")] * 2
-    [told] = outbox(settings.var_dir, student.email)
+    [told] = await outbox(settings.var_dir, student.email)
     assert told["Subject"] == "Your entries were sent back for changes"
     # Sent back for changes, the entries can be asked about again.
     assert await ask(settings, student, ids, email) > request_id
@@ -343,7 +342,7 @@ async def test_supervisor_rejects(client, settings, make_user):
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    await follow(client, link_in(only_mail(outbox(settings.var_dir, email), email)))
+    await follow(client, link_in(only_mail(await outbox(settings.var_dir, email), email)))
     no_reason = await decide(client, request_id, "rejected")
     assert no_reason.status_code == 422 and await statuses(ids) == ["submitted"]
     done = await decide(client, request_id, "rejected", comment="This student never worked here.")
@@ -351,7 +350,7 @@ async def test_supervisor_rejects(client, settings, make_user):
     assert await statuses(ids) == ["rejected"]
     [row] = await sign_offs(ids)
     assert (row["decision"], row["method"], row["comment"]) == ("rejected", "email_link", "This student never worked here.")
-    assert [m["Subject"] for m in outbox(settings.var_dir, student.email)] == ["Your entries were rejected"]
+    assert [m["Subject"] for m in await outbox(settings.var_dir, student.email)] == ["Your entries were rejected"]
 
 
 async def test_a_reminder_sends_a_new_link_and_one_answer_spends_them_all(client, make_client, settings, make_user):
@@ -359,11 +358,11 @@ async def test_a_reminder_sends_a_new_link_and_one_answer_spends_them_all(client
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    mailer = make_mailer(settings)
-    await signoff.send_reminders(mailer, settings.base_url)
-    assert len(outbox(settings.var_dir, email)) == 1  # not due yet
-    assert await signoff.send_reminders(mailer, settings.base_url, moment=datetime.now(timezone.utc) + timedelta(days=4)) >= 1
-    first, reminder = outbox(settings.var_dir, email)
+    emails = emails_for(settings)
+    await signoff.send_reminders(emails)
+    assert len(await outbox(settings.var_dir, email)) == 1  # not due yet
+    assert await signoff.send_reminders(emails, moment=datetime.now(timezone.utc) + timedelta(days=4)) >= 1
+    first, reminder = await outbox(settings.var_dir, email)
     assert reminder["Subject"].startswith("Reminder: ")
     old_path, new_path = link_in(first), link_in(reminder)
     assert old_path != new_path
@@ -388,8 +387,8 @@ async def test_the_student_resends_and_the_old_link_still_works_once(client, mak
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    await signoff.resend(make_mailer(settings), settings.base_url, student, request_id)
-    old_path, new_path = [link_in(m) for m in outbox(settings.var_dir, email)]
+    await signoff.resend(emails_for(settings), student, request_id)
+    old_path, new_path = [link_in(m) for m in await outbox(settings.var_dir, email)]
     assert old_path != new_path
     async with make_client() as other:
         assert (await other.get(new_path)).status_code == 303
@@ -408,7 +407,7 @@ async def test_a_cancelled_request_stops_its_link(client, settings, make_user):
     ids = [await new_entry(student)]
     email = boss_email()
     request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(outbox(settings.var_dir, email), email))
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
     await follow(client, path)
     await signoff.cancel(student, request_id)
     assert (await client.get(f"/v/r/{request_id}")).status_code == 410  # the grant dies with the request
@@ -486,7 +485,7 @@ async def test_onsite_signature_must_match_or_be_drawn(client, signed_in, settin
     own_email = await post_onsite(client, onsite_form(ids, student.email, signature_typed="Morgan Lee"))
     assert own_email.status_code == 422 and "This is your own e-mail" in own_email.text
     assert await statuses(ids) == ["draft"] and await sign_offs(ids) == []
-    assert outbox(settings.var_dir, email) == []
+    assert await outbox(settings.var_dir, email) == []
 
 
 async def test_drawn_signature_verifies_pending_confirmation_then_confirmed(client, signed_in, settings, make_client):
@@ -516,7 +515,7 @@ async def test_drawn_signature_verifies_pending_confirmation_then_confirmed(clie
     entry_page = await client.get(f"/student/experiences/{ids[0]}")
     assert "Verified" in entry_page.text
 
-    [receipt] = outbox(settings.var_dir, email)
+    [receipt] = await outbox(settings.var_dir, email)
     assert receipt["Subject"] == "You verified Riley Student's hours"
     path = link_in(receipt)
     assert path.startswith("/v/receipt/")
@@ -559,7 +558,7 @@ async def test_typed_signature_then_this_was_not_me_voids_and_tells_staff(
     assert again.status_code == 422  # already verified: the same form sent twice does not sign twice
     assert len(await sign_offs(ids)) == 1
 
-    path = link_in(only_mail(outbox(settings.var_dir, email), email))
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
     async with make_client() as supervisor:
         await supervisor.get(path)
         odd = await supervisor.post(path, data={"mine": "maybe"}, headers=csrf_headers(supervisor))
@@ -570,10 +569,10 @@ async def test_typed_signature_then_this_was_not_me_voids_and_tells_staff(
     [row] = await sign_offs(ids)
     assert row["voided_at"] is not None and row["disputed_at"] is not None and row["confirmed_at"] is None
     assert await statuses(ids) == ["voided"]
-    [alert] = outbox(settings.var_dir, staff.email)
+    [alert] = await outbox(settings.var_dir, staff.email)
     assert alert["Subject"] == "A workplace supervisor disputes a sign-off"
     assert "Sam Student" in alert.get_body(preferencelist=("plain",)).get_content()
-    assert outbox(settings.var_dir, elsewhere.email) == []
+    assert await outbox(settings.var_dir, elsewhere.email) == []
     current = await signoff.entry_for_verifier(ids[0])
     assert signoff.verification_state(current, row, current["current_hash"]) == "voided"
     # Voided, the entry can be verified again.

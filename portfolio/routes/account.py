@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
 from portfolio.errors import FormErrors
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.services import accounts, audit
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
@@ -126,7 +126,7 @@ class AccountController(Controller):
         return render(request, "forgot", values={}, error="")
 
     @post("/forgot")
-    async def forgot(self, request: Request, mailer: NamedDependency[Mailer], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]) -> Template:
+    async def forgot(self, request: Request, emails: NamedDependency[Emails], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]) -> Template:
         form = await form_values(request)
         email = accounts.normalize_email(str(form.get("email", "")))
         if not accounts.EMAIL_RE.match(email):
@@ -145,8 +145,7 @@ class AccountController(Controller):
             )
         await throttle.failed(keys)
         await accounts.request_password_reset(
-            mailer,
-            settings.base_url,
+            emails,
             email,
             timedelta(minutes=settings.reset_token_minutes),
             ip=client_ip(request),

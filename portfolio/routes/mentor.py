@@ -11,11 +11,10 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors, NotFound
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
-from portfolio.settings import Settings
 
 DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
 
@@ -68,11 +67,11 @@ class MentorController(Controller):
         return render(request, "staff_student", viewer="mentor", **await signoff.student_record(student))
 
     @post("/decide", opt=redisplay(_queue_again))
-    async def decide(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+    async def decide(self, request: Request, emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
         items = as_list(form.get("items"))
         # NotFound when an item is not in this mentor's queue (another mentor's, a student no longer assigned).
-        count = await signoff.decide_as_mentor(mailer, settings.base_url, request.scope["user"], items, form)
+        count = await signoff.decide_as_mentor(emails, request.scope["user"], items, form)
         decision = str(form.get("decision"))
         return go_to(request, f"/mentor?done={decision}&count={count}")
 

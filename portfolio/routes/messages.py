@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -56,6 +55,5 @@ class MessagesController(Controller):
         """An invitation this person sent that could not be delivered goes again, with a new link."""
         user: CurrentUser = request.scope["user"]
         lifetime = timedelta(days=settings.invite_token_days)
-        if not await accounts.resend_invitation(emails, user, message_id, lifetime, ip=client_ip(request)):
-            raise NotFoundException()
+        await accounts.resend_invitation(emails, user, message_id, lifetime, ip=client_ip(request))
         return go_to(request, ("/admin" if user.has("admin") else "/staff") + "?resent=1")

@@ -12,12 +12,11 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.parse import int_ids
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.services.accounts import CurrentUser
-from portfolio.settings import Settings
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
 
@@ -66,23 +65,23 @@ class RequestController(Controller):
     async def new(self, request: Request) -> Template:
         return await _new_page(request, int_ids(request.query_params.getall("entries", [])), {}, {})
 
-    async def _ask(self, request: Request, way: str, mailer: Mailer, settings: Settings) -> Response:
+    async def _ask(self, request: Request, way: str, emails: Emails) -> Response:
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
         chosen = int_ids(form.get("entries"))
         if way == "mentor":
-            await signoff.ask_mentor(mailer, settings.base_url, student, chosen, form.get("mentor"))
+            await signoff.ask_mentor(emails, student, chosen, form.get("mentor"))
         else:
-            await signoff.ask_supervisor(mailer, settings.base_url, student, chosen, form)
+            await signoff.ask_supervisor(emails, student, chosen, form)
         return go_to(request, f"/student/verify?sent={way}")
 
     @post("/mentor", opt=redisplay(_new_page_again))
-    async def ask_mentor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
-        return await self._ask(request, "mentor", mailer, settings)
+    async def ask_mentor(self, request: Request, emails: NamedDependency[Emails]) -> Response:
+        return await self._ask(request, "mentor", emails)
 
     @post("/supervisor", opt=redisplay(_new_page_again))
-    async def ask_supervisor(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
-        return await self._ask(request, "supervisor", mailer, settings)
+    async def ask_supervisor(self, request: Request, emails: NamedDependency[Emails]) -> Response:
+        return await self._ask(request, "supervisor", emails)
 
     @post("/onsite")
     async def on_the_spot(self, request: Request) -> Response:
@@ -104,9 +103,9 @@ class RequestController(Controller):
 
     @post("/{request_id:int}/resend")
     async def resend(
-        self, request: Request, request_id: FromPath[int], mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]
+        self, request: Request, request_id: FromPath[int], emails: NamedDependency[Emails]
     ) -> Response:
-        await signoff.resend(mailer, settings.base_url, request.scope["user"], request_id)
+        await signoff.resend(emails, request.scope["user"], request_id)
         return go_to(request, "/student/verify?resent=1")
 
     @post("/{request_id:int}/cancel")

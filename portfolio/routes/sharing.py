@@ -18,7 +18,7 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.formats import nice_date
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.parse import int_ids
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
@@ -121,7 +121,7 @@ class SharingController(Controller):
         return render(request, "sharing_views", views=views)
 
     @post("/consent", opt=redisplay(_consent_form_again))
-    async def ask_guardian(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+    async def ask_guardian(self, request: Request, emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
-        await sharing.ask_guardian(mailer, settings.base_url, request.scope["user"], form)
+        await sharing.ask_guardian(emails, request.scope["user"], form)
         return go_to(request, "/student/sharing?asked=1")

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import FormErrors
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, outbox, profiles, sharing, signoff
@@ -154,11 +154,11 @@ class StaffController(Controller):
         return render(request, "staff_employers", employers=await accounts.employers(), values={}, errors={}, invited=invited)
 
     @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in])
-    async def add_employer(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+    async def add_employer(self, request: Request, emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         try:
             await accounts.invite_employer(
-                mailer, settings.base_url, request.scope["user"], form,
+                emails, request.scope["user"], form,
                 timedelta(days=settings.invite_token_days), ip=client_ip(request),
             )
         except FormErrors as problem:
@@ -174,15 +174,14 @@ class StaffController(Controller):
         return render(request, "invite", choices=choices, values={"roles": []}, errors={})
 
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
-    async def invite(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+    async def invite(self, request: Request, emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         user = request.scope["user"]
         form = await form_values(request)
         roles = form.get("roles", [])
         form["roles"] = as_list(roles)
         try:
             await accounts.invite(
-                mailer,
-                settings.base_url,
+                emails,
                 user,
                 form,
                 timedelta(days=settings.invite_token_days),

@@ -21,7 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.mail import Mailer
+from portfolio.services.emails import Emails
 from portfolio.parse import as_list, int_or_none
 from portfolio.routes.common import (
     client_ip,
@@ -178,12 +178,12 @@ class VerifyController(Controller):
 
     @post("/r/{request_id:int}", opt=redisplay(_decision_again))
     async def decide(
-        self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings], mailer: NamedDependency[Mailer]
+        self, request: Request, request_id: FromPath[int], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Template:
         form = await form_values(request)
         link_id = await self._granted(request, settings, request_id)
         view = await signoff.request_view(request_id)
-        decision = await signoff.decide_by_link(mailer, settings.base_url, request_id, link_id, form, client_ip(request))
+        decision = await signoff.decide_by_link(emails, request_id, link_id, form, client_ip(request))
         response = render(request, "supervisor_done", decision=decision, view=view)
         response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
         return response
@@ -220,10 +220,10 @@ class VerifyController(Controller):
         return _onsite_page(request, entries, values, {})
 
     @post("/onsite", guards=[role("student")], opt=redisplay(_onsite_again))
-    async def onsite_verify(self, request: Request, mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]) -> Response:
+    async def onsite_verify(self, request: Request, emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
         ids = as_list(form.get("entries"))
-        request_id = await signoff.verify_on_device(mailer, settings.base_url, request.scope["user"], ids, form)
+        request_id = await signoff.verify_on_device(emails, request.scope["user"], ids, form)
         return Redirect(path=f"/v/onsite/done?request={request_id}", status_code=303)
 
     @get("/onsite/done", guards=[role("student")])
@@ -250,7 +250,7 @@ class VerifyController(Controller):
 
     @post("/receipt/{token:str}")
     async def answer_receipt(
-        self, request: Request, token: FromPath[str], mailer: NamedDependency[Mailer], settings: NamedDependency[Settings]
+        self, request: Request, token: FromPath[str], emails: NamedDependency[Emails]
     ) -> Template:
         form = await form_values(request)
         mine = str(form.get("mine", ""))
@@ -258,5 +258,5 @@ class VerifyController(Controller):
         if mine not in ("0", "1"):
             return render(request, "supervisor_receipt", status_code=422, view=view, action=f"/v/receipt/{token}",
                           answer="", error="Choose one of the two buttons.")
-        answer = await signoff.answer_receipt(mailer, settings.base_url, token, mine == "1", client_ip(request))
+        answer = await signoff.answer_receipt(emails, token, mine == "1", client_ip(request))
         return render(request, "supervisor_receipt", view=view, answer=answer)

@@ -14,8 +14,7 @@ from piccolo.query.functions.string import Lower
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors
-from portfolio.mail import Mailer, render
+from portfolio.errors import FormErrors, NotFound
 from portfolio.parse import int_or_none
 from portfolio.services import audit, outbox
 from portfolio.services.emails import Emails
@@ -167,27 +166,17 @@ async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, passwo
     return user
 
 
-async def request_password_reset(
-    mailer: Mailer, base_url: str, email: str, lifetime: timedelta, ip: str = ""
-) -> None:
+async def request_password_reset(emails: Emails, email: str, lifetime: timedelta, ip: str = "") -> None:
     """E-mail a reset link if the account exists; the caller says the same thing either way."""
-    row = await User.select(User.id, User.name, User.email, User.active).where(
+    row = await User.select(User.id, User.name, User.email, User.active, User.school).where(
         User.email == normalize_email(email)
     ).first()
     if row is None or not row["active"]:
         return
-    raw = await issue_token(row["id"], "reset", lifetime)
-    minutes = int(lifetime.total_seconds() // 60)
-    await mailer.send(
-        render(
-            "reset",
-            row["email"],
-            "Reset your Career Portfolio password",
-            name=row["name"],
-            link=f"{base_url}/reset/{raw}",
-            minutes=minutes,
-        )
-    )
+    async with write_transaction():
+        raw = await issue_token(row["id"], "reset", lifetime)
+        await emails.password_reset(to=row["email"], name=row["name"], token=raw,
+                                    minutes=int(lifetime.total_seconds() // 60), school_id=row["school"])
     await audit.record("reset.requested", actor_id=row["id"], ip=ip)
 
 
@@ -218,8 +207,7 @@ async def invite_choices(inviter: CurrentUser) -> dict[str, Any]:
 
 
 async def invite(
-    mailer: Mailer,
-    base_url: str,
+    emails: Emails,
     inviter: CurrentUser,
     form: dict[str, Any],
     lifetime: timedelta,
@@ -263,14 +251,12 @@ async def invite(
     if errors:
         raise FormErrors(errors, values)
 
-    return await _invite_user(
-        mailer, base_url, inviter, existing, email, name, roles, school_id, organization_id, lifetime, ip
-    )
+    async with write_transaction():
+        return await _invite_user(emails, inviter, existing, email, name, roles, school_id, organization_id, lifetime, ip)
 
 
 async def _invite_user(
-    mailer: Mailer,
-    base_url: str,
+    emails: Emails,
     inviter: CurrentUser,
     existing: dict[str, Any] | None,
     email: str,
@@ -281,7 +267,8 @@ async def _invite_user(
     lifetime: timedelta,
     ip: str,
 ) -> int:
-    """Create (or refresh, if never joined) the account, and e-mail the link that sets its password."""
+    """Create (or refresh, if never joined) the account, and e-mail the link that sets its password. The
+    caller holds the write transaction: the account, its link and the e-mail exist together or not at all."""
     if existing:
         user_id = existing["id"]
         await User.update(
@@ -290,35 +277,27 @@ async def _invite_user(
     else:
         user_id = await create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
     raw = await issue_token(user_id, "invite", lifetime)
-    await mailer.send(
-        render(
-            "invite",
-            email,
-            "You are invited to Career Portfolio",
-            name=name,
-            inviter=inviter.name,
-            link=f"{base_url}/invite/{raw}",
-            days=lifetime.days,
-        )
-    )
+    # An employer has no school: the inviting staff member's school sees the message.
+    await emails.invitation(to=email, name=name, inviter=inviter.name, token=raw, days=lifetime.days,
+                            school_id=school_id if school_id is not None else inviter.school_id,
+                            sender_id=inviter.id, invitee_id=user_id)
     await audit.record("invite.sent", actor_id=inviter.id, subject=f"user:{user_id}", ip=ip)
     return user_id
 
 
-async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: int, lifetime: timedelta, ip: str = "") -> bool:
+async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: int, lifetime: timedelta, ip: str = "") -> None:
     """Send a failed invitation again, with a new link (the first one's link was never delivered, and its
-    body is gone). Only its sender may, and only while the invitee has not joined. False if not so."""
+    body is gone). Only its sender may, once, and only while the invitee has not joined: NotFound otherwise."""
     async with write_transaction():
         found = await outbox.invitation(message_id, inviter.id)
         if found is None:
-            return False
+            raise NotFound(message_id)
         raw = await issue_token(found["invitee_id"], "invite", lifetime)
         await emails.invitation(
             to=found["email"], name=found["name"], inviter=inviter.name, token=raw, days=lifetime.days,
             school_id=found["school_id"], sender_id=inviter.id, invitee_id=found["invitee_id"],
         )
     await audit.record("invite.resent", actor_id=inviter.id, subject=f"user:{found['invitee_id']}", ip=ip)
-    return True
 
 
 def _choice_id(value: Any, options: list[dict[str, Any]]) -> int | None:
@@ -345,9 +324,7 @@ async def school_name(school_id: int | None) -> str:
     return row["name"] if row else ""
 
 
-async def invite_employer(
-    mailer: Mailer, base_url: str, inviter: CurrentUser, form: dict[str, Any], lifetime: timedelta, ip: str = ""
-) -> int:
+async def invite_employer(emails: Emails, inviter: CurrentUser, form: dict[str, Any], lifetime: timedelta, ip: str = "") -> int:
     """Staff add an employer organization and invite its first user. Raises FormErrors."""
     values = {
         "organization_name": str(form.get("organization_name", "")).strip(),
@@ -370,14 +347,15 @@ async def invite_employer(
         errors["email"] = "This person already has an account."
     if errors:
         raise FormErrors(errors, values)
-    organization = await Organization.insert(
-        Organization(name=values["organization_name"], kind="employer", website=values["website"])
-    ).returning(Organization.id)
-    organization_id = organization[0]["id"]
-    await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)
-    return await _invite_user(
-        mailer, base_url, inviter, None, values["email"], values["name"], ["employer"], None, organization_id, lifetime, ip
-    )
+    async with write_transaction():
+        organization = await Organization.insert(
+            Organization(name=values["organization_name"], kind="employer", website=values["website"])
+        ).returning(Organization.id)
+        organization_id = organization[0]["id"]
+        await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)
+        return await _invite_user(
+            emails, inviter, None, values["email"], values["name"], ["employer"], None, organization_id, lifetime, ip
+        )
 
 
 async def employers() -> list[dict[str, Any]]:

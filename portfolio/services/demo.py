@@ -7,9 +7,9 @@ import uuid
 from datetime import date, timedelta
 
 from portfolio import clock
-from portfolio.mail import Mailer
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import create_user, load_user
+from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, School, StudentProfile, User
 
@@ -25,11 +25,10 @@ DEMO_ACCOUNTS = [
 ]
 
 
-async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None = None, base_url: str | None = None) -> bool:
+async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> bool:
     """Seed when the database has no users. Returns whether it seeded.
 
-    The mentor's e-mail about the demo's pending request goes to `mailer` (by default the configured one:
-    the demo outbox)."""
+    The mentor's e-mail about the demo's pending request is queued in the outbox like any other."""
     if await User.count() > 0:
         return False
     schools = await School.insert(
@@ -81,14 +80,7 @@ async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None 
     counselor = await load_user(ids["counselor@demo.example"])
     assert counselor is not None
     await mentoring.assign(counselor, ids["mentor@demo.example"], [student.id])
-    if mailer is None or base_url is None:
-        from portfolio.mail import make_mailer
-        from portfolio.settings import get_settings
-
-        settings = get_settings()
-        mailer = mailer or make_mailer(settings)
-        base_url = base_url or settings.base_url
-    await signoff.ask_mentor(mailer, base_url, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
+    await signoff.ask_mentor(emails, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
     await certifications.create(
         student,
         {"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",

@@ -22,7 +22,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiosmtplib import SMTPAuthenticationError, SMTPRecipientsRefused, SMTPResponseException
@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from portfolio import db
+from portfolio.clock import now
 from portfolio.mail import Mail, Mailer
 from portfolio.tables import OutboxMessage, User
 
@@ -55,10 +56,6 @@ BATCH = 5  # with the SMTP timeout of 30 s, a whole batch fits well inside one l
 # Kinds of failure that say the mail server (not this message) was the problem: once it answers again,
 # messages waiting because of them are tried at once instead of at their next backoff.
 SERVER_TROUBLE = ("connection", "timeout", "deferred", "authentication")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Sealer:

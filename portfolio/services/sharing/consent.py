@@ -9,9 +9,10 @@ from typing import Any, Mapping
 
 from portfolio import clock
 from portfolio.clock import now
+from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.mail import Mailer, render
 from portfolio.services import audit, experiences
+from portfolio.services.emails import Emails
 from portfolio.services.accounts import (
     EMAIL_RE,
     CurrentUser,
@@ -62,7 +63,7 @@ async def record_consent(staff: CurrentUser, student_id: int, form: Mapping[str,
     await audit.record("consent.recorded", actor_id=staff.id, subject=f"user:{student_id}")
 
 
-async def ask_guardian(mailer: Mailer, base_url: str, student: CurrentUser, form: Mapping[str, Any]) -> None:
+async def ask_guardian(emails: Emails, student: CurrentUser, form: Mapping[str, Any]) -> None:
     """E-mail a guardian a link to give consent; nothing changes until they do."""
     name = str(form.get("guardian_name", "")).strip()
     email = normalize_email(str(form.get("guardian_email", "")))
@@ -76,14 +77,13 @@ async def ask_guardian(mailer: Mailer, base_url: str, student: CurrentUser, form
     if errors:
         raise FormErrors(errors, {"guardian_name": name, "guardian_email": email})
     raw = secrets.token_urlsafe(32)
-    await GuardianConsent.insert(
-        GuardianConsent(student=student.id, guardian_name=name, guardian_email=email, method="guardian_link",
-                        token_hash=token_hash(raw), expires_at=now() + timedelta(days=CONSENT_LINK_DAYS))
-    )
-    await mailer.send(
-        render("guardian_consent", email, f"{student.name} asks your permission to share their career portfolio",
-               guardian=name, student=student.name, link=f"{base_url}/consent/{raw}", days=CONSENT_LINK_DAYS)
-    )
+    async with write_transaction():
+        await GuardianConsent.insert(
+            GuardianConsent(student=student.id, guardian_name=name, guardian_email=email, method="guardian_link",
+                            token_hash=token_hash(raw), expires_at=now() + timedelta(days=CONSENT_LINK_DAYS))
+        )
+        await emails.guardian_consent(to=email, guardian=name, student=student.name, token=raw, days=CONSENT_LINK_DAYS,
+                                      school_id=student.school_id)
     await audit.record("consent.requested", actor_id=student.id)
 
 

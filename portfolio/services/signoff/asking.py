@@ -10,9 +10,9 @@ from typing import Any, Iterable
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.mail import Mailer, render
 from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit, experiences, mentoring
+from portfolio.services.emails import Emails
 from portfolio.services.accounts import (
     EMAIL_RE,
     CurrentUser,
@@ -83,55 +83,58 @@ def supervisor_fields(form: dict[str, Any], student: CurrentUser, need_title: bo
     return values
 
 
-async def ask_mentor(mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], mentor_id: Any) -> int:
+async def ask_mentor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], mentor_id: Any) -> int:
     mentor = int_or_none(mentor_id)
     if mentor is None or not await mentoring.is_assigned(mentor, student.id):
         raise FormErrors({"mentor": "Choose one of your mentors."})
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
         request_id = await create_request(student, entries, method="mentor", mentor=mentor, last_sent_at=now())
-    row = await User.select(User.email, User.name, User.mentor_digest).where(User.id == mentor).first()
-    if row and not row["mentor_digest"]:
-        await mailer.send(
-            render("mentor_request", row["email"], f"{student.name} asks you to verify {len(entries)} "
-                   f"{'entry' if len(entries) == 1 else 'entries'}", mentor=row["name"], student=student.name,
-                   count=len(entries), link=f"{base_url}/mentor")
-        )
-        await VerificationRequest.update({VerificationRequest.notified_at: now()}).where(VerificationRequest.id == request_id)
+        row = await User.select(User.email, User.name, User.mentor_digest).where(User.id == mentor).first()
+        # A mentor who chose the daily digest hears about it there (reminders.send_digests).
+        if row and not row["mentor_digest"]:
+            await emails.mentor_request(to=row["email"], mentor=row["name"], student=student.name, count=len(entries),
+                                        school_id=student.school_id)
+            await VerificationRequest.update({VerificationRequest.notified_at: now()}).where(
+                VerificationRequest.id == request_id
+            )
     await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="mentor")
     return request_id
 
 
-async def send_link(mailer: Mailer, base_url: str, request_id: int, reminder: bool = False) -> None:
-    request = await VerificationRequest.select().where(VerificationRequest.id == request_id).first()
-    student = await User.select(User.name).where(User.id == request["student"]).first()
+async def send_link(emails: Emails, request_id: int, reminder: bool = False) -> None:
+    """A new link to the request's supervisor; the caller holds the write transaction."""
+    request = await VerificationRequest.select(
+        VerificationRequest.supervisor_email, VerificationRequest.supervisor_name,
+        VerificationRequest.student.name.as_alias("student_name"), VerificationRequest.student.school.as_alias("school"),
+    ).where(VerificationRequest.id == request_id).first()
     count = await RequestItem.count().where(RequestItem.request == request_id)
     raw = secrets.token_urlsafe(32)
     expires = now() + timedelta(days=LINK_DAYS)
     await RequestLink.insert(RequestLink(request=request_id, token_hash=token_hash(raw), expires_at=expires))
-    subject = f"{'Reminder: ' if reminder else ''}Please confirm {student['name']}'s work-based learning hours"
-    await mailer.send(
-        render("supervisor_request", request["supervisor_email"], subject, supervisor=request["supervisor_name"],
-               student=student["name"], count=count, link=f"{base_url}/v/{raw}", days=LINK_DAYS, reminder=reminder)
+    await emails.supervisor_request(
+        to=request["supervisor_email"], supervisor=request["supervisor_name"], student=request["student_name"],
+        count=count, token=raw, days=LINK_DAYS, reminder=reminder, school_id=request["school"],
     )
     await VerificationRequest.update({VerificationRequest.last_sent_at: now()}).where(VerificationRequest.id == request_id)
 
 
-async def ask_supervisor(mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
+async def ask_supervisor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
     supervisor = supervisor_fields(form, student)
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
         request_id = await create_request(student, entries, method="email_link", **supervisor)
-    await send_link(mailer, base_url, request_id)
+        await send_link(emails, request_id)
     await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="email_link")
     return request_id
 
 
-async def resend(mailer: Mailer, base_url: str, student: CurrentUser, request_id: int) -> None:
-    request = await _own_pending(student, request_id)
-    if request["method"] != "email_link":
-        raise NotFound(request_id)
-    await send_link(mailer, base_url, request_id)
+async def resend(emails: Emails, student: CurrentUser, request_id: int) -> None:
+    async with write_transaction():
+        request = await _own_pending(student, request_id)
+        if request["method"] != "email_link":
+            raise NotFound(request_id)
+        await send_link(emails, request_id)
     await audit.record("verification.resent", actor_id=student.id, subject=f"request:{request_id}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from portfolio.clock import now
 from portfolio.errors import FormErrors
-from portfolio.mail import Mailer, render
+from portfolio.services.emails import Emails
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 
 DECISIONS = {"verified": "verified", "changes_requested": "changes_requested", "rejected": "rejected"}
@@ -52,10 +52,8 @@ async def close_if_done(request_id: int) -> None:
         )
 
 
-async def tell_student(mailer: Mailer, base_url: str, student_id: int, decision: str, count: int) -> None:
-    student = await User.select(User.email, User.name).where(User.id == student_id).first()
-    words = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}[decision]
-    await mailer.send(
-        render("student_decision", student["email"], f"Your entries were {words}", name=student["name"],
-               words=words, count=count, link=f"{base_url}/student")
-    )
+async def tell_student(emails: Emails, student_id: int, decision: str, count: int) -> None:
+    """Tell the student what was decided; the caller holds the write transaction of the decision."""
+    student = await User.select(User.email, User.name, User.school).where(User.id == student_id).first()
+    await emails.student_decision(to=student["email"], name=student["name"], decision=decision, count=count,
+                                  school_id=student["school"])

@@ -11,8 +11,8 @@ from typing import Any
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.mail import Mailer
 from portfolio.services import audit
+from portfolio.services.emails import Emails
 from portfolio.services.accounts import token_hash
 from portfolio.services.signoff.decisions import parse_decision, record, tell_student
 from portfolio.services.signoff.state import entries_for_verifier
@@ -86,7 +86,7 @@ async def request_view(request_id: int) -> dict[str, Any]:
     return request
 
 
-async def decide_by_link(mailer: Mailer, base_url: str, request_id: int, link_id: int, form: dict[str, Any], ip: str = "") -> str:
+async def decide_by_link(emails: Emails, request_id: int, link_id: int, form: dict[str, Any], ip: str = "") -> str:
     """The supervisor's one decision over the whole request. Raises LinkInvalid if the link was used meanwhile."""
     decision, comment = parse_decision(form)
     name = str(form.get("name", "")).strip()
@@ -124,6 +124,6 @@ async def decide_by_link(mailer: Mailer, base_url: str, request_id: int, link_id
         await RequestLink.update({RequestLink.revoked_at: now()}).where(
             (RequestLink.request == request_id) & RequestLink.used_at.is_null()
         )
+        await tell_student(emails, request["student"], decision, len(items))
     await audit.record(f"verification.{decision}", subject=f"request:{request_id}", ip=ip, method="email_link", link=link_id)
-    await tell_student(mailer, base_url, request["student"], decision, len(items))
     return decision

@@ -6,10 +6,10 @@ from typing import Any, Iterable
 
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.mail import Mailer
 from portfolio.parse import int_ids
 from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.emails import Emails
 from portfolio.services.signoff.decisions import (
     close_if_done,
     parse_decision,
@@ -48,9 +48,7 @@ async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
     return items
 
 
-async def decide_as_mentor(
-    mailer: Mailer, base_url: str, mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]
-) -> int:
+async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
     decision, comment = parse_decision(form)
     wanted = set(int_ids(item_ids))
@@ -73,7 +71,7 @@ async def decide_as_mentor(
             decided[item["student_id"]] = decided.get(item["student_id"], 0) + 1
         for request_id in {queue[i]["request_id"] for i in wanted}:
             await close_if_done(request_id)
+        for student_id, count in decided.items():
+            await tell_student(emails, student_id, decision, count)
     await audit.record(f"verification.{decision}", actor_id=mentor.id, method="mentor", items=sorted(wanted))
-    for student_id, count in decided.items():
-        await tell_student(mailer, base_url, student_id, decision, count)
     return sum(decided.values())

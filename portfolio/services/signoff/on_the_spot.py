@@ -12,9 +12,9 @@ from typing import Any, Iterable
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, LinkInvalid
-from portfolio.mail import Mailer, render
 from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser, token_hash
+from portfolio.services.emails import Emails
 from portfolio.services.signoff.asking import (
     create_request,
     entries_to_ask,
@@ -54,9 +54,7 @@ def _signature(form: dict[str, Any], name: str) -> dict[str, str]:
     return {"signature_png": "", "signature_typed": typed}
 
 
-async def verify_on_device(
-    mailer: Mailer, base_url: str, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]
-) -> int:
+async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
     """A supervisor verifies on the student's phone; a receipt e-mail lets them say "this was not me"."""
     supervisor = supervisor_fields(form, student, need_title=True)
     try:
@@ -79,11 +77,10 @@ async def verify_on_device(
             receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
             await record(entry["id"], request_id, "on_device", "verified", entry["content_hash"], verifier, **signature, **receipt)
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
-    await mailer.send(
-        render("supervisor_receipt", supervisor["supervisor_email"], f"You verified {student.name}'s hours",
-               supervisor=supervisor["supervisor_name"], student=student.name, count=len(entries),
-               entries=entries, link=f"{base_url}/v/receipt/{raw}")
-    )
+        await emails.supervisor_receipt(
+            to=supervisor["supervisor_email"], supervisor=supervisor["supervisor_name"], student=student.name,
+            entries=entries, token=raw, school_id=student.school_id,
+        )
     await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method="on_device")
     return request_id
 
@@ -100,7 +97,7 @@ async def receipt_request(raw: str) -> dict[str, Any]:
     return view
 
 
-async def answer_receipt(mailer: Mailer, base_url: str, raw: str, mine: bool, ip: str = "") -> str:
+async def answer_receipt(emails: Emails, raw: str, mine: bool, ip: str = "") -> str:
     """The supervisor confirms the on-the-spot sign-off, or says it was not them: that voids it and tells staff."""
     view = await receipt_request(raw)
     if view["disputed"] or view["confirmed"]:
@@ -126,21 +123,20 @@ async def answer_receipt(mailer: Mailer, base_url: str, raw: str, mine: bool, ip
             await Experience.update({Experience.status: "voided"}).where(
                 Experience.id.is_in(entry_ids) & (Experience.status == "verified")
             )
+            await _tell_staff(emails, request_id, view)
     await audit.record("verification.receipt_confirmed" if mine else "verification.disputed", subject=f"request:{request_id}", ip=ip)
-    if not mine:
-        await _tell_staff(mailer, base_url, request_id, view)
     return "confirmed" if mine else "disputed"
 
 
-async def _tell_staff(mailer: Mailer, base_url: str, request_id: int, view: dict[str, Any]) -> None:
+async def _tell_staff(emails: Emails, request_id: int, view: dict[str, Any]) -> None:
+    """Every staff member of the student's school hears of the dispute; inside the dispute's transaction."""
     request = await VerificationRequest.select(VerificationRequest.student.school.as_alias("school"),
                                                VerificationRequest.student.id.as_alias("student_id")).where(
         VerificationRequest.id == request_id
     ).first()
     staff = await mentoring.people_with_role(request["school"], "staff")
     for person in staff:
-        await mailer.send(
-            render("staff_dispute", person["email"], "A workplace supervisor disputes a sign-off", name=person["name"],
-                   student=view["student_name"], supervisor=view["supervisor_email"], count=len(view["items"]),
-                   link=f"{base_url}/staff/students/{request['student_id']}")
+        await emails.staff_dispute(
+            to=person["email"], name=person["name"], student=view["student_name"], student_id=request["student_id"],
+            supervisor=view["supervisor_email"], count=len(view["items"]), school_id=request["school"],
         )
