@@ -5,21 +5,26 @@ away, fail for good after a refusal or the last attempt, and never keep a usable
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import secrets
+import time
+import uuid
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
 import pytest
 
-from portfolio import db
+from portfolio import clock, db
 from portfolio.mail import OutboxMailer, SmtpMailer
-from portfolio.services import outbox
+from portfolio.services import experiences, outbox, signoff
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import Sealer, Worker
-from portfolio.tables import OutboxMessage
+from portfolio.tables import Experience, OutboxMessage, User, VerificationRequest
+from tests.conftest import csrf_headers, sign_in
 from tests.live import run_cli
-from tests.mailbox import SmtpServer, free_port, read_outbox
+from tests.mailbox import SmtpServer, deliver, free_port, link_in, read_outbox
+from tests.test_experiences import entry
 
 SENDER = "Career Portfolio <no-reply@localhost>"
 
@@ -320,9 +325,152 @@ async def test_staff_see_their_schools_messages_without_bodies(
 
     admin = await make_user("admin")
     async with make_client() as admin_client:
-        from tests.conftest import sign_in
-
         assert (await sign_in(admin_client, admin.email)).status_code == 303
         everything = await admin_client.get("/staff/outbox")
         assert mine in everything.text and theirs in everything.text
     assert staff.school_id == school
+
+
+# --- through the app --------------------------------------------------------------------------------
+
+async def eventually(check, seconds: float = 10.0):
+    """Poll `check` (a coroutine function) until it returns something true; that value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = await check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not true after {seconds} s: {check.__name__}"
+        await asyncio.sleep(0.05)
+
+
+def row_where(to: str, **expected):
+    async def check():
+        found = await row(to)
+        return found if found and all(found[k] == v for k, v in expected.items()) else None
+
+    check.__name__ = f"{to} {expected}"
+    return check
+
+
+async def test_an_action_and_its_email_commit_or_roll_back_together(empty_outbox, make_user, emails):
+    student = await make_user("student")
+    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    boss = unique("boss")
+    form = {"supervisor_name": "Pat Boss", "supervisor_email": boss}
+    with pytest.raises(ZeroDivisionError):
+        async with db.write_transaction():
+            await signoff.ask_supervisor(emails, student, [entry_id], form)
+            1 / 0  # anything failing after the e-mail was queued, before the commit
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == boss) == 0
+    assert not await VerificationRequest.exists().where(VerificationRequest.student == student.id)
+    assert (await Experience.select(Experience.status).where(Experience.id == entry_id).first())["status"] == "draft"
+
+    await signoff.ask_supervisor(emails, student, [entry_id], form)
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == boss) == 1
+
+
+async def test_the_apps_worker_sends_as_soon_as_the_request_commits(empty_outbox, settings, make_client, make_user):
+    user = await make_user("student")
+    async with make_client(dataclasses.replace(settings, mail_poll_seconds=60)) as http:
+        await http.get("/forgot")
+        asked = await http.post("/forgot", data={"email": user.email}, headers=csrf_headers(http))
+        assert asked.status_code == 200
+        # Well before the next poll: the commit woke the worker.
+        [message] = await eventually(lambda: asyncio.sleep(0, read_outbox(settings.var_dir, user.email)), seconds=5)
+    assert link_in(message).startswith("/reset/")
+    assert (await row(user.email))["state"] == "sent"
+
+
+async def test_with_an_external_worker_the_app_only_queues(empty_outbox, settings, make_client, make_user):
+    user = await make_user("student")
+    async with make_client(dataclasses.replace(settings, mail_worker="external")) as http:
+        await http.get("/forgot")
+        assert (await http.post("/forgot", data={"email": user.email}, headers=csrf_headers(http))).status_code == 200
+        await asyncio.sleep(0.3)
+        queued = await row(user.email)
+        assert queued["state"] == "queued" and queued["attempts"] == 0
+        assert read_outbox(settings.var_dir, user.email) == []
+        assert await deliver(settings) == 1  # what `portfolio worker` does
+    assert len(read_outbox(settings.var_dir, user.email)) == 1
+
+
+async def test_a_request_while_smtp_is_down_answers_normally_and_mails_once_it_is_back(
+    empty_outbox, settings, make_client, make_user
+):
+    smtp = SmtpServer()  # down: nothing listens on its port yet
+    app_settings = dataclasses.replace(settings, smtp_url=smtp.url, mail_poll_seconds=0.1)
+    student = await make_user("student", name="Jordan Rivera")
+    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    boss = unique("boss")
+    try:
+        async with make_client(app_settings) as http:
+            assert (await sign_in(http, student.email)).status_code == 303
+            asked = await http.post(
+                "/student/verify/supervisor",
+                data={"entries": str(entry_id), "supervisor_name": "Pat Boss", "supervisor_email": boss},
+                headers=csrf_headers(http),
+            )
+            assert asked.status_code == 303 and asked.headers["location"] == "/student/verify?sent=supervisor"
+            assert "Pat Boss" in (await http.get("/student/verify")).text  # the request is saved
+            # The app's own worker tried at once, found no server, and keeps the message for later.
+            waiting = await eventually(row_where(boss, state="queued", attempts=1, last_error="connection"))
+            assert waiting["body"] and smtp.collector.messages == []
+
+            smtp.start()
+            with clock.fixed(clock.now() + outbox.BACKOFF[0]):  # a minute later
+                sent = await eventually(row_where(boss, state="sent"))
+            [message] = smtp.collector.to(boss)
+            assert message["Message-ID"] == waiting["message_id"] and sent["body"] == ""
+            assert message["Subject"] == "Please confirm Jordan Rivera's work-based learning hours"
+            assert link_in(message).startswith("/v/")
+    finally:
+        smtp.stop()
+
+
+async def test_an_invitation_refused_by_the_server_is_shown_to_its_sender_who_sends_it_again(
+    empty_outbox, settings, make_client, make_user
+):
+    invitee = unique("new-student")
+    with SmtpServer() as smtp:
+        smtp.collector.refuse.add(invitee)  # "no such mailbox", until the school creates it
+        app_settings = dataclasses.replace(settings, smtp_url=smtp.url, mail_poll_seconds=0.1)
+        staff = await make_user("staff", name="Ms. Sender")
+        colleague = await make_user("staff", name="Mr. Colleague")
+        async with make_client(app_settings) as http, make_client(app_settings) as other:
+            assert (await sign_in(http, staff.email)).status_code == 303
+            await http.get("/staff/invite")
+            invited = await http.post("/staff/invite", data={"name": "Sam Newcomer", "email": invitee, "roles": "student"},
+                                      headers=csrf_headers(http))
+            assert invited.status_code == 303 and invited.headers["location"] == "/staff?invited=1"
+            await eventually(row_where(invitee, state="queued", attempts=1, last_error="refused 550"))
+            with clock.fixed(clock.now() + outbox.BACKOFF[0]):
+                failed = await eventually(row_where(invitee, state="failed"))
+            assert failed["attempts"] == outbox.REFUSED_ATTEMPTS and failed["body"] == ""
+
+            page = await http.get("/staff")
+            assert page.headers["cache-control"] == "no-store"
+            assert "you sent could not be delivered" in page.text and "Sam Newcomer" in page.text
+            assert f'action="/staff/invitations/{failed["id"]}/resend"' in page.text
+            # A colleague sees the failure among the school's e-mail, but the invitation is not theirs to resend.
+            assert (await sign_in(other, colleague.email)).status_code == 303
+            assert "could not be delivered" not in (await other.get("/staff")).text
+            failures = await other.get("/staff/outbox?failed=1")
+            assert invitee in failures.text and "refused it (550)" in failures.text
+            refused = await other.post(f"/staff/invitations/{failed['id']}/resend", headers=csrf_headers(other))
+            assert refused.status_code == 404
+
+            smtp.collector.refuse.discard(invitee)
+            again = await http.post(f"/staff/invitations/{failed['id']}/resend", headers=csrf_headers(http))
+            assert again.status_code == 303 and again.headers["location"] == "/staff?resent=1"
+            [message] = await eventually(lambda: asyncio.sleep(0, smtp.collector.to(invitee)))
+            page = await http.get("/staff?resent=1")
+            assert "Invitation sent again" in page.text and "could not be delivered" not in page.text
+            twice = await http.post(f"/staff/invitations/{failed['id']}/resend", headers=csrf_headers(http))
+            assert twice.status_code == 404
+
+            path = link_in(message)
+            assert path.startswith("/invite/")
+            async with make_client() as newcomer:
+                assert "Welcome to Career Portfolio" in (await newcomer.get(path)).text
+    assert (await User.select(User.name).where(User.email == invitee).first())["name"] == "Sam Newcomer"
