@@ -351,10 +351,15 @@ document.addEventListener("DOMContentLoaded", function () {
     }).catch(function () {});
   }
 
+  // The fields to keep: the form names them (data-offline-queue), from the list the server reads.
+  function fields(form) {
+    return (form.getAttribute("data-offline-queue") || "").split(/\s+/).filter(Boolean);
+  }
+
   function formValues(form) {
     var data = new FormData(form);
     var values = {};
-    Queue.FIELDS.forEach(function (name) { values[name] = data.get(name) || ""; });
+    fields(form).forEach(function (name) { values[name] = data.get(name) || ""; });
     return values;
   }
 
@@ -473,9 +478,9 @@ document.addEventListener("DOMContentLoaded", function () {
       if (chooser && chooser.closest(".field")) {
         chooser.closest(".field").hidden = true;  // the queued files stay with the entry
       }
-      Queue.FIELDS.forEach(function (name) {
+      fields(form).forEach(function (name) {
         var field = form.elements.namedItem(name);
-        if (field) {
+        if (field && item.values[name] != null) {
           field.value = item.values[name];
         }
       });
