@@ -110,7 +110,7 @@ async def test_the_dashboard_weighs_at_most_40_kb_compressed(client, signed_in, 
     page = await client.get("/student")
     assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page.text)
     paths = [css or js for css, js in assets]
-    assert "/static/offline.js" in paths and "/static/app.js" in paths
+    assert "/static/offline.js" in paths and "/static/behaviours/sync-queue.js" in paths
     weight = len(gzip.compress(page.content))
     for path in paths:
         weight += len(gzip.compress((await client.get(path)).content))

@@ -1,6 +1,6 @@
 // The offline queue: hours logged without a connection wait in IndexedDB and are sent to the JSON API
-// when the connection is back. Loaded by pages (before app.js, which draws the queue) and by the service
-// worker (Background Sync), so it uses no DOM.
+// when the connection is back. Loaded by pages (before the behaviour scripts that fill and draw it) and by
+// the service worker (Background Sync), so it uses no DOM.
 //
 // Each entry keeps the client UUID it was queued with (the server creates one entry per UUID, so a retry
 // after a timeout never makes a second one) and the id of the user who logged it: it is sent only when
