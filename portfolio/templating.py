@@ -8,7 +8,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.formats import hours, nice_date
 from portfolio.services.accounts import ROLE_LABELS
-from portfolio.services.experiences import EDITABLE
+from portfolio.services.experiences import EDITABLE, FIELDS as ENTRY_FIELDS
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES, OUTBOX_STATES
 
@@ -27,6 +27,8 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             DEMO=settings.demo,
             MAX_UPLOAD_MB=settings.max_upload_mb,
             EDITABLE_STATUSES=EDITABLE,
+            # What the new-entry form keeps on the phone when it is offline: the fields the server reads.
+            ENTRY_FIELDS=ENTRY_FIELDS,
         )
         env.filters["hours"] = hours
         env.filters["nice_date"] = nice_date

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import os
+import re
 import statistics
 import sys
 import time
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import httpx
 
-from portfolio.templating import HTMX_FILE
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,8 +107,9 @@ async def measure(base_url: str) -> dict[str, float]:
 
     page = await client.get("/student")
     weight = len(gzip.compress(page.content))
-    for path in ("/static/app.css", f"/static/{HTMX_FILE}", "/static/app.js", "/static/offline.js"):
-        weight += len(gzip.compress((await client.get(path)).content))
+    # Whatever the page links: pages load only the behaviour scripts their markup uses.
+    for css, js in re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page.text):
+        weight += len(gzip.compress((await client.get(css or js)).content))
     results["page_weight_kb"] = weight / 1024
     await client.aclose()
     return results

@@ -9,7 +9,8 @@ import re
 
 from PIL import Image
 
-from portfolio.routes.pwa import SHELL_FILES
+from portfolio.routes.pwa import SHELL_FILES, STATIC
+from portfolio.services import experiences
 from tests.conftest import csrf_headers, sign_in
 
 
@@ -77,6 +78,20 @@ async def test_the_offline_page_has_no_user_in_it(client, signed_in):
     assert "data-offline-queue" in form.text and 'name="client_uuid"' in form.text
 
 
+async def test_the_offline_queue_keeps_the_fields_the_server_reads(client, signed_in):
+    await signed_in("student")
+    page = (await client.get("/student/experiences/new")).text
+    form = re.search(r'<form [^>]*data-offline-queue="([^"]*)"[^>]*>(.*?)</form>', page, re.S)
+    assert form, "the new-entry form is not marked for the offline queue"
+    assert tuple(form.group(1).split()) == experiences.FIELDS
+    for name in experiences.FIELDS:
+        assert f'name="{name}"' in form.group(2), f"the form has no {name} field"
+    # ... and no script keeps a list of its own that could drift from it.
+    for script in STATIC.rglob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        assert not all(f'"{name}"' in text for name in experiences.FIELDS), script.name
+
+
 async def test_sign_in_and_sign_out_clear_the_caches(client, make_user):
     user = await make_user("student")
     signed = await sign_in(client, user.email)
@@ -95,7 +110,7 @@ async def test_the_dashboard_weighs_at_most_40_kb_compressed(client, signed_in, 
     page = await client.get("/student")
     assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page.text)
     paths = [css or js for css, js in assets]
-    assert "/static/offline.js" in paths and "/static/app.js" in paths
+    assert "/static/offline.js" in paths and "/static/behaviours/sync-queue.js" in paths
     weight = len(gzip.compress(page.content))
     for path in paths:
         weight += len(gzip.compress((await client.get(path)).content))

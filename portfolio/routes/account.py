@@ -57,8 +57,8 @@ async def _sign_in_response(
     session = await sessions.start(user)
     await audit.record("signin", actor_id=user.id, ip=client_ip(request))
     response = Redirect(path=target, status_code=303)
-    # Pages cached for whoever used this phone before must not be shown to this user (app.js also empties
-    # the offline app's caches on the sign-in page).
+    # Pages cached for whoever used this phone before must not be shown to this user (the page's
+    # behaviours/service-worker.js also empties the offline app's caches on the sign-in page).
     response.headers["Clear-Site-Data"] = '"cache"'
     return _with_session(response, settings, session)
 

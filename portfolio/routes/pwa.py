@@ -17,8 +17,11 @@ from portfolio.templating import HTMX_FILE
 
 STATIC = Path(__file__).parent.parent / "static"
 ICONS = ("icons/icon-192.png", "icons/icon-512.png", "icons/maskable-512.png")
+# Every behaviour script, found rather than listed: a page opened offline finds whichever ones it links,
+# and a new one changes the worker's version like any other change to the shell.
+BEHAVIOURS = tuple(sorted(f"behaviours/{path.name}" for path in (STATIC / "behaviours").glob("*.js")))
 # The shell the service worker keeps on the phone; none of it holds anybody's data.
-SHELL_FILES = ("app.css", HTMX_FILE, "app.js", "offline.js", *ICONS)
+SHELL_FILES = ("app.css", HTMX_FILE, "offline.js", *BEHAVIOURS, *ICONS)
 THEME = "#0b5d4b"  # app.css --brand
 BACKGROUND = "#f6f8f7"  # app.css --bg
 

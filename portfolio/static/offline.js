@@ -1,6 +1,6 @@
 // The offline queue: hours logged without a connection wait in IndexedDB and are sent to the JSON API
-// when the connection is back. Loaded by pages (before app.js, which draws the queue) and by the service
-// worker (Background Sync), so it uses no DOM.
+// when the connection is back. Loaded by pages (before the behaviour scripts that fill and draw it) and by
+// the service worker (Background Sync), so it uses no DOM.
 //
 // Each entry keeps the client UUID it was queued with (the server creates one entry per UUID, so a retry
 // after a timeout never makes a second one) and the id of the user who logged it: it is sent only when
@@ -17,7 +17,6 @@
   var QUEUE = "queue";
   var SENT = "sent";    // client_uuid -> {client_uuid, at}: UUIDs already sent, never reused for a new entry
   var SENT_DAYS = 60;
-  var FIELDS = ["kind", "title", "organization", "date", "hours", "cluster", "reflection"];
   var SYNC_TAG = "portfolio-queue";
   // waiting: not sent yet; sending: on its way (a closed page leaves it so; it is sent again, safely);
   // failed: the server refused it, or one of its files (errors say why; the student fixes or deletes it);
@@ -97,9 +96,11 @@
     return transaction([QUEUE], "readwrite", function (stores) { stores[QUEUE].delete(uuid); });
   }
 
-  function pick(values) {
+  // The entry's fields as the form named them (the server renders that list from the fields it reads, so
+  // this file keeps no list of its own), each as text.
+  function texts(values) {
     var clean = {};
-    FIELDS.forEach(function (name) { clean[name] = values[name] == null ? "" : String(values[name]); });
+    Object.keys(values || {}).forEach(function (name) { clean[name] = values[name] == null ? "" : String(values[name]); });
     return clean;
   }
 
@@ -108,7 +109,7 @@
   function add(userId, values, uuid, files) {
     return transaction([QUEUE, SENT], "readwrite", function (stores, result) {
       var item = {
-        client_uuid: uuid || newUuid(), user_id: String(userId), values: pick(values),
+        client_uuid: uuid || newUuid(), user_id: String(userId), values: texts(values),
         files: (files || []).map(function (file) {
           return {client_uuid: file.client_uuid || newUuid(), name: file.name, type: file.type, size: file.size, blob: file.blob, error: ""};
         }),
@@ -138,7 +139,7 @@
         if (!item) {
           return;
         }
-        item.values = pick(values);
+        item.values = texts(values);
         item.state = "waiting";
         item.error = "";
         item.errors = {};
@@ -355,7 +356,6 @@
   }
 
   scope.PortfolioQueue = {
-    FIELDS: FIELDS,
     newUuid: newUuid,
     SYNC_TAG: SYNC_TAG,
     available: !!(scope.indexedDB && scope.fetch && scope.Promise),

@@ -4,7 +4,8 @@
 //
 // What it caches: the shell (CSS, htmx, the scripts, the icons, /offline) and full-page navigations,
 // network first. Never: anything but GET, htmx fragment requests (HX-Request), /api/, other origins.
-// The caches are emptied at sign-in and at sign-out (Clear-Site-Data, and app.js on the sign-in page).
+// The caches are emptied at sign-in and at sign-out (Clear-Site-Data, and behaviours/service-worker.js on
+// the sign-in page).
 "use strict";
 
 var VERSION = "__VERSION__";

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.browser
 STUDENT = "student@demo.example"
 THUMBS = "#evidence img[src^='/evidence/'][src$='/thumb']"
 
-# Every htmx:xhr:progress event, as the page saw it just after app.js had moved the bar. Upload and
-# download progress both arrive as htmx:xhr:progress; `total` tells them apart (the upload is the file).
+# Every htmx:xhr:progress event, as the page saw it just after upload-progress.js had moved the bar.
+# Upload and download progress both arrive as htmx:xhr:progress; `total` tells them apart (the upload is
+# the file).
 _RECORD_PROGRESS = """
 () => {
   window.uploadProgress = [];
