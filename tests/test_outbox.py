@@ -24,9 +24,14 @@ from portfolio.tables import Experience, OutboxMessage, User, VerificationReques
 from tests.conftest import csrf_headers, sign_in
 from tests.live import run_cli
 from tests.mailbox import SmtpServer, deliver, free_port, link_in, read_outbox
-from tests.test_experiences import entry
 
 SENDER = "Career Portfolio <no-reply@localhost>"
+
+
+def entry() -> dict[str, str]:
+    return {"kind": "job_shadow", "title": "Shadowed a welder", "organization": "Acme Manufacturing",
+            "date": (datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(), "hours": "2",
+            "cluster": "advanced-manufacturing"}
 
 
 @pytest.fixture
@@ -460,6 +465,8 @@ async def test_an_invitation_refused_by_the_server_is_shown_to_its_sender_who_se
             refused = await other.post(f"/staff/invitations/{failed['id']}/resend", headers=csrf_headers(other))
             assert refused.status_code == 404
 
+            forged = await http.post(f"/staff/invitations/{failed['id']}/resend")  # no CSRF token
+            assert forged.status_code == 403
             smtp.collector.refuse.discard(invitee)
             again = await http.post(f"/staff/invitations/{failed['id']}/resend", headers=csrf_headers(http))
             assert again.status_code == 303 and again.headers["location"] == "/staff?resent=1"
