@@ -130,7 +130,7 @@ async def claim(holder: str, moment: datetime, limit: int = BATCH, lease: timede
     ).limit(limit)
     if not candidates:
         return []
-    return await OutboxMessage.update(
+    claimed = await OutboxMessage.update(
         {
             OutboxMessage.state: SENDING,
             OutboxMessage.lease_until: moment + lease,
@@ -141,6 +141,8 @@ async def claim(holder: str, moment: datetime, limit: int = BATCH, lease: timede
         OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.kind, OutboxMessage.body,
         OutboxMessage.message_id, OutboxMessage.attempts, OutboxMessage.created_at,
     )
+    # In the order they were queued (RETURNING promises no order): two messages to one person arrive in turn.
+    return sorted(claimed, key=lambda message: message["id"])
 
 
 def failure_kind(error: BaseException) -> tuple[str, bool]:
