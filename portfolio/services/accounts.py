@@ -20,18 +20,12 @@ from portfolio.parse import int_or_none
 from portfolio.services import audit
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
+from portfolio.vocabulary import OrganizationKind, Role, TokenPurpose
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROLE_LABELS = {
-    "student": "Student",
-    "mentor": "Mentor",
-    "employer": "Employer",
-    "staff": "Staff",
-    "admin": "Administrator",
-}
 # Where a user lands after sign-in: the most powerful role first.
-LANDING_ORDER = ("admin", "staff", "mentor", "employer", "student")
-STAFF_MAY_INVITE = ("student", "mentor", "staff")
+LANDING_ORDER = (Role.ADMIN, Role.STAFF, Role.MENTOR, Role.EMPLOYER, Role.STUDENT)
+STAFF_MAY_INVITE = (Role.STUDENT, Role.MENTOR, Role.STAFF)
 
 
 def normalize_email(email: str) -> str:
@@ -175,7 +169,7 @@ async def request_password_reset(
     ).first()
     if row is None or not row["active"]:
         return
-    raw = await issue_token(row["id"], "reset", lifetime)
+    raw = await issue_token(row["id"], TokenPurpose.RESET, lifetime)
     minutes = int(lifetime.total_seconds() // 60)
     await mailer.send(
         render(
@@ -288,7 +282,7 @@ async def _invite_user(
         ).where(User.id == user_id)
     else:
         user_id = await create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
-    raw = await issue_token(user_id, "invite", lifetime)
+    raw = await issue_token(user_id, TokenPurpose.INVITE, lifetime)
     await mailer.send(
         render(
             "invite",
@@ -354,7 +348,7 @@ async def invite_employer(
     if errors:
         raise FormErrors(errors, values)
     organization = await Organization.insert(
-        Organization(name=values["organization_name"], kind="employer", website=values["website"])
+        Organization(name=values["organization_name"], kind=OrganizationKind.EMPLOYER, website=values["website"])
     ).returning(Organization.id)
     organization_id = organization[0]["id"]
     await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)

@@ -10,6 +10,7 @@ from portfolio.mail import Mailer, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.signoff.asking import send_link
 from portfolio.tables import User, VerificationRequest
+from portfolio.vocabulary import Method, RequestStatus
 
 REMIND_AFTER = timedelta(days=3)
 MAX_REMINDERS = 2
@@ -19,7 +20,7 @@ async def send_reminders(mailer: Mailer, base_url: str, moment: datetime | None 
     """A new link to supervisors who have not answered for a few days (at most MAX_REMINDERS times)."""
     moment = moment or now()
     due = await VerificationRequest.select(VerificationRequest.id, VerificationRequest.reminders_sent).where(
-        (VerificationRequest.method == "email_link") & (VerificationRequest.status == "pending")
+        (VerificationRequest.method == Method.EMAIL_LINK) & (VerificationRequest.status == RequestStatus.PENDING)
         & (VerificationRequest.last_sent_at < moment - REMIND_AFTER)
         & (VerificationRequest.reminders_sent < MAX_REMINDERS)
     )
@@ -37,7 +38,7 @@ async def send_digests(mailer: Mailer, base_url: str) -> int:
         VerificationRequest.id, VerificationRequest.mentor.id.as_alias("mentor_id"),
         VerificationRequest.mentor.email.as_alias("email"), VerificationRequest.mentor.name.as_alias("name"),
     ).where(
-        (VerificationRequest.method == "mentor") & (VerificationRequest.status == "pending")
+        (VerificationRequest.method == Method.MENTOR) & (VerificationRequest.status == RequestStatus.PENDING)
         & VerificationRequest.notified_at.is_null() & (VerificationRequest.mentor.mentor_digest == True)  # noqa: E712
     )
     by_mentor: dict[int, list[dict[str, Any]]] = {}
