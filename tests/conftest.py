@@ -15,7 +15,6 @@ from tests.pg import create_database, drop_database
 
 TEST_DB = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
 REDIS_URL = os.environ.get("PORTFOLIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_PASSWORD = "correct horse battery"
 
 _var = Path(tempfile.mkdtemp(prefix="portfolio-test-"))
 for name in ("PORTFOLIO_REDIS_URL", "PORTFOLIO_SMTP_URL", "PORTFOLIO_DEMO", "PORTFOLIO_DATABASE_URL"):
@@ -45,6 +44,7 @@ from portfolio.services import accounts  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
 from portfolio.tables import School  # noqa: E402
+from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 
 
 def pytest_report_header() -> str:
@@ -149,21 +149,6 @@ def make_user(hasher: Hasher, school: int):
         return user
 
     return factory
-
-
-def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
-    """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
-    if "csrftoken" not in client.cookies:
-        page = await client.get("/signin")
-        assert page.status_code == 200
-    return await client.post(
-        "/signin",
-        data={"email": email, "password": password, "next": next_path, "_csrf_token": client.cookies.get("csrftoken")},
-    )
 
 
 @pytest.fixture

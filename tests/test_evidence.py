@@ -18,9 +18,8 @@ from portfolio.services import certifications, evidence, experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
 from tests import samples
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import csrf_headers, entry, new_entry, rows_for, sign_in, upload
 from tests.s3 import S3Server
-from tests.test_experiences import entry
 
 GPS_MARKERS = (b"GPSLatitude", b"GPSLongitude", b"40.4461N")
 
@@ -30,20 +29,6 @@ def s3_server():
     server = S3Server().start()
     yield server
     server.stop()
-
-
-async def new_entry(student) -> int:
-    saved = await experiences.create(student, entry(), uuid.uuid4())
-    return saved.entry["id"]
-
-
-async def upload(client, url: str, *files: tuple[str, bytes, str], htmx: bool = False):
-    headers = csrf_headers(client) | ({"HX-Request": "true"} if htmx else {})
-    return await client.post(url, files=[("file", item) for item in files], headers=headers)
-
-
-async def rows_for(entry_id: int) -> list[dict]:
-    return await Evidence.select().where(Evidence.experience == entry_id)
 
 
 async def stored_bytes(store, key: str) -> bytes:

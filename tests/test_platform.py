@@ -15,7 +15,8 @@ from portfolio.auth import SESSION_COOKIE
 from portfolio.services import demo
 from portfolio.services.passwords import Hasher
 from portfolio.tables import CareerCluster, Experience, User
-from tests.conftest import REDIS_URL, TEST_DB, csrf_headers, sign_in
+from tests.conftest import REDIS_URL, TEST_DB
+from tests.factories import csrf_headers, sign_in
 from tests.mailbox import link_in, outbox
 
 

@@ -13,9 +13,8 @@ import pytest
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
 from portfolio.tables import Disclosure, Organization, Share, StudentProfile
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import add_photo, csrf_headers, new_entry, sign_in
 from tests.mailbox import link_in, outbox
-from tests.test_supervisor import add_photo, new_entry
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = html.escape(XSS, quote=False)
