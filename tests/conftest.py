@@ -44,6 +44,7 @@ from portfolio.services import accounts  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
 from portfolio.tables import School  # noqa: E402
+from tests.clean import Tables  # noqa: E402
 from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 
 
@@ -57,12 +58,20 @@ def pytest_unconfigure() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-async def database():
-    """Every migration, run from an empty database, once per run."""
+async def database() -> Tables:
+    """Every migration, run from an empty database, once per run; then the tables the tests write to."""
     await db.migrate()
     await db.open_database()
-    yield
+    yield await Tables.find()
     await db.close_database()
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(database: Tables) -> None:
+    """Every test starts from the database as the migrations left it (the career clusters and nothing
+    else), whatever the tests before it wrote or failed to clean up. Emptied before rather than after a
+    test, so a failed test's rows are still there to look at."""
+    await database.empty()
 
 
 @pytest.fixture(scope="session")
@@ -115,14 +124,14 @@ def make_client(settings: Settings):
     return factory
 
 
-@pytest.fixture(scope="session")
-async def school() -> int:
+@pytest.fixture
+async def school(clean_database) -> int:
     row = await School.insert(School(name="Test Career Center", timezone="America/New_York")).returning(School.id)
     return row[0]["id"]
 
 
-@pytest.fixture(scope="session")
-async def other_school() -> int:
+@pytest.fixture
+async def other_school(clean_database) -> int:
     row = await School.insert(School(name="Other High School", timezone="America/Chicago")).returning(School.id)
     return row[0]["id"]
 

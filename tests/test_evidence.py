@@ -376,7 +376,7 @@ async def test_fsck_finds_and_repairs_what_is_safe(client, signed_in, settings):
     ours = (f"evidence {first['id']}:", f"evidence {second['id']}:")
 
     def mine(lines: list[str]) -> list[str]:
-        # The database is shared with other tests, whose files live in their own folders.
+        # This test's own rows (the database starts empty), and the orphan it makes below.
         return [line for line in lines if line.startswith(ours) or "999/orphan" in line]
 
     clean = await evidence.fsck(store)
