@@ -20,31 +20,27 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-ROLES = ("student", "mentor", "employer", "staff", "admin")
+from portfolio.vocabulary import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    ConsentMethod,
+    Decision,
+    DisclosureKind,
+    EmailKind,
+    EntryStatus,
+    ExperienceKind,
+    Method,
+    OrganizationKind,
+    OutboxState,
+    RequestStatus,
+    Role,
+    TokenPurpose,
+)
 
-EXPERIENCE_KINDS = {
-    "guest_lecture": "Guest lecture",
-    "site_visit": "Site visit",
-    "job_shadow": "Job shadow",
-    "internship": "Internship",
-    "apprenticeship": "Apprenticeship",
-    "career_fair": "Career fair",
-    "mock_interview": "Mock interview",
-    "industry_project": "Industry project",
-    "volunteer": "Volunteer",
-    "other": "Other",
-}
-
-EXPERIENCE_STATUSES = {
-    "draft": "Draft",
-    "submitted": "Awaiting verification",
-    "changes_requested": "Changes requested",
-    "verified": "Verified",
-    "rejected": "Rejected",
-    "voided": "Verification voided",
-    # Not stored: what signoff.verification_state shows for an on-the-spot sign-off not yet confirmed.
-    "verified_pending_confirmation": "Verified on the spot, pending confirmation",
-}
+# Labels are keyed by the enums in portfolio/vocabulary.py; these names stay for the templates and services.
+ROLES = tuple(Role)
+EXPERIENCE_KINDS = KIND_LABELS
+EXPERIENCE_STATUSES = STATUS_LABELS
 
 
 class School(Table):
@@ -60,7 +56,7 @@ class Organization(Table):
     """An employer or an industry partner."""
 
     name = Varchar(length=200)
-    kind = Varchar(length=20, default="employer")
+    kind = Varchar(length=20, default=OrganizationKind.EMPLOYER, choices=OrganizationKind)
     website = Varchar(length=300, default="")
     created_at = Timestamptz()
 
@@ -110,7 +106,7 @@ class Experience(Table):
     # Made by the client (or the form) so that a retried create returns the first entry.
     # Unique per student through an index made in a migration (piccolo has no composite unique).
     client_uuid = UUID()
-    kind = Varchar(length=30)
+    kind = Varchar(length=30, choices=ExperienceKind)
     title = Varchar(length=200)
     organization_name = Varchar(length=200)
     site = Varchar(length=200, default="")
@@ -120,7 +116,7 @@ class Experience(Table):
     end_time = Time(null=True, default=None)
     minutes = Integer()
     reflection = Text(default="")
-    status = Varchar(length=20, default="draft", index=True)
+    status = Varchar(length=20, default=EntryStatus.DRAFT, index=True, choices=EntryStatus)
     # SHA-256 over exactly what a verifier sees; a sign-off records it, and any edit changes it.
     content_hash = Varchar(length=64, default="")
     created_at = Timestamptz()
@@ -137,7 +133,7 @@ class Certification(Table):
     issued_on = Date()
     expires_on = Date(null=True, default=None, index=True)
     verification_url = Varchar(length=500, default="")
-    status = Varchar(length=20, default="draft", index=True)
+    status = Varchar(length=20, default=EntryStatus.DRAFT, index=True, choices=EntryStatus)
     content_hash = Varchar(length=64, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
@@ -179,13 +175,13 @@ class VerificationRequest(Table):
     by e-mailed one-time links (RequestLink), or decided on the spot on the student's phone."""
 
     student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-    method = Varchar(length=20)
+    method = Varchar(length=20, choices=Method)
     mentor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
     supervisor_name = Varchar(length=200, default="")
     supervisor_title = Varchar(length=200, default="")
     supervisor_organization = Varchar(length=200, default="")
     supervisor_email = Varchar(length=254, default="")
-    status = Varchar(length=20, default="pending", index=True)
+    status = Varchar(length=20, default=RequestStatus.PENDING, index=True, choices=RequestStatus)
     created_at = Timestamptz()
     last_sent_at = Timestamptz(null=True, default=None)
     reminders_sent = SmallInt(default=0)
@@ -223,13 +219,13 @@ class SignOff(Table):
 
     experience = ForeignKey(references=Experience, on_delete=OnDelete.cascade, index=True)
     request = ForeignKey(references=VerificationRequest, null=True, on_delete=OnDelete.set_null)
-    method = Varchar(length=20)
+    method = Varchar(length=20, choices=Method)
     verifier = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     verifier_name = Varchar(length=200)
     verifier_title = Varchar(length=200, default="")
     verifier_organization = Varchar(length=200, default="")
     verifier_email = Varchar(length=254, default="")
-    decision = Varchar(length=20)
+    decision = Varchar(length=20, choices=Decision)
     comment = Text(default="")
     content_hash = Varchar(length=64)
     signature_png = Text(default="")
@@ -248,7 +244,7 @@ class GuardianConsent(Table):
     student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     guardian_name = Varchar(length=200)
     guardian_email = Varchar(length=254, default="")
-    method = Varchar(length=20)
+    method = Varchar(length=20, choices=ConsentMethod)
     recorded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     token_hash = Varchar(length=64, null=True, default=None, unique=True)
     expires_at = Timestamptz(null=True, default=None)
@@ -287,7 +283,7 @@ class Disclosure(Table):
     viewer = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     viewer_name = Varchar(length=200)
     viewer_organization = Varchar(length=200, default="")
-    kind = Varchar(length=20)
+    kind = Varchar(length=20, choices=DisclosureKind)
     created_at = Timestamptz(index=True)
 
 
@@ -312,7 +308,7 @@ class AccountToken(Table):
     """A one-time e-mailed link (password reset or invitation); only its hash is kept."""
 
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-    purpose = Varchar(length=20)
+    purpose = Varchar(length=20, choices=TokenPurpose)
     token_hash = Varchar(length=64, unique=True)
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
@@ -344,14 +340,6 @@ class PortfolioDocument(Table):
     created_at = Timestamptz()
 
 
-OUTBOX_STATES = {
-    "queued": "Waiting to be sent",
-    "sending": "Sending",
-    "sent": "Sent",
-    "failed": "Not delivered",
-}
-
-
 class OutboxMessage(Table):
     """Every e-mail, written in the transaction that caused it and delivered by a worker.
 
@@ -363,11 +351,11 @@ class OutboxMessage(Table):
 
     recipient = Varchar(length=254)
     subject = Varchar(length=300)
-    kind = Varchar(length=40)
+    kind = Varchar(length=40, choices=EmailKind)
     body = Text(default="")
     # Made when the message is queued, so a message sent again after a crash is recognisably the same one.
     message_id = Varchar(length=250, unique=True)
-    state = Varchar(length=10, default="queued", index=True)
+    state = Varchar(length=10, default=OutboxState.QUEUED, index=True, choices=OutboxState)
     attempts = SmallInt(default=0)
     next_attempt_at = Timestamptz(index=True)
     lease_until = Timestamptz(null=True, default=None)

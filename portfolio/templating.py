@@ -7,10 +7,12 @@ from collections.abc import Callable
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.formats import hours, nice_date
-from portfolio.services.accounts import ROLE_LABELS
-from portfolio.services.experiences import EDITABLE, FIELDS as ENTRY_FIELDS
+from portfolio.services.experiences import EDITABLE
+from portfolio.services.experiences import FIELDS as ENTRY_FIELDS
 from portfolio.settings import Settings
-from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES, OUTBOX_STATES
+from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+from portfolio.vocabulary import OUTBOX_STATE_LABELS
+from portfolio.vocabulary import ROLE_LABELS
 
 HTMX_FILE = "htmx-2.0.11.min.js"
 
@@ -21,7 +23,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
         env.globals.update(
             KINDS=EXPERIENCE_KINDS,
             STATUSES=EXPERIENCE_STATUSES,
-            OUTBOX_STATES=OUTBOX_STATES,
+            OUTBOX_STATES=OUTBOX_STATE_LABELS,
             ROLE_LABELS=ROLE_LABELS,
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,

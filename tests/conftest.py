@@ -15,7 +15,6 @@ from tests.pg import create_database, drop_database
 
 TEST_DB = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
 REDIS_URL = os.environ.get("PORTFOLIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TEST_PASSWORD = "correct horse battery"
 
 _var = Path(tempfile.mkdtemp(prefix="portfolio-test-"))
 for name in ("PORTFOLIO_REDIS_URL", "PORTFOLIO_SMTP_URL", "PORTFOLIO_DEMO", "PORTFOLIO_DATABASE_URL"):
@@ -46,6 +45,8 @@ from portfolio.services.emails import Emails  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
 from portfolio.tables import School  # noqa: E402
+from tests.clean import Tables  # noqa: E402
+from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 from tests.mailbox import emails_for  # noqa: E402
 
 
@@ -59,12 +60,20 @@ def pytest_unconfigure() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-async def database():
-    """Every migration, run from an empty database, once per run."""
+async def database() -> Tables:
+    """Every migration, run from an empty database, once per run; then the tables the tests write to."""
     await db.migrate()
     await db.open_database()
-    yield
+    yield await Tables.find()
     await db.close_database()
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(database: Tables) -> None:
+    """Every test starts from the database as the migrations left it (the career clusters and nothing
+    else), whatever the tests before it wrote or failed to clean up. Emptied before rather than after a
+    test, so a failed test's rows are still there to look at."""
+    await database.empty()
 
 
 @pytest.fixture(scope="session")
@@ -123,14 +132,14 @@ def make_client(settings: Settings):
     return factory
 
 
-@pytest.fixture(scope="session")
-async def school() -> int:
+@pytest.fixture
+async def school(clean_database) -> int:
     row = await School.insert(School(name="Test Career Center", timezone="America/New_York")).returning(School.id)
     return row[0]["id"]
 
 
-@pytest.fixture(scope="session")
-async def other_school() -> int:
+@pytest.fixture
+async def other_school(clean_database) -> int:
     row = await School.insert(School(name="Other High School", timezone="America/Chicago")).returning(School.id)
     return row[0]["id"]
 
@@ -157,21 +166,6 @@ def make_user(hasher: Hasher, school: int):
         return user
 
     return factory
-
-
-def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
-    """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
-    if "csrftoken" not in client.cookies:
-        page = await client.get("/signin")
-        assert page.status_code == 200
-    return await client.post(
-        "/signin",
-        data={"email": email, "password": password, "next": next_path, "_csrf_token": client.cookies.get("csrftoken")},
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import dataclasses
 from portfolio.auth import SESSION_COOKIE
 from portfolio.settings import SessionPolicy
 from portfolio.tables import AuditEvent
-from tests.conftest import TEST_PASSWORD, csrf_headers, sign_in
+from tests.factories import TEST_PASSWORD, csrf_headers, sign_in
 
 
 async def test_sign_in_sets_a_safe_session_cookie_and_lands_by_role(client, make_user):

@@ -7,9 +7,8 @@ import uuid
 from portfolio.services import mentoring, signoff
 from portfolio.tables import Disclosure
 from tests import samples
-from tests.conftest import sign_in
+from tests.factories import new_entry, rows_for, sign_in, upload
 from tests.mailbox import link_in, outbox
-from tests.test_evidence import new_entry, rows_for, upload
 
 
 async def count(student_id: int) -> int:

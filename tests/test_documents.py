@@ -28,8 +28,7 @@ from portfolio.tables import (
     SignOff,
 )
 from tests import samples
-from tests.conftest import sign_in
-from tests.test_experiences import entry
+from tests.factories import entry, sign_in
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = f"{SCRIPT} 😀🔧 \u202egnp.exe\u202c 中文 العربية \x07 {'W' * 300} Łódź café — “quoted” ✓"

@@ -23,9 +23,7 @@ from portfolio.tables import (
     StudentProfile,
 )
 from tests import samples
-from tests.conftest import csrf_headers, sign_in
-from tests.test_evidence import rows_for, upload
-from tests.test_experiences import entry
+from tests.factories import csrf_headers, entry, rows_for, sign_in, upload
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

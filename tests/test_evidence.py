@@ -19,9 +19,8 @@ from portfolio.services import certifications, evidence, experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
 from tests import samples
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import csrf_headers, entry, new_entry, rows_for, sign_in, upload
 from tests.s3 import S3Server
-from tests.test_experiences import entry
 
 GPS_MARKERS = (b"GPSLatitude", b"GPSLongitude", b"40.4461N")
 
@@ -31,20 +30,6 @@ def s3_server():
     server = S3Server().start()
     yield server
     server.stop()
-
-
-async def new_entry(student) -> int:
-    saved = await experiences.create(student, entry(), uuid.uuid4())
-    return saved.entry["id"]
-
-
-async def upload(client, url: str, *files: tuple[str, bytes, str], htmx: bool = False):
-    headers = csrf_headers(client) | ({"HX-Request": "true"} if htmx else {})
-    return await client.post(url, files=[("file", item) for item in files], headers=headers)
-
-
-async def rows_for(entry_id: int) -> list[dict]:
-    return await Evidence.select().where(Evidence.experience == entry_id)
 
 
 async def stored_bytes(store, key: str) -> bytes:
@@ -392,7 +377,7 @@ async def test_fsck_finds_and_repairs_what_is_safe(client, signed_in, settings):
     ours = (f"evidence {first['id']}:", f"evidence {second['id']}:")
 
     def mine(lines: list[str]) -> list[str]:
-        # The database is shared with other tests, whose files live in their own folders.
+        # This test's own rows (the database starts empty), and the orphan it makes below.
         return [line for line in lines if line.startswith(ours) or "999/orphan" in line]
 
     clean = await evidence.fsck(store)

@@ -8,21 +8,7 @@ from datetime import date, timedelta
 from portfolio import clock
 from portfolio.services import experiences
 from portfolio.tables import Experience
-from tests.conftest import csrf_headers
-
-
-def entry(**overrides) -> dict[str, str]:
-    values = {
-        "kind": "job_shadow",
-        "title": "Shadowed an electrician",
-        "organization": "Bright Sparks LLC",
-        "date": (date.today() - timedelta(days=1)).isoformat(),
-        "hours": "2.5",
-        "cluster": "construction",
-        "reflection": "Wiring is <harder> than it looks & fun.",
-    }
-    values.update(overrides)
-    return values
+from tests.factories import csrf_headers, entry, sign_in
 
 
 async def post_entry(client, htmx: bool = False, **overrides):
@@ -132,8 +118,6 @@ async def test_the_same_uuid_belongs_to_each_student_separately(client, signed_i
     shared = str(uuid.uuid4())
     assert (await post_entry(client, client_uuid=shared)).status_code == 303
     second = await make_user("student")
-    from tests.conftest import sign_in
-
     async with make_client() as other:
         await sign_in(other, second.email)
         response = await post_entry(other, client_uuid=shared, title="Someone else's entry")

@@ -13,8 +13,7 @@ from litestar.routes import HTTPRoute
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
 from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, OutboxMessage, Share, VerificationRequest
-from tests.conftest import csrf_headers, sign_in
-from tests.test_experiences import entry
+from tests.factories import csrf_headers, entry, sign_in
 
 KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in"}
 

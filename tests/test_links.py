@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from portfolio.auth import SESSION_COOKIE
 from portfolio.services import accounts
 from portfolio.tables import AccountToken, User
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import csrf_headers, sign_in
 from tests.mailbox import SmtpServer, deliver, link_in, outbox
 
 NEW_PASSWORD = "a fresh and long password"

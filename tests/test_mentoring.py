@@ -4,37 +4,15 @@ else is refused; staff read each entry's sign-off history with its warnings."""
 from __future__ import annotations
 
 import uuid
-from contextlib import asynccontextmanager
 
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import Evidence, Experience, MentorAssignment, RequestItem, SignOff, VerificationRequest
 from tests import samples
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import browser_of, csrf_headers, entry, new_entries, post, queue_ids, status_of
 from tests.mailbox import link_in, outbox
-from tests.test_experiences import entry
 
 
-# --- helpers, shared with test_requests ------------------------------------------------------------
-
-@asynccontextmanager
-async def browser_of(make_client, user):
-    """Another browser, signed in as `user`."""
-    async with make_client() as other:
-        assert (await sign_in(other, user.email)).status_code == 303
-        yield other
-
-
-async def post(client, url: str, data: dict | None = None):
-    return await client.post(url, data=data or {}, headers=csrf_headers(client))
-
-
-async def new_entries(student, *titles: str) -> list[int]:
-    ids = []
-    for title in titles:
-        saved = await experiences.create(student, entry(title=title, hours="1"), uuid.uuid4())
-        ids.append(saved.entry["id"])
-    return ids
-
+# --- helpers --------------------------------------------------------------------------------------
 
 async def mentor_with_student(make_user, school_id=-1):
     """A staff member, a mentor and a student of one school; the mentor assigned to the student by staff."""
@@ -43,16 +21,6 @@ async def mentor_with_student(make_user, school_id=-1):
     student = await make_user("student", school_id=school_id, name=f"Sam Student {uuid.uuid4().hex[:4]}")
     assert await mentoring.assign(staff, mentor.id, [student.id]) == 1
     return staff, mentor, student
-
-
-async def status_of(entry_id: int) -> str:
-    row = await Experience.select(Experience.status).where(Experience.id == entry_id).first()
-    return row["status"]
-
-
-async def queue_ids(mentor) -> dict[int, int]:
-    """experience id -> queue item id."""
-    return {item["experience_id"]: item["id"] for item in await signoff.mentor_queue(mentor)}
 
 
 # --- staff assign mentors -------------------------------------------------------------------------

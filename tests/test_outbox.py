@@ -9,7 +9,6 @@ import dataclasses
 import os
 import secrets
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
@@ -17,29 +16,15 @@ import pytest
 
 from portfolio import clock, db
 from portfolio.mail import OutboxMailer, SmtpMailer
-from portfolio.services import experiences, outbox, signoff
+from portfolio.services import outbox, signoff
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import Sealer, Worker
 from portfolio.tables import Experience, OutboxMessage, User, VerificationRequest
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import csrf_headers, new_entry, sign_in
 from tests.live import run_cli
 from tests.mailbox import SmtpServer, deliver, free_port, link_in, read_outbox
 
 SENDER = "Career Portfolio <no-reply@localhost>"
-
-
-def entry() -> dict[str, str]:
-    return {"kind": "job_shadow", "title": "Shadowed a welder", "organization": "Acme Manufacturing",
-            "date": (datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(), "hours": "2",
-            "cluster": "advanced-manufacturing"}
-
-
-@pytest.fixture
-async def empty_outbox():
-    """This test's messages only: what earlier tests left behind must not be delivered here."""
-    await OutboxMessage.delete(force=True)
-    yield
-    await OutboxMessage.delete(force=True)
 
 
 @pytest.fixture
@@ -85,7 +70,7 @@ def unique(name: str) -> str:
     return f"{name}-{secrets.token_hex(4)}@example.org"
 
 
-async def test_a_message_is_queued_only_inside_the_transaction_of_its_action(empty_outbox, emails):
+async def test_a_message_is_queued_only_inside_the_transaction_of_its_action(emails):
     with pytest.raises(RuntimeError, match="write_transaction"):
         await emails.password_reset(to=unique("outside"), name="Sam", token="t", minutes=60, school_id=None)
 
@@ -97,7 +82,7 @@ async def test_a_message_is_queued_only_inside_the_transaction_of_its_action(emp
     assert await OutboxMessage.count().where(OutboxMessage.recipient == to) == 0
 
 
-async def test_the_worker_is_woken_once_the_transaction_commits(empty_outbox, settings, sealer):
+async def test_the_worker_is_woken_once_the_transaction_commits(settings, sealer):
     calls: list[bool] = []
     emails = Emails(settings.base_url, sealer, wake=lambda: calls.append(db.in_write_transaction()))
     async with db.write_transaction():
@@ -111,7 +96,7 @@ async def test_the_worker_is_woken_once_the_transaction_commits(empty_outbox, se
     assert calls == [False]  # a rolled-back message wakes nobody
 
 
-async def test_no_usable_link_at_rest_and_the_body_is_gone_once_sent(empty_outbox, settings, emails, sealer):
+async def test_no_usable_link_at_rest_and_the_body_is_gone_once_sent(settings, emails, sealer):
     to = unique("sealed")
     token = await reset_link(emails, to)
     queued = await row(to)
@@ -129,7 +114,7 @@ async def test_no_usable_link_at_rest_and_the_body_is_gone_once_sent(empty_outbo
     assert f"/reset/{token}" in message.get_body(preferencelist=("plain",)).get_content()
 
 
-async def test_another_secret_key_cannot_read_a_body(empty_outbox, settings, emails):
+async def test_another_secret_key_cannot_read_a_body(settings, emails):
     to = unique("other-key")
     await reset_link(emails, to)
     assert await Worker(folder_mailer(settings), Sealer("another-key")).run_once() == 0
@@ -138,7 +123,7 @@ async def test_another_secret_key_cannot_read_a_body(empty_outbox, settings, ema
     assert read_outbox(settings.var_dir, to) == []
 
 
-async def test_two_workers_racing_send_each_message_once(empty_outbox, settings, emails, sealer):
+async def test_two_workers_racing_send_each_message_once(settings, emails, sealer):
     addresses = [unique(f"race{i}") for i in range(12)]
     for to in addresses:
         await reset_link(emails, to)
@@ -150,7 +135,7 @@ async def test_two_workers_racing_send_each_message_once(empty_outbox, settings,
         assert (await row(to))["attempts"] == 1
 
 
-async def test_claims_by_two_workers_at_the_same_moment_never_overlap(empty_outbox, emails):
+async def test_claims_by_two_workers_at_the_same_moment_never_overlap(emails):
     for i in range(8):
         await reset_link(emails, unique(f"claim{i}"))
     moment = datetime.now(timezone.utc)
@@ -161,7 +146,7 @@ async def test_claims_by_two_workers_at_the_same_moment_never_overlap(empty_outb
     assert sorted(h["lease_holder"] for h in holders) == sorted(["one"] * len(first) + ["two"] * len(second))
 
 
-async def test_a_crashed_workers_message_is_sent_again_with_the_same_message_id(empty_outbox, settings, emails, sealer):
+async def test_a_crashed_workers_message_is_sent_again_with_the_same_message_id(settings, emails, sealer):
     to = unique("crash")
     await reset_link(emails, to)
     clock = Clock()
@@ -181,7 +166,7 @@ async def test_a_crashed_workers_message_is_sent_again_with_the_same_message_id(
     ).returning(OutboxMessage.id)
 
 
-async def test_a_message_sent_twice_after_a_lost_lease_keeps_its_message_id(empty_outbox, settings, emails, sealer):
+async def test_a_message_sent_twice_after_a_lost_lease_keeps_its_message_id(settings, emails, sealer):
     """At least once: a worker whose lease ran out while sending, and the one that took over, both send."""
     to = unique("twice")
     await reset_link(emails, to)
@@ -196,7 +181,7 @@ async def test_a_message_sent_twice_after_a_lost_lease_keeps_its_message_id(empt
     assert (await row(to))["state"] == "sent"
 
 
-async def test_the_mail_server_away_means_retries_with_backoff_then_failed_for_good(empty_outbox, settings, emails, sealer):
+async def test_the_mail_server_away_means_retries_with_backoff_then_failed_for_good(settings, emails, sealer):
     to = unique("backoff")
     await reset_link(emails, to)
     clock = Clock()
@@ -218,7 +203,7 @@ async def test_the_mail_server_away_means_retries_with_backoff_then_failed_for_g
     assert failed["state"] == "failed" and failed["attempts"] == outbox.MAX_ATTEMPTS and failed["body"] == ""
 
 
-async def test_a_refusal_fails_sooner(empty_outbox, settings, emails, sealer):
+async def test_a_refusal_fails_sooner(settings, emails, sealer):
     to, other = unique("refused"), unique("accepted")
     with SmtpServer() as smtp:
         smtp.collector.refuse.add(to)
@@ -237,7 +222,7 @@ async def test_a_refusal_fails_sooner(empty_outbox, settings, emails, sealer):
         assert [m["To"] for m in smtp.collector.messages] == [other]
 
 
-async def test_mail_waits_while_smtp_is_down_and_goes_out_when_it_is_back(empty_outbox, settings, emails, sealer):
+async def test_mail_waits_while_smtp_is_down_and_goes_out_when_it_is_back(settings, emails, sealer):
     smtp = SmtpServer()  # not started yet: the server is down
     worker = Worker(SmtpMailer(smtp.url, SENDER), sealer)
     first, second = unique("while-down"), unique("after-restart")
@@ -270,7 +255,7 @@ async def test_mail_waits_while_smtp_is_down_and_goes_out_when_it_is_back(empty_
         smtp.stop()
 
 
-async def test_stopping_the_worker_is_clean_and_waking_it_sends_at_once(empty_outbox, settings, emails, sealer):
+async def test_stopping_the_worker_is_clean_and_waking_it_sends_at_once(settings, emails, sealer):
     worker = Worker(folder_mailer(settings), sealer, poll_seconds=60)
     woken = Emails(settings.base_url, sealer, wake=worker.wake)
     worker.start()
@@ -288,7 +273,7 @@ async def test_stopping_the_worker_is_clean_and_waking_it_sends_at_once(empty_ou
     assert worker._task is None
 
 
-async def test_the_worker_command_delivers_what_is_due(empty_outbox, settings, emails):
+async def test_the_worker_command_delivers_what_is_due(settings, emails):
     to = unique("command")
     await reset_link(emails, to)
     # The same database and secret key, this test's var/ (so its outbox folder).
@@ -304,7 +289,7 @@ async def test_the_worker_command_delivers_what_is_due(empty_outbox, settings, e
 # --- what staff see -------------------------------------------------------------------------------
 
 async def test_staff_see_their_schools_messages_without_bodies(
-    empty_outbox, client, signed_in, settings, emails, school, other_school, make_client, make_user
+    client, signed_in, settings, emails, school, other_school, make_client, make_user
 ):
     staff = await signed_in("staff")
     mine, theirs, refused = unique("ours"), unique("theirs"), unique("refused")
@@ -358,9 +343,9 @@ def row_where(to: str, **expected):
     return check
 
 
-async def test_an_action_and_its_email_commit_or_roll_back_together(empty_outbox, make_user, emails):
+async def test_an_action_and_its_email_commit_or_roll_back_together(make_user, emails):
     student = await make_user("student")
-    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    entry_id = await new_entry(student)
     boss = unique("boss")
     form = {"supervisor_name": "Pat Boss", "supervisor_email": boss}
     with pytest.raises(ZeroDivisionError):
@@ -375,7 +360,7 @@ async def test_an_action_and_its_email_commit_or_roll_back_together(empty_outbox
     assert await OutboxMessage.count().where(OutboxMessage.recipient == boss) == 1
 
 
-async def test_the_apps_worker_sends_as_soon_as_the_request_commits(empty_outbox, settings, make_client, make_user):
+async def test_the_apps_worker_sends_as_soon_as_the_request_commits(settings, make_client, make_user):
     user = await make_user("student")
     async with make_client(dataclasses.replace(settings, mail_poll_seconds=60)) as http:
         await http.get("/forgot")
@@ -387,7 +372,7 @@ async def test_the_apps_worker_sends_as_soon_as_the_request_commits(empty_outbox
     assert (await row(user.email))["state"] == "sent"
 
 
-async def test_with_an_external_worker_the_app_only_queues(empty_outbox, settings, make_client, make_user):
+async def test_with_an_external_worker_the_app_only_queues(settings, make_client, make_user):
     user = await make_user("student")
     async with make_client(dataclasses.replace(settings, mail_worker="external")) as http:
         await http.get("/forgot")
@@ -401,12 +386,12 @@ async def test_with_an_external_worker_the_app_only_queues(empty_outbox, setting
 
 
 async def test_a_request_while_smtp_is_down_answers_normally_and_mails_once_it_is_back(
-    empty_outbox, settings, make_client, make_user
+    settings, make_client, make_user
 ):
     smtp = SmtpServer()  # down: nothing listens on its port yet
     app_settings = dataclasses.replace(settings, smtp_url=smtp.url, mail_poll_seconds=0.1)
     student = await make_user("student", name="Jordan Rivera")
-    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    entry_id = await new_entry(student)
     boss = unique("boss")
     try:
         async with make_client(app_settings) as http:
@@ -434,7 +419,7 @@ async def test_a_request_while_smtp_is_down_answers_normally_and_mails_once_it_i
 
 
 async def test_an_invitation_refused_by_the_server_is_shown_to_its_sender_who_sends_it_again(
-    empty_outbox, settings, make_client, make_user
+    settings, make_client, make_user
 ):
     invitee = unique("new-student")
     with SmtpServer() as smtp:

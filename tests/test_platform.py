@@ -15,7 +15,8 @@ from portfolio.auth import SESSION_COOKIE
 from portfolio.services import demo
 from portfolio.services.passwords import Hasher
 from portfolio.tables import CareerCluster, Experience, User
-from tests.conftest import REDIS_URL, TEST_DB, csrf_headers, sign_in
+from tests.conftest import REDIS_URL, TEST_DB
+from tests.factories import csrf_headers, sign_in
 from tests.mailbox import link_in, outbox
 
 
@@ -104,8 +105,9 @@ async def test_migrations_made_the_schema_from_empty():
             assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_demo_seed_only_into_an_empty_database(hasher: Hasher, emails):
-    # The shared test database already has users, so seeding must refuse to touch it.
+async def test_demo_seed_only_into_an_empty_database(hasher: Hasher, make_user, emails):
+    # Every test starts from an empty database: with one user in it, seeding must refuse to touch it.
+    await make_user("student")
     before = await User.count()
     assert await demo.seed(hasher, emails) is False
     assert await User.count() == before

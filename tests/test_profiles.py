@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portfolio.tables import Organization, StudentProfile, User
-from tests.conftest import csrf_headers
+from tests.factories import csrf_headers
 from tests.mailbox import link_in, outbox
 
 SCRIPT = '<script>alert("x")</script>'

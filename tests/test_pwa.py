@@ -11,7 +11,7 @@ from PIL import Image
 
 from portfolio.routes.pwa import SHELL_FILES, STATIC
 from portfolio.services import experiences
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import csrf_headers, sign_in
 
 
 async def test_the_service_worker_is_served_at_the_root_scope(client):

@@ -9,8 +9,7 @@ from portfolio.services import experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
 from tests import samples
-from tests.conftest import csrf_headers
-from tests.test_experiences import entry
+from tests.factories import csrf_headers, entry
 
 
 async def send_file(client, entry_id: int, data: bytes, client_uuid: str | None, name: str = "IMG_0007.JPG"):

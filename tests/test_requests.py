@@ -9,9 +9,8 @@ from datetime import timedelta
 from portfolio import clock
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import Experience, RequestLink, SignOff, VerificationRequest
+from tests.factories import browser_of, entry, new_entries, post, queue_ids, status_of
 from tests.mailbox import link_in, outbox
-from tests.test_experiences import entry
-from tests.test_mentoring import browser_of, new_entries, post, queue_ids, status_of
 
 SUPERVISOR = {
     "supervisor_name": "Robin Foreman",

@@ -13,9 +13,8 @@ import pytest
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
 from portfolio.tables import Disclosure, Organization, Share, StudentProfile
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import add_photo, csrf_headers, new_entry, sign_in
 from tests.mailbox import link_in, outbox
-from tests.test_supervisor import add_photo, new_entry
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = html.escape(XSS, quote=False)
@@ -114,6 +113,7 @@ async def test_link_created_page_has_the_link_a_qr_code_and_a_copy_button(client
 
 async def test_a_form_with_problems_keeps_what_was_typed(client, signed_in):
     student = await adult_student(signed_in)
+    await employer_org()  # the form offers employers only when there are some
     response = await post_share(client, audience="organization", organization="", days="999", label="Keep me")
     assert response.status_code == 422
     assert "Choose an employer." in response.text and "Choose between 1 and 365 days." in response.text

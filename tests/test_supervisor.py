@@ -16,13 +16,12 @@ import pytest
 from PIL import Image, ImageDraw
 
 from portfolio.routes.verify import GRANT_COOKIE
-from portfolio.services import evidence, experiences, signoff
+from portfolio.services import signoff
 from portfolio.storage import make_store
 from portfolio.tables import AuditEvent, Experience, RequestLink, SignOff, VerificationRequest
 from tests import samples
-from tests.conftest import csrf_headers, sign_in
+from tests.factories import add_photo, csrf_headers, new_entry, sign_in
 from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
-from tests.test_experiences import entry
 
 BOSS = {"supervisor_name": "Pat Boss", "supervisor_title": "Shop foreman", "supervisor_organization": "Acme Manufacturing"}
 GONE = "This link no longer works"
@@ -33,23 +32,6 @@ GONE = "This link no longer works"
 def boss_email() -> str:
     """A unique company address per test: reminders go to every pending request in the database."""
     return f"boss-{uuid.uuid4().hex[:10]}@acme-manufacturing.com"
-
-
-async def new_entry(student, **overrides) -> int:
-    saved = await experiences.create(student, entry(**overrides), uuid.uuid4())
-    return saved.entry["id"]
-
-
-async def add_photo(settings, student, entry_id: int) -> dict:
-    work = settings.var_dir / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / f"upload-{uuid.uuid4().hex}"
-    path.write_bytes(samples.jpeg_with_gps())
-    attached = await evidence.attach(
-        make_store(settings), student, "experience", entry_id, evidence.Upload(path=path, original_name="at-the-site.jpg"),
-        work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
-    )
-    return attached.row
 
 
 async def ask(settings, student, entry_ids: list[int], email: str) -> int:

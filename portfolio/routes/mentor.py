@@ -15,8 +15,7 @@ from portfolio.services.emails import Emails
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
-
-DONE_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
+from portfolio.vocabulary import DECISION_WORDS
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
@@ -51,7 +50,7 @@ class MentorController(Controller):
     async def queue(
         self, request: Request, done: FromQuery[str] = "", count: FromQuery[int] = 0, digest: FromQuery[str] = ""
     ) -> Template:
-        words = DONE_WORDS.get(done)
+        words = DECISION_WORDS.get(done)
         return await _queue_page(
             request,
             done={"count": count, "words": words} if words else None,

@@ -16,8 +16,9 @@ from portfolio.formats import nice_time
 from portfolio.routes.common import client_ip, go_to, render
 from portfolio.services import accounts, experiences, outbox
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.emails import KIND_LABELS, Emails
+from portfolio.services.emails import Emails
 from portfolio.settings import Settings
+from portfolio.vocabulary import EMAIL_KIND_LABELS
 
 # Other people's addresses: never kept by a browser cache or the service worker.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -32,7 +33,7 @@ class MessagesController(Controller):
         rows = await outbox.listing(user.school_id, everything=everything, failed_only=failed)
         messages = [
             row | {
-                "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+                "kind_label": EMAIL_KIND_LABELS.get(row["kind"], row["kind"]),
                 "problem": outbox.problem_label(row["last_error"]),
                 "created": nice_time(row["created_at"], zone),
                 "sent": nice_time(row["sent_at"], zone) if row["sent_at"] else "",

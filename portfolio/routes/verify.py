@@ -34,6 +34,7 @@ from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, sharing, signoff
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
+from portfolio.vocabulary import Method
 
 GRANT_COOKIE = "portfolio_link"
 GRANT_MINUTES = 30
@@ -230,7 +231,7 @@ class VerifyController(Controller):
     async def onsite_done(self, request: Request) -> Template:
         student = request.scope["user"]
         view = await signoff.request_view(int_or_none(request.query_params.get("request")) or 0)
-        if view["method"] != "on_device":
+        if view["method"] != Method.ON_DEVICE:
             raise NotFound()
         for entry in view["items"]:
             await experiences.get(student, entry["id"])  # only the student's own request

@@ -20,18 +20,12 @@ from portfolio.services import audit, outbox
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
+from portfolio.vocabulary import OrganizationKind, Role, TokenPurpose
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROLE_LABELS = {
-    "student": "Student",
-    "mentor": "Mentor",
-    "employer": "Employer",
-    "staff": "Staff",
-    "admin": "Administrator",
-}
 # Where a user lands after sign-in: the most powerful role first.
-LANDING_ORDER = ("admin", "staff", "mentor", "employer", "student")
-STAFF_MAY_INVITE = ("student", "mentor", "staff")
+LANDING_ORDER = (Role.ADMIN, Role.STAFF, Role.MENTOR, Role.EMPLOYER, Role.STUDENT)
+STAFF_MAY_INVITE = (Role.STUDENT, Role.MENTOR, Role.STAFF)
 
 
 def normalize_email(email: str) -> str:
@@ -174,7 +168,7 @@ async def request_password_reset(emails: Emails, email: str, lifetime: timedelta
     if row is None or not row["active"]:
         return
     async with write_transaction():
-        raw = await issue_token(row["id"], "reset", lifetime)
+        raw = await issue_token(row["id"], TokenPurpose.RESET, lifetime)
         await emails.password_reset(to=row["email"], name=row["name"], token=raw,
                                     minutes=int(lifetime.total_seconds() // 60), school_id=row["school"])
     await audit.record("reset.requested", actor_id=row["id"], ip=ip)
@@ -276,7 +270,7 @@ async def _invite_user(
         ).where(User.id == user_id)
     else:
         user_id = await create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
-    raw = await issue_token(user_id, "invite", lifetime)
+    raw = await issue_token(user_id, TokenPurpose.INVITE, lifetime)
     # An employer has no school: the inviting staff member's school sees the message.
     await emails.invitation(to=email, name=name, inviter=inviter.name, token=raw, days=lifetime.days,
                             school_id=school_id if school_id is not None else inviter.school_id,
@@ -292,7 +286,7 @@ async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: in
         found = await outbox.invitation(message_id, inviter.id)
         if found is None:
             raise NotFound(message_id)
-        raw = await issue_token(found["invitee_id"], "invite", lifetime)
+        raw = await issue_token(found["invitee_id"], TokenPurpose.INVITE, lifetime)
         await emails.invitation(
             to=found["email"], name=found["name"], inviter=inviter.name, token=raw, days=lifetime.days,
             school_id=found["school_id"], sender_id=inviter.id, invitee_id=found["invitee_id"],
@@ -349,7 +343,7 @@ async def invite_employer(emails: Emails, inviter: CurrentUser, form: dict[str, 
         raise FormErrors(errors, values)
     async with write_transaction():
         organization = await Organization.insert(
-            Organization(name=values["organization_name"], kind="employer", website=values["website"])
+            Organization(name=values["organization_name"], kind=OrganizationKind.EMPLOYER, website=values["website"])
         ).returning(Organization.id)
         organization_id = organization[0]["id"]
         await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)

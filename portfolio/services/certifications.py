@@ -16,11 +16,12 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.experiences import EARLIEST_DATE, school_of
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Certification, Evidence
+from portfolio.vocabulary import EntryStatus
 
 FIELDS = ("name", "issuer", "credential_id", "issued_on", "expires_on", "verification_url")
 LIMITS = {"name": 200, "issuer": 200, "credential_id": 100, "verification_url": 500}
 EXPIRING_DAYS = 60
-EDITABLE = ("draft", "changes_requested")
+EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED)
 
 
 
@@ -146,7 +147,7 @@ def as_form(row: Mapping[str, Any]) -> dict[str, str]:
 async def create(student: CurrentUser, raw: Mapping[str, Any]) -> dict[str, Any]:
     clean = parse(raw, clock.today_at(await school_of(student)))
     inserted = await Certification.insert(
-        Certification(student=student.id, status="draft", content_hash=content_hash(clean), **clean)
+        Certification(student=student.id, status=EntryStatus.DRAFT, content_hash=content_hash(clean), **clean)
     ).returning(Certification.id)
     return await get(student, inserted[0]["id"])
 

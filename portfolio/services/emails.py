@@ -14,19 +14,7 @@ from urllib.parse import urlparse
 
 from portfolio.mail import render
 from portfolio.services import outbox
-
-KIND_LABELS = {
-    "invite": "Invitation",
-    "reset": "Password reset",
-    "mentor_request": "Verification request to a mentor",
-    "mentor_digest": "Mentor's daily digest",
-    "supervisor_request": "Verification request to a supervisor",
-    "supervisor_receipt": "Receipt of an on-the-spot sign-off",
-    "student_decision": "Verification decision to a student",
-    "staff_dispute": "Disputed sign-off",
-    "guardian_consent": "Guardian consent request",
-}
-DECISION_WORDS = {"verified": "verified", "changes_requested": "sent back for changes", "rejected": "rejected"}
+from portfolio.vocabulary import DECISION_WORDS, EmailKind
 
 
 def _entries(count: int) -> str:
@@ -42,7 +30,7 @@ class Emails:
         self.domain = urlparse(self.base_url).hostname or "career-portfolio"
 
     async def _queue(
-        self, kind: str, to: str, subject: str, *, school_id: int | None, sender_id: int | None = None,
+        self, kind: EmailKind, to: str, subject: str, *, school_id: int | None, sender_id: int | None = None,
         invitee_id: int | None = None, **context: Any,
     ) -> int:
         return await outbox.enqueue(
@@ -57,13 +45,13 @@ class Emails:
         invitee_id: int,
     ) -> int:
         return await self._queue(
-            "invite", to, "You are invited to Career Portfolio", school_id=school_id, sender_id=sender_id,
+            EmailKind.INVITE, to, "You are invited to Career Portfolio", school_id=school_id, sender_id=sender_id,
             invitee_id=invitee_id, name=name, inviter=inviter, link=f"{self.base_url}/invite/{token}", days=days,
         )
 
     async def password_reset(self, *, to: str, name: str, token: str, minutes: int, school_id: int | None) -> int:
         return await self._queue(
-            "reset", to, "Reset your Career Portfolio password", school_id=school_id, name=name,
+            EmailKind.RESET, to, "Reset your Career Portfolio password", school_id=school_id, name=name,
             link=f"{self.base_url}/reset/{token}", minutes=minutes,
         )
 
@@ -71,13 +59,13 @@ class Emails:
 
     async def mentor_request(self, *, to: str, mentor: str, student: str, count: int, school_id: int | None) -> int:
         return await self._queue(
-            "mentor_request", to, f"{student} asks you to verify {count} {_entries(count)}", school_id=school_id,
+            EmailKind.MENTOR_REQUEST, to, f"{student} asks you to verify {count} {_entries(count)}", school_id=school_id,
             mentor=mentor, student=student, count=count, link=f"{self.base_url}/mentor",
         )
 
     async def mentor_digest(self, *, to: str, name: str, count: int, school_id: int | None) -> int:
         return await self._queue(
-            "mentor_digest", to, f"{count} new verification requests", school_id=school_id, name=name, count=count,
+            EmailKind.MENTOR_DIGEST, to, f"{count} new verification requests", school_id=school_id, name=name, count=count,
             link=f"{self.base_url}/mentor",
         )
 
@@ -87,7 +75,7 @@ class Emails:
     ) -> int:
         subject = f"{'Reminder: ' if reminder else ''}Please confirm {student}'s work-based learning hours"
         return await self._queue(
-            "supervisor_request", to, subject, school_id=school_id, supervisor=supervisor, student=student,
+            EmailKind.SUPERVISOR_REQUEST, to, subject, school_id=school_id, supervisor=supervisor, student=student,
             count=count, link=f"{self.base_url}/v/{token}", days=days, reminder=reminder,
         )
 
@@ -96,14 +84,14 @@ class Emails:
         school_id: int | None,
     ) -> int:
         return await self._queue(
-            "supervisor_receipt", to, f"You verified {student}'s hours", school_id=school_id, supervisor=supervisor,
+            EmailKind.SUPERVISOR_RECEIPT, to, f"You verified {student}'s hours", school_id=school_id, supervisor=supervisor,
             student=student, count=len(entries), entries=entries, link=f"{self.base_url}/v/receipt/{token}",
         )
 
     async def student_decision(self, *, to: str, name: str, decision: str, count: int, school_id: int | None) -> int:
         words = DECISION_WORDS[decision]
         return await self._queue(
-            "student_decision", to, f"Your entries were {words}", school_id=school_id, name=name, words=words,
+            EmailKind.STUDENT_DECISION, to, f"Your entries were {words}", school_id=school_id, name=name, words=words,
             count=count, link=f"{self.base_url}/student",
         )
 
@@ -111,7 +99,7 @@ class Emails:
         self, *, to: str, name: str, student: str, student_id: int, supervisor: str, count: int, school_id: int | None,
     ) -> int:
         return await self._queue(
-            "staff_dispute", to, "A workplace supervisor disputes a sign-off", school_id=school_id, name=name,
+            EmailKind.STAFF_DISPUTE, to, "A workplace supervisor disputes a sign-off", school_id=school_id, name=name,
             student=student, supervisor=supervisor, count=count, link=f"{self.base_url}/staff/students/{student_id}",
         )
 
@@ -121,6 +109,6 @@ class Emails:
         self, *, to: str, guardian: str, student: str, token: str, days: int, school_id: int | None,
     ) -> int:
         return await self._queue(
-            "guardian_consent", to, f"{student} asks your permission to share their career portfolio",
+            EmailKind.GUARDIAN_CONSENT, to, f"{student} asks your permission to share their career portfolio",
             school_id=school_id, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}", days=days,
         )

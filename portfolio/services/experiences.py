@@ -29,12 +29,13 @@ from portfolio.tables import (
     SignOff,
     User,
 )
+from portfolio.vocabulary import EntryStatus
 
 MAX_MINUTES_PER_DAY = 24 * 60
 EARLIEST_DATE = date(2000, 1, 1)
 # A verified entry may still be edited: the edit voids its verification (see void_after_edit).
-EDITABLE = ("draft", "changes_requested", "voided", "verified")
-DELETABLE = ("draft",)
+EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED, EntryStatus.VERIFIED)
+DELETABLE = (EntryStatus.DRAFT,)
 FIELDS = ("kind", "title", "organization", "date", "hours", "cluster", "reflection")
 LIMITS = {"title": 200, "organization": 200, "reflection": 5000}
 HOURS_RE = re.compile(r"^\s*(\d{1,2})(?:[.,](\d{1,2}))?\s*$|^\s*(\d{1,2}):(\d{2})\s*$")
@@ -174,8 +175,8 @@ async def evidence_hashes(experience_id: int) -> list[str]:
 async def void_after_edit(experience_id: int) -> bool:
     """Inside an edit's transaction: a verified entry that changes loses its verification, visibly. The
     sign-offs stay in its history, marked voided."""
-    changed = await Experience.update({Experience.status: "voided"}).where(
-        (Experience.id == experience_id) & (Experience.status == "verified")
+    changed = await Experience.update({Experience.status: EntryStatus.VOIDED}).where(
+        (Experience.id == experience_id) & (Experience.status == EntryStatus.VERIFIED)
     ).returning(Experience.id)
     if changed:
         await SignOff.update({SignOff.voided_at: clock.now()}).where(
@@ -244,7 +245,7 @@ async def year_summary(student: CurrentUser, today: date | None = None) -> dict[
             (Experience.student == student.id)
             & (Experience.date >= start)
             & (Experience.date <= today)
-            & (Experience.status != "rejected")
+            & (Experience.status != EntryStatus.REJECTED)
         )
         .group_by(Experience.kind)
     )
@@ -310,7 +311,7 @@ async def lock_student(student_id: int) -> None:
 
 
 async def _minutes_on(student_id: int, day: date, excluding: int | None = None) -> int:
-    condition = (Experience.student == student_id) & (Experience.date == day) & (Experience.status != "rejected")
+    condition = (Experience.student == student_id) & (Experience.date == day) & (Experience.status != EntryStatus.REJECTED)
     if excluding is not None:
         condition &= Experience.id != excluding
     row = await Experience.select(Sum(Experience.minutes).as_alias("minutes")).where(condition).first()
@@ -367,7 +368,7 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
                 date=clean["date"],
                 minutes=clean["minutes"],
                 reflection=clean["reflection"],
-                status="draft",
+                status=EntryStatus.DRAFT,
                 content_hash=digest,
             )
         ).returning(Experience.id)

@@ -34,10 +34,11 @@ from portfolio import db
 from portfolio.clock import now
 from portfolio.mail import Mail, Mailer
 from portfolio.tables import OutboxMessage, User
+from portfolio.vocabulary import EmailKind, OutboxState
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+QUEUED, SENDING, SENT, FAILED = OutboxState.QUEUED, OutboxState.SENDING, OutboxState.SENT, OutboxState.FAILED
 # The wait after the 1st, 2nd, ... failed attempt; after the last one the message has failed for good.
 BACKOFF = (
     timedelta(minutes=1),
@@ -382,7 +383,7 @@ async def failed_invitations(sender_id: int) -> list[dict[str, Any]]:
         OutboxMessage.invitee.id.as_alias("invitee_id"), OutboxMessage.invitee.name.as_alias("invitee_name"),
         OutboxMessage.invitee.password_hash.as_alias("invitee_password"),
     ).where(
-        (OutboxMessage.sender == sender_id) & (OutboxMessage.kind == "invite") & (OutboxMessage.state == FAILED)
+        (OutboxMessage.sender == sender_id) & (OutboxMessage.kind == EmailKind.INVITE) & (OutboxMessage.state == FAILED)
         & OutboxMessage.invitee.is_not_null()
     ).order_by(OutboxMessage.id, ascending=False).limit(50)
     found = []
@@ -390,7 +391,7 @@ async def failed_invitations(sender_id: int) -> list[dict[str, Any]]:
         if row["invitee_password"]:
             continue  # joined after all
         newer = await OutboxMessage.exists().where(
-            (OutboxMessage.invitee == row["invitee_id"]) & (OutboxMessage.kind == "invite") & (OutboxMessage.id > row["id"])
+            (OutboxMessage.invitee == row["invitee_id"]) & (OutboxMessage.kind == EmailKind.INVITE) & (OutboxMessage.id > row["id"])
         )
         if not newer:
             found.append({k: v for k, v in row.items() if k != "invitee_password"})
@@ -403,13 +404,13 @@ async def invitation(message_id: int, sender_id: int) -> dict[str, Any] | None:
     row = await OutboxMessage.select(
         OutboxMessage.id, OutboxMessage.school, OutboxMessage.invitee.id.as_alias("invitee_id"),
     ).where(
-        (OutboxMessage.id == message_id) & (OutboxMessage.sender == sender_id) & (OutboxMessage.kind == "invite")
+        (OutboxMessage.id == message_id) & (OutboxMessage.sender == sender_id) & (OutboxMessage.kind == EmailKind.INVITE)
         & (OutboxMessage.state == FAILED)
     ).first()
     if row is None or row["invitee_id"] is None:
         return None
     if await OutboxMessage.exists().where(
-        (OutboxMessage.invitee == row["invitee_id"]) & (OutboxMessage.kind == "invite") & (OutboxMessage.id > message_id)
+        (OutboxMessage.invitee == row["invitee_id"]) & (OutboxMessage.kind == EmailKind.INVITE) & (OutboxMessage.id > message_id)
     ):
         return None  # sent again already
     invitee = await User.select(User.id, User.email, User.name, User.password_hash).where(

@@ -1,7 +1,9 @@
 """The real app in a subprocess, on a fresh database seeded with the demo data, and headless Chromium.
 
 One server and one browser for the whole run; each test gets fresh browser contexts (no shared cookies).
-Tests that add entries read the page first and compute what they expect from it, so order does not matter.
+The server's demo database is shared by all browser tests on purpose (seeding it takes seconds) and is
+not emptied between them: tests that add entries read the page first and compute what they expect from
+it, so order does not matter. It is not the database that tests/conftest.py empties before each test.
 """
 
 from __future__ import annotations

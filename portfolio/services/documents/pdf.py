@@ -10,8 +10,8 @@ from typing import Any, Mapping
 
 from portfolio.formats import hours, nice_date
 from portfolio.services.documents.fonts import fonts
-from portfolio.services.signoff.state import METHOD_LABELS
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+from portfolio.vocabulary import METHOD_LABELS
 
 INK = (20, 20, 20)
 

@@ -20,6 +20,7 @@ from portfolio.services.accounts import (
     token_hash,
 )
 from portfolio.tables import GuardianConsent, StudentProfile, User
+from portfolio.vocabulary import ConsentMethod
 
 ADULT = 18
 
@@ -58,7 +59,7 @@ async def record_consent(staff: CurrentUser, student_id: int, form: Mapping[str,
     if not name or len(name) > 200:
         raise FormErrors({"guardian_name": "Enter the guardian's name."}, {"guardian_name": name})
     await GuardianConsent.insert(
-        GuardianConsent(student=student_id, guardian_name=name, method="staff", recorded_by=staff.id, given_at=now())
+        GuardianConsent(student=student_id, guardian_name=name, method=ConsentMethod.STAFF, recorded_by=staff.id, given_at=now())
     )
     await audit.record("consent.recorded", actor_id=staff.id, subject=f"user:{student_id}")
 
@@ -79,8 +80,9 @@ async def ask_guardian(emails: Emails, student: CurrentUser, form: Mapping[str, 
     raw = secrets.token_urlsafe(32)
     async with write_transaction():
         await GuardianConsent.insert(
-            GuardianConsent(student=student.id, guardian_name=name, guardian_email=email, method="guardian_link",
-                            token_hash=token_hash(raw), expires_at=now() + timedelta(days=CONSENT_LINK_DAYS))
+            GuardianConsent(student=student.id, guardian_name=name, guardian_email=email,
+                            method=ConsentMethod.GUARDIAN_LINK, token_hash=token_hash(raw),
+                            expires_at=now() + timedelta(days=CONSENT_LINK_DAYS))
         )
         await emails.guardian_consent(to=email, guardian=name, student=student.name, token=raw, days=CONSENT_LINK_DAYS,
                                       school_id=student.school_id)

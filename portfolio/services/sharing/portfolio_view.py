@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from portfolio.clock import now
 from portfolio.services import experiences
 from portfolio.services.sharing.access import Access
-from portfolio.services.signoff.state import METHOD_LABELS, verification_state
+from portfolio.services.signoff.state import verification_state
 from portfolio.tables import (
     Certification,
     Evidence,
@@ -17,8 +17,9 @@ from portfolio.tables import (
     StudentProfile,
     User,
 )
+from portfolio.vocabulary import METHOD_LABELS, EntryStatus, Shown
 
-SHOWN_STATUSES = ("draft", "submitted", "changes_requested", "verified", "voided")  # never rejected ones
+SHOWN_STATUSES = tuple(s for s in EntryStatus if s != EntryStatus.REJECTED)  # never rejected ones
 
 
 async def portfolio(student_id: int, access: Access | None = None, moment: datetime | None = None) -> dict[str, Any]:
@@ -76,4 +77,4 @@ def shown_state(entry: Mapping[str, Any], signoff: Mapping[str, Any] | None, cur
     """What a viewer outside the school reads: the one verification rule, with everything not verified (drafts,
     waiting, voided) shown as self-reported."""
     state = verification_state(entry, signoff, current_hash, moment)
-    return state if state.startswith("verified") else "self_reported"
+    return state if state.startswith(EntryStatus.VERIFIED) else Shown.SELF_REPORTED

@@ -26,9 +26,10 @@ from portfolio.tables import (
     User,
     VerificationRequest,
 )
+from portfolio.vocabulary import EntryStatus, Method, RequestStatus
 
 LINK_DAYS = 14
-REQUESTABLE = ("draft", "changes_requested", "voided")
+REQUESTABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED)
 
 
 async def entries_to_ask(student: CurrentUser, entry_ids: Iterable[Any]) -> list[dict[str, Any]]:
@@ -53,7 +54,7 @@ async def create_request(student: CurrentUser, entries: list[dict[str, Any]], **
     await RequestItem.insert(
         *[RequestItem(request=request_id, experience=e["id"], content_hash=e["content_hash"]) for e in entries]
     )
-    await Experience.update({Experience.status: "submitted"}).where(
+    await Experience.update({Experience.status: EntryStatus.SUBMITTED}).where(
         Experience.id.is_in([e["id"] for e in entries])
     )
     return request_id
@@ -89,7 +90,7 @@ async def ask_mentor(emails: Emails, student: CurrentUser, entry_ids: Iterable[A
         raise FormErrors({"mentor": "Choose one of your mentors."})
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
-        request_id = await create_request(student, entries, method="mentor", mentor=mentor, last_sent_at=now())
+        request_id = await create_request(student, entries, method=Method.MENTOR, mentor=mentor, last_sent_at=now())
         row = await User.select(User.email, User.name, User.mentor_digest).where(User.id == mentor).first()
         # A mentor who chose the daily digest hears about it there (reminders.send_digests).
         if row and not row["mentor_digest"]:
@@ -98,7 +99,7 @@ async def ask_mentor(emails: Emails, student: CurrentUser, entry_ids: Iterable[A
             await VerificationRequest.update({VerificationRequest.notified_at: now()}).where(
                 VerificationRequest.id == request_id
             )
-    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="mentor")
+    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method=Method.MENTOR)
     return request_id
 
 
@@ -123,16 +124,16 @@ async def ask_supervisor(emails: Emails, student: CurrentUser, entry_ids: Iterab
     supervisor = supervisor_fields(form, student)
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
-        request_id = await create_request(student, entries, method="email_link", **supervisor)
+        request_id = await create_request(student, entries, method=Method.EMAIL_LINK, **supervisor)
         await send_link(emails, request_id)
-    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method="email_link")
+    await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method=Method.EMAIL_LINK)
     return request_id
 
 
 async def resend(emails: Emails, student: CurrentUser, request_id: int) -> None:
     async with write_transaction():
         request = await _own_pending(student, request_id)
-        if request["method"] != "email_link":
+        if request["method"] != Method.EMAIL_LINK:
             raise NotFound(request_id)
         await send_link(emails, request_id)
     await audit.record("verification.resent", actor_id=student.id, subject=f"request:{request_id}")
@@ -141,7 +142,7 @@ async def resend(emails: Emails, student: CurrentUser, request_id: int) -> None:
 async def _own_pending(student: CurrentUser, request_id: int) -> dict[str, Any]:
     request = await VerificationRequest.select().where(
         (VerificationRequest.id == request_id) & (VerificationRequest.student == student.id)
-        & (VerificationRequest.status == "pending")
+        & (VerificationRequest.status == RequestStatus.PENDING)
     ).first()
     if request is None:
         raise NotFound(request_id)
@@ -152,7 +153,7 @@ async def cancel(student: CurrentUser, request_id: int) -> None:
     """Withdraw a pending request: its links stop working and its entries become drafts again."""
     async with write_transaction():
         await _own_pending(student, request_id)
-        await VerificationRequest.update({VerificationRequest.status: "cancelled", VerificationRequest.decided_at: now()}).where(
+        await VerificationRequest.update({VerificationRequest.status: RequestStatus.CANCELLED, VerificationRequest.decided_at: now()}).where(
             VerificationRequest.id == request_id
         )
         await RequestLink.update({RequestLink.revoked_at: now()}).where(
@@ -161,8 +162,8 @@ async def cancel(student: CurrentUser, request_id: int) -> None:
         items = await RequestItem.select(RequestItem.experience).where(
             (RequestItem.request == request_id) & (RequestItem.decided == False)  # noqa: E712
         )
-        await Experience.update({Experience.status: "draft"}).where(
-            Experience.id.is_in([i["experience"] for i in items] or [0]) & (Experience.status == "submitted")
+        await Experience.update({Experience.status: EntryStatus.DRAFT}).where(
+            Experience.id.is_in([i["experience"] for i in items] or [0]) & (Experience.status == EntryStatus.SUBMITTED)
         )
     await audit.record("verification.cancelled", actor_id=student.id, subject=f"request:{request_id}")
 
@@ -174,7 +175,7 @@ async def pending_for_student(student: CurrentUser) -> list[dict[str, Any]]:
             VerificationRequest.supervisor_email, VerificationRequest.created_at, VerificationRequest.last_sent_at,
             VerificationRequest.mentor.name.as_alias("mentor_name"),
         )
-        .where((VerificationRequest.student == student.id) & (VerificationRequest.status == "pending"))
+        .where((VerificationRequest.student == student.id) & (VerificationRequest.status == RequestStatus.PENDING))
         .order_by(VerificationRequest.id, ascending=False)
     )
     items = await RequestItem.select(

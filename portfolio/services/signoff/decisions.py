@@ -9,8 +9,7 @@ from portfolio.clock import now
 from portfolio.errors import FormErrors
 from portfolio.services.emails import Emails
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
-
-DECISIONS = {"verified": "verified", "changes_requested": "changes_requested", "rejected": "rejected"}
+from portfolio.vocabulary import DECISION_WORDS, Decision, EntryStatus, RequestStatus
 
 
 async def record(
@@ -28,16 +27,17 @@ async def record(
         SignOff(experience=experience_id, request=request_id, method=method, decision=decision, comment=comment,
                 content_hash=content_hash, **verifier, **extra)
     ).returning(SignOff.id)
-    await Experience.update({Experience.status: DECISIONS[decision]}).where(Experience.id == experience_id)
+    await Experience.update({Experience.status: EntryStatus(decision)}).where(Experience.id == experience_id)
     return inserted[0]["id"]
 
 
 def parse_decision(form: dict[str, Any]) -> tuple[str, str]:
-    decision = str(form.get("decision", ""))
+    choice = str(form.get("decision", ""))
     comment = str(form.get("comment", "")).strip()
-    if decision not in DECISIONS:
+    if choice not in DECISION_WORDS:
         raise FormErrors({"decision": "Choose verify, ask for changes, or reject."})
-    if decision != "verified" and not comment:
+    decision = Decision(choice)
+    if decision != Decision.VERIFIED and not comment:
         raise FormErrors({"comment": "Say what should change, or why: the student will read it."})
     if len(comment) > 2000:
         raise FormErrors({"comment": "Use at most 2000 characters."})
@@ -47,7 +47,7 @@ def parse_decision(form: dict[str, Any]) -> tuple[str, str]:
 async def close_if_done(request_id: int) -> None:
     open_items = await RequestItem.count().where((RequestItem.request == request_id) & (RequestItem.decided == False))  # noqa: E712
     if open_items == 0:
-        await VerificationRequest.update({VerificationRequest.status: "decided", VerificationRequest.decided_at: now()}).where(
+        await VerificationRequest.update({VerificationRequest.status: RequestStatus.DECIDED, VerificationRequest.decided_at: now()}).where(
             VerificationRequest.id == request_id
         )
 

@@ -17,6 +17,7 @@ from portfolio.services.accounts import token_hash
 from portfolio.services.signoff.decisions import parse_decision, record, tell_student
 from portfolio.services.signoff.state import entries_for_verifier
 from portfolio.tables import RequestItem, RequestLink, VerificationRequest
+from portfolio.vocabulary import EntryStatus, Method, RequestStatus
 
 
 async def link_request(raw: str) -> tuple[int, int]:
@@ -25,7 +26,7 @@ async def link_request(raw: str) -> tuple[int, int]:
                                     RequestLink.revoked_at, RequestLink.request.status.as_alias("status")).where(
         RequestLink.token_hash == token_hash(raw)
     ).first()
-    if link is None or link["used_at"] or link["revoked_at"] or link["expires_at"] <= now() or link["status"] != "pending":
+    if link is None or link["used_at"] or link["revoked_at"] or link["expires_at"] <= now() or link["status"] != RequestStatus.PENDING:
         raise LinkInvalid("link")
     return link["request"], link["id"]
 
@@ -52,7 +53,7 @@ async def check_grant(secret: str, value: str | None, request_id: int) -> int:
                                     RequestLink.request.status.as_alias("status")).where(
         (RequestLink.id == int(lid)) & (RequestLink.request == request_id)
     ).first()
-    if link is None or link["used_at"] or link["revoked_at"] or link["expires_at"] <= now() or link["status"] != "pending":
+    if link is None or link["used_at"] or link["revoked_at"] or link["expires_at"] <= now() or link["status"] != RequestStatus.PENDING:
         raise LinkInvalid("grant")
     return int(lid)
 
@@ -104,7 +105,7 @@ async def decide_by_link(emails: Emails, request_id: int, link_id: int, form: di
             & (RequestLink.expires_at > now())
         ).returning(RequestLink.id)
         request = await VerificationRequest.select().where(
-            (VerificationRequest.id == request_id) & (VerificationRequest.status == "pending")
+            (VerificationRequest.id == request_id) & (VerificationRequest.status == RequestStatus.PENDING)
         ).first()
         if not used or request is None:
             raise LinkInvalid("used")
@@ -114,10 +115,10 @@ async def decide_by_link(emails: Emails, request_id: int, link_id: int, form: di
         seen = await entries_for_verifier([item["experience"] for item in items])
         for item in items:
             entry = seen[item["experience"]]
-            if entry["status"] == "submitted" and entry["current_hash"] == item["content_hash"]:
-                await record(item["experience"], request_id, "email_link", decision, item["content_hash"], verifier, comment)
+            if entry["status"] == EntryStatus.SUBMITTED and entry["current_hash"] == item["content_hash"]:
+                await record(item["experience"], request_id, Method.EMAIL_LINK, decision, item["content_hash"], verifier, comment)
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
-        await VerificationRequest.update({VerificationRequest.status: "decided", VerificationRequest.decided_at: now()}).where(
+        await VerificationRequest.update({VerificationRequest.status: RequestStatus.DECIDED, VerificationRequest.decided_at: now()}).where(
             VerificationRequest.id == request_id
         )
         # One decision per request: every other link for it stops working too.
@@ -125,5 +126,5 @@ async def decide_by_link(emails: Emails, request_id: int, link_id: int, form: di
             (RequestLink.request == request_id) & RequestLink.used_at.is_null()
         )
         await tell_student(emails, request["student"], decision, len(items))
-    await audit.record(f"verification.{decision}", subject=f"request:{request_id}", ip=ip, method="email_link", link=link_id)
+    await audit.record(f"verification.{decision}", subject=f"request:{request_id}", ip=ip, method=Method.EMAIL_LINK, link=link_id)
     return decision

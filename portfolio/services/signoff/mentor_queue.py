@@ -18,6 +18,7 @@ from portfolio.services.signoff.decisions import (
 )
 from portfolio.services.signoff.state import entries_for_verifier
 from portfolio.tables import RequestItem
+from portfolio.vocabulary import EntryStatus, Method, RequestStatus
 
 
 async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
@@ -35,7 +36,7 @@ async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
         )
         .where(
             (RequestItem.request.mentor == mentor.id)
-            & (RequestItem.request.status == "pending")
+            & (RequestItem.request.status == RequestStatus.PENDING)
             & (RequestItem.decided == False)  # noqa: E712
             & RequestItem.request.student.is_in(students)
         )
@@ -64,14 +65,14 @@ async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterab
         for item_id in sorted(wanted):
             item = queue[item_id]
             entry = seen[item["experience_id"]]
-            if entry["status"] != "submitted" or entry["current_hash"] != item["content_hash"]:
+            if entry["status"] != EntryStatus.SUBMITTED or entry["current_hash"] != item["content_hash"]:
                 continue  # changed since it was asked about: it must be asked again
-            await record(item["experience_id"], item["request_id"], "mentor", decision, item["content_hash"], verifier, comment)
+            await record(item["experience_id"], item["request_id"], Method.MENTOR, decision, item["content_hash"], verifier, comment)
             await RequestItem.update({RequestItem.decided: True}).where(RequestItem.id == item_id)
             decided[item["student_id"]] = decided.get(item["student_id"], 0) + 1
         for request_id in {queue[i]["request_id"] for i in wanted}:
             await close_if_done(request_id)
         for student_id, count in decided.items():
             await tell_student(emails, student_id, decision, count)
-    await audit.record(f"verification.{decision}", actor_id=mentor.id, method="mentor", items=sorted(wanted))
+    await audit.record(f"verification.{decision}", actor_id=mentor.id, method=Method.MENTOR, items=sorted(wanted))
     return sum(decided.values())

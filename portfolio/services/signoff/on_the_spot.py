@@ -23,6 +23,7 @@ from portfolio.services.signoff.asking import (
 from portfolio.services.signoff.decisions import record
 from portfolio.services.signoff.links import request_view
 from portfolio.tables import Experience, RequestItem, SignOff, VerificationRequest
+from portfolio.vocabulary import Decision, EntryStatus, Method, RequestStatus
 
 MAX_SIGNATURE_BYTES = 200_000
 
@@ -71,17 +72,17 @@ async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iter
     }
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
-        request_id = await create_request(student, entries, method="on_device", status="decided", decided_at=now(), **supervisor)
+        request_id = await create_request(student, entries, method=Method.ON_DEVICE, status=RequestStatus.DECIDED, decided_at=now(), **supervisor)
         for index, entry in enumerate(entries):
             # One receipt link covers every entry signed together; it is stored on the first sign-off.
             receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
-            await record(entry["id"], request_id, "on_device", "verified", entry["content_hash"], verifier, **signature, **receipt)
+            await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier, **signature, **receipt)
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await emails.supervisor_receipt(
             to=supervisor["supervisor_email"], supervisor=supervisor["supervisor_name"], student=student.name,
             entries=entries, token=raw, school_id=student.school_id,
         )
-    await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method="on_device")
+    await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method=Method.ON_DEVICE)
     return request_id
 
 
@@ -120,8 +121,8 @@ async def answer_receipt(emails: Emails, raw: str, mine: bool, ip: str = "") -> 
             raise LinkInvalid("answered")
         if not mine:
             entry_ids = [item["id"] for item in view["items"]]
-            await Experience.update({Experience.status: "voided"}).where(
-                Experience.id.is_in(entry_ids) & (Experience.status == "verified")
+            await Experience.update({Experience.status: EntryStatus.VOIDED}).where(
+                Experience.id.is_in(entry_ids) & (Experience.status == EntryStatus.VERIFIED)
             )
             await _tell_staff(emails, request_id, view)
     await audit.record("verification.receipt_confirmed" if mine else "verification.disputed", subject=f"request:{request_id}", ip=ip)

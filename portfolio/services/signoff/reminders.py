@@ -11,6 +11,7 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.signoff.asking import send_link
 from portfolio.tables import User, VerificationRequest
+from portfolio.vocabulary import Method, RequestStatus
 
 REMIND_AFTER = timedelta(days=3)
 MAX_REMINDERS = 2
@@ -20,7 +21,7 @@ async def send_reminders(emails: Emails, moment: datetime | None = None) -> int:
     """A new link to supervisors who have not answered for a few days (at most MAX_REMINDERS times)."""
     moment = moment or now()
     due = await VerificationRequest.select(VerificationRequest.id, VerificationRequest.reminders_sent).where(
-        (VerificationRequest.method == "email_link") & (VerificationRequest.status == "pending")
+        (VerificationRequest.method == Method.EMAIL_LINK) & (VerificationRequest.status == RequestStatus.PENDING)
         & (VerificationRequest.last_sent_at < moment - REMIND_AFTER)
         & (VerificationRequest.reminders_sent < MAX_REMINDERS)
     )
@@ -31,7 +32,7 @@ async def send_reminders(emails: Emails, moment: datetime | None = None) -> int:
             counted = await VerificationRequest.update(
                 {VerificationRequest.reminders_sent: request["reminders_sent"] + 1}
             ).where(
-                (VerificationRequest.id == request["id"]) & (VerificationRequest.status == "pending")
+                (VerificationRequest.id == request["id"]) & (VerificationRequest.status == RequestStatus.PENDING)
                 & (VerificationRequest.reminders_sent == request["reminders_sent"])
             ).returning(VerificationRequest.id)
             if counted:
@@ -47,7 +48,7 @@ async def send_digests(emails: Emails) -> int:
         VerificationRequest.mentor.email.as_alias("email"), VerificationRequest.mentor.name.as_alias("name"),
         VerificationRequest.mentor.school.as_alias("school"),
     ).where(
-        (VerificationRequest.method == "mentor") & (VerificationRequest.status == "pending")
+        (VerificationRequest.method == Method.MENTOR) & (VerificationRequest.status == RequestStatus.PENDING)
         & VerificationRequest.notified_at.is_null() & (VerificationRequest.mentor.mentor_digest == True)  # noqa: E712
     )
     by_mentor: dict[int, list[dict[str, Any]]] = {}

@@ -11,10 +11,10 @@ from portfolio.errors import NotFound
 from portfolio.services import experiences, mentoring
 from portfolio.services.accounts import CurrentUser, normalize_email
 from portfolio.tables import Evidence, Experience, SignOff
+from portfolio.vocabulary import METHOD_LABELS, Decision, EntryStatus, Method, Shown
 
 # An on-the-spot sign-off not confirmed by the supervisor shows as pending for this long.
 CONFIRM_AFTER = timedelta(days=3)
-METHOD_LABELS = {"mentor": "by a mentor", "email_link": "by a supervisor, from an e-mailed link", "on_device": "on the spot"}
 FREE_MAIL = {
     "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
     "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com",
@@ -68,7 +68,7 @@ async def histories(experience_ids: list[int], student_email: str) -> dict[int, 
     for row in rows:
         row["domain"] = row["verifier_email"].rsplit("@", 1)[-1] if row["verifier_email"] else ""
         # A mentor signs in with a school account; the warning is about who is behind an e-mail address.
-        row["warning"] = "" if row["method"] == "mentor" else email_warning(row["verifier_email"], student_email)
+        row["warning"] = "" if row["method"] == Method.MENTOR else email_warning(row["verifier_email"], student_email)
         row["method_label"] = METHOD_LABELS.get(row["method"], row["method"])
         found[row["experience"]].append(row)
     return found
@@ -81,14 +81,14 @@ async def history(experience_id: int, student_email: str) -> list[dict[str, Any]
 def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, current_hash: str, moment: datetime | None = None) -> str:
     """What to show for an entry. The hash is checked every time: a mismatch is never shown as verified."""
     status = entry["status"]
-    if status != "verified":
+    if status != EntryStatus.VERIFIED:
         return status
-    if latest is None or latest["voided_at"] or latest["decision"] != "verified" or latest["content_hash"] != current_hash:
-        return "voided"
+    if latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED or latest["content_hash"] != current_hash:
+        return EntryStatus.VOIDED
     moment = moment or now()
-    if latest["method"] == "on_device" and latest["confirmed_at"] is None and moment - latest["created_at"] < CONFIRM_AFTER:
-        return "verified_pending_confirmation"
-    return "verified"
+    if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None and moment - latest["created_at"] < CONFIRM_AFTER:
+        return Shown.PENDING_CONFIRMATION
+    return EntryStatus.VERIFIED
 
 
 def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], current_hash: str) -> dict[str, Any]:

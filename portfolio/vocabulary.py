@@ -1,0 +1,183 @@
+"""The domain's words: every status, decision, method, role and audience the app stores, as `str` enums (the
+columns take them as `choices=`), with the labels people read keyed by them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    MENTOR = "mentor"
+    EMPLOYER = "employer"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class ExperienceKind(StrEnum):
+    GUEST_LECTURE = "guest_lecture"
+    SITE_VISIT = "site_visit"
+    JOB_SHADOW = "job_shadow"
+    INTERNSHIP = "internship"
+    APPRENTICESHIP = "apprenticeship"
+    CAREER_FAIR = "career_fair"
+    MOCK_INTERVIEW = "mock_interview"
+    INDUSTRY_PROJECT = "industry_project"
+    VOLUNTEER = "volunteer"
+    OTHER = "other"
+
+
+class EntryStatus(StrEnum):
+    """An experience's or a certification's status as stored."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    VOIDED = "voided"
+
+
+class Shown(StrEnum):
+    """What a verification reads as, beyond the stored statuses (never stored)."""
+
+    PENDING_CONFIRMATION = "verified_pending_confirmation"
+    SELF_REPORTED = "self_reported"
+
+
+class Decision(StrEnum):
+    VERIFIED = "verified"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+
+
+class Method(StrEnum):
+    """How a verification was asked for and made."""
+
+    MENTOR = "mentor"
+    EMAIL_LINK = "email_link"
+    ON_DEVICE = "on_device"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    DECIDED = "decided"
+    CANCELLED = "cancelled"
+
+
+class ConsentMethod(StrEnum):
+    STAFF = "staff"
+    GUARDIAN_LINK = "guardian_link"
+
+
+class Audience(StrEnum):
+    """Whom a share is for."""
+
+    ORGANIZATION = "organization"
+    LINK = "link"
+
+
+class OrganizationKind(StrEnum):
+    EMPLOYER = "employer"
+    PARTNER = "partner"
+
+
+class TokenPurpose(StrEnum):
+    RESET = "reset"
+    INVITE = "invite"
+
+
+ROLE_LABELS = {
+    Role.STUDENT: "Student",
+    Role.MENTOR: "Mentor",
+    Role.EMPLOYER: "Employer",
+    Role.STAFF: "Staff",
+    Role.ADMIN: "Administrator",
+}
+
+KIND_LABELS = {
+    ExperienceKind.GUEST_LECTURE: "Guest lecture",
+    ExperienceKind.SITE_VISIT: "Site visit",
+    ExperienceKind.JOB_SHADOW: "Job shadow",
+    ExperienceKind.INTERNSHIP: "Internship",
+    ExperienceKind.APPRENTICESHIP: "Apprenticeship",
+    ExperienceKind.CAREER_FAIR: "Career fair",
+    ExperienceKind.MOCK_INTERVIEW: "Mock interview",
+    ExperienceKind.INDUSTRY_PROJECT: "Industry project",
+    ExperienceKind.VOLUNTEER: "Volunteer",
+    ExperienceKind.OTHER: "Other",
+}
+
+STATUS_LABELS = {
+    EntryStatus.DRAFT: "Draft",
+    EntryStatus.SUBMITTED: "Awaiting verification",
+    EntryStatus.CHANGES_REQUESTED: "Changes requested",
+    EntryStatus.VERIFIED: "Verified",
+    EntryStatus.REJECTED: "Rejected",
+    EntryStatus.VOIDED: "Verification voided",
+    Shown.PENDING_CONFIRMATION: "Verified on the spot, pending confirmation",
+}
+
+METHOD_LABELS = {
+    Method.MENTOR: "by a mentor",
+    Method.EMAIL_LINK: "by a supervisor, from an e-mailed link",
+    Method.ON_DEVICE: "on the spot",
+}
+
+# The words a student reads about a decision on their entries.
+DECISION_WORDS = {
+    Decision.VERIFIED: "verified",
+    Decision.CHANGES_REQUESTED: "sent back for changes",
+    Decision.REJECTED: "rejected",
+}
+
+
+class DisclosureKind(StrEnum):
+    VIEW = "view"
+    DOWNLOAD = "download"
+    PDF = "pdf"
+    VERIFICATION_LINK = "verification_link"
+
+
+class OutboxState(StrEnum):
+    """Where an e-mail is on its way (services/outbox.py)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+OUTBOX_STATE_LABELS = {
+    OutboxState.QUEUED: "Waiting to be sent",
+    OutboxState.SENDING: "Sending",
+    OutboxState.SENT: "Sent",
+    OutboxState.FAILED: "Not delivered",
+}
+
+
+class EmailKind(StrEnum):
+    """Every message the app sends: one method of services/emails.py and one template pair each."""
+
+    INVITE = "invite"
+    RESET = "reset"
+    MENTOR_REQUEST = "mentor_request"
+    MENTOR_DIGEST = "mentor_digest"
+    SUPERVISOR_REQUEST = "supervisor_request"
+    SUPERVISOR_RECEIPT = "supervisor_receipt"
+    STUDENT_DECISION = "student_decision"
+    STAFF_DISPUTE = "staff_dispute"
+    GUARDIAN_CONSENT = "guardian_consent"
+
+
+EMAIL_KIND_LABELS = {
+    EmailKind.INVITE: "Invitation",
+    EmailKind.RESET: "Password reset",
+    EmailKind.MENTOR_REQUEST: "Verification request to a mentor",
+    EmailKind.MENTOR_DIGEST: "Mentor's daily digest",
+    EmailKind.SUPERVISOR_REQUEST: "Verification request to a supervisor",
+    EmailKind.SUPERVISOR_RECEIPT: "Receipt of an on-the-spot sign-off",
+    EmailKind.STUDENT_DECISION: "Verification decision to a student",
+    EmailKind.STAFF_DISPUTE: "Disputed sign-off",
+    EmailKind.GUARDIAN_CONSENT: "Guardian consent request",
+}

@@ -1,0 +1,115 @@
+"""Helpers shared by the test modules: form data, entries, evidence, signed-in clients.
+
+Test modules import helpers from here (or from tests/browser/helpers.py), never from one another, so a
+test file can be changed or removed without breaking another. Fixtures stay in conftest.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+
+import httpx
+
+from portfolio.services import evidence, experiences, signoff
+from portfolio.storage import make_store
+from portfolio.tables import Evidence, Experience
+from tests import samples
+
+TEST_PASSWORD = "correct horse battery"
+
+
+# --- signing in -----------------------------------------------------------------------------------
+
+def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
+    """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
+    if "csrftoken" not in client.cookies:
+        page = await client.get("/signin")
+        assert page.status_code == 200
+    return await client.post(
+        "/signin",
+        data={"email": email, "password": password, "next": next_path, "_csrf_token": client.cookies.get("csrftoken")},
+    )
+
+
+@asynccontextmanager
+async def browser_of(make_client, user):
+    """Another browser, signed in as `user`."""
+    async with make_client() as other:
+        assert (await sign_in(other, user.email)).status_code == 303
+        yield other
+
+
+async def post(client, url: str, data: dict | None = None):
+    return await client.post(url, data=data or {}, headers=csrf_headers(client))
+
+
+# --- entries --------------------------------------------------------------------------------------
+
+def entry(**overrides) -> dict[str, str]:
+    """The new-entry form's fields, filled in; `overrides` replace some."""
+    values = {
+        "kind": "job_shadow",
+        "title": "Shadowed an electrician",
+        "organization": "Bright Sparks LLC",
+        "date": (date.today() - timedelta(days=1)).isoformat(),
+        "hours": "2.5",
+        "cluster": "construction",
+        "reflection": "Wiring is <harder> than it looks & fun.",
+    }
+    values.update(overrides)
+    return values
+
+
+async def new_entry(student, **overrides) -> int:
+    """A draft entry of `student`, made through the service; returns its id."""
+    saved = await experiences.create(student, entry(**overrides), uuid.uuid4())
+    return saved.entry["id"]
+
+
+async def new_entries(student, *titles: str) -> list[int]:
+    """One-hour drafts of `student` with these titles; returns their ids."""
+    ids = []
+    for title in titles:
+        saved = await experiences.create(student, entry(title=title, hours="1"), uuid.uuid4())
+        ids.append(saved.entry["id"])
+    return ids
+
+
+async def status_of(entry_id: int) -> str:
+    row = await Experience.select(Experience.status).where(Experience.id == entry_id).first()
+    return row["status"]
+
+
+async def queue_ids(mentor) -> dict[int, int]:
+    """experience id -> queue item id."""
+    return {item["experience_id"]: item["id"] for item in await signoff.mentor_queue(mentor)}
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+async def upload(client, url: str, *files: tuple[str, bytes, str], htmx: bool = False):
+    headers = csrf_headers(client) | ({"HX-Request": "true"} if htmx else {})
+    return await client.post(url, files=[("file", item) for item in files], headers=headers)
+
+
+async def rows_for(entry_id: int) -> list[dict]:
+    return await Evidence.select().where(Evidence.experience == entry_id)
+
+
+async def add_photo(settings, student, entry_id: int) -> dict:
+    """A photo with location data attached to the entry through the evidence service; returns its row."""
+    work = settings.var_dir / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"upload-{uuid.uuid4().hex}"
+    path.write_bytes(samples.jpeg_with_gps())
+    attached = await evidence.attach(
+        make_store(settings), student, "experience", entry_id, evidence.Upload(path=path, original_name="at-the-site.jpg"),
+        work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
+    )
+    return attached.row
