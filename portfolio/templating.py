@@ -7,8 +7,8 @@ from collections.abc import Callable
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.formats import hours, nice_date
+from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
 from portfolio.services.experiences import EDITABLE
-from portfolio.services.experiences import FIELDS as ENTRY_FIELDS
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
 from portfolio.vocabulary import ROLE_LABELS

@@ -12,8 +12,15 @@ from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
-from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, Share, VerificationRequest
-from tests.factories import csrf_headers, entry, sign_in
+from portfolio.tables import (
+    ROLES,
+    Evidence,
+    MentorAssignment,
+    Organization,
+    Share,
+    VerificationRequest,
+)
+from tests.factories import as_certification, as_entry, csrf_headers, entry, sign_in
 
 KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in"}
 
@@ -68,10 +75,9 @@ async def role_clients(make_client, make_user):
 
 async def owned_ids(owner) -> dict[str, int]:
     """Ids of real things a student owns, so a refusal is the guard's and not a missing row's."""
-    owned = await experiences.create(owner, entry(), uuid.uuid4())
+    owned = await experiences.create(owner, await as_entry(owner, entry()), uuid.uuid4())
     certification = await certifications.create(
-        owner, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}
-    )
+        owner, await as_certification(owner, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}))
     row = await Evidence.insert(
         Evidence(student=owner.id, experience=owned.entry["id"], storage_key=f"evidence/{owner.id}/g/original.jpg",
                  thumb_key="", original_name="x.jpg", content_type="image/jpeg", size=1, sha256="0" * 64)
