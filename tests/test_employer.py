@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
 from portfolio.tables import (
     Disclosure,
@@ -73,11 +74,11 @@ async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "m
 
 async def share(student, organization: int, experiences_: list[int] | None = None, certifications_: list[int] | None = None) -> int:
     picked = experiences_ is not None or certifications_ is not None
-    share_id, _ = await sharing.create(student, {
+    share_id, _ = await sharing.create(student, parse_share({
         "audience": "organization", "organization": str(organization), "days": "30",
         "scope": "picked" if picked else "everything",
         "experiences": [str(i) for i in experiences_ or []], "certifications": [str(i) for i in certifications_ or []],
-    })
+    }, await sharing.employer_ids()))
     return share_id
 
 

@@ -15,6 +15,7 @@ from portfolio import clock
 from portfolio.auth import role
 from portfolio.errors import Conflict, DomainError, FormErrors
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
+from portfolio.forms.profile import parse_profile
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import (
     evidence_section,
@@ -62,6 +63,11 @@ async def new_entry_again(request: Request, problem: DomainError) -> Template:
     return render(request, "experience_form", "_experience_form", **context)
 
 
+async def _profile_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "profile", profile=await profiles.get(request.scope["user"]), values=problem.values,
+                  errors=problem.errors, clusters=await experiences.clusters(), saved=False)
+
+
 async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
     # NotFound (404, not 403) for another student's entry: ids must not be probed.
     return await experiences.get(request.scope["user"], entry_id)
@@ -90,17 +96,12 @@ class StudentController(Controller):
         profile = await profiles.get(request.scope["user"])
         return render(request, "profile", profile=profile, values=profiles.as_form(profile), errors={}, clusters=await experiences.clusters(), saved=saved)
 
-    @post("/profile")
+    @post("/profile", opt=redisplay(_profile_again))
     async def save_profile(self, request: Request) -> Response:
         student = request.scope["user"]
-        try:
-            today = clock.today_at(await experiences.school_of(student))
-            await profiles.save(student, await form_values(request), today)
-        except FormErrors as problem:
-            return render(
-                request, "profile", status_code=422, profile=await profiles.get(student), values=problem.values,
-                errors=problem.errors, clusters=await experiences.clusters(), saved=False,
-            )
+        clusters = [c["code"] for c in await experiences.clusters()]
+        profile = parse_profile(await form_values(request), await experiences.today_for(student), clusters)
+        await profiles.save(student, profile)
         return go_to(request, "/student/profile?saved=1")
 
     @get("/experiences")

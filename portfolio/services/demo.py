@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from portfolio import clock
 from portfolio.forms.certification import parse_certification
 from portfolio.forms.entry import parse_entry
+from portfolio.forms.share import parse_share
 from portfolio.mail import Mailer
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import create_user, load_user
@@ -105,6 +106,7 @@ async def seed(hasher: Hasher, today: date | None = None, mailer: Mailer | None 
          "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"}, today),
     )
     # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.
-    await sharing.create(student, {"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
-                                   "scope": "everything", "label": "Acme internship application"})
+    await sharing.create(student, parse_share({"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
+                                                      "scope": "everything", "label": "Acme internship application"},
+                                                     await sharing.employer_ids()))
     return True
