@@ -100,7 +100,7 @@ async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clie
     checked = 0
     async with make_client() as anonymous:
         await anonymous.get("/signin")
-        for path, method, names, allowed in routes(settings):
+        for path, method, _names, allowed in routes(settings):
             if not allowed:
                 continue
             url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
