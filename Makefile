@@ -36,6 +36,7 @@ run: install
 # The two runs share nothing, so they run side by side; each one's output is printed when both are done.
 test: install-test
 	@mkdir -p var
+	$(BIN)/ruff check portfolio tests
 	@$(BIN)/python -m pytest -q > var/test-sqlite.log 2>&1 & sqlite=$$!; \
 	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke" > var/test-postgres.log 2>&1 & pg=$$!; \
 	wait $$sqlite; s=$$?; wait $$pg; p=$$?; \

@@ -22,6 +22,11 @@ class DomainError(Exception):
         if title:
             self.title = title
 
+    @property
+    def field_errors(self) -> dict[str, str]:
+        """The problem as a form shows it: by field, or about the whole form."""
+        return {"form": self.message}
+
 
 class NotFound(DomainError):
     """No such thing for this person: the same answer whether it does not exist or is someone else's, so ids
@@ -82,3 +87,7 @@ class FormErrors(DomainError):
     def __post_init__(self) -> None:
         Exception.__init__(self, "; ".join(self.errors))
         self.message = next(iter(self.errors.values()), "Check the form.")
+
+    @property
+    def field_errors(self) -> dict[str, str]:
+        return self.errors

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.formats import hours, nice_date
+from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
 from portfolio.services.experiences import EDITABLE
-from portfolio.services.experiences import FIELDS as ENTRY_FIELDS
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
-from portfolio.vocabulary import OUTBOX_STATE_LABELS
-from portfolio.vocabulary import ROLE_LABELS
+from portfolio.vocabulary import OUTBOX_STATE_LABELS, ROLE_LABELS
 
 HTMX_FILE = "htmx-2.0.11.min.js"
 

@@ -101,7 +101,7 @@ async def measure(base_url: str) -> dict[str, float]:
             "cluster": "construction",
             "reflection": "Measured.",
         }
-        creates.append(await timed(lambda: client.post("/api/v1/experiences", json=body, headers=headers)))
+        creates.append(await timed(lambda body=body: client.post("/api/v1/experiences", json=body, headers=headers)))
     results["create_p50"] = percentile(creates, 0.5)
     results["create_p95"] = percentile(creates, 0.95)
 

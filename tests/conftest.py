@@ -35,8 +35,8 @@ if TEST_DB == "postgres":
 elif TEST_DB != "sqlite":
     raise RuntimeError(f"PORTFOLIO_TEST_DB must be sqlite or postgres, not {TEST_DB!r}")
 
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 
 from portfolio import db  # noqa: E402
 from portfolio.app import create_app  # noqa: E402

@@ -12,6 +12,9 @@ from datetime import date, timedelta
 
 import httpx
 
+from portfolio.db import engine
+from portfolio.forms.certification import CertificationForm, parse_certification
+from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.services import evidence, experiences, signoff
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
@@ -66,9 +69,36 @@ def entry(**overrides) -> dict[str, str]:
     return values
 
 
+async def as_entry(student, raw: dict[str, str]) -> EntryForm:
+    """The form's fields read as the routes read them, for calling the service directly."""
+    return parse_entry(raw, await experiences.entry_rules(student))
+
+
+async def as_certification(student, raw: dict[str, str]) -> CertificationForm:
+    return parse_certification(raw, await experiences.today_for(student))
+
+
+@asynccontextmanager
+async def counting_queries():
+    """Counts every query piccolo sends (all of them go through the engine's run_querystring)."""
+    engine_class = type(engine())
+    original = engine_class.run_querystring
+    seen: list[str] = []
+
+    async def counted(self, querystring, *args, **kwargs):
+        seen.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = counted
+    try:
+        yield seen
+    finally:
+        engine_class.run_querystring = original
+
+
 async def new_entry(student, **overrides) -> int:
     """A draft entry of `student`, made through the service; returns its id."""
-    saved = await experiences.create(student, entry(**overrides), uuid.uuid4())
+    saved = await experiences.create(student, await as_entry(student, entry(**overrides)), uuid.uuid4())
     return saved.entry["id"]
 
 
@@ -76,7 +106,7 @@ async def new_entries(student, *titles: str) -> list[int]:
     """One-hour drafts of `student` with these titles; returns their ids."""
     ids = []
     for title in titles:
-        saved = await experiences.create(student, entry(title=title, hours="1"), uuid.uuid4())
+        saved = await experiences.create(student, await as_entry(student, entry(title=title, hours="1")), uuid.uuid4())
         ids.append(saved.entry["id"])
     return ids
 

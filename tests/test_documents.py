@@ -28,7 +28,7 @@ from portfolio.tables import (
     SignOff,
 )
 from tests import samples
-from tests.factories import entry, sign_in
+from tests.factories import as_certification, as_entry, entry, sign_in
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = f"{SCRIPT} 😀🔧 \u202egnp.exe\u202c 中文 العربية \x07 {'W' * 300} Łódź café — “quoted” ✓"
@@ -68,17 +68,17 @@ async def make_portfolio(settings, student, prefix: str = "", variant: int = 1) 
     """A verified entry (4.5 h, with a photo), a self-reported one with a hostile title, a rejected one, and a
     certification with an expiry date and a PDF. Another `variant` makes other files."""
     yesterday = (datetime.now(timezone.utc).date() - timedelta(days=2)).isoformat()
-    verified = (await experiences.create(student, entry(title=f"{prefix}Wired a panel", hours="4.5", date=yesterday,
-                                                        reflection="Measure twice."), uuid.uuid4())).entry["id"]
+    verified = (await experiences.create(student, await as_entry(student, entry(title=f"{prefix}Wired a panel", hours="4.5", date=yesterday,
+                                                        reflection="Measure twice.")), uuid.uuid4())).entry["id"]
     photo = await attach(settings, student, "experience", verified, "IMG_0001.JPG", samples.jpeg_with_gps(width=64 * variant))
     await verify(verified)
-    hostile = (await experiences.create(student, entry(title=f"{prefix}{SCRIPT}", hours="1.5", reflection=HOSTILE),
+    hostile = (await experiences.create(student, await as_entry(student, entry(title=f"{prefix}{SCRIPT}", hours="1.5", reflection=HOSTILE)),
                                         uuid.uuid4())).entry["id"]
-    rejected = (await experiences.create(student, entry(title=f"{prefix}Rejected visit", hours="1"), uuid.uuid4())).entry["id"]
+    rejected = (await experiences.create(student, await as_entry(student, entry(title=f"{prefix}Rejected visit", hours="1")), uuid.uuid4())).entry["id"]
     await Experience.update({Experience.status: "rejected"}).where(Experience.id == rejected)
-    cert = await certifications.create(student, {"name": f"{prefix}OSHA 10-Hour Construction", "issuer": "OSHA",
+    cert = await certifications.create(student, await as_certification(student, {"name": f"{prefix}OSHA 10-Hour Construction", "issuer": "OSHA",
                                                   "credential_id": "OSHA-123", "issued_on": "2026-01-10",
-                                                  "expires_on": "2030-01-10"})
+                                                  "expires_on": "2030-01-10"}))
     card = await attach(settings, student, "certification", cert["id"], "../../card.pdf", samples.pdf(pages=variant))
     return {"verified": verified, "hostile": hostile, "rejected": rejected, "certification": cert["id"],
             "photo": photo["id"], "card": card["id"]}
@@ -150,7 +150,7 @@ async def test_student_pdf_shows_the_portfolio_and_a_check_code_that_answers(cli
         for secret in ("Wired a panel", "alert(1)", "OSHA", VERIFIER, "4.5", "Acme"):
             assert secret not in page.text
 
-        await experiences.update(student, made["hostile"], entry(title="Renamed after printing", hours="1.5"))
+        await experiences.update(student, made["hostile"], await as_entry(student, entry(title="Renamed after printing", hours="1.5")))
         page = await anonymous.get(f"/p/{code}")
         assert page.status_code == 200 and "Changed since this PDF was made" in page.text
         assert ">Current<" not in page.text
@@ -169,7 +169,7 @@ async def test_a_new_entry_or_a_voided_sign_off_makes_an_everything_pdf_changed(
 
     code = CHECK_URL.findall(pdf_text((await client.get("/student/portfolio.pdf")).content))[0]
     assert (await documents.check(code))["current"]
-    await experiences.create(student, entry(title="Added after printing", hours="1"), uuid.uuid4())
+    await experiences.create(student, await as_entry(student, entry(title="Added after printing", hours="1")), uuid.uuid4())
     assert not (await documents.check(code))["current"]
 
 
@@ -218,7 +218,7 @@ async def test_employer_pdf_shows_only_the_shared_items_and_is_recorded_once(sig
         assert row["audience"] == "Acme Manufacturing"
 
     # The check covers the same items: an edit of an unshared entry changes nothing, of a shared one it does.
-    await experiences.update(student, made["hostile"], entry(title="Unshared rename", hours="1.5"))
+    await experiences.update(student, made["hostile"], await as_entry(student, entry(title="Unshared rename", hours="1.5")))
     assert (await documents.check(code))["current"]
     await Experience.update({Experience.title: "Shared rename", Experience.status: "draft"}).where(
         Experience.id == made["verified"])

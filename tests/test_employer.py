@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from portfolio.db import engine
+from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
 from portfolio.tables import (
     Disclosure,
@@ -23,7 +23,16 @@ from portfolio.tables import (
     StudentProfile,
 )
 from tests import samples
-from tests.factories import csrf_headers, entry, rows_for, sign_in, upload
+from tests.factories import (
+    as_certification,
+    as_entry,
+    counting_queries,
+    csrf_headers,
+    entry,
+    rows_for,
+    sign_in,
+    upload,
+)
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -47,11 +56,11 @@ async def adult_student(make_user, name: str = "Sam Student", headline: str = ""
 
 
 async def add_entry(student, **overrides) -> int:
-    return (await experiences.create(student, entry(**overrides), uuid.uuid4())).entry["id"]
+    return (await experiences.create(student, await as_entry(student, entry(**overrides)), uuid.uuid4())).entry["id"]
 
 
 async def add_cert(student, name: str = "OSHA 10-Hour General Industry") -> int:
-    return (await certifications.create(student, {"name": name, "issuer": "OSHA", "issued_on": "2026-01-10"}))["id"]
+    return (await certifications.create(student, await as_certification(student, {"name": name, "issuer": "OSHA", "issued_on": "2026-01-10"})))["id"]
 
 
 async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "mentor", **signoff) -> None:
@@ -65,11 +74,11 @@ async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "m
 
 async def share(student, organization: int, experiences_: list[int] | None = None, certifications_: list[int] | None = None) -> int:
     picked = experiences_ is not None or certifications_ is not None
-    share_id, _ = await sharing.create(student, {
+    share_id, _ = await sharing.create(student, parse_share({
         "audience": "organization", "organization": str(organization), "days": "30",
         "scope": "picked" if picked else "everything",
         "experiences": [str(i) for i in experiences_ or []], "certifications": [str(i) for i in certifications_ or []],
-    })
+    }, await sharing.employer_ids()))
     return share_id
 
 
@@ -97,24 +106,6 @@ def cards_of(page_text: str) -> str:
 
 async def disclosures(student_id: int) -> list[dict]:
     return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
-
-
-@asynccontextmanager
-async def counting_queries():
-    """Counts every query piccolo sends (all of them go through the engine's run_querystring)."""
-    engine_class = type(engine())
-    original = engine_class.run_querystring
-    seen: list[str] = []
-
-    async def counted(self, querystring, *args, **kwargs):
-        seen.append(str(querystring))
-        return await original(self, querystring, *args, **kwargs)
-
-    engine_class.run_querystring = counted
-    try:
-        yield seen
-    finally:
-        engine_class.run_querystring = original
 
 
 # --- who sees what --------------------------------------------------------------------------------

@@ -19,7 +19,15 @@ from portfolio.services import certifications, evidence, experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
 from tests import samples
-from tests.factories import csrf_headers, entry, new_entry, rows_for, sign_in, upload
+from tests.factories import (
+    as_certification,
+    csrf_headers,
+    entry,
+    new_entry,
+    rows_for,
+    sign_in,
+    upload,
+)
 from tests.s3 import S3Server
 
 GPS_MARKERS = (b"GPSLatitude", b"GPSLongitude", b"40.4461N")
@@ -359,7 +367,7 @@ async def test_certifications_with_evidence_and_expiry_warnings(client, signed_i
     assert "Certifications to renew" in dashboard.text and "ServSafe Food Handler" in dashboard.text
     listing = await client.get("/student/certifications")
     assert "ServSafe Food Handler" in listing.text
-    later = await certifications.create(student, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": today.isoformat()})
+    later = await certifications.create(student, await as_certification(student, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": today.isoformat()}))
     assert [c["name"] for c in await certifications.expiring(student)] == ["ServSafe Food Handler"]
     assert later["expires_on"] is None
     deleted = await client.post(f"/student/certifications/{certification_id}/delete", headers=csrf_headers(client))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from portfolio import clock
 from portfolio.services import experiences
 from portfolio.tables import Experience
-from tests.factories import csrf_headers, entry, sign_in
+from tests.factories import as_entry, csrf_headers, entry, sign_in
 
 
 async def post_entry(client, htmx: bool = False, **overrides):
@@ -184,7 +184,7 @@ async def test_editing_a_verified_entry_voids_its_verification(client, signed_in
 
 async def test_another_students_entry_is_not_found(client, signed_in, make_user):
     owner = await make_user("student")
-    saved = await experiences.create(owner, entry(), uuid.uuid4())
+    saved = await experiences.create(owner, await as_entry(owner, entry()), uuid.uuid4())
     entry_id = saved.entry["id"]
     await signed_in("student")
     assert (await client.get(f"/student/experiences/{entry_id}")).status_code == 404
@@ -200,8 +200,8 @@ async def test_school_year_totals_leave_out_last_year(signed_in, client):
     school = await experiences.school_of(student)
     today = clock.today_at(school)
     start = experiences.school_year_start(school, today)
-    await experiences.create(student, entry(date=(start - timedelta(days=1)).isoformat(), hours="5"), uuid.uuid4())
-    await experiences.create(student, entry(date=start.isoformat(), hours="1.25", kind="site_visit"), uuid.uuid4())
+    await experiences.create(student, await as_entry(student, entry(date=(start - timedelta(days=1)).isoformat(), hours="5")), uuid.uuid4())
+    await experiences.create(student, await as_entry(student, entry(date=start.isoformat(), hours="1.25", kind="site_visit")), uuid.uuid4())
     summary = await experiences.year_summary(student)
     assert summary["total_minutes"] == 75
     assert summary["by_kind"] == [("Site visit", 75)]

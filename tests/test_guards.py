@@ -12,8 +12,16 @@ from litestar.routes import HTTPRoute
 
 from portfolio.app import create_app
 from portfolio.services import certifications, experiences
-from portfolio.tables import ROLES, Evidence, MentorAssignment, Organization, OutboxMessage, Share, VerificationRequest
-from tests.factories import csrf_headers, entry, sign_in
+from portfolio.tables import (
+    ROLES,
+    Evidence,
+    MentorAssignment,
+    Organization,
+    OutboxMessage,
+    Share,
+    VerificationRequest,
+)
+from tests.factories import as_certification, as_entry, csrf_headers, entry, sign_in
 
 KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in"}
 
@@ -68,10 +76,9 @@ async def role_clients(make_client, make_user):
 
 async def owned_ids(owner) -> dict[str, int]:
     """Ids of real things a student owns, so a refusal is the guard's and not a missing row's."""
-    owned = await experiences.create(owner, entry(), uuid.uuid4())
+    owned = await experiences.create(owner, await as_entry(owner, entry()), uuid.uuid4())
     certification = await certifications.create(
-        owner, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}
-    )
+        owner, await as_certification(owner, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}))
     row = await Evidence.insert(
         Evidence(student=owner.id, experience=owned.entry["id"], storage_key=f"evidence/{owner.id}/g/original.jpg",
                  thumb_key="", original_name="x.jpg", content_type="image/jpeg", size=1, sha256="0" * 64)
@@ -98,7 +105,7 @@ async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clie
     checked = 0
     async with make_client() as anonymous:
         await anonymous.get("/signin")
-        for path, method, names, allowed in routes(settings):
+        for path, method, _names, allowed in routes(settings):
             if not allowed:
                 continue
             url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)

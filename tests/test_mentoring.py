@@ -6,11 +6,25 @@ from __future__ import annotations
 import uuid
 
 from portfolio.services import experiences, mentoring, signoff
-from portfolio.tables import Evidence, Experience, MentorAssignment, RequestItem, SignOff, VerificationRequest
+from portfolio.tables import (
+    Evidence,
+    Experience,
+    MentorAssignment,
+    RequestItem,
+    SignOff,
+    VerificationRequest,
+)
 from tests import samples
-from tests.factories import browser_of, csrf_headers, entry, new_entries, post, queue_ids, status_of
+from tests.factories import (
+    browser_of,
+    csrf_headers,
+    entry,
+    new_entries,
+    post,
+    queue_ids,
+    status_of,
+)
 from tests.mailbox import link_in, outbox
-
 
 # --- helpers --------------------------------------------------------------------------------------
 

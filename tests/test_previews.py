@@ -18,7 +18,12 @@ import pytest
 from PIL import Image, ImageCms
 
 from portfolio.services import previews
-from portfolio.services.previews import PreviewFailed, image_display, image_thumbnail, pdf_preview
+from portfolio.services.previews import (
+    PreviewFailed,
+    image_display,
+    image_thumbnail,
+    pdf_preview,
+)
 from tests import samples
 
 IMAGE_SAMPLES = [

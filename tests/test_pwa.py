@@ -9,8 +9,8 @@ import re
 
 from PIL import Image
 
+from portfolio.forms import entry as entry_form
 from portfolio.routes.pwa import SHELL_FILES, STATIC
-from portfolio.services import experiences
 from tests.factories import csrf_headers, sign_in
 
 
@@ -83,13 +83,13 @@ async def test_the_offline_queue_keeps_the_fields_the_server_reads(client, signe
     page = (await client.get("/student/experiences/new")).text
     form = re.search(r'<form [^>]*data-offline-queue="([^"]*)"[^>]*>(.*?)</form>', page, re.S)
     assert form, "the new-entry form is not marked for the offline queue"
-    assert tuple(form.group(1).split()) == experiences.FIELDS
-    for name in experiences.FIELDS:
+    assert tuple(form.group(1).split()) == entry_form.FIELDS
+    for name in entry_form.FIELDS:
         assert f'name="{name}"' in form.group(2), f"the form has no {name} field"
     # ... and no script keeps a list of its own that could drift from it.
     for script in STATIC.rglob("*.js"):
         text = script.read_text(encoding="utf-8")
-        assert not all(f'"{name}"' in text for name in experiences.FIELDS), script.name
+        assert not all(f'"{name}"' in text for name in entry_form.FIELDS), script.name
 
 
 async def test_sign_in_and_sign_out_clear_the_caches(client, make_user):

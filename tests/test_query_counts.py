@@ -4,31 +4,12 @@ student record (staff and mentors), the mentor queue, a supervisor's request and
 from __future__ import annotations
 
 import uuid
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
-from portfolio.db import engine
-from tests.mailbox import emails_for
 from portfolio.services import experiences, signoff
 from portfolio.tables import Evidence, MentorAssignment
-
-
-@asynccontextmanager
-async def counting_queries():
-    """Counts every query piccolo sends (all of them go through the engine's run_querystring)."""
-    engine_class = type(engine())
-    original = engine_class.run_querystring
-    seen: list[str] = []
-
-    async def counted(self, querystring, *args, **kwargs):
-        seen.append(str(querystring))
-        return await original(self, querystring, *args, **kwargs)
-
-    engine_class.run_querystring = counted
-    try:
-        yield seen
-    finally:
-        engine_class.run_querystring = original
+from tests.factories import as_entry, counting_queries
+from tests.mailbox import emails_for
 
 
 async def _student_asking(make_user, settings, count: int):
@@ -40,7 +21,7 @@ async def _student_asking(make_user, settings, count: int):
     for n in range(count):
         body = {"kind": "job_shadow", "title": f"Entry {n}", "organization": "Acme", "hours": "1",
                 "date": (date.today() - timedelta(days=n + 1)).isoformat(), "cluster": "construction"}
-        entry_id = (await experiences.create(student, body, uuid.uuid4())).entry["id"]
+        entry_id = (await experiences.create(student, await as_entry(student, body), uuid.uuid4())).entry["id"]
         await Evidence.insert(Evidence(student=student.id, experience=entry_id, original_name="a.jpg",
                                        storage_key=f"evidence/{uuid.uuid4().hex}/a.jpg", content_type="image/jpeg",
                                        size=1, sha256=f"{n:064x}"))

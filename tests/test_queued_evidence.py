@@ -9,7 +9,7 @@ from portfolio.services import experiences
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience
 from tests import samples
-from tests.factories import csrf_headers, entry
+from tests.factories import as_entry, csrf_headers, entry
 
 
 async def send_file(client, entry_id: int, data: bytes, client_uuid: str | None, name: str = "IMG_0007.JPG"):
@@ -28,7 +28,7 @@ async def files_of(entry_id: int) -> list[dict]:
 
 async def test_a_queued_photo_is_stored_once_however_often_it_is_sent(client, signed_in, settings):
     student = await signed_in("student")
-    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    entry_id = (await experiences.create(student, await as_entry(student, entry()), uuid.uuid4())).entry["id"]
     file_uuid = str(uuid.uuid4())
 
     first = await send_file(client, entry_id, samples.jpeg_with_gps(), file_uuid)
@@ -46,13 +46,13 @@ async def test_a_queued_photo_is_stored_once_however_often_it_is_sent(client, si
 
     # The entry's content hash now covers the file, as for files added on the entry's page.
     row = await Experience.select(Experience.content_hash).where(Experience.id == entry_id).first()
-    assert row["content_hash"] != (await experiences.create(student, entry(), uuid.uuid4())).entry["content_hash"]
+    assert row["content_hash"] != (await experiences.create(student, await as_entry(student, entry()), uuid.uuid4())).entry["content_hash"]
 
 
 async def test_a_file_uuid_cannot_move_to_another_entry(client, signed_in):
     student = await signed_in("student")
-    one = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
-    two = (await experiences.create(student, entry(title="Toured a plant"), uuid.uuid4())).entry["id"]
+    one = (await experiences.create(student, await as_entry(student, entry()), uuid.uuid4())).entry["id"]
+    two = (await experiences.create(student, await as_entry(student, entry(title="Toured a plant")), uuid.uuid4())).entry["id"]
     file_uuid = str(uuid.uuid4())
     assert (await send_file(client, one, samples.png_plain(), file_uuid)).status_code == 201
     moved = await send_file(client, two, samples.png_plain(), file_uuid)
@@ -62,7 +62,7 @@ async def test_a_file_uuid_cannot_move_to_another_entry(client, signed_in):
 
 async def test_refused_files_and_bad_requests_say_why_and_keep_the_entry(client, signed_in, settings):
     student = await signed_in("student")
-    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    entry_id = (await experiences.create(student, await as_entry(student, entry()), uuid.uuid4())).entry["id"]
 
     renamed = await send_file(client, entry_id, samples.html_renamed(), str(uuid.uuid4()), name="photo.jpg")
     assert renamed.status_code == 422
@@ -86,7 +86,7 @@ async def test_refused_files_and_bad_requests_say_why_and_keep_the_entry(client,
 
 async def test_an_entry_waiting_for_verification_takes_no_queued_file(client, signed_in):
     student = await signed_in("student")
-    entry_id = (await experiences.create(student, entry(), uuid.uuid4())).entry["id"]
+    entry_id = (await experiences.create(student, await as_entry(student, entry()), uuid.uuid4())).entry["id"]
     await Experience.update({Experience.status: "pending"}).where(Experience.id == entry_id)
     locked = await send_file(client, entry_id, samples.png_plain(), str(uuid.uuid4()))
     assert locked.status_code == 409 and locked.json()["error"] == "locked"
@@ -95,7 +95,7 @@ async def test_an_entry_waiting_for_verification_takes_no_queued_file(client, si
 
 async def test_another_students_entry_is_not_found(client, signed_in, make_user):
     owner = await make_user("student")
-    entry_id = (await experiences.create(owner, entry(), uuid.uuid4())).entry["id"]
+    entry_id = (await experiences.create(owner, await as_entry(owner, entry()), uuid.uuid4())).entry["id"]
     await signed_in("student")
     refused = await send_file(client, entry_id, samples.png_plain(), str(uuid.uuid4()))
     assert refused.status_code == 404

@@ -18,7 +18,13 @@ from PIL import Image, ImageDraw
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import signoff
 from portfolio.storage import make_store
-from portfolio.tables import AuditEvent, Experience, RequestLink, SignOff, VerificationRequest
+from portfolio.tables import (
+    AuditEvent,
+    Experience,
+    RequestLink,
+    SignOff,
+    VerificationRequest,
+)
 from tests import samples
 from tests.factories import add_photo, csrf_headers, new_entry, sign_in
 from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox

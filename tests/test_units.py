@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from litestar.stores.memory import MemoryStore
 
-from portfolio.services.experiences import parse_minutes, school_year_start
+from portfolio.forms.entry import parse_minutes
+from portfolio.services.experiences import school_year_start
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.services.throttle import Throttle
 

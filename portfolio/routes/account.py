@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
 from portfolio.errors import FormErrors
-from portfolio.services.emails import Emails
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.services import accounts, audit
+from portfolio.services.emails import Emails
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
 from portfolio.services.throttle import Throttle
 from portfolio.settings import Settings

@@ -8,6 +8,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
+from portfolio.forms.entry import parse_entry
 from portfolio.routes.evidence import limits, read_upload_form, spooled, too_large
 from portfolio.services import evidence, experiences
 from portfolio.settings import Settings
@@ -35,7 +36,8 @@ class ApiController(Controller):
         client_uuid = experiences.parse_uuid(body.get("client_uuid"))
         if client_uuid is None:
             return Response({"error": "invalid", "errors": {"client_uuid": "Send a UUID."}}, status_code=422)
-        saved = await experiences.create(request.scope["user"], body, client_uuid)
+        student = request.scope["user"]
+        saved = await experiences.create(student, parse_entry(body, await experiences.entry_rules(student)), client_uuid)
         return Response({"entry": experiences.as_json(saved.entry)}, status_code=201 if saved.created else 200)
 
 

@@ -10,10 +10,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
-from portfolio.errors import FormErrors
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.errors import DomainError, FormErrors
+from portfolio.forms.certification import (
+    CertificationForm,
+    certification_values,
+    parse_certification,
+)
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
-from portfolio.services import certifications
+from portfolio.services import certifications, experiences
 from portfolio.storage import EvidenceStore
 
 
@@ -39,6 +44,19 @@ async def _page(
     return render(request, "certification_form", "_certification_form", status_code=status, **context)
 
 
+async def _form_again(request: Request, problem: DomainError) -> Template:
+    """The form again, as typed, with what is wrong (or that the certification can no longer be edited)."""
+    certification_id = request.path_params.get("certification_id")
+    row = await _certification(request, certification_id) if certification_id is not None else None
+    if isinstance(problem, FormErrors):
+        return await _page(request, certification_values(await form_values(request)), problem.errors, row)
+    return await _page(request, certifications.as_form(row), {"form": "This certification can no longer be edited."}, row)
+
+
+async def _read(request: Request) -> CertificationForm:
+    return parse_certification(await form_values(request), await experiences.today_for(request.scope["user"]))
+
+
 class CertificationController(Controller):
     path = "/student/certifications"
     guards = [role("student")]
@@ -51,12 +69,9 @@ class CertificationController(Controller):
     async def new(self, request: Request) -> Template:
         return await _page(request, {}, {}, None)
 
-    @post("/")
+    @post("/", opt=redisplay(_form_again))
     async def create(self, request: Request) -> Response:
-        try:
-            row = await certifications.create(request.scope["user"], await form_values(request))
-        except FormErrors as problem:
-            return await _page(request, problem.values, problem.errors, None, status=422)
+        row = await certifications.create(request.scope["user"], await _read(request))
         # Straight to its page, where the scan or PDF is added.
         return go_to(request, f"/student/certifications/{row['id']}?saved=1#evidence")
 
@@ -65,22 +80,14 @@ class CertificationController(Controller):
         row = await _certification(request, certification_id)
         return await _page(request, certifications.as_form(row), {}, row, saved=saved, added=added)
 
-    @post("/{certification_id:int}")
+    @post("/{certification_id:int}", opt=redisplay(_form_again))
     async def update(self, request: Request, certification_id: FromPath[int]) -> Response:
-        row = await _certification(request, certification_id)
-        try:
-            await certifications.update(request.scope["user"], certification_id, await form_values(request))
-        except FormErrors as problem:
-            return await _page(request, problem.values, problem.errors, row, status=422)
-        except certifications.NotEditable:
-            return await _page(request, certifications.as_form(row), {"form": "This certification can no longer be edited."}, row, status=409)
+        await _certification(request, certification_id)
+        await certifications.update(request.scope["user"], certification_id, await _read(request))
         return go_to(request, f"/student/certifications/{certification_id}?saved=1")
 
     @post("/{certification_id:int}/delete")
     async def delete(self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         await _certification(request, certification_id)
-        try:
-            await certifications.delete(request.scope["user"], certification_id, store)
-        except certifications.NotEditable:
-            return render(request, "error", status_code=409, title="Cannot delete", message="A verified certification cannot be deleted.")
+        await certifications.delete(request.scope["user"], certification_id, store)
         return go_to(request, "/student/certifications")

@@ -58,7 +58,8 @@ def redirect_with_grant(target: str, cookie: str, value: str, seconds: int, scop
 
 
 def redisplay(page: ErrorPage) -> dict[str, Any]:
-    """Handler options: FormErrors raised by the handler answer `await page(request, problem)` (status 422)."""
+    """Handler options: the form's problems (FormErrors, or a Conflict or NotEditable about the whole form) answer
+    `await page(request, problem)`, with the problem's status (422, 409)."""
     return {"redisplay": page}
 
 
@@ -74,7 +75,7 @@ class Deferred(Response):
     def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> Any:  # type: ignore[override]
         async def send_page(scope: Any, receive: Any, send: Any) -> None:
             response = await self.build(request, self.problem)
-            response.status_code = self.problem.status if response.status_code == 200 else response.status_code
+            response.status_code = self.problem.status
             await response.to_asgi_response(app, request, **kwargs)(scope, receive, send)
 
         return send_page

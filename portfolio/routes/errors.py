@@ -16,7 +16,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portfolio.auth import ReauthenticationRequired
-from portfolio.errors import DomainError, FormErrors, LinkInvalid
+from portfolio.errors import DomainError, FormErrors, LinkInvalid, NotFound
 from portfolio.routes.common import Deferred, go_to
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def domain_error(request: Request, exc: DomainError) -> Response:
         return Response(content=body, status_code=exc.status, media_type=MediaType.JSON)
     handler = request.scope.get("route_handler")
     opt = handler.opt if handler is not None else {}
-    if isinstance(exc, FormErrors) and "redisplay" in opt:
+    if "redisplay" in opt and not isinstance(exc, (NotFound, LinkInvalid)):
         return Deferred(opt["redisplay"], exc)
     if isinstance(exc, LinkInvalid) and "link_invalid" in opt:
         return Deferred(opt["link_invalid"], exc)

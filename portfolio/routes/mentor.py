@@ -11,10 +11,10 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors, NotFound
-from portfolio.services.emails import Emails
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
+from portfolio.services.emails import Emails
 from portfolio.vocabulary import DECISION_WORDS
 
 

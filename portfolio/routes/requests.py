@@ -12,11 +12,11 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors
-from portfolio.services.emails import Emails
 from portfolio.parse import int_ids
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.emails import Emails
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
 

@@ -18,15 +18,14 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.formats import nice_date
-from portfolio.services.emails import Emails
-from portfolio.parse import int_ids
+from portfolio.forms.share import parse_share, share_values
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-FIELDS = ("audience", "organization", "scope", "days", "label")
 
 
 def qr_data_uri(url: str) -> str:
@@ -59,10 +58,7 @@ async def _page(
 
 async def _share_form_again(request: Request, problem: FormErrors) -> Template:
     form = await form_values(request)
-    values = {name: str(form.get(name, "")).strip() for name in FIELDS}
-    values["experiences"] = int_ids(form.get("experiences"))
-    values["certifications"] = int_ids(form.get("certifications"))
-    return await _page(request, values=values, errors=problem.errors, status_code=422)
+    return await _page(request, values=share_values(form), errors=problem.errors, status_code=422)
 
 
 async def _consent_form_again(request: Request, problem: FormErrors) -> Template:
@@ -84,7 +80,7 @@ class SharingController(Controller):
     async def create(self, request: Request, settings: NamedDependency[Settings]) -> Response:
         student: CurrentUser = request.scope["user"]
         form = await form_values(request)
-        share_id, raw = await sharing.create(student, form)
+        share_id, raw = await sharing.create(student, parse_share(form, await sharing.employer_ids()))
         if raw is None:
             return go_to(request, f"/student/sharing?created={share_id}")
         share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)

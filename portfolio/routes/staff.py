@@ -11,13 +11,15 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from portfolio import clock
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import FormErrors
-from portfolio.services.emails import Emails
+from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, outbox, profiles, sharing, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 
 
@@ -142,7 +144,8 @@ class StaffController(Controller):
     async def set_birth_date(self, request: Request, student_id: FromPath[int]) -> Response:
         await _school_student(request, student_id)
         form = await form_values(request)
-        await profiles.set_birth_date(request.scope["user"], student_id, form.get("birth_date"))
+        birth = parse_birth_date(form, clock.today_at(None))
+        await profiles.set_birth_date(request.scope["user"], student_id, birth)
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
 
     @get("/admin", guards=[role("admin")])

@@ -13,8 +13,10 @@ from litestar.response import Template
 
 from portfolio import clock
 from portfolio.auth import role
-from portfolio.errors import Conflict, FormErrors
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.errors import Conflict, DomainError, FormErrors
+from portfolio.forms.entry import EntryForm, entry_values, parse_entry
+from portfolio.forms.profile import parse_profile
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import (
     evidence_section,
     limits,
@@ -37,6 +39,33 @@ async def _form_context(request: Request, values: dict[str, Any], errors: dict[s
         "today": clock.today_at(school).isoformat(),
         **extra,
     }
+
+
+async def _edit_again(request: Request, problem: DomainError) -> Template:
+    """The entry's form again, as typed, with what is wrong (or that it can no longer be edited)."""
+    entry_id = request.path_params["entry_id"]
+    values = entry_values(await form_values(request))
+    errors = problem.field_errors if isinstance(problem, FormErrors) else {"form": "This entry can no longer be edited."}
+    context = await _form_context(request, values, errors, action=f"/student/experiences/{entry_id}",
+                                  entry=await _entry(request, entry_id))
+    return render(request, "experience_form", "_experience_form", **context)
+
+
+async def new_entry_again(request: Request, problem: DomainError) -> Template:
+    form = await request.form()
+    values = entry_values(form) | {"client_uuid": form.get("client_uuid") or str(uuid.uuid4())}
+    errors = problem.field_errors
+    if isinstance(problem, Conflict):
+        # This form was already saved once, then changed (the back button): offer to save it as a new entry.
+        values["client_uuid"] = str(uuid.uuid4())
+        errors = {"form": "This form was already saved with other details. Save again to add it as a new entry."}
+    context = await _form_context(request, values, errors, action="/student/experiences", entry=None)
+    return render(request, "experience_form", "_experience_form", **context)
+
+
+async def _profile_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "profile", profile=await profiles.get(request.scope["user"]), values=problem.values,
+                  errors=problem.errors, clusters=await experiences.clusters(), saved=False)
 
 
 async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
@@ -67,17 +96,12 @@ class StudentController(Controller):
         profile = await profiles.get(request.scope["user"])
         return render(request, "profile", profile=profile, values=profiles.as_form(profile), errors={}, clusters=await experiences.clusters(), saved=saved)
 
-    @post("/profile")
+    @post("/profile", opt=redisplay(_profile_again))
     async def save_profile(self, request: Request) -> Response:
         student = request.scope["user"]
-        try:
-            today = clock.today_at(await experiences.school_of(student))
-            await profiles.save(student, await form_values(request), today)
-        except FormErrors as problem:
-            return render(
-                request, "profile", status_code=422, profile=await profiles.get(student), values=problem.values,
-                errors=problem.errors, clusters=await experiences.clusters(), saved=False,
-            )
+        clusters = [c["code"] for c in await experiences.clusters()]
+        profile = parse_profile(await form_values(request), await experiences.today_for(student), clusters)
+        await profiles.save(student, profile)
         return go_to(request, "/student/profile?saved=1")
 
     @get("/experiences")
@@ -114,37 +138,18 @@ class StudentController(Controller):
         context |= await evidence_section("experience", entry_id, entry["status"] in experiences.EDITABLE, added=added)
         return render(request, "experience_form", **context)
 
-    @post("/experiences/{entry_id:int}")
+    @post("/experiences/{entry_id:int}", opt=redisplay(_edit_again))
     async def update(self, request: Request, entry_id: FromPath[int]) -> Response:
-        entry = await _entry(request, entry_id)
-        form = await form_values(request)
-        try:
-            await experiences.update(request.scope["user"], entry_id, form)
-        except FormErrors as problem:
-            context = await _form_context(
-                request, problem.values, problem.errors, action=f"/student/experiences/{entry_id}", entry=entry
-            )
-            return render(request, "experience_form", "_experience_form", status_code=422, **context)
-        except experiences.NotEditable:
-            context = await _form_context(
-                request,
-                experiences.submitted_values(form),
-                {"form": "This entry can no longer be edited."},
-                action=f"/student/experiences/{entry_id}",
-                entry=entry,
-            )
-            return render(request, "experience_form", "_experience_form", status_code=409, **context)
+        student = request.scope["user"]
+        await _entry(request, entry_id)
+        entry = parse_entry(await form_values(request), await experiences.entry_rules(student))
+        await experiences.update(student, entry_id, entry)
         return go_to(request, f"/student?saved={entry_id}")
 
     @post("/experiences/{entry_id:int}/delete")
     async def delete(self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         await _entry(request, entry_id)
-        try:
-            await experiences.delete(request.scope["user"], entry_id, store)
-        except experiences.NotEditable:
-            return render(
-                request, "error", status_code=409, title="Cannot delete", message="Only drafts can be deleted."
-            )
+        await experiences.delete(request.scope["user"], entry_id, store)
         return go_to(request, "/student?deleted=1")
 
 
@@ -157,32 +162,18 @@ async def create_entry(request: Request, store: EvidenceStore, settings: Setting
         errors = {"file": too_large(settings) + " Nothing was saved: fill in the form again with a smaller file."}
         context = await _form_context(request, values, errors, action="/student/experiences", entry=None)
         return render(request, "experience_form", "_experience_form", status_code=422, **context)
-    values = {key: form.get(key) for key in experiences.FIELDS}
+    student = request.scope["user"]
     client_uuid = experiences.parse_uuid(form.get("client_uuid")) or uuid.uuid4()
     file_uuids = [experiences.parse_uuid(text) for text in form.getall("evidence_uuid", [])]
+    entry: EntryForm | FormErrors
     try:
-        async with AsyncExitStack() as files:
-            spooled_files = [
-                (await files.enter_async_context(spooled(upload, settings)), file_uuids[index] if index < len(file_uuids) else None)
-                for index, upload in enumerate(uploads)
-            ]
-            saved = await evidence.create_entry_with_files(
-                store, request.scope["user"], values, client_uuid, spooled_files, **limits(settings)
-            )
+        entry = parse_entry(form, await experiences.entry_rules(student))
     except FormErrors as problem:
-        context = await _form_context(
-            request, problem.values | {"client_uuid": str(client_uuid)}, problem.errors,
-            action="/student/experiences", entry=None,
-        )
-        return render(request, "experience_form", "_experience_form", status_code=422, **context)
-    except Conflict:
-        # This form was already saved once, then changed (the back button): offer to save it as a new entry.
-        context = await _form_context(
-            request,
-            experiences.submitted_values(values) | {"client_uuid": str(uuid.uuid4())},
-            {"form": "This form was already saved with other details. Save again to add it as a new entry."},
-            action="/student/experiences",
-            entry=None,
-        )
-        return render(request, "experience_form", "_experience_form", status_code=409, **context)
+        entry = problem  # the files are checked all the same, so every problem is said at once
+    async with AsyncExitStack() as files:
+        spooled_files = [
+            (await files.enter_async_context(spooled(upload, settings)), file_uuids[index] if index < len(file_uuids) else None)
+            for index, upload in enumerate(uploads)
+        ]
+        saved = await evidence.create_entry_with_files(store, student, entry, client_uuid, spooled_files, **limits(settings))
     return go_to(request, f"/student?saved={saved.entry['id']}")

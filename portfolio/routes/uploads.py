@@ -14,6 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from portfolio.auth import role
 from portfolio.routes import api, evidence, student
+from portfolio.routes.common import redisplay
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -59,7 +60,8 @@ def upload_routes(settings: Settings) -> list[type[Controller]]:
     # second controller at an address (/student/experiences) that another one already answers.
     class StudentPages(student.StudentController):
 
-        @post("/experiences", request_max_body_size=limit, middleware=[DefineMiddleware(UploadGate, forms=True)])
+        @post("/experiences", request_max_body_size=limit, middleware=[DefineMiddleware(UploadGate, forms=True)],
+              opt=redisplay(student.new_entry_again))
         async def create_experience(
             self, request: Request, store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
         ) -> Response:

@@ -21,7 +21,6 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.services.emails import Emails
 from portfolio.parse import as_list, int_or_none
 from portfolio.routes.common import (
     client_ip,
@@ -32,6 +31,7 @@ from portfolio.routes.common import (
 )
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, sharing, signoff
+from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 from portfolio.vocabulary import Method

@@ -20,7 +20,14 @@ from litestar.response import Redirect, Template
 from portfolio import clock
 from portfolio.auth import public
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.routes.common import client_ip, form_values, redirect_with_grant, render
+from portfolio.forms.share import parse_visitor
+from portfolio.routes.common import (
+    client_ip,
+    form_values,
+    redirect_with_grant,
+    redisplay,
+    render,
+)
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.routes.verify import LinkHeadersMiddleware
 from portfolio.services import evidence, sharing
@@ -50,6 +57,13 @@ def _visitor_form(token: str, share: dict[str, Any], values: dict[str, str], err
                  "grant_hours": GRANT_HOURS},
         status_code=status_code,
     )
+
+
+async def _introduce_again(request: Request, problem: FormErrors) -> Template:
+    token = request.path_params["token"]
+    share = await sharing.link_share(token)
+    share["student_name"] = await sharing.student_name(share["student"])
+    return _visitor_form(token, share, problem.values, problem.errors)
 
 
 async def _consent_invalid(request: Request, problem: LinkInvalid) -> Template:
@@ -84,19 +98,14 @@ class VisitorController(Controller):
         share["student_name"] = await sharing.student_name(share["student"])
         return _visitor_form(token, share, {"name": "", "organization": ""}, {})
 
-    @post("/s/{token:str}")
+    @post("/s/{token:str}", opt=redisplay(_introduce_again))
     async def introduce(self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]) -> Response:
         share = await self._share(token)
         if share is None:
             return _invalid(token)
-        form = await form_values(request)
-        try:
-            name, organization = sharing.visitor_form(form)
-        except FormErrors as problem:
-            share["student_name"] = await sharing.student_name(share["student"])
-            return _visitor_form(token, share, problem.values, problem.errors, status_code=422)
+        visitor = parse_visitor(await form_values(request))
         expires = clock.now() + timedelta(hours=GRANT_HOURS)
-        grant = sharing.visitor_grant(settings.secret_key, share["id"], name, organization, expires)
+        grant = sharing.visitor_grant(settings.secret_key, share["id"], visitor.name, visitor.organization, expires)
         return redirect_with_grant(
             f"{_base(token)}/portfolio", VISITOR_COOKIE, grant, GRANT_HOURS * 3600, _base(token), settings.secure_cookies
         )

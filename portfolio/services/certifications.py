@@ -6,72 +6,21 @@ import hashlib
 import json
 from datetime import date, timedelta
 from typing import Any, Mapping
-from urllib.parse import urlparse
 
 from portfolio import clock
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, NotEditable, NotFound
-from portfolio.parse import clean_text
+from portfolio.errors import NotEditable, NotFound
+from portfolio.forms.certification import CertificationForm
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.experiences import EARLIEST_DATE, school_of
+from portfolio.services.experiences import school_of
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Certification, Evidence
 from portfolio.vocabulary import EntryStatus
 
-FIELDS = ("name", "issuer", "credential_id", "issued_on", "expires_on", "verification_url")
-LIMITS = {"name": 200, "issuer": 200, "credential_id": 100, "verification_url": 500}
 EXPIRING_DAYS = 60
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED)
 
 
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
-    values = {name: clean_text(raw.get(name)) for name in FIELDS}
-    errors: dict[str, str] = {}
-    if not values["name"]:
-        errors["name"] = "Enter the certification's name, e.g. OSHA 10-Hour Construction."
-    if not values["issuer"]:
-        errors["issuer"] = "Enter who issued it, e.g. OSHA or CompTIA."
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"Use at most {limit} characters."
-    issued = _date(values["issued_on"])
-    if issued is None:
-        errors["issued_on"] = "Enter the date it was issued."
-    elif issued > today:
-        errors["issued_on"] = "The issue date cannot be in the future."
-    elif issued < EARLIEST_DATE:
-        errors["issued_on"] = f"The issue date cannot be before {EARLIEST_DATE:%Y}."
-    expires = None
-    if values["expires_on"]:
-        expires = _date(values["expires_on"])
-        if expires is None:
-            errors["expires_on"] = "Enter the expiry date as year-month-day, or leave it empty."
-        elif issued and expires <= issued:
-            errors["expires_on"] = "The expiry date must be after the issue date."
-    url = values["verification_url"]
-    if url:
-        parts = urlparse(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors["verification_url"] = "Enter a web address starting with https://, or leave it empty."
-    if errors:
-        raise FormErrors(errors, values)
-    return {
-        "name": values["name"],
-        "issuer": values["issuer"],
-        "credential_id": values["credential_id"],
-        "issued_on": issued,
-        "expires_on": expires,
-        "verification_url": url,
-    }
 
 
 def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
@@ -144,16 +93,16 @@ def as_form(row: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-async def create(student: CurrentUser, raw: Mapping[str, Any]) -> dict[str, Any]:
-    clean = parse(raw, clock.today_at(await school_of(student)))
+async def create(student: CurrentUser, certification: CertificationForm) -> dict[str, Any]:
+    clean = certification.fields()
     inserted = await Certification.insert(
         Certification(student=student.id, status=EntryStatus.DRAFT, content_hash=content_hash(clean), **clean)
     ).returning(Certification.id)
     return await get(student, inserted[0]["id"])
 
 
-async def update(student: CurrentUser, certification_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
-    clean = parse(raw, clock.today_at(await school_of(student)))
+async def update(student: CurrentUser, certification_id: int, certification: CertificationForm) -> dict[str, Any]:
+    clean = certification.fields()
     async with write_transaction():
         current = await get(student, certification_id)
         if current["status"] not in EDITABLE:
@@ -173,7 +122,7 @@ async def delete(student: CurrentUser, certification_id: int, store: EvidenceSto
     async with write_transaction():
         current = await get(student, certification_id)
         if current["status"] not in EDITABLE:
-            raise NotEditable()
+            raise NotEditable("A verified certification cannot be deleted.", title="Cannot delete")
         files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
             Evidence.certification == certification_id
         )

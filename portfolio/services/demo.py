@@ -7,6 +7,9 @@ import uuid
 from datetime import date, timedelta
 
 from portfolio import clock
+from portfolio.forms.certification import parse_certification
+from portfolio.forms.entry import parse_entry
+from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import create_user, load_user
 from portfolio.services.emails import Emails
@@ -67,13 +70,14 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
          "Helped patch a switch closet and label cables."),
     ]
     created = {}
+    rules = await experiences.entry_rules(student)
     for kind, title, org, days_ago, hours, cluster, reflection in samples:
-        saved = await experiences.create(
-            student,
+        entry = parse_entry(
             {"kind": kind, "title": title, "organization": org, "date": (today - timedelta(days=days_ago)).isoformat(),
              "hours": hours, "cluster": cluster, "reflection": reflection},
-            uuid.uuid4(),
+            rules,
         )
+        saved = await experiences.create(student, entry, uuid.uuid4())
         created[title] = saved.entry["id"]
     # The counselor (staff) assigns the teacher as Jordan's mentor, and Jordan asks her to verify the lab tour:
     # the mentor's queue has something in it from the start. The other entries stay drafts.
@@ -83,17 +87,18 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await signoff.ask_mentor(emails, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
     await certifications.create(
         student,
-        {"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",
-         "credential_id": "DEMO-10-4471", "issued_on": (today - timedelta(days=200)).isoformat()},
+        parse_certification({"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",
+         "credential_id": "DEMO-10-4471", "issued_on": (today - timedelta(days=200)).isoformat()}, today),
     )
     await certifications.create(
         student,
-        {"name": "Adult First Aid/CPR/AED", "issuer": "American Red Cross", "credential_id": "DEMO-RC-2231",
+        parse_certification({"name": "Adult First Aid/CPR/AED", "issuer": "American Red Cross", "credential_id": "DEMO-RC-2231",
          "issued_on": (today - timedelta(days=690)).isoformat(),
          "expires_on": (today + timedelta(days=40)).isoformat(),
-         "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"},
+         "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"}, today),
     )
     # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.
-    await sharing.create(student, {"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
-                                   "scope": "everything", "label": "Acme internship application"})
+    await sharing.create(student, parse_share({"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
+                                                      "scope": "everything", "label": "Acme internship application"},
+                                                     await sharing.employer_ids()))
     return True

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from portfolio import clock
 from portfolio.db import write_transaction
 from portfolio.errors import Conflict, FormErrors, NotEditable, NotFound
+from portfolio.forms.entry import EntryForm
 from portfolio.services import (
     certifications,
     experiences,
@@ -326,7 +327,7 @@ async def attach(
 async def create_entry_with_files(
     evidence_store: EvidenceStore,
     student: CurrentUser,
-    raw: dict[str, Any],
+    entry: EntryForm | FormErrors,
     client_uuid: uuid.UUID,
     files: list[tuple[Upload, uuid.UUID | None]],
     *,
@@ -335,8 +336,9 @@ async def create_entry_with_files(
     max_pixels: int,
 ) -> experiences.Saved:
     """A new entry and its files (the new-entry form): every file is checked first, then the entry is saved
-    with them. Raises FormErrors (the fields' and the files' problems together) with nothing saved, or
-    experiences.Conflict. Sent again with the same UUIDs, it answers what was saved and stores nothing."""
+    with them. `entry` is the form as read, or the problems found reading it: either way the files are checked,
+    so FormErrors tells the fields' and the files' problems together, with nothing saved. Conflict when the
+    entry's UUID was used for other details. Sent again with the same UUIDs, it answers what was saved and stores nothing."""
     sent = await _sent_with_entry(student, client_uuid, [file_uuid for _, file_uuid in files if file_uuid])
     due = [(upload, file_uuid) for upload, file_uuid in files if file_uuid not in sent]
     checked: list[tuple[Ready, uuid.UUID | None]] = []
@@ -347,14 +349,12 @@ async def create_entry_with_files(
                 checked.append((await check(upload, work_root=work_root, max_bytes=max_bytes, max_pixels=max_pixels), file_uuid))
             except Rejected as problem:
                 refused.append(f"{upload.original_name}: {problem.message}")
+        errors = entry.errors if isinstance(entry, FormErrors) else {}
         if refused:
-            errors = {"file": " ".join(refused) + " Nothing was saved yet: choose another file, or save without it."}
-            try:
-                await experiences.parse(raw, clock.today_at(await experiences.school_of(student)))
-            except FormErrors as problem:
-                errors = problem.errors | errors
-            raise FormErrors(errors, experiences.submitted_values(raw))
-        saved = await experiences.create(student, raw, client_uuid)
+            errors = errors | {"file": " ".join(refused) + " Nothing was saved yet: choose another file, or save without it."}
+        if errors or isinstance(entry, FormErrors):
+            raise FormErrors(errors)
+        saved = await experiences.create(student, entry, client_uuid)
         for ready, file_uuid in checked:
             try:
                 await store_checked(evidence_store, student, "experience", saved.entry["id"], ready, file_uuid)

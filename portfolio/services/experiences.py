@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,11 @@ from portfolio import clock
 from portfolio.db import engine, write_transaction
 from portfolio.errors import Conflict, FormErrors, NotEditable, NotFound
 from portfolio.formats import hours
-from portfolio.parse import clean_text
+from portfolio.forms.entry import (
+    MAX_MINUTES_PER_DAY,
+    EntryForm,
+    EntryRules,
+)
 from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
@@ -31,14 +34,9 @@ from portfolio.tables import (
 )
 from portfolio.vocabulary import EntryStatus
 
-MAX_MINUTES_PER_DAY = 24 * 60
-EARLIEST_DATE = date(2000, 1, 1)
 # A verified entry may still be edited: the edit voids its verification (see void_after_edit).
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED, EntryStatus.VERIFIED)
 DELETABLE = (EntryStatus.DRAFT,)
-FIELDS = ("kind", "title", "organization", "date", "hours", "cluster", "reflection")
-LIMITS = {"title": 200, "organization": 200, "reflection": 5000}
-HOURS_RE = re.compile(r"^\s*(\d{1,2})(?:[.,](\d{1,2}))?\s*$|^\s*(\d{1,2}):(\d{2})\s*$")
 
 
 
@@ -68,75 +66,20 @@ def school_year_start(school: Mapping[str, Any], today: date) -> date:
 
 # --- parsing --------------------------------------------------------------------------------------
 
-def parse_minutes(text: str) -> int | None:
-    """'2.5', '2,5', '2:30' -> 150. None when it is not a number of hours."""
-    match = HOURS_RE.match(text or "")
-    if not match:
-        return None
-    if match.group(3) is not None:
-        hours, minutes = int(match.group(3)), int(match.group(4))
-        return hours * 60 + minutes if minutes < 60 else None
-    whole, fraction = int(match.group(1)), match.group(2) or "0"
-    return whole * 60 + round(int(fraction) * 60 / 10 ** len(fraction))
-
-
 async def clusters() -> list[dict[str, Any]]:
     return await CareerCluster.select(CareerCluster.id, CareerCluster.code, CareerCluster.name).where(
         CareerCluster.active == True  # noqa: E712
     ).order_by(CareerCluster.position)
 
 
-async def parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """Check a submitted entry. Returns clean values, or raises FormErrors with every problem found."""
-    values = {name: clean_text(raw.get(name)) for name in FIELDS}
-    errors: dict[str, str] = {}
+async def today_for(user: CurrentUser) -> date:
+    """Today where the user's school is."""
+    return clock.today_at(await school_of(user))
 
-    if values["kind"] not in EXPERIENCE_KINDS:
-        errors["kind"] = "Choose what kind of experience this was."
-    for name, label in (("title", "a title"), ("organization", "the organization")):
-        if not values[name]:
-            errors[name] = f"Enter {label}."
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"Use at most {limit} characters."
 
-    day: date | None = None
-    try:
-        day = date.fromisoformat(values["date"])
-    except ValueError:
-        errors["date"] = "Enter the date as year-month-day, like 2026-03-14."
-    else:
-        if day > today:
-            errors["date"] = "The date cannot be in the future."
-        elif day < EARLIEST_DATE:
-            errors["date"] = f"The date cannot be before {EARLIEST_DATE:%Y}."
-
-    minutes = parse_minutes(values["hours"])
-    if minutes is None:
-        errors["hours"] = "Enter hours as a number, like 2.5."
-    elif minutes <= 0:
-        errors["hours"] = "Hours must be more than 0."
-    elif minutes > MAX_MINUTES_PER_DAY:
-        errors["hours"] = "One day has at most 24 hours."
-    elif minutes % 15:
-        errors["hours"] = "Use quarter hours: .25, .5 or .75."
-
-    cluster = next((c for c in await clusters() if c["code"] == values["cluster"]), None)
-    if cluster is None:
-        errors["cluster"] = "Choose a career cluster."
-
-    if errors:
-        raise FormErrors(errors, values)
-    return {
-        "kind": values["kind"],
-        "title": values["title"],
-        "organization_name": values["organization"],
-        "date": day,
-        "minutes": minutes,
-        "cluster": cluster["id"],
-        "cluster_code": cluster["code"],
-        "reflection": values["reflection"],
-    }
+async def entry_rules(student: CurrentUser) -> EntryRules:
+    """What the student's entry form is checked against: today at their school, and the active clusters."""
+    return EntryRules(today=await today_for(student), clusters={c["code"]: c["id"] for c in await clusters()})
 
 
 def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
@@ -318,11 +261,12 @@ async def _minutes_on(student_id: int, day: date, excluding: int | None = None) 
     return int(row["minutes"] or 0) if row else 0
 
 
-def _day_error(clean: Mapping[str, Any], already: int) -> FormErrors | None:
-    if already + clean["minutes"] <= MAX_MINUTES_PER_DAY:
-        return None
+def _check_day(entry: EntryForm, already: int) -> None:
+    """One day holds at most 24 hours across the student's entries."""
+    if already + entry.minutes <= MAX_MINUTES_PER_DAY:
+        return
     left = max(MAX_MINUTES_PER_DAY - already, 0)
-    return FormErrors(
+    raise FormErrors(
         {"hours": f"You already logged {hours(already)} hours on this day; at most {hours(left)} more fit in 24 hours."}
     )
 
@@ -334,14 +278,13 @@ def parse_uuid(text: Any) -> uuid.UUID | None:
         return None
 
 
-async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid.UUID) -> Saved:
+async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID) -> Saved:
     """Create an entry once per (student, client UUID).
 
     The same UUID with the same content returns the first entry (a retried send); with other content
-    it raises Conflict. Raises FormErrors for bad input.
+    it raises Conflict; FormErrors when the day would pass 24 hours.
     """
-    school = await school_of(student)
-    clean = await parse(raw, clock.today_at(school))
+    clean = entry.fields()
     digest = content_hash(clean)
     async with write_transaction():
         await lock_student(student.id)
@@ -353,21 +296,18 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
             if content_hash(fields_of(existing)) != digest:
                 raise Conflict("This client_uuid was already used for a different entry.")
             return Saved(existing, created=False)
-        problem = _day_error(clean, await _minutes_on(student.id, clean["date"]))
-        if problem:
-            problem.values = submitted_values(raw)
-            raise problem
+        _check_day(entry, await _minutes_on(student.id, entry.date))
         inserted = await Experience.insert(
             Experience(
                 student=student.id,
                 client_uuid=client_uuid,
-                kind=clean["kind"],
-                title=clean["title"],
-                organization_name=clean["organization_name"],
-                cluster=clean["cluster"],
-                date=clean["date"],
-                minutes=clean["minutes"],
-                reflection=clean["reflection"],
+                kind=entry.kind,
+                title=entry.title,
+                organization_name=entry.organization,
+                cluster=entry.cluster_id,
+                date=entry.date,
+                minutes=entry.minutes,
+                reflection=entry.reflection,
                 status=EntryStatus.DRAFT,
                 content_hash=digest,
             )
@@ -375,35 +315,27 @@ async def create(student: CurrentUser, raw: Mapping[str, Any], client_uuid: uuid
     return Saved(await get(student, inserted[0]["id"]), created=True)
 
 
-def submitted_values(raw: Mapping[str, Any]) -> dict[str, str]:
-    return {name: clean_text(raw.get(name)) for name in FIELDS}
-
-
-async def update(student: CurrentUser, entry_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
-    school = await school_of(student)
-    clean = await parse(raw, clock.today_at(school))
+async def update(student: CurrentUser, entry_id: int, entry: EntryForm) -> dict[str, Any]:
+    clean = entry.fields()
     async with write_transaction():
         await lock_student(student.id)
         current = await get(student, entry_id)
         if current["status"] not in EDITABLE:
             raise NotEditable()
-        problem = _day_error(clean, await _minutes_on(student.id, clean["date"], excluding=entry_id))
-        if problem:
-            problem.values = submitted_values(raw)
-            raise problem
+        _check_day(entry, await _minutes_on(student.id, entry.date, excluding=entry_id))
         new_hash = content_hash(clean, await evidence_hashes(entry_id))
         if new_hash == current["content_hash"]:
             return current  # nothing changed: a verification stays valid
         await void_after_edit(entry_id)
         await Experience.update(
             {
-                Experience.kind: clean["kind"],
-                Experience.title: clean["title"],
-                Experience.organization_name: clean["organization_name"],
-                Experience.cluster: clean["cluster"],
-                Experience.date: clean["date"],
-                Experience.minutes: clean["minutes"],
-                Experience.reflection: clean["reflection"],
+                Experience.kind: entry.kind,
+                Experience.title: entry.title,
+                Experience.organization_name: entry.organization,
+                Experience.cluster: entry.cluster_id,
+                Experience.date: entry.date,
+                Experience.minutes: entry.minutes,
+                Experience.reflection: entry.reflection,
                 Experience.content_hash: new_hash,
                 Experience.updated_at: clock.now(),
             }
@@ -416,7 +348,7 @@ async def delete(student: CurrentUser, entry_id: int, store: EvidenceStore) -> N
     async with write_transaction():
         current = await get(student, entry_id)
         if current["status"] not in DELETABLE:
-            raise NotEditable()
+            raise NotEditable("Only drafts can be deleted.", title="Cannot delete")
         files = await Evidence.select(Evidence.storage_key, Evidence.thumb_key, Evidence.display_key).where(
             Evidence.experience == entry_id
         )

@@ -16,10 +16,10 @@ from playwright.async_api import Dialog, Locator, Page, expect
 from tests import samples
 from tests.browser.conftest import SMALL_PHONE
 from tests.browser.helpers import (
-    path_of,
     assert_accessible,
     assert_no_horizontal_scroll,
     assert_touch_targets,
+    path_of,
     sign_in,
 )
 

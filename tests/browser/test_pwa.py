@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from tests import samples
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -24,7 +25,6 @@ from tests.browser.conftest import (
     SMALL_PHONE,
     _response,
 )
-from tests import samples
 from tests.browser.helpers import assert_phone_ready, record_problems, sign_in, until
 
 pytestmark = pytest.mark.browser

@@ -12,11 +12,11 @@ from playwright.async_api import Page, expect
 
 from tests import samples
 from tests.browser.helpers import (
-    path_of,
     assert_accessible,
     assert_touch_targets,
     kind_hours,
     parse_hours,
+    path_of,
     sign_in,
     total_hours,
 )

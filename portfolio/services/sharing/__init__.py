@@ -8,6 +8,7 @@ consent, shares, access (who may see what), visitors (a link's visitor grant), p
 employers (list, shortlist, notes). The names below are the package's public face.
 """
 
+from portfolio.forms.share import DEFAULT_DAYS, MAX_DAYS
 from portfolio.services.sharing.access import (
     Access,
     employer_access,
@@ -42,10 +43,9 @@ from portfolio.services.sharing.portfolio_view import (
     shown_state,
 )
 from portfolio.services.sharing.shares import (
-    DEFAULT_DAYS,
-    MAX_DAYS,
     create,
     employer_choices,
+    employer_ids,
     revoke,
     share_choices,
     shares_of,
@@ -53,15 +53,14 @@ from portfolio.services.sharing.shares import (
 from portfolio.services.sharing.visitors import (
     Visitor,
     check_visitor_grant,
-    visitor_form,
     visitor_grant,
 )
 
 __all__ = [
     "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Access", "Visitor", "add_note", "age_on", "ask_guardian",
     "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclosures_of",
-    "employer_access", "employer_choices", "employer_list", "give_consent", "is_own_school_or_mentor",
+    "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent", "is_own_school_or_mentor",
     "link_access", "link_share", "may_share_outside", "notes", "organization_name", "portfolio",
     "record_consent", "revoke", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
-    "shortlist", "shown_state", "student_name", "visitor_form", "visitor_grant",
+    "shortlist", "shown_state", "student_name", "visitor_grant",
 ]

@@ -12,13 +12,13 @@ from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.services import audit, experiences
-from portfolio.services.emails import Emails
 from portfolio.services.accounts import (
     EMAIL_RE,
     CurrentUser,
     normalize_email,
     token_hash,
 )
+from portfolio.services.emails import Emails
 from portfolio.tables import GuardianConsent, StudentProfile, User
 from portfolio.vocabulary import ConsentMethod
 

@@ -10,17 +10,13 @@ from typing import Any, Mapping
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.parse import int_ids, int_or_none
+from portfolio.forms.share import ShareForm
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser, token_hash
 from portfolio.services.sharing.consent import may_share_outside
 from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
 from portfolio.tables import Certification, Experience, Organization, Share, ShareItem
-
-DEFAULT_DAYS = 30
-
-
-MAX_DAYS = 365
+from portfolio.vocabulary import Audience
 
 
 async def employer_choices() -> list[dict[str, Any]]:
@@ -29,38 +25,23 @@ async def employer_choices() -> list[dict[str, Any]]:
     )
 
 
-async def create(student: CurrentUser, form: Mapping[str, Any]) -> tuple[int, str | None]:
+async def employer_ids() -> set[int]:
+    """The organizations a student may share with (a share form is read against them)."""
+    return {o["id"] for o in await employer_choices()}
+
+
+async def create(student: CurrentUser, share: ShareForm) -> tuple[int, str | None]:
     """A new share; returns its id and, for a link, the token (shown once, never stored)."""
-    audience = str(form.get("audience", ""))
-    errors: dict[str, str] = {}
-    organization = None
-    if audience == "organization":
-        organization = int_or_none(form.get("organization"))
-        if organization not in {o["id"] for o in await employer_choices()}:
-            errors["organization"] = "Choose an employer."
-    elif audience != "link":
-        errors["audience"] = "Choose an employer or a link."
-    days = int_or_none(form.get("days") or DEFAULT_DAYS)
-    if days is None or not 1 <= days <= MAX_DAYS:
-        errors["days"] = f"Choose between 1 and {MAX_DAYS} days."
-    everything = str(form.get("scope", "everything")) != "picked"
-    picked_entries = int_ids(form.get("experiences"))
-    picked_certifications = int_ids(form.get("certifications"))
-    if not everything:
+    picked_entries, picked_certifications = share.experiences, share.certifications
+    if not share.everything:
         own_entries = {r["id"] for r in await Experience.select(Experience.id).where(Experience.student == student.id)}
         own_certs = {r["id"] for r in await Certification.select(Certification.id).where(Certification.student == student.id)}
         if not set(picked_entries) <= own_entries or not set(picked_certifications) <= own_certs:
             raise NotFound("items")
-        if not picked_entries and not picked_certifications:
-            errors["scope"] = "Pick at least one entry or certification, or share everything."
-    label = str(form.get("label", "")).strip()[:100]
-    if not errors and not await may_share_outside(student):
-        errors["audience"] = "You are under 18: a parent or guardian must agree before you share outside your school."
-    if errors:
-        raise FormErrors(errors, {"audience": audience, "organization": str(form.get("organization", "")),
-                                  "days": str(form.get("days", "")), "scope": "everything" if everything else "picked",
-                                  "label": label, "experiences": picked_entries, "certifications": picked_certifications})
-    raw = secrets.token_urlsafe(24) if audience == "link" else None
+    if not await may_share_outside(student):
+        raise FormErrors({"audience": "You are under 18: a parent or guardian must agree before you share outside your school."})
+    audience, organization, everything, label, days = share.audience, share.organization, share.everything, share.label, share.days
+    raw = secrets.token_urlsafe(24) if audience == Audience.LINK else None
     async with write_transaction():
         share = await Share.insert(
             Share(student=student.id, organization=organization, token_hash=token_hash(raw) if raw else None,

@@ -8,10 +8,8 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
 
 from portfolio.clock import now
-from portfolio.errors import FormErrors
 
 
 @dataclass(frozen=True)
@@ -19,23 +17,6 @@ class Visitor:
     share_id: int
     name: str
     organization: str
-
-
-VISITOR_FIELD_MAX = 200
-
-
-def visitor_form(form: Mapping[str, Any]) -> tuple[str, str]:
-    """The name and organization a link visitor gives; both required."""
-    name = " ".join(str(form.get("name", "")).split())
-    organization = " ".join(str(form.get("organization", "")).split())
-    errors = {}
-    if not name or len(name) > VISITOR_FIELD_MAX:
-        errors["name"] = "Enter your name."
-    if not organization or len(organization) > VISITOR_FIELD_MAX:
-        errors["organization"] = "Enter your organization (your company or school)."
-    if errors:
-        raise FormErrors(errors, {"name": name, "organization": organization})
-    return name, organization
 
 
 def _mac(secret: str, payload: str) -> str:

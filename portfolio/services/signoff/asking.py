@@ -12,13 +12,13 @@ from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
 from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit, experiences, mentoring
-from portfolio.services.emails import Emails
 from portfolio.services.accounts import (
     EMAIL_RE,
     CurrentUser,
     normalize_email,
     token_hash,
 )
+from portfolio.services.emails import Emails
 from portfolio.tables import (
     Experience,
     RequestItem,

@@ -12,8 +12,8 @@ from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.services import audit
-from portfolio.services.emails import Emails
 from portfolio.services.accounts import token_hash
+from portfolio.services.emails import Emails
 from portfolio.services.signoff.decisions import parse_decision, record, tell_student
 from portfolio.services.signoff.state import entries_for_verifier
 from portfolio.tables import RequestItem, RequestLink, VerificationRequest
