@@ -30,7 +30,7 @@ from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
-from portfolio.routes.evidence import EvidenceController, EvidenceRemoveController
+from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
@@ -40,7 +40,7 @@ from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
-from portfolio.routes.uploads import upload_routes
+from portfolio.routes.student import StudentController
 from portfolio.routes.verify import VerifyController
 from portfolio.routes.visitor import VisitorController
 from portfolio.security import SecurityHeaders
@@ -89,8 +89,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         DocumentController,
         DownloadController,
         EvidenceController,
-        *upload_routes(settings),
-        EvidenceRemoveController,
+        StudentController,
+        StudentEvidenceController,
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):

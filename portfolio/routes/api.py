@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
 from portfolio.forms.entry import parse_entry
 from portfolio.routes.evidence import limits, read_upload_form, spooled, too_large
+from portfolio.routes.uploads import takes_files
 from portfolio.services import evidence, experiences
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -40,25 +43,26 @@ class ApiController(Controller):
         saved = await experiences.create(student, parse_entry(body, await experiences.entry_rules(student)), client_uuid)
         return Response({"entry": experiences.as_json(saved.entry)}, status_code=201 if saved.created else 200)
 
+    @post("/experiences/{entry_id:int}/evidence", media_type=MediaType.JSON, **takes_files())
+    async def add_evidence(
+        self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
+    ) -> Response:
+        """One file, sent by the offline queue once its entry exists. Multipart: `file` and the file's own
+        `client_uuid`; a repeated UUID answers the first file (200) and stores nothing."""
+        form, uploads = await read_upload_form(request, settings)
+        if form is None:
+            return _invalid("file", too_large(settings))
+        client_uuid = experiences.parse_uuid(form.get("client_uuid"))
+        if client_uuid is None:
+            return _invalid("client_uuid", "Send a UUID.")
+        if len(uploads) != 1:
+            return _invalid("file", "Send one file.")
+        async with spooled(uploads[0], settings) as file:
+            attached = await evidence.attach(
+                store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
+            )
+        return Response({"evidence": evidence.as_json(attached.row)}, status_code=201 if attached.created else 200)
+
 
 def _invalid(field: str, message: str) -> Response:
     return Response({"error": "invalid", "errors": {field: message}}, status_code=422)
-
-
-async def add_evidence(request: Request, entry_id: int, store: EvidenceStore, settings: Settings) -> Response:
-    """POST /api/v1/experiences/{id}/evidence (an upload route): one file, sent by the offline queue once
-    its entry exists. Multipart: `file` and the file's own `client_uuid`; a repeated UUID answers the first
-    file (200) and stores nothing."""
-    form, uploads = await read_upload_form(request, settings)
-    if form is None:
-        return _invalid("file", too_large(settings))
-    client_uuid = experiences.parse_uuid(form.get("client_uuid"))
-    if client_uuid is None:
-        return _invalid("client_uuid", "Send a UUID.")
-    if len(uploads) != 1:
-        return _invalid("file", "Send one file.")
-    async with spooled(uploads[0], settings) as file:
-        attached = await evidence.attach(
-            store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
-        )
-    return Response({"evidence": evidence.as_json(attached.row)}, status_code=201 if attached.created else 200)

@@ -20,6 +20,7 @@ from litestar.response import File, Redirect, Stream, Template
 from portfolio.auth import role, signed_in
 from portfolio.errors import NotEditable
 from portfolio.routes.common import go_to, render
+from portfolio.routes.uploads import takes_files
 from portfolio.services import evidence
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -119,17 +120,24 @@ async def _receive(
     return go_to(request, f"{page}?added={added}#evidence")
 
 
-async def add_to_experience(request: Request, entry_id: int, store: EvidenceStore, settings: Settings) -> Response:
-    return await _receive(request, "experience", entry_id, store, settings)
+class StudentEvidenceController(Controller):
+    """A student adds files to their entries and certifications, and removes them."""
 
-
-async def add_to_certification(request: Request, certification_id: int, store: EvidenceStore, settings: Settings) -> Response:
-    return await _receive(request, "certification", certification_id, store, settings)
-
-
-class EvidenceRemoveController(Controller):
     path = "/student"
     guards = [role("student")]
+
+    @post("/experiences/{entry_id:int}/evidence", **takes_files())
+    async def add_to_experience(
+        self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
+    ) -> Response:
+        return await _receive(request, "experience", entry_id, store, settings)
+
+    @post("/certifications/{certification_id:int}/evidence", **takes_files())
+    async def add_to_certification(
+        self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore],
+        settings: NamedDependency[Settings],
+    ) -> Response:
+        return await _receive(request, "certification", certification_id, store, settings)
 
     @post("/evidence/{evidence_id:int}/delete")
     async def remove(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:

@@ -24,6 +24,7 @@ from portfolio.routes.evidence import (
     spooled,
     too_large,
 )
+from portfolio.routes.uploads import takes_files
 from portfolio.services import certifications, evidence, experiences, profiles, signoff
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -51,7 +52,7 @@ async def _edit_again(request: Request, problem: DomainError) -> Template:
     return render(request, "experience_form", "_experience_form", **context)
 
 
-async def new_entry_again(request: Request, problem: DomainError) -> Template:
+async def _new_entry_again(request: Request, problem: DomainError) -> Template:
     form = await request.form()
     values = entry_values(form) | {"client_uuid": form.get("client_uuid") or str(uuid.uuid4())}
     errors = problem.field_errors
@@ -138,6 +139,10 @@ class StudentController(Controller):
         context |= await evidence_section("experience", entry_id, entry["status"] in experiences.EDITABLE, added=added)
         return render(request, "experience_form", **context)
 
+    @post("/experiences", opt=redisplay(_new_entry_again), **takes_files(forms=True))
+    async def create(self, request: Request, store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]) -> Response:
+        return await _create_entry(request, store, settings)
+
     @post("/experiences/{entry_id:int}", opt=redisplay(_edit_again))
     async def update(self, request: Request, entry_id: FromPath[int]) -> Response:
         student = request.scope["user"]
@@ -153,7 +158,7 @@ class StudentController(Controller):
         return go_to(request, "/student?deleted=1")
 
 
-async def create_entry(request: Request, store: EvidenceStore, settings: Settings) -> Response:
+async def _create_entry(request: Request, store: EvidenceStore, settings: Settings) -> Response:
     """The new-entry form (POST /student/experiences, an upload route): the entry and, optionally, files,
     saved together or not at all (evidence.create_entry_with_files)."""
     form, uploads = await read_upload_form(request, settings)

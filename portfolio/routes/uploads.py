@@ -1,26 +1,40 @@
-"""The routes that take files, built per app: their body limit comes from the settings
-(PORTFOLIO_MAX_UPLOAD_MB); every other route keeps Litestar's small default. Each one hands over to the
-module of its page at once."""
+"""The gate in front of every route that takes files. Their body limit comes from the settings
+(PORTFOLIO_MAX_UPLOAD_MB) at request time, so the routes are declared once, with their audience (student
+pages, evidence, API); every other route keeps Litestar's small default."""
 
 from __future__ import annotations
 
-from litestar import Controller, MediaType, Request, Response, post
+from typing import Any
+
 from litestar.connection import ASGIConnection
-from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
-from litestar.params import FromPath
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from portfolio.auth import role
-from portfolio.routes import api, evidence, student
-from portfolio.routes.common import redisplay
 from portfolio.settings import Settings
-from portfolio.storage import EvidenceStore
 
 # Multipart framing and the other form fields ride on top of the files themselves.
 FORM_OVERHEAD = 64 * 1024
 SMALL_FORM = 1024 * 1024  # what every other route takes
+
+
+def _limited(receive: Receive, announced: str, limit: int) -> Receive:
+    """The body, refused with 413 when its Content-Length says it is over `limit` (before anything is read), or
+    as soon as more than `limit` bytes have come. Raised while the handler reads the form, so the page can say
+    so on the form itself."""
+    received = 0
+
+    async def receive_within_limit() -> Any:
+        nonlocal received
+        if announced.isdigit() and int(announced) > limit:
+            raise HTTPException(status_code=413)
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise HTTPException(status_code=413)
+        return message
+
+    return receive_within_limit
 
 
 class UploadGate:
@@ -38,7 +52,10 @@ class UploadGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
+            settings: Settings = scope["litestar_app"].state.settings
             connection: ASGIConnection = ASGIConnection(scope)
+            announced = connection.headers.get("content-length", "")
+            receive = _limited(receive, announced, settings.max_upload_mb * 1024 * 1024 + FORM_OVERHEAD)
             handler = scope["route_handler"]
             for guard in handler.resolve_guards():
                 await guard(connection, handler)
@@ -52,41 +69,6 @@ class UploadGate:
         await self.app(scope, receive, send)
 
 
-def upload_routes(settings: Settings) -> list[type[Controller]]:
-    """The student's pages (with the routes that take files) and the API's upload route."""
-    limit = settings.max_upload_mb * 1024 * 1024 + FORM_OVERHEAD
-
-    # The student's pages with their upload routes added: one controller, because Litestar refuses a
-    # second controller at an address (/student/experiences) that another one already answers.
-    class StudentPages(student.StudentController):
-
-        @post("/experiences", request_max_body_size=limit, middleware=[DefineMiddleware(UploadGate, forms=True)],
-              opt=redisplay(student.new_entry_again))
-        async def create_experience(
-            self, request: Request, store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await student.create_entry(request, store, settings)
-
-        @post("/experiences/{entry_id:int}/evidence", request_max_body_size=limit, middleware=[UploadGate])
-        async def add_to_experience(
-            self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await evidence.add_to_experience(request, entry_id, store, settings)
-
-        @post("/certifications/{certification_id:int}/evidence", request_max_body_size=limit, middleware=[UploadGate])
-        async def add_to_certification(
-            self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await evidence.add_to_certification(request, certification_id, store, settings)
-
-    class ApiUploads(Controller):
-        path = "/api/v1"
-        guards = [role("student")]
-
-        @post("/experiences/{entry_id:int}/evidence", request_max_body_size=limit, middleware=[UploadGate], media_type=MediaType.JSON)
-        async def add_evidence(
-            self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
-        ) -> Response:
-            return await api.add_evidence(request, entry_id, store, settings)
-
-    return [StudentPages, ApiUploads]
+def takes_files(forms: bool = False) -> dict[str, Any]:
+    """Route options for a route that takes files: the gate above instead of Litestar's small body limit."""
+    return {"request_max_body_size": None, "middleware": [DefineMiddleware(UploadGate, forms=forms)]}
