@@ -21,7 +21,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from portfolio import db
-from portfolio.auth import SessionMiddleware, Sessions, make_store, public
+from portfolio.auth import SessionMiddleware, Sessions, make_store, public, user_dependencies
 from portfolio.errors import DomainError
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "emails": Provide(lambda: emails, use_cache=True, sync_to_thread=False),
             "throttle": Provide(lambda: throttle, use_cache=True, sync_to_thread=False),
             "store": Provide(lambda: evidence_store, use_cache=True, sync_to_thread=False),
+            **user_dependencies(),
         },
         plugins=[HTMXPlugin()],
         middleware=[

@@ -10,9 +10,11 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.stores.base import Store
@@ -126,6 +128,24 @@ class ReauthenticationRequired(NotAuthorizedException):
 
 
 # --- guards ---------------------------------------------------------------------------------------
+
+# Handlers take the signed-in user as a parameter named after the role their guard admits (`student`,
+# `mentor`, ...) or `user`: every one of these names is the same dependency.
+USER_PARAMETERS = ("user", "student", "mentor", "employer", "staff")
+
+
+def user_dependencies() -> dict[str, Provide]:
+    """The signed-in user the session middleware found (the route's guard has checked the role), under each
+    of its names: one function per name, because Litestar refuses one provider under two keys."""
+
+    def provider() -> Callable[[Request], CurrentUser | None]:
+        def current_user(request: Request) -> CurrentUser | None:
+            return request.scope.get("user")
+
+        return current_user
+
+    return {name: Provide(provider(), sync_to_thread=False) for name in USER_PARAMETERS}
+
 
 async def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Anyone, signed in or not. Declared explicitly so that no route is public by accident."""

@@ -15,6 +15,7 @@ from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_i
 from portfolio.errors import FormErrors
 from portfolio.routes.common import client_ip, form_values, render
 from portfolio.services import accounts, audit
+from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
 from portfolio.services.throttle import Throttle
@@ -67,8 +68,8 @@ class AccountController(Controller):
     guards = [public]
 
     @get("/signin")
-    async def signin_page(self, request: Request, next: FromQuery[str | None] = None, expired: FromQuery[bool] = False) -> Response:
-        if request.scope["user"] is not None:
+    async def signin_page(self, request: Request, user: NamedDependency[CurrentUser | None], next: FromQuery[str | None] = None, expired: FromQuery[bool] = False) -> Response:
+        if user is not None:
             return Redirect(path=safe_next(next), status_code=303)
         return render(request, "signin", next=safe_next(next, ""), expired=expired, values={}, error="")
 
@@ -108,11 +109,10 @@ class AccountController(Controller):
         return await _sign_in_response(request, sessions, settings, user, target)
 
     @post("/signout")
-    async def signout(self, request: Request, sessions: NamedDependency[Sessions]) -> Response:
+    async def signout(self, request: Request, user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions]) -> Response:
         sid = request.cookies.get(SESSION_COOKIE)
         if sid:
             await sessions.end(sid)
-        user = request.scope["user"]
         if user is not None:
             await audit.record("signout", actor_id=user.id, ip=client_ip(request))
         response = Redirect(path="/signin?signed_out=1", status_code=303)
@@ -228,10 +228,9 @@ class AccountController(Controller):
 
     @post("/reauth", guards=[signed_in])
     async def reauth(
-        self, request: Request, sessions: NamedDependency[Sessions], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]
+        self, request: Request, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]
     ) -> Response:
         form = await form_values(request)
-        user = request.scope["user"]
         target = safe_next(form.get("next"))
         keys = _signin_keys(settings, user.email, client_ip(request))
         wait = await throttle.wait_seconds(keys)
@@ -250,13 +249,13 @@ class AccountController(Controller):
         return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
     @post("/account/password", guards=[signed_in])
-    async def change_password(self, request: Request, hasher: NamedDependency[Hasher]) -> Template:
+    async def change_password(self, request: Request, user: NamedDependency[CurrentUser], hasher: NamedDependency[Hasher]) -> Template:
         form = await form_values(request)
         new = str(form.get("password", ""))
         try:
             if new != str(form.get("confirm", "")):
                 raise FormErrors({"confirm": "The two new passwords are not the same."})
-            await accounts.change_password(hasher, request.scope["user"], str(form.get("current", "")), new)
+            await accounts.change_password(hasher, user, str(form.get("current", "")), new)
         except FormErrors as problem:
             return render(
                 request, "password", status_code=422, errors=problem.errors, done=False,

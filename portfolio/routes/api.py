@@ -14,6 +14,7 @@ from portfolio.forms.entry import parse_entry
 from portfolio.routes.evidence import limits, read_upload_form, spooled, too_large
 from portfolio.routes.uploads import takes_files
 from portfolio.services import evidence, experiences
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -23,13 +24,12 @@ class ApiController(Controller):
     guards = [role("student")]
 
     @get("/me")
-    async def me(self, request: Request) -> dict[str, Any]:
+    async def me(self, request: Request, user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         """Who is signed in, and a fresh CSRF token for the next write."""
-        user = request.scope["user"]
         return {"user_id": user.id, "name": user.name, "csrf_token": ScopeState.from_scope(request.scope).csrf_token or ""}
 
     @post("/experiences", media_type=MediaType.JSON)
-    async def create_experience(self, request: Request) -> Response:
+    async def create_experience(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
         try:
             body = await request.json()
         except Exception:  # noqa: BLE001 - any unreadable body is the client's mistake
@@ -39,13 +39,12 @@ class ApiController(Controller):
         client_uuid = experiences.parse_uuid(body.get("client_uuid"))
         if client_uuid is None:
             return Response({"error": "invalid", "errors": {"client_uuid": "Send a UUID."}}, status_code=422)
-        student = request.scope["user"]
         saved = await experiences.create(student, parse_entry(body, await experiences.entry_rules(student)), client_uuid)
         return Response({"entry": experiences.as_json(saved.entry)}, status_code=201 if saved.created else 200)
 
     @post("/experiences/{entry_id:int}/evidence", media_type=MediaType.JSON, **takes_files())
     async def add_evidence(
-        self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
+        self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]
     ) -> Response:
         """One file, sent by the offline queue once its entry exists. Multipart: `file` and the file's own
         `client_uuid`; a repeated UUID answers the first file (200) and stores nothing."""
@@ -59,7 +58,7 @@ class ApiController(Controller):
             return _invalid("file", "Send one file.")
         async with spooled(uploads[0], settings) as file:
             attached = await evidence.attach(
-                store, request.scope["user"], "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
+                store, student, "experience", entry_id, file, client_uuid=client_uuid, **limits(settings)
             )
         return Response({"evidence": evidence.as_json(attached.row)}, status_code=201 if attached.created else 200)
 

@@ -19,11 +19,12 @@ from portfolio.forms.certification import (
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
 from portfolio.services import certifications, experiences
+from portfolio.services.accounts import CurrentUser
 from portfolio.storage import EvidenceStore
 
 
 async def _certification(request: Request, certification_id: int) -> dict[str, Any]:
-    return await certifications.get(request.scope["user"], certification_id)
+    return await certifications.get(request.user, certification_id)
 
 
 async def _page(
@@ -54,7 +55,7 @@ async def _form_again(request: Request, problem: DomainError) -> Template:
 
 
 async def _read(request: Request) -> CertificationForm:
-    return parse_certification(await form_values(request), await experiences.today_for(request.scope["user"]))
+    return parse_certification(await form_values(request), await experiences.today_for(request.user))
 
 
 class CertificationController(Controller):
@@ -62,16 +63,16 @@ class CertificationController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def index(self, request: Request) -> Template:
-        return render(request, "certifications", certifications=await certifications.listing(request.scope["user"]))
+    async def index(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
+        return render(request, "certifications", certifications=await certifications.listing(student))
 
     @get("/new")
     async def new(self, request: Request) -> Template:
         return await _page(request, {}, {}, None)
 
     @post("/", opt=redisplay(_form_again))
-    async def create(self, request: Request) -> Response:
-        row = await certifications.create(request.scope["user"], await _read(request))
+    async def create(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
+        row = await certifications.create(student, await _read(request))
         # Straight to its page, where the scan or PDF is added.
         return go_to(request, f"/student/certifications/{row['id']}?saved=1#evidence")
 
@@ -81,13 +82,13 @@ class CertificationController(Controller):
         return await _page(request, certifications.as_form(row), {}, row, saved=saved, added=added)
 
     @post("/{certification_id:int}", opt=redisplay(_form_again))
-    async def update(self, request: Request, certification_id: FromPath[int]) -> Response:
+    async def update(self, request: Request, student: NamedDependency[CurrentUser], certification_id: FromPath[int]) -> Response:
         await _certification(request, certification_id)
-        await certifications.update(request.scope["user"], certification_id, await _read(request))
+        await certifications.update(student, certification_id, await _read(request))
         return go_to(request, f"/student/certifications/{certification_id}?saved=1")
 
     @post("/{certification_id:int}/delete")
-    async def delete(self, request: Request, certification_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
+    async def delete(self, request: Request, student: NamedDependency[CurrentUser], certification_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         await _certification(request, certification_id)
-        await certifications.delete(request.scope["user"], certification_id, store)
+        await certifications.delete(student, certification_id, store)
         return go_to(request, "/student/certifications")

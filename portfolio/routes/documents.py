@@ -17,6 +17,7 @@ from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.routes.common import render
 from portfolio.services import documents, sharing
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import CHUNK, EvidenceStore, content_disposition
 
@@ -60,16 +61,14 @@ class DownloadController(Controller):
     """Downloads. Each handler names its own role."""
 
     @get("/student/portfolio.pdf", guards=[role("student")])
-    async def student_pdf(self, request: Request, settings: NamedDependency[Settings]) -> Response:
+    async def student_pdf(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings]) -> Response:
         """The student's own copy: everything a portfolio shows. Not a disclosure."""
-        student = request.scope["user"]
         made = await documents.make_pdf(student.id, None, documents.SELF, settings.base_url, created_by=student.id)
         return _pdf(made)
 
     @get("/employer/students/{student_id:int}/portfolio.pdf", guards=[role("employer")])
-    async def employer_pdf(self, request: Request, student_id: FromPath[int], settings: NamedDependency[Settings]) -> Response:
+    async def employer_pdf(self, request: Request, employer: NamedDependency[CurrentUser], student_id: FromPath[int], settings: NamedDependency[Settings]) -> Response:
         """Only what the organization's active shares cover; a download is a disclosure, recorded."""
-        employer = request.scope["user"]
         access = await sharing.employer_access(employer, student_id)
         if access is None:
             raise NotFoundException()  # no share, expired, revoked, another organization's: all the same
@@ -80,9 +79,8 @@ class DownloadController(Controller):
         return _pdf(made)
 
     @get("/student/export.zip", guards=[role("student")])
-    async def export(self, request: Request, store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]) -> Response:
+    async def export(self, request: Request, student: NamedDependency[CurrentUser], store: NamedDependency[EvidenceStore], settings: NamedDependency[Settings]) -> Response:
         """All of the student's record in one ZIP, built in a temporary file (never whole in memory) and streamed."""
-        student = request.scope["user"]
         work = settings.var_dir / "tmp"
         work.mkdir(parents=True, exist_ok=True)
         handle = tempfile.TemporaryFile(dir=work)  # no name on disk: gone when closed

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
@@ -18,6 +19,7 @@ from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.routes.common import form_values, go_to, render
 from portfolio.services import experiences, sharing
+from portfolio.services.accounts import CurrentUser
 
 SORTS = {"hours": "Most verified hours", "recent": "Most recently shared"}
 MAX_FILTER_HOURS = 100_000
@@ -61,14 +63,14 @@ class EmployerController(Controller):
     guards = [role("employer")]
 
     async def _access(self, request: Request, student_id: int) -> sharing.Access:
-        access = await sharing.employer_access(request.scope["user"], student_id)
+        access = await sharing.employer_access(request.user, student_id)
         if access is None:
             # No share, expired, revoked, or another organization's: all the same answer.
             raise NotFoundException()
         return access
 
     async def _notes_context(self, request: Request, student_id: int, **extra: Any) -> dict[str, Any]:
-        employer = request.scope["user"]
+        employer = request.user
         return {
             "student_id": student_id,
             "notes": await sharing.notes(employer, student_id),
@@ -78,11 +80,10 @@ class EmployerController(Controller):
         }
 
     async def _shortlist_context(self, request: Request, student_id: int) -> dict[str, Any]:
-        return {"student_id": student_id, "shortlisted": student_id in await sharing.shortlist(request.scope["user"])}
+        return {"student_id": student_id, "shortlisted": student_id in await sharing.shortlist(request.user)}
 
     @get("/")
-    async def index(self, request: Request) -> Template:
-        employer = request.scope["user"]
+    async def index(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
         typed, wanted, errors = _filters(request)
         clusters = await experiences.clusters()
         if wanted["cluster"] not in {c["code"] for c in clusters}:
@@ -105,7 +106,7 @@ class EmployerController(Controller):
 
     async def _portfolio_page(self, request: Request, student_id: int, status_code: int = 200, **note_extra: Any) -> Template:
         """The shared portfolio with the organization's notes and shortlist mark. Each call is one view, recorded."""
-        employer = request.scope["user"]
+        employer = request.user
         access = await self._access(request, student_id)
         organization = await sharing.organization_name(employer.organization_id)
         pf = await sharing.portfolio(student_id, access)
@@ -125,11 +126,11 @@ class EmployerController(Controller):
         return await self._portfolio_page(request, student_id)
 
     @post("/students/{student_id:int}/notes")
-    async def add_note(self, request: Request, student_id: FromPath[int]) -> Response:
+    async def add_note(self, request: Request, employer: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
         await self._access(request, student_id)
         form = await form_values(request)
         try:
-            await sharing.add_note(request.scope["user"], student_id, str(form.get("note", "")))
+            await sharing.add_note(employer, student_id, str(form.get("note", "")))
         except FormErrors as problem:
             if request.headers.get("hx-request"):
                 context = await self._notes_context(request, student_id, errors=problem.errors, values=problem.values)
@@ -141,10 +142,10 @@ class EmployerController(Controller):
         return go_to(request, f"/employer/students/{student_id}#notes")
 
     @post("/students/{student_id:int}/shortlist")
-    async def shortlist(self, request: Request, student_id: FromPath[int]) -> Response:
+    async def shortlist(self, request: Request, employer: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
         await self._access(request, student_id)
         form = await form_values(request)
-        await sharing.set_shortlisted(request.scope["user"], student_id, str(form.get("on", "")) == "1")
+        await sharing.set_shortlisted(employer, student_id, str(form.get("on", "")) == "1")
         if request.headers.get("hx-request"):
             return render(request, "employer_student", "employer_shortlist", **await self._shortlist_context(request, student_id))
         return go_to(request, f"/employer/students/{student_id}")

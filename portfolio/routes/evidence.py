@@ -22,6 +22,7 @@ from portfolio.errors import NotEditable
 from portfolio.routes.common import go_to, render
 from portfolio.routes.uploads import takes_files
 from portfolio.services import evidence
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -91,7 +92,7 @@ def limits(settings: Settings) -> dict[str, Any]:
 async def _receive(
     request: Request, parent: evidence.Parent, parent_id: int, store: EvidenceStore, settings: Settings
 ) -> Response:
-    student = request.scope["user"]
+    student = request.user
     errors: list[str] = []
     added = 0
     form, uploads = await read_upload_form(request, settings)
@@ -140,8 +141,8 @@ class StudentEvidenceController(Controller):
         return await _receive(request, "certification", certification_id, store, settings)
 
     @post("/evidence/{evidence_id:int}/delete")
-    async def remove(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
-        row = await evidence.remove(store, request.scope["user"], evidence_id)
+    async def remove(self, request: Request, student: NamedDependency[CurrentUser], evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
+        row = await evidence.remove(store, student, evidence_id)
         parent: evidence.Parent = "experience" if row["experience"] else "certification"
         parent_id = row["experience"] or row["certification"]
         if request.headers.get("hx-request"):
@@ -157,7 +158,7 @@ class EvidenceController(Controller):
     guards = [signed_in]
 
     async def _row(self, request: Request, evidence_id: int) -> dict[str, Any]:
-        return await evidence.get_for(request.scope["user"], evidence_id)
+        return await evidence.get_for(request.user, evidence_id)
 
     @get("/{evidence_id:int}")
     async def original(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:

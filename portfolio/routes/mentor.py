@@ -14,12 +14,13 @@ from portfolio.errors import FormErrors, NotFound
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
+from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.vocabulary import DECISION_WORDS
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
-    mentor = request.scope["user"]
+    mentor = request.user
     items = await signoff.mentor_queue(mentor)
     for item in items:
         # Changed since it was asked about: it cannot be decided (decide_as_mentor skips it).
@@ -58,25 +59,25 @@ class MentorController(Controller):
         )
 
     @get("/students/{student_id:int}")
-    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
+    async def student(self, request: Request, mentor: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Template:
         """An assigned student's record: every entry and how each sign-off was made."""
         student = await accounts.load_user(student_id)
-        if student is None or not await mentoring.is_assigned(request.scope["user"].id, student_id):
+        if student is None or not await mentoring.is_assigned(mentor.id, student_id):
             raise NotFound()
         return render(request, "staff_student", viewer="mentor", **await signoff.student_record(student))
 
     @post("/decide", opt=redisplay(_queue_again))
-    async def decide(self, request: Request, emails: NamedDependency[Emails]) -> Response:
+    async def decide(self, request: Request, mentor: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
         items = as_list(form.get("items"))
         # NotFound when an item is not in this mentor's queue (another mentor's, a student no longer assigned).
-        count = await signoff.decide_as_mentor(emails, request.scope["user"], items, form)
+        count = await signoff.decide_as_mentor(emails, mentor, items, form)
         decision = str(form.get("decision"))
         return go_to(request, f"/mentor?done={decision}&count={count}")
 
     @post("/digest")
-    async def digest(self, request: Request) -> Response:
+    async def digest(self, request: Request, mentor: NamedDependency[CurrentUser]) -> Response:
         form = await form_values(request)
         on = str(form.get("digest", "")) in ("on", "1", "true")
-        await signoff.set_digest(request.scope["user"], on)
+        await signoff.set_digest(mentor, on)
         return go_to(request, f"/mentor?digest={'on' if on else 'off'}")

@@ -26,8 +26,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 class MessagesController(Controller):
     @get("/staff/outbox", guards=[role("staff", "admin")])
-    async def listing(self, request: Request, failed: FromQuery[bool] = False) -> Template:
-        user: CurrentUser = request.scope["user"]
+    async def listing(self, request: Request, user: NamedDependency[CurrentUser], failed: FromQuery[bool] = False) -> Template:
         everything = user.has("admin")
         zone = ZoneInfo("UTC") if everything else ZoneInfo((await experiences.school_of(user))["timezone"])
         rows = await outbox.listing(user.school_id, everything=everything, failed_only=failed)
@@ -50,11 +49,10 @@ class MessagesController(Controller):
 
     @post("/staff/invitations/{message_id:int}/resend", guards=[role("staff", "admin"), recently_signed_in])
     async def resend_invitation(
-        self, request: Request, message_id: FromPath[int], emails: NamedDependency[Emails],
+        self, request: Request, user: NamedDependency[CurrentUser], message_id: FromPath[int], emails: NamedDependency[Emails],
         settings: NamedDependency[Settings],
     ) -> Response:
         """An invitation this person sent that could not be delivered goes again, with a new link."""
-        user: CurrentUser = request.scope["user"]
         lifetime = timedelta(days=settings.invite_token_days)
         await accounts.resend_invitation(emails, user, message_id, lifetime, ip=client_ip(request))
         return go_to(request, ("/admin" if user.has("admin") else "/staff") + "?resent=1")

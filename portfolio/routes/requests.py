@@ -24,7 +24,7 @@ SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organiza
 async def _new_page(
     request: Request, chosen: list[int], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Template:
-    student: CurrentUser = request.scope["user"]
+    student: CurrentUser = request.user
     entries = [e for e in await experiences.recent(student, limit=1000) if e["status"] in signoff.REQUESTABLE]
     return render(
         request,
@@ -50,12 +50,12 @@ class RequestController(Controller):
 
     @get("/")
     async def requests(
-        self, request: Request, sent: FromQuery[str] = "", resent: FromQuery[bool] = False, cancelled: FromQuery[bool] = False
+        self, request: Request, student: NamedDependency[CurrentUser], sent: FromQuery[str] = "", resent: FromQuery[bool] = False, cancelled: FromQuery[bool] = False
     ) -> Template:
         return render(
             request,
             "verify_requests",
-            pending=await signoff.pending_for_student(request.scope["user"]),
+            pending=await signoff.pending_for_student(student),
             sent=sent if sent in ("mentor", "supervisor") else "",
             resent=resent,
             cancelled=cancelled,
@@ -66,7 +66,7 @@ class RequestController(Controller):
         return await _new_page(request, int_ids(request.query_params.getall("entries", [])), {}, {})
 
     async def _ask(self, request: Request, way: str, emails: Emails) -> Response:
-        student: CurrentUser = request.scope["user"]
+        student: CurrentUser = request.user
         form = await form_values(request)
         chosen = int_ids(form.get("entries"))
         if way == "mentor":
@@ -84,9 +84,8 @@ class RequestController(Controller):
         return await self._ask(request, "supervisor", emails)
 
     @post("/onsite")
-    async def on_the_spot(self, request: Request) -> Response:
+    async def on_the_spot(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
         """The same choice of entries, handed to the on-the-spot sign-off page (which checks them again)."""
-        student: CurrentUser = request.scope["user"]
         form = await form_values(request)
         chosen = int_ids(form.get("entries"))
         values = {name: str(form.get(name, "")).strip() for name in ("mentor", *SUPERVISOR_FIELDS)}
@@ -103,12 +102,12 @@ class RequestController(Controller):
 
     @post("/{request_id:int}/resend")
     async def resend(
-        self, request: Request, request_id: FromPath[int], emails: NamedDependency[Emails]
+        self, request: Request, student: NamedDependency[CurrentUser], request_id: FromPath[int], emails: NamedDependency[Emails]
     ) -> Response:
-        await signoff.resend(emails, request.scope["user"], request_id)
+        await signoff.resend(emails, student, request_id)
         return go_to(request, "/student/verify?resent=1")
 
     @post("/{request_id:int}/cancel")
-    async def cancel(self, request: Request, request_id: FromPath[int]) -> Response:
-        await signoff.cancel(request.scope["user"], request_id)
+    async def cancel(self, request: Request, student: NamedDependency[CurrentUser], request_id: FromPath[int]) -> Response:
+        await signoff.cancel(student, request_id)
         return go_to(request, "/student/verify?cancelled=1")

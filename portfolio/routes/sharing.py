@@ -38,7 +38,7 @@ async def _page(
     consent_values: dict[str, Any] | None = None, consent_errors: dict[str, str] | None = None,
     status_code: int = 200, **extra: Any,
 ) -> Template:
-    student: CurrentUser = request.scope["user"]
+    student: CurrentUser = request.user
     return render(
         request, "sharing", status_code=status_code,
         shares=await sharing.shares_of(student),
@@ -77,8 +77,7 @@ class SharingController(Controller):
         return await _page(request, created=created, revoked=revoked, asked=asked)
 
     @post("/", opt=redisplay(_share_form_again))
-    async def create(self, request: Request, settings: NamedDependency[Settings]) -> Response:
-        student: CurrentUser = request.scope["user"]
+    async def create(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         share_id, raw = await sharing.create(student, parse_share(form, await sharing.employer_ids()))
         if raw is None:
@@ -93,13 +92,12 @@ class SharingController(Controller):
         )
 
     @post("/{share_id:int}/revoke")
-    async def revoke(self, request: Request, share_id: FromPath[int]) -> Response:
-        await sharing.revoke(request.scope["user"], share_id)
+    async def revoke(self, request: Request, student: NamedDependency[CurrentUser], share_id: FromPath[int]) -> Response:
+        await sharing.revoke(student, share_id)
         return go_to(request, "/student/sharing?revoked=1")
 
     @get("/{share_id:int}/preview")
-    async def preview(self, request: Request, share_id: FromPath[int]) -> Template:
-        student: CurrentUser = request.scope["user"]
+    async def preview(self, request: Request, student: NamedDependency[CurrentUser], share_id: FromPath[int]) -> Template:
         access = await sharing.share_access(student, share_id)
         share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
         # The student's own look: no disclosure is recorded, and files open through their own /evidence.
@@ -107,8 +105,7 @@ class SharingController(Controller):
                       evidence_base="/evidence")
 
     @get("/views")
-    async def views(self, request: Request) -> Template:
-        student: CurrentUser = request.scope["user"]
+    async def views(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         zone = ZoneInfo((await experiences.school_of(student))["timezone"])
         views = await sharing.disclosures_of(student)
         for view in views:
@@ -117,7 +114,7 @@ class SharingController(Controller):
         return render(request, "sharing_views", views=views)
 
     @post("/consent", opt=redisplay(_consent_form_again))
-    async def ask_guardian(self, request: Request, emails: NamedDependency[Emails]) -> Response:
+    async def ask_guardian(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
-        await sharing.ask_guardian(emails, request.scope["user"], form)
+        await sharing.ask_guardian(emails, student, form)
         return go_to(request, "/student/sharing?asked=1")

@@ -27,7 +27,7 @@ async def _mentors_page(
     request: Request, by: str = "student", values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
     status_code: int = 200, **extra: Any,
 ) -> Template:
-    school_id = request.scope["user"].school_id
+    school_id = request.user.school_id
     rows = await mentoring.assignments(school_id)
     key, other = ("mentor", "student") if by == "mentor" else ("student", "mentor")
     groups: dict[int, dict[str, Any]] = {}
@@ -50,7 +50,7 @@ async def _mentors_page(
 
 
 async def _school_student(request: Request, student_id: int) -> CurrentUser:
-    staff: CurrentUser = request.scope["user"]
+    staff: CurrentUser = request.user
     student = await accounts.load_user(student_id)
     if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
         # Another school's student reads as no student at all.
@@ -79,7 +79,7 @@ async def _people_page(
     """The people of a school (or everyone), with the invitations this person sent that could not be delivered."""
     page = render(
         request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
-        failed_invitations=await outbox.failed_invitations(request.scope["user"].id),
+        failed_invitations=await outbox.failed_invitations(request.user.id),
     )
     page.headers["Cache-Control"] = "no-store"  # other people's names and addresses
     return page
@@ -103,8 +103,7 @@ async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
 
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
-    async def staff_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        user = request.scope["user"]
+    async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
         people = await accounts.people(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
         return await _people_page(request, heading, people, invited, resent, staff_view=True)
@@ -116,15 +115,15 @@ class StaffController(Controller):
         return await _mentors_page(request, by="mentor" if by == "mentor" else "student", assigned=assigned, removed=removed)
 
     @post("/staff/mentors", guards=[role("staff")], opt=redisplay(_mentors_again))
-    async def assign(self, request: Request) -> Response:
+    async def assign(self, request: Request, staff: NamedDependency[CurrentUser]) -> Response:
         form = await form_values(request)
         students = as_list(form.get("students"))
-        count = await mentoring.assign(request.scope["user"], form.get("mentor"), students)
+        count = await mentoring.assign(staff, form.get("mentor"), students)
         return go_to(request, f"/staff/mentors?assigned={count}")
 
     @post("/staff/mentors/{assignment_id:int}/delete", guards=[role("staff")])
-    async def unassign(self, request: Request, assignment_id: FromPath[int]) -> Response:
-        if not await mentoring.unassign(request.scope["user"], assignment_id):
+    async def unassign(self, request: Request, staff: NamedDependency[CurrentUser], assignment_id: FromPath[int]) -> Response:
+        if not await mentoring.unassign(staff, assignment_id):
             raise NotFoundException()
         return go_to(request, "/staff/mentors?removed=1")
 
@@ -133,19 +132,19 @@ class StaffController(Controller):
         return await _student_page(request, student_id, saved=saved)
 
     @post("/staff/students/{student_id:int}/consent", guards=[role("staff")], opt=redisplay(_consent_again))
-    async def record_consent(self, request: Request, student_id: FromPath[int]) -> Response:
+    async def record_consent(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
         """A guardian's consent the school received (on paper, at enrollment)."""
         await _school_student(request, student_id)
         form = await form_values(request)
-        await sharing.record_consent(request.scope["user"], student_id, form)
+        await sharing.record_consent(staff, student_id, form)
         return go_to(request, f"/staff/students/{student_id}?saved=consent#sharing")
 
     @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))
-    async def set_birth_date(self, request: Request, student_id: FromPath[int]) -> Response:
+    async def set_birth_date(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
         await _school_student(request, student_id)
         form = await form_values(request)
         birth = parse_birth_date(form, clock.today_at(None))
-        await profiles.set_birth_date(request.scope["user"], student_id, birth)
+        await profiles.set_birth_date(staff, student_id, birth)
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
 
     @get("/admin", guards=[role("admin")])
@@ -157,11 +156,11 @@ class StaffController(Controller):
         return render(request, "staff_employers", employers=await accounts.employers(), values={}, errors={}, invited=invited)
 
     @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in])
-    async def add_employer(self, request: Request, emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
+    async def add_employer(self, request: Request, staff: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         try:
             await accounts.invite_employer(
-                emails, request.scope["user"], form,
+                emails, staff, form,
                 timedelta(days=settings.invite_token_days), ip=client_ip(request),
             )
         except FormErrors as problem:
@@ -172,13 +171,12 @@ class StaffController(Controller):
         return go_to(request, "/staff/employers?invited=1")
 
     @get("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
-    async def invite_page(self, request: Request) -> Template:
-        choices = await accounts.invite_choices(request.scope["user"])
+    async def invite_page(self, request: Request, staff: NamedDependency[CurrentUser]) -> Template:
+        choices = await accounts.invite_choices(staff)
         return render(request, "invite", choices=choices, values={"roles": []}, errors={})
 
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
-    async def invite(self, request: Request, emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
-        user = request.scope["user"]
+    async def invite(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         roles = form.get("roles", [])
         form["roles"] = as_list(roles)

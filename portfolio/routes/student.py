@@ -26,12 +26,13 @@ from portfolio.routes.evidence import (
 )
 from portfolio.routes.uploads import takes_files
 from portfolio.services import certifications, evidence, experiences, profiles, signoff
+from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
 
 async def _form_context(request: Request, values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
-    student = request.scope["user"]
+    student = request.user
     school = await experiences.school_of(student)
     return {
         "values": values,
@@ -65,13 +66,13 @@ async def _new_entry_again(request: Request, problem: DomainError) -> Template:
 
 
 async def _profile_again(request: Request, problem: FormErrors) -> Template:
-    return render(request, "profile", profile=await profiles.get(request.scope["user"]), values=problem.values,
+    return render(request, "profile", profile=await profiles.get(request.user), values=problem.values,
                   errors=problem.errors, clusters=await experiences.clusters(), saved=False)
 
 
 async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
     # NotFound (404, not 403) for another student's entry: ids must not be probed.
-    return await experiences.get(request.scope["user"], entry_id)
+    return await experiences.get(request.user, entry_id)
 
 
 class StudentController(Controller):
@@ -79,8 +80,7 @@ class StudentController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def dashboard(self, request: Request, saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
-        student = request.scope["user"]
+    async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
         return render(
             request,
             "student_dashboard",
@@ -93,26 +93,24 @@ class StudentController(Controller):
         )
 
     @get("/profile")
-    async def profile(self, request: Request, saved: FromQuery[bool] = False) -> Template:
-        profile = await profiles.get(request.scope["user"])
+    async def profile(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[bool] = False) -> Template:
+        profile = await profiles.get(student)
         return render(request, "profile", profile=profile, values=profiles.as_form(profile), errors={}, clusters=await experiences.clusters(), saved=saved)
 
     @post("/profile", opt=redisplay(_profile_again))
-    async def save_profile(self, request: Request) -> Response:
-        student = request.scope["user"]
+    async def save_profile(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
         clusters = [c["code"] for c in await experiences.clusters()]
         profile = parse_profile(await form_values(request), await experiences.today_for(student), clusters)
         await profiles.save(student, profile)
         return go_to(request, "/student/profile?saved=1")
 
     @get("/experiences")
-    async def all_entries(self, request: Request) -> Template:
-        entries = await experiences.recent(request.scope["user"], limit=1000)
+    async def all_entries(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
+        entries = await experiences.recent(student, limit=1000)
         return render(request, "experiences", entries=entries)
 
     @get("/experiences/new")
-    async def new(self, request: Request) -> Template:
-        student = request.scope["user"]
+    async def new(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         school = await experiences.school_of(student)
         values = {"date": clock.today_at(school).isoformat(), "client_uuid": str(uuid.uuid4())}
         values |= await experiences.last_used(student)
@@ -120,8 +118,7 @@ class StudentController(Controller):
         return render(request, "experience_form", **context)
 
     @get("/experiences/{entry_id:int}")
-    async def edit(self, request: Request, entry_id: FromPath[int], added: FromQuery[int] = 0) -> Template:
-        student = request.scope["user"]
+    async def edit(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], added: FromQuery[int] = 0) -> Template:
         entry = await _entry(request, entry_id)
         values = experiences.as_form(entry)
         verification = await signoff.entry_verification(entry, student.email)
@@ -144,17 +141,16 @@ class StudentController(Controller):
         return await _create_entry(request, store, settings)
 
     @post("/experiences/{entry_id:int}", opt=redisplay(_edit_again))
-    async def update(self, request: Request, entry_id: FromPath[int]) -> Response:
-        student = request.scope["user"]
+    async def update(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int]) -> Response:
         await _entry(request, entry_id)
         entry = parse_entry(await form_values(request), await experiences.entry_rules(student))
         await experiences.update(student, entry_id, entry)
         return go_to(request, f"/student?saved={entry_id}")
 
     @post("/experiences/{entry_id:int}/delete")
-    async def delete(self, request: Request, entry_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
+    async def delete(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         await _entry(request, entry_id)
-        await experiences.delete(request.scope["user"], entry_id, store)
+        await experiences.delete(student, entry_id, store)
         return go_to(request, "/student?deleted=1")
 
 
@@ -167,7 +163,7 @@ async def _create_entry(request: Request, store: EvidenceStore, settings: Settin
         errors = {"file": too_large(settings) + " Nothing was saved: fill in the form again with a smaller file."}
         context = await _form_context(request, values, errors, action="/student/experiences", entry=None)
         return render(request, "experience_form", "_experience_form", status_code=422, **context)
-    student = request.scope["user"]
+    student = request.user
     client_uuid = experiences.parse_uuid(form.get("client_uuid")) or uuid.uuid4()
     file_uuids = [experiences.parse_uuid(text) for text in form.getall("evidence_uuid", [])]
     entry: EntryForm | FormErrors

@@ -31,6 +31,7 @@ from portfolio.routes.common import (
 )
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.services import evidence, experiences, sharing, signoff
+from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -104,7 +105,7 @@ async def _request_page(
 
 async def _onsite_entries(request: Request, ids: list[str]) -> list[dict[str, Any]]:
     """The student's own entries that may be verified now, as a verifier sees them; NotFound otherwise."""
-    student = request.scope["user"]
+    student = request.user
     entries = []
     for value in dict.fromkeys(ids):
         entry = await experiences.get(student, int_or_none(value) or 0)
@@ -119,7 +120,7 @@ def _onsite_page(
 ) -> Template:
     return render(
         request, "onsite_form", status_code=status_code, entries=entries, values=values, errors=errors,
-        evidence_base="/evidence", student=request.scope["user"],
+        evidence_base="/evidence", student=request.user,
     )
 
 
@@ -221,15 +222,14 @@ class VerifyController(Controller):
         return _onsite_page(request, entries, values, {})
 
     @post("/onsite", guards=[role("student")], opt=redisplay(_onsite_again))
-    async def onsite_verify(self, request: Request, emails: NamedDependency[Emails]) -> Response:
+    async def onsite_verify(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
         ids = as_list(form.get("entries"))
-        request_id = await signoff.verify_on_device(emails, request.scope["user"], ids, form)
+        request_id = await signoff.verify_on_device(emails, student, ids, form)
         return Redirect(path=f"/v/onsite/done?request={request_id}", status_code=303)
 
     @get("/onsite/done", guards=[role("student")])
-    async def onsite_done(self, request: Request) -> Template:
-        student = request.scope["user"]
+    async def onsite_done(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         view = await signoff.request_view(int_or_none(request.query_params.get("request")) or 0)
         if view["method"] != Method.ON_DEVICE:
             raise NotFound()
