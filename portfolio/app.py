@@ -72,25 +72,32 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     route_handlers = [
+        # Anyone: health, the installable app, signing in and out, the landing redirect.
         HealthController,
         PwaController,
-        HomeController,
         AccountController,
-        StaffController,
-        MessagesController,
-        ApiController,
-        CertificationController,
-        MentorController,
-        RequestController,
-        VerifyController,
-        SharingController,
-        VisitorController,
-        EmployerController,
-        DocumentController,
-        DownloadController,
-        EvidenceController,
+        HomeController,
+        # Students: dashboard and entries, their files, certifications, asking for verification, sharing,
+        # and the JSON API the offline queue speaks.
         StudentController,
         StudentEvidenceController,
+        CertificationController,
+        RequestController,
+        SharingController,
+        ApiController,
+        # Mentors, employers, staff and admins.
+        MentorController,
+        EmployerController,
+        StaffController,
+        MessagesController,
+        # People without an account: a supervisor's e-mailed link, a share link's visitor and a guardian,
+        # and the public check page of a printed PDF.
+        VerifyController,
+        VisitorController,
+        DocumentController,
+        # Files and documents, for whoever the evidence policy allows.
+        EvidenceController,
+        DownloadController,
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):
