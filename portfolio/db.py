@@ -111,6 +111,38 @@ async def database_answers() -> bool:
     return True
 
 
+# The migrations from before the first release were squashed into a generated baseline and one raw-SQL
+# migration. A database those older migrations made has every table, the seed and the indexes already.
+LEGACY_MIGRATIONS = frozenset({
+    "2026-11-25T01:54:45:041627", "2026-11-25T01:54:50:206726", "2026-11-25T02:19:31:171341",
+    "2026-11-25T02:40:18:122905", "2026-11-25T02:40:20:933825", "2026-11-25T03:20:03:323455",
+    "2026-11-25T03:23:16:613123", "2026-11-25T03:23:18:394271", "2026-11-25T03:31:56:665746",
+    "2026-11-25T04:31:49:890687", "2026-11-25T04:31:52:000000", "2026-12-05T12:16:41:367849",
+})
+LAST_BEFORE_OUTBOX = "2026-11-25T04:31:52:000000"
+SQUASHED_INTO = ("2026-12-05T13:09:33:885058", "2026-12-05T13:09:34:000000")
+
+
+async def adopt_squashed_history() -> bool:
+    """Mark a database made by the squashed migrations as having run the baseline, after making the one table
+    they may lack (the e-mail outbox came last). True when it did."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from portfolio.piccolo_app import APP_CONFIG
+
+    if not await Migration.table_exists():
+        return False
+    ran = {row["name"] for row in await Migration.select(Migration.name).where(Migration.app_name == "portfolio")}
+    if not ran & LEGACY_MIGRATIONS or set(SQUASHED_INTO) <= ran:
+        return False
+    if LAST_BEFORE_OUTBOX not in ran:
+        raise RuntimeError("This database was made by an unfinished early version; make a new one (delete var/).")
+    for table in APP_CONFIG.table_classes:
+        await table.create_table(if_not_exists=True)
+    await Migration.insert(*[Migration(name=name, app_name="portfolio") for name in SQUASHED_INTO if name not in ran])
+    return True
+
+
 async def migrate() -> None:
     """Run every migration forwards (what `portfolio migrate` and the test suite do)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -118,6 +150,7 @@ async def migrate() -> None:
     db = engine()
     if isinstance(db, SQLiteEngine):
         prepare_sqlite_file(db.path)
+    await adopt_squashed_history()
     response = await run_forwards(app_name="all", migration_id="all", fake=False)
     if not response.success:
         raise RuntimeError(f"migrations failed: {response.message}")
