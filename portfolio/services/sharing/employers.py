@@ -89,6 +89,30 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
     ).where((Share.organization == employer.organization_id) & Share.revoked_at.is_null() & (Share.expires_at > moment))
     if not shares:
         return []
+    by_student = _cards_from_shares(shares)
+    await _add_picked_items(by_student, shares)
+    ids = list(by_student)
+    profiles = {p["student"]: p for p in await StudentProfile.select(
+        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(ids))}
+    entries = await _shared_entries(by_student, ids)
+    hashes, latest = await _files_and_signoffs(ids)
+    certs = await Certification.select(Certification.id, Certification.student, Certification.name).where(
+        Certification.student.is_in(ids)
+    ).order_by(Certification.issued_on, ascending=False)
+    names = {c["code"]: c["name"] for c in await experiences.clusters()}
+    marked = await shortlist(employer)
+
+    for card in by_student.values():
+        _start_card(card, profiles.get(card["id"]) or {}, marked)
+    _count_minutes(by_student, entries, hashes, latest, moment)
+    _add_certification_names(by_student, certs)
+    wanted = certification.strip().casefold()
+    cards = [_finish_card(card, names) for card in by_student.values()]
+    return _sorted([card for card in cards if _matches(card, cluster, min_hours, wanted, shortlist_only)], sort)
+
+
+def _cards_from_shares(shares: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """student ID -> their card, begun from their shares: what the shares cover is filled in later."""
     by_student: dict[int, dict[str, Any]] = {}
     for share in shares:
         card = by_student.setdefault(share["student"], {
@@ -98,7 +122,11 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
         card["everything"] = card["everything"] or share["everything"]
         card["share_ids"].append(share["id"])
         card["shared_at"] = max(card["shared_at"], share["created_at"])
-    ids = list(by_student)
+    return by_student
+
+
+async def _add_picked_items(by_student: dict[int, dict[str, Any]], shares: list[dict[str, Any]]) -> None:
+    """The entries and certifications the picked shares name, on their student's card."""
     picked_shares = [s["id"] for s in shares if not s["everything"]] or [0]
     items = await ShareItem.select(ShareItem.share.student.as_alias("student"), ShareItem.experience,
                                    ShareItem.certification).where(ShareItem.share.is_in(picked_shares))
@@ -108,12 +136,17 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
             card["experiences"].add(item["experience"])
         if item["certification"]:
             card["certifications"].add(item["certification"])
-    profiles = {p["student"]: p for p in await StudentProfile.select(
-        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(ids))}
+
+
+async def _shared_entries(by_student: dict[int, dict[str, Any]], ids: list[int]) -> list[dict[str, Any]]:
     entries = await Experience.select(*experiences.ENTRY_COLUMNS, Experience.student).where(
         Experience.student.is_in(ids) & Experience.status.is_in(list(SHOWN_STATUSES))
     )
-    entries = [e for e in entries if by_student[e["student"]]["everything"] or e["id"] in by_student[e["student"]]["experiences"]]
+    return [e for e in entries if by_student[e["student"]]["everything"] or e["id"] in by_student[e["student"]]["experiences"]]
+
+
+async def _files_and_signoffs(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, dict[str, Any]]]:
+    """What an entry's verification state is read from: its files' hashes, and its latest sign-off."""
     files = await Evidence.select(Evidence.experience, Evidence.sha256).where(
         Evidence.student.is_in(ids) & Evidence.experience.is_not_null()
     )
@@ -127,19 +160,20 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
     latest: dict[int, dict[str, Any]] = {}
     for row in signoffs:
         latest.setdefault(row["experience"], row)
-    certs = await Certification.select(Certification.id, Certification.student, Certification.name).where(
-        Certification.student.is_in(ids)
-    ).order_by(Certification.issued_on, ascending=False)
-    names = {c["code"]: c["name"] for c in await experiences.clusters()}
-    marked = await shortlist(employer)
+    return hashes, latest
 
-    for card in by_student.values():
-        profile = profiles.get(card["id"]) or {}
-        card["headline"] = profile.get("headline", "")
-        card["cluster_codes"] = list(dict.fromkeys(profile.get("interests") or []))
-        card["verified_minutes"] = card["self_reported_minutes"] = 0
-        card["certification_names"] = []
-        card["shortlisted"] = card["id"] in marked
+
+def _start_card(card: dict[str, Any], profile: dict[str, Any], marked: set[int]) -> None:
+    card["headline"] = profile.get("headline", "")
+    card["cluster_codes"] = list(dict.fromkeys(profile.get("interests") or []))
+    card["verified_minutes"] = card["self_reported_minutes"] = 0
+    card["certification_names"] = []
+    card["shortlisted"] = card["id"] in marked
+
+
+def _count_minutes(by_student: dict[int, dict[str, Any]], entries: list[dict[str, Any]], hashes: dict[int, list[str]],
+                   latest: dict[int, dict[str, Any]], moment: datetime) -> None:
+    """Each shared entry's minutes as verified or self-reported, and its cluster, on its student's card."""
     for entry in entries:
         card = by_student[entry["student"]]
         current = experiences.content_hash(experiences.fields_of(entry), hashes.get(entry["id"], []))
@@ -147,26 +181,36 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
         card["verified_minutes" if state.startswith("verified") else "self_reported_minutes"] += entry["minutes"]
         if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
             card["cluster_codes"].append(entry["cluster_code"])
+
+
+def _add_certification_names(by_student: dict[int, dict[str, Any]], certs: list[dict[str, Any]]) -> None:
     for cert in certs:
         card = by_student[cert["student"]]
         if card["everything"] or cert["id"] in card["certifications"]:
             card["certification_names"].append(cert["name"])
 
-    wanted = certification.strip().casefold()
-    cards = []
-    for card in by_student.values():
-        card["clusters"] = [names[c] for c in card["cluster_codes"] if c in names]
-        for key in ("everything", "experiences", "certifications"):
-            del card[key]
-        if cluster and cluster not in card["cluster_codes"]:
-            continue
-        if min_hours is not None and card["verified_minutes"] < min_hours * 60:
-            continue
-        if wanted and not any(wanted in name.casefold() for name in card["certification_names"]):
-            continue
-        if shortlist_only and not card["shortlisted"]:
-            continue
-        cards.append(card)
+
+def _finish_card(card: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The card as shown: cluster names, without what only counting needed."""
+    card["clusters"] = [names[c] for c in card["cluster_codes"] if c in names]
+    for key in ("everything", "experiences", "certifications"):
+        del card[key]
+    return card
+
+
+def _matches(card: dict[str, Any], cluster: str | None, min_hours: float | None, wanted: str, shortlist_only: bool) -> bool:
+    if cluster and cluster not in card["cluster_codes"]:
+        return False
+    if min_hours is not None and card["verified_minutes"] < min_hours * 60:
+        return False
+    if wanted and not any(wanted in name.casefold() for name in card["certification_names"]):
+        return False
+    if shortlist_only and not card["shortlisted"]:
+        return False
+    return True
+
+
+def _sorted(cards: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     cards.sort(key=lambda c: (c["shared_at"], c["id"]), reverse=True)
     if sort != "recent":
         cards.sort(key=lambda c: c["verified_minutes"], reverse=True)  # stable: newest first among equals
