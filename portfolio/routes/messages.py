@@ -14,7 +14,7 @@ from litestar.response import Template
 from portfolio.auth import recently_signed_in, role
 from portfolio.formats import nice_time
 from portfolio.routes.common import client_ip, go_to, render
-from portfolio.services import accounts, experiences, outbox
+from portfolio.services import accounts, experiences, outbox, outbox_listing
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.settings import Settings
@@ -29,11 +29,11 @@ class MessagesController(Controller):
     async def listing(self, request: Request, user: NamedDependency[CurrentUser], failed: FromQuery[bool] = False) -> Template:
         everything = user.has("admin")
         zone = ZoneInfo("UTC") if everything else ZoneInfo((await experiences.school_of(user))["timezone"])
-        rows = await outbox.listing(user.school_id, everything=everything, failed_only=failed)
+        rows = await outbox_listing.listing(user.school_id, everything=everything, failed_only=failed)
         messages = [
             row | {
                 "kind_label": EMAIL_KIND_LABELS.get(row["kind"], row["kind"]),
-                "problem": outbox.problem_label(row["last_error"]),
+                "problem": outbox_listing.problem_label(row["last_error"]),
                 "created": nice_time(row["created_at"], zone),
                 "sent": nice_time(row["sent_at"], zone) if row["sent_at"] else "",
                 "next_try": nice_time(row["next_attempt_at"], zone) if row["state"] == outbox.QUEUED and row["attempts"] else "",
@@ -41,7 +41,7 @@ class MessagesController(Controller):
             for row in rows
         ]
         page = render(
-            request, "staff_outbox", messages=messages, counts=await outbox.counts(user.school_id, everything=everything),
+            request, "staff_outbox", messages=messages, counts=await outbox_listing.counts(user.school_id, everything=everything),
             failed_only=failed, everything=everything, zone="UTC" if everything else "",
         )
         page.headers.update(NO_STORE)

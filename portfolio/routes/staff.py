@@ -17,7 +17,7 @@ from portfolio.errors import FormErrors
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
-from portfolio.services import accounts, mentoring, outbox, profiles, sharing, signoff
+from portfolio.services import accounts, mentoring, outbox_listing, profiles, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.settings import Settings
@@ -79,7 +79,7 @@ async def _people_page(
     """The people of a school (or everyone), with the invitations this person sent that could not be delivered."""
     page = render(
         request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
-        failed_invitations=await outbox.failed_invitations(request.user.id),
+        failed_invitations=await outbox_listing.failed_invitations(request.user.id),
     )
     page.headers["Cache-Control"] = "no-store"  # other people's names and addresses
     return page

@@ -16,7 +16,7 @@ from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
 from portfolio.parse import int_or_none
-from portfolio.services import audit, outbox
+from portfolio.services import audit, outbox_listing
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
@@ -283,7 +283,7 @@ async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: in
     """Send a failed invitation again, with a new link (the first one's link was never delivered, and its
     body is gone). Only its sender may, once, and only while the invitee has not joined: NotFound otherwise."""
     async with write_transaction():
-        found = await outbox.invitation(message_id, inviter.id)
+        found = await outbox_listing.invitation(message_id, inviter.id)
         if found is None:
             raise NotFound(message_id)
         raw = await issue_token(found["invitee_id"], TokenPurpose.INVITE, lifetime)

@@ -11,7 +11,7 @@ from portfolio.forms.certification import parse_certification
 from portfolio.forms.entry import parse_entry
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
-from portfolio.services.accounts import create_user, load_user
+from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, School, StudentProfile, User
@@ -28,30 +28,25 @@ DEMO_ACCOUNTS = [
 ]
 
 
+SAMPLE_ENTRIES = [
+    # kind, title, organization, days ago, hours, cluster, reflection
+    ("guest_lecture", "Guest lecture: careers in welding", "Acme Manufacturing", 12, "1", "advanced-manufacturing",
+     "Learned how many kinds of welding jobs there are, and that certifications matter more than I thought."),
+    ("site_visit", "Tour of the hospital lab", "Riverside Health", 7, "2", "healthcare-human-services",
+     "Saw how samples are tracked from the ER to the lab."),
+    ("job_shadow", "Shadowed a network technician", "City IT Department", 2, "4.5", "digital-technology",
+     "Helped patch a switch closet and label cables."),
+]
+
+
 async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> bool:
     """Seed when the database has no users. Returns whether it seeded.
 
     The mentor's e-mail about the demo's pending request is queued in the outbox like any other."""
     if await User.count() > 0:
         return False
-    schools = await School.insert(
-        School(name="Riverside Career Center", timezone="America/New_York", year_start_month=7, year_start_day=1),
-        School(name="Lakeview High School", timezone="America/Chicago", year_start_month=7, year_start_day=1),
-    ).returning(School.id)
-    organization = await Organization.insert(
-        Organization(name="Acme Manufacturing", kind="employer", website="https://acme.example")
-    ).returning(Organization.id)
-    password_hash = await hasher.hash(DEMO_PASSWORD)
-    ids = {}
-    for email, name, roles, where in DEMO_ACCOUNTS:
-        ids[email] = await create_user(
-            email,
-            name,
-            roles,
-            school_id=schools[0]["id"] if where == "school" else None,
-            organization_id=organization[0]["id"] if where == "organization" else None,
-            password_hash=password_hash,
-        )
+    school_id, organization_id = await _places()
+    ids = await _accounts(hasher, school_id, organization_id)
     student = await load_user(ids["student@demo.example"])
     assert student is not None
     today = today or clock.today_at(await experiences.school_of(student))
@@ -61,44 +56,66 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
                        graduation_year=today.year if today.month < 7 else today.year + 1,
                        headline="Future welder, OSHA 10 certified")
     )
-    samples = [
-        ("guest_lecture", "Guest lecture: careers in welding", "Acme Manufacturing", 12, "1", "advanced-manufacturing",
-         "Learned how many kinds of welding jobs there are, and that certifications matter more than I thought."),
-        ("site_visit", "Tour of the hospital lab", "Riverside Health", 7, "2", "healthcare-human-services",
-         "Saw how samples are tracked from the ER to the lab."),
-        ("job_shadow", "Shadowed a network technician", "City IT Department", 2, "4.5", "digital-technology",
-         "Helped patch a switch closet and label cables."),
-    ]
-    created = {}
-    rules = await experiences.entry_rules(student)
-    for kind, title, org, days_ago, hours, cluster, reflection in samples:
-        entry = parse_entry(
-            {"kind": kind, "title": title, "organization": org, "date": (today - timedelta(days=days_ago)).isoformat(),
-             "hours": hours, "cluster": cluster, "reflection": reflection},
-            rules,
-        )
-        saved = await experiences.create(student, entry, uuid.uuid4())
-        created[title] = saved.entry["id"]
+    created = await _entries(student, today)
     # The counselor (staff) assigns the teacher as Jordan's mentor, and Jordan asks her to verify the lab tour:
     # the mentor's queue has something in it from the start. The other entries stay drafts.
     counselor = await load_user(ids["counselor@demo.example"])
     assert counselor is not None
     await mentoring.assign(counselor, ids["mentor@demo.example"], [student.id])
     await signoff.ask_mentor(emails, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
-    await certifications.create(
-        student,
-        parse_certification({"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",
-         "credential_id": "DEMO-10-4471", "issued_on": (today - timedelta(days=200)).isoformat()}, today),
-    )
-    await certifications.create(
-        student,
-        parse_certification({"name": "Adult First Aid/CPR/AED", "issuer": "American Red Cross", "credential_id": "DEMO-RC-2231",
-         "issued_on": (today - timedelta(days=690)).isoformat(),
-         "expires_on": (today + timedelta(days=40)).isoformat(),
-         "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"}, today),
-    )
+    await _certifications(student, today)
     # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.
-    await sharing.create(student, parse_share({"audience": "organization", "organization": str(organization[0]["id"]), "days": "90",
-                                                      "scope": "everything", "label": "Acme internship application"},
-                                                     await sharing.employer_ids()))
+    share = {"audience": "organization", "organization": str(organization_id), "days": "90", "scope": "everything",
+             "label": "Acme internship application"}
+    await sharing.create(student, parse_share(share, await sharing.employer_ids()))
     return True
+
+
+async def _places() -> tuple[int, int]:
+    """Two schools (the demo people are at the first) and the demo employer; their ids."""
+    schools = await School.insert(
+        School(name="Riverside Career Center", timezone="America/New_York", year_start_month=7, year_start_day=1),
+        School(name="Lakeview High School", timezone="America/Chicago", year_start_month=7, year_start_day=1),
+    ).returning(School.id)
+    organization = await Organization.insert(
+        Organization(name="Acme Manufacturing", kind="employer", website="https://acme.example")
+    ).returning(Organization.id)
+    return schools[0]["id"], organization[0]["id"]
+
+
+async def _accounts(hasher: Hasher, school_id: int, organization_id: int) -> dict[str, int]:
+    password_hash = await hasher.hash(DEMO_PASSWORD)
+    ids = {}
+    for email, name, roles, where in DEMO_ACCOUNTS:
+        ids[email] = await create_user(
+            email, name, roles, password_hash=password_hash,
+            school_id=school_id if where == "school" else None,
+            organization_id=organization_id if where == "organization" else None,
+        )
+    return ids
+
+
+async def _entries(student: CurrentUser, today: date) -> dict[str, int]:
+    """Jordan's sample entries, read as the form reads them; their ids by title."""
+    rules = await experiences.entry_rules(student)
+    created = {}
+    for kind, title, org, days_ago, hours, cluster, reflection in SAMPLE_ENTRIES:
+        entry = parse_entry(
+            {"kind": kind, "title": title, "organization": org, "date": (today - timedelta(days=days_ago)).isoformat(),
+             "hours": hours, "cluster": cluster, "reflection": reflection},
+            rules,
+        )
+        created[title] = (await experiences.create(student, entry, uuid.uuid4())).entry["id"]
+    return created
+
+
+async def _certifications(student: CurrentUser, today: date) -> None:
+    """One that lasts, and one that expires soon (the dashboard warns about it)."""
+    for raw in (
+        {"name": "OSHA 10-Hour General Industry", "issuer": "OSHA Outreach Training Program",
+         "credential_id": "DEMO-10-4471", "issued_on": (today - timedelta(days=200)).isoformat()},
+        {"name": "Adult First Aid/CPR/AED", "issuer": "American Red Cross", "credential_id": "DEMO-RC-2231",
+         "issued_on": (today - timedelta(days=690)).isoformat(), "expires_on": (today + timedelta(days=40)).isoformat(),
+         "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"},
+    ):
+        await certifications.create(student, parse_certification(raw, today))
