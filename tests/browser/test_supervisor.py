@@ -48,7 +48,8 @@ async def _link_in_outbox(page: Page, to: str) -> str:
 
 
 @pytest.mark.smoke
-async def test_supervisor_verifies_from_the_emailed_link(new_page):
+async def test_supervisor_verifies_from_the_emailed_link(new_page, step):
+    step("the student logs a draft with a photo")
     student = await new_page(PHONE)
     await sign_in(student, STUDENT)
     title = f"Press brake set-up {uuid.uuid4().hex[:6]}"
@@ -60,7 +61,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await student.get_by_role("button", name="Upload", exact=True).click()
     await expect(student.locator("#evidence .evidence-name", has_text="press-brake.jpg")).to_have_count(1)
 
-    # Ask the supervisor by e-mail, on the student's "ask for verification" page.
+    step("the student asks the supervisor by e-mail, on the page that asks for verification")
     boss = f"boss-{uuid.uuid4().hex[:8]}@acme-manufacturing.com"
     await student.goto(f"/student/verify/new?entries={entry_id}")
     await expect(student.locator(f'input[name="entries"][value="{entry_id}"]')).to_be_checked()
@@ -71,7 +72,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await student.wait_for_url(re.compile(r"/student/verify\?sent=supervisor$"))
     assert await _status_on_dashboard(student, title) == "Awaiting verification"
 
-    # The supervisor, on their own phone: no account, no cookies.
+    step("the supervisor, on their own phone: no account, no cookies")
     supervisor = await new_page(PHONE)
     link = await _link_in_outbox(supervisor, boss)
     token = link.rsplit("/", 1)[1]
@@ -99,7 +100,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await expect(fresh.get_by_label("Your job title")).to_have_value("Shop foreman")
     await assert_phone_ready(fresh)
 
-    # "Ask for changes" without a comment: the error in place, nothing decided.
+    step('"Ask for changes" without a comment: the error in place, nothing decided')
     await fresh.get_by_role("button", name="Ask for changes").click()
     await expect(fresh.locator("#comment-error")).to_have_text("Say what should change, or why: the student will read it.")
     await expect(fresh.get_by_role("alert")).to_be_focused()
@@ -112,7 +113,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await assert_phone_ready(fresh)
     assert [c for c in await fresh.context.cookies() if c["name"] == "portfolio_link"] == []
 
-    # The link is spent.
+    step("the link is spent")
     again = await fresh.goto(link)
     assert again is not None and again.status == 410
     await expect(fresh.get_by_role("heading", level=1)).to_have_text("This link no longer works")
