@@ -14,7 +14,6 @@ import pytest
 from portfolio.db import engine
 from portfolio.services import certifications, experiences, sharing
 from portfolio.tables import (
-    Disclosure,
     Evidence,
     Experience,
     Organization,
@@ -23,7 +22,7 @@ from portfolio.tables import (
     StudentProfile,
 )
 from tests import samples
-from tests.factories import csrf_headers, entry, rows_for, sign_in, upload
+from tests.factories import csrf_headers, disclosures, entry, rows_for, sign_in, upload
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -93,10 +92,6 @@ def card_ids(page_text: str) -> list[int]:
 def cards_of(page_text: str) -> str:
     """The list's cards, without the filter form (whose select names every cluster)."""
     return page_text.split('id="results-heading"', 1)[1]
-
-
-async def disclosures(student_id: int) -> list[dict]:
-    return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
 
 
 @asynccontextmanager
