@@ -8,6 +8,7 @@ import dataclasses
 import os
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+def pytest_runtest_makereport(item: pytest.Item):
     report = yield
     steps = item.stash.get(STEPS, [])
     crash = getattr(report.longrepr, "reprcrash", None)
@@ -91,7 +92,7 @@ def pytest_unconfigure() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-async def database() -> Tables:
+async def database() -> AsyncIterator[Tables]:
     """Every migration, run from an empty database, once per run; then the tables the tests write to."""
     await db.migrate()
     await db.open_database()
