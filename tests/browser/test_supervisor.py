@@ -124,7 +124,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page, step):
 
 async def _onsite_form(page: Page, title: str) -> int:
     """Signed in as the student: a fresh draft, then the on-the-spot page for it from "ask for verification"."""
-    entry_id = await log_draft(page, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
+    entry_id = await log_draft(page, title, hours="0.5", reflection="Set up the press brake with the lead operator.")
     await page.goto(f"/student/verify/new?entries={entry_id}")
     await page.get_by_role("button", name="Verify on the spot").click()
     await page.wait_for_url(re.compile(rf"/v/onsite\?entries={entry_id}$"))
@@ -204,7 +204,7 @@ async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
     scripted = await new_page(PHONE)
     await sign_in(scripted, STUDENT)
     title = f"Forklift safety talk {uuid.uuid4().hex[:6]}"
-    entry_id = await log_draft(scripted, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
+    entry_id = await log_draft(scripted, title, hours="0.5", reflection="Set up the press brake with the lead operator.")
 
     page = await new_page(PHONE, javascript=False)
     await sign_in(page, STUDENT)
