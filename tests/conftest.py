@@ -8,6 +8,7 @@ import dataclasses
 import os
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -49,6 +50,38 @@ from tests.clean import Tables  # noqa: E402
 from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 from tests.mailbox import emails_for  # noqa: E402
 
+STEPS = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def step(request: pytest.FixtureRequest):
+    """Names the part of a longer test that runs next: `step("the visitor opens the link")`. When the test
+    fails, its error says in which step (and which steps passed before it)."""
+    steps = request.node.stash.setdefault(STEPS, [])
+    return steps.append
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    try:
+        return (yield)
+    except BaseException as error:
+        steps = item.stash.get(STEPS, [])
+        if steps:
+            done = "; ".join(steps[:-1]) or "none"
+            error.add_note(f"failed in step {len(steps)}: {steps[-1]} (steps that passed: {done})")
+        raise
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item):
+    report = yield
+    steps = item.stash.get(STEPS, [])
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if report.when == "call" and report.failed and steps and crash is not None:
+        crash.message = f"[step {len(steps)}: {steps[-1]}] {crash.message}"  # the one-line summary says it too
+    return report
+
 
 def pytest_report_header() -> str:
     return f"database: {os.environ.get('PORTFOLIO_DATABASE_URL', 'sqlite under ' + str(_var))}"
@@ -60,7 +93,7 @@ def pytest_unconfigure() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-async def database() -> Tables:
+async def database() -> AsyncIterator[Tables]:
     """Every migration, run from an empty database, once per run; then the tables the tests write to."""
     await db.migrate()
     await db.open_database()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 import httpx
 
@@ -17,7 +18,7 @@ from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.services import evidence, experiences, signoff
 from portfolio.storage import make_store
-from portfolio.tables import Evidence, Experience
+from portfolio.tables import Disclosure, Evidence, Experience
 from tests import samples
 
 TEST_PASSWORD = "correct horse battery"
@@ -132,6 +133,12 @@ async def rows_for(entry_id: int) -> list[dict]:
     return await Evidence.select().where(Evidence.experience == entry_id)
 
 
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
 async def add_photo(settings, student, entry_id: int) -> dict:
     """A photo with location data attached to the entry through the evidence service; returns its row."""
     work = settings.var_dir / "tmp"
@@ -143,3 +150,9 @@ async def add_photo(settings, student, entry_id: int) -> dict:
         work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
     )
     return attached.row
+
+
+# --- sharing --------------------------------------------------------------------------------------
+
+async def disclosures(student_id: int) -> list[dict]:
+    return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)

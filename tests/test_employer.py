@@ -14,7 +14,6 @@ import pytest
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
 from portfolio.tables import (
-    Disclosure,
     Evidence,
     Experience,
     Organization,
@@ -28,6 +27,7 @@ from tests.factories import (
     as_entry,
     counting_queries,
     csrf_headers,
+    disclosures,
     entry,
     rows_for,
     sign_in,
@@ -104,8 +104,6 @@ def cards_of(page_text: str) -> str:
     return page_text.split('id="results-heading"', 1)[1]
 
 
-async def disclosures(student_id: int) -> list[dict]:
-    return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
 
 
 # --- who sees what --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from PIL import Image
 from portfolio.services import media
 from portfolio.services.media import Rejected
 from tests import samples
+from tests.factories import write
 
 pillow_heif.register_heif_opener()
 
@@ -26,12 +27,6 @@ IMAGES = {
     "webp": (samples.webp_with_location, "image/webp"),
     "heic": (samples.heic_with_gps, "image/heic"),
 }
-
-
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
 
 
 def pixels(path: Path) -> tuple[tuple[int, int], str, bytes]:

@@ -101,13 +101,15 @@ def mb(n: int) -> str:
     return f"{n / MB:.1f} MB"
 
 
-async def test_uploads_do_not_go_through_memory(tmp_path: Path):
+async def test_uploads_do_not_go_through_memory(tmp_path: Path, step):
     database = os.environ.get("PORTFOLIO_TEST_DB", "sqlite")
+    step("the server starts and the demo student signs in")
     async with live_server() as live, httpx.AsyncClient(base_url=live.url, timeout=60) as http:
         await sign_in(http)
         entry_id = await a_draft_entry(http)
         url = f"/student/experiences/{entry_id}/evidence"
 
+        step("warm-up")
         # Warm up: the image and PDF code is loaded and has run once before anything is measured.
         for name, data, content_type in (
             ("warm-up.jpg", samples.jpeg_with_gps(), "image/jpeg"),
@@ -119,6 +121,7 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
             assert response.status_code == 303, response.text[-800:]
         baseline = peak_rss(live.pid)
 
+        step("a PDF just under the limit is accepted")
         big = tmp_path / "certificate-scan.pdf"
         big.write_bytes(samples.big_pdf(ACCEPTED_SIZE))
         assert big.stat().st_size == ACCEPTED_SIZE
@@ -132,6 +135,7 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
         after_accepted = peak_rss(live.pid)
         accepted_growth = after_accepted - baseline
 
+        step("a file over the limit is refused, sent with a length and then chunked")
         too_big = tmp_path / "too-big.pdf"
         too_big.write_bytes(samples.big_pdf(REFUSED_SIZE))
         big.unlink()
@@ -144,6 +148,7 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
         assert too_big.name not in page.text
         refused_growth = peak_rss(live.pid) - after_accepted
 
+        step("a URL-encoded form of the limit's size is refused unread")
         # A URL-encoded form of the limit's size would be parsed in memory: it is refused before it is
         # read, for a visitor who is not signed in and for the student alike.
         encoded = {"content-type": "application/x-www-form-urlencoded"}
@@ -155,6 +160,7 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path):
         assert response.status_code == 415, response.text[-800:]
         encoded_growth = peak_rss(live.pid) - after_accepted - refused_growth
 
+    step("the server's peak memory grew by less than the limit each time")
     report = (
         f"Peak memory (VmHWM) of `portfolio serve` while receiving uploads; tests/test_memory.py on {database}, "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n"

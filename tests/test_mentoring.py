@@ -115,13 +115,18 @@ async def test_staff_cannot_assign_across_schools(client, signed_in, make_user, 
 
 # --- mentors decide -------------------------------------------------------------------------------
 
-async def test_a_timesheet_to_the_mentor_verified_in_one_batch(client, signed_in, make_user, make_client, settings):
+async def timesheet(signed_in, make_user):
+    """Tia Timesheet, signed in, with two entries of a week at the garage; Ms. Batch is her mentor."""
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Ms. Batch")
     student = await signed_in("student", name="Tia Timesheet")
     await mentoring.assign(staff, mentor.id, [student.id])
     monday, tuesday = await new_entries(student, "Monday at the garage", "Tuesday at the garage")
+    return mentor, student, monday, tuesday
 
+
+async def test_a_timesheet_goes_to_the_mentor_in_one_request(client, signed_in, make_user, settings):
+    mentor, student, monday, tuesday = await timesheet(signed_in, make_user)
     form = await client.get(f"/student/verify/new?entries={monday}")
     assert form.status_code == 200
     assert f'name="entries" value="{monday}" checked' in form.text
@@ -139,6 +144,12 @@ async def test_a_timesheet_to_the_mentor_verified_in_one_batch(client, signed_in
     entry_page = await client.get(f"/student/experiences/{monday}")
     assert "Awaiting verification" in entry_page.text and "Waiting for Ms. Batch" in entry_page.text
     assert "Ask for verification</a>" not in entry_page.text
+
+
+async def test_the_mentor_verifies_a_timesheet_in_one_batch(client, signed_in, make_user, make_client, settings):
+    mentor, student, monday, tuesday = await timesheet(signed_in, make_user)
+    asked = await post(client, "/student/verify/mentor", {"entries": [str(monday), str(tuesday)], "mentor": str(mentor.id)})
+    assert asked.status_code == 303
 
     async with browser_of(make_client, mentor) as desk:
         queue = await desk.get("/mentor")

@@ -25,6 +25,7 @@ from portfolio.services.previews import (
     pdf_preview,
 )
 from tests import samples
+from tests.factories import write
 
 IMAGE_SAMPLES = [
     ("image/jpeg", samples.jpeg_with_gps),
@@ -33,12 +34,6 @@ IMAGE_SAMPLES = [
     ("image/heic", samples.heic_with_gps),
 ]
 IDS = [mime for mime, _ in IMAGE_SAMPLES]
-
-
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
 
 
 def assert_clean_jpeg(path: Path) -> Image.Image:

@@ -12,8 +12,8 @@ import pytest
 
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
-from portfolio.tables import Disclosure, Organization, Share, StudentProfile
-from tests.factories import add_photo, csrf_headers, new_entry, sign_in
+from portfolio.tables import Organization, Share, StudentProfile
+from tests.factories import add_photo, csrf_headers, disclosures, new_entry, sign_in
 from tests.mailbox import link_in, outbox
 
 XSS = "<script>alert(1)</script>"
@@ -65,10 +65,6 @@ async def introduce(visitor, token: str, name: str = "Robin Recruiter", organiza
     return await visitor.post(
         f"/s/{token}", data={"name": name, "organization": organization, "_csrf_token": visitor.cookies.get("csrftoken")}
     )
-
-
-async def disclosures(student_id: int) -> list[dict]:
-    return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
 
 
 def grant_of(response) -> str:

@@ -9,6 +9,8 @@ import html
 import io
 import re
 import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
@@ -17,6 +19,7 @@ from PIL import Image, ImageDraw
 
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import signoff
+from portfolio.settings import Settings
 from portfolio.storage import make_store
 from portfolio.tables import (
     AuditEvent,
@@ -98,19 +101,40 @@ def signature_png() -> str:
 
 # --- the e-mailed link ----------------------------------------------------------------------------
 
-async def test_supervisor_verifies_from_the_emailed_link(settings, make_client, make_user):
+@dataclass(frozen=True)
+class EmailedRequest:
+    student: object
+    ids: list[int]  # the two entries asked about; the first has a photo
+    photo: dict
+    email: str  # the supervisor's
+    request_id: int
+    path: str  # the e-mailed link
+    settings: Settings  # e-mail through the SMTP server
+    smtp: SmtpServer
+
+
+@asynccontextmanager
+async def emailed_request(settings, make_user):
+    """Jordan Rivera asks Pat Boss by e-mail, through a real SMTP server, to verify two entries, the first
+    with a photo; another student has an entry too."""
     student = await make_user("student", name="Jordan Rivera")
     other = await make_user("student", name="Someone Else")
     await new_entry(other, title="Another student's secret entry")
     ids = [await new_entry(student, title="Shadowed an electrician"), await new_entry(student, title="Wired a panel", hours="3")]
     photo = await add_photo(settings, student, ids[0])
     email = boss_email()
-
     with SmtpServer() as smtp:
         smtp_settings = dataclasses.replace(settings, smtp_url=smtp.url)
         request_id = await ask(smtp_settings, student, ids, email)
         await deliver(smtp_settings)
-        message = only_mail(smtp.collector.messages, email)
+        path = link_in(only_mail(smtp.collector.messages, email))
+        yield EmailedRequest(student, ids, photo, email, request_id, path, smtp_settings, smtp)
+
+
+async def test_the_supervisor_gets_a_one_time_link_by_email(settings, make_user):
+    async with emailed_request(settings, make_user) as asked:
+        email = asked.email
+        message = only_mail(asked.smtp.collector.messages, email)
         assert message["X-Envelope-To"] == email
         assert message["Subject"] == "Please confirm Jordan Rivera's work-based learning hours"
         path = link_in(message)
@@ -122,86 +146,109 @@ async def test_supervisor_verifies_from_the_emailed_link(settings, make_client, 
         # Only a hash of the token is kept.
         assert not await RequestLink.exists().where(RequestLink.token_hash == path.rsplit("/", 1)[1])
 
-        async with make_client(smtp_settings) as supervisor:
-            opened = await supervisor.get(path)
-            # Opening changes nothing (mail scanners open links too): still awaiting, no sign-off.
-            assert opened.status_code == 303
-            assert opened.headers["location"] == f"/v/r/{request_id}"
-            assert path.rsplit("/", 1)[1] not in opened.headers["location"]
-            assert link_headers_sent(opened)
-            cookie = next(c for c in opened.headers.get_list("set-cookie") if c.startswith(GRANT_COOKIE))
-            attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-            assert {"httponly", "samesite=lax", f"path=/v/r/{request_id}"} <= attributes
-            assert "secure" not in attributes  # http:// in tests; https:// turns it on
-            grant = grant_from(opened)
-            assert await statuses(ids) == ["submitted", "submitted"]
-            assert await sign_offs(ids) == []
-            link = await RequestLink.select().where(RequestLink.request == request_id).first()
-            assert link["opened_at"] is not None and link["used_at"] is None
-            assert (await VerificationRequest.select().where(VerificationRequest.id == request_id).first())["status"] == "pending"
 
-            page = await supervisor.get(opened.headers["location"])
-            assert page.status_code == 200
-            assert link_headers_sent(page)
-            body = page.text
-            assert "<h1>Confirm Jordan Rivera's hours</h1>" in body
-            for expected in ("Test Career Center", "Shadowed an electrician", "Wired a panel",
-                             "Job shadow", "Bright Sparks LLC", "2.5", "3", "Construction",
-                             "Wiring is &lt;harder&gt; than it looks &amp; fun.", "at-the-site.jpg",
-                             "Verify these hours", "Ask for changes", "This is not right", 'name="_csrf_token"'):
-                assert expected in body, expected
-            assert f'src="/v/r/{request_id}/evidence/{photo["id"]}/thumb"' in body
-            assert f'href="/v/r/{request_id}/evidence/{photo["id"]}/view"' in body
-            assert 'value="Pat Boss"' in body and 'value="Shop foreman"' in body
-            assert "Another student" not in body and "Someone Else" not in body
+async def test_opening_the_link_changes_nothing_and_gives_a_grant_for_this_request(settings, make_client, make_user):
+    async with emailed_request(settings, make_user) as asked, make_client(asked.settings) as supervisor:
+        path, request_id, ids = asked.path, asked.request_id, asked.ids
+        opened = await supervisor.get(path)
+        # Opening changes nothing (mail scanners open links too): still awaiting, no sign-off.
+        assert opened.status_code == 303
+        assert opened.headers["location"] == f"/v/r/{request_id}"
+        assert path.rsplit("/", 1)[1] not in opened.headers["location"]
+        assert link_headers_sent(opened)
+        cookie = next(c for c in opened.headers.get_list("set-cookie") if c.startswith(GRANT_COOKIE))
+        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite=lax", f"path=/v/r/{request_id}"} <= attributes
+        assert "secure" not in attributes  # http:// in tests; https:// turns it on
+        grant_from(opened)  # one grant cookie
+        assert await statuses(ids) == ["submitted", "submitted"]
+        assert await sign_offs(ids) == []
+        link = await RequestLink.select().where(RequestLink.request == request_id).first()
+        assert link["opened_at"] is not None and link["used_at"] is None
+        assert (await VerificationRequest.select().where(VerificationRequest.id == request_id).first())["status"] == "pending"
 
-            thumb = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb")
-            assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
-            assert thumb.content[:2] == b"\xff\xd8" and link_headers_sent(thumb)
-            full = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/view")
-            assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
-            assert full.content == b"".join([chunk async for chunk in make_store(settings).stream(photo["storage_key"])])
-            async with make_client(smtp_settings) as stranger:
-                assert (await stranger.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb")).status_code == 410
-                assert (await stranger.get(f"/v/r/{request_id}")).status_code == 410
 
-            done = await decide(supervisor, request_id)
-            assert done.status_code == 200, done.text
-            assert "You verified 2 entries of Jordan Rivera" in done.text
-            assert any(c.startswith(f'{GRANT_COOKIE}=""') or "max-age=0" in c.lower()
-                       for c in done.headers.get_list("set-cookie") if c.startswith(GRANT_COOKIE))
+async def test_the_supervisor_sees_exactly_what_they_are_asked_to_verify(settings, make_client, make_user):
+    async with emailed_request(settings, make_user) as asked, make_client(asked.settings) as supervisor:
+        request_id, photo = asked.request_id, asked.photo
+        opened = await supervisor.get(asked.path)
+        page = await supervisor.get(opened.headers["location"])
+        assert page.status_code == 200
+        assert link_headers_sent(page)
+        body = page.text
+        assert "<h1>Confirm Jordan Rivera's hours</h1>" in body
+        for expected in ("Test Career Center", "Shadowed an electrician", "Wired a panel",
+                         "Job shadow", "Bright Sparks LLC", "2.5", "3", "Construction",
+                         "Wiring is &lt;harder&gt; than it looks &amp; fun.", "at-the-site.jpg",
+                         "Verify these hours", "Ask for changes", "This is not right", 'name="_csrf_token"'):
+            assert expected in body, expected
+        assert f'src="/v/r/{request_id}/evidence/{photo["id"]}/thumb"' in body
+        assert f'href="/v/r/{request_id}/evidence/{photo["id"]}/view"' in body
+        assert 'value="Pat Boss"' in body and 'value="Shop foreman"' in body
+        assert "Another student" not in body and "Someone Else" not in body
 
-            assert await statuses(ids) == ["verified", "verified"]
-            rows = await sign_offs(ids)
-            hashes = {r["id"]: r["content_hash"] for r in await Experience.select(Experience.id, Experience.content_hash).where(Experience.id.is_in(ids))}
-            assert [(r["experience"], r["method"], r["decision"], r["request"]) for r in rows] == [
-                (ids[0], "email_link", "verified", request_id), (ids[1], "email_link", "verified", request_id)]
-            assert all(r["content_hash"] == hashes[r["experience"]] and len(r["content_hash"]) == 64 for r in rows)
-            assert {(r["verifier_name"], r["verifier_title"], r["verifier_email"], r["verifier_organization"]) for r in rows} == {
-                ("Pat Boss", "Shop foreman", email, "Acme Manufacturing")}
-            request = await VerificationRequest.select().where(VerificationRequest.id == request_id).first()
-            assert request["status"] == "decided" and request["decided_at"] is not None
-            assert (await RequestLink.select().where(RequestLink.request == request_id).first())["used_at"] is not None
-            for entry_id, row in zip(ids, rows):
-                current = await signoff.entry_for_verifier(entry_id)
-                assert signoff.verification_state(current, row, current["current_hash"]) == "verified"
-            actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action).where(
-                AuditEvent.subject.is_in([f"request:{request_id}", f"link:{link['id']}"]))]
-            assert "verification.link_opened" in actions and "verification.verified" in actions
+        thumb = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb")
+        assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+        assert thumb.content[:2] == b"\xff\xd8" and link_headers_sent(thumb)
+        full = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/view")
+        assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
+        assert full.content == b"".join([chunk async for chunk in make_store(settings).stream(photo["storage_key"])])
+        async with make_client(asked.settings) as stranger:
+            assert (await stranger.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb")).status_code == 410
+            assert (await stranger.get(f"/v/r/{request_id}")).status_code == 410
 
-            await deliver(smtp_settings)
-            told = only_mail(smtp.collector.messages, student.email)
-            assert told["Subject"] == "Your entries were verified"
 
-            # The link is spent, and so is the grant it gave.
-            assert (await supervisor.get(path)).status_code == 410
-            again = await supervisor.get(f"/v/r/{request_id}", headers=with_grant(supervisor, grant))
-            assert again.status_code == 410 and GONE in again.text and link_headers_sent(again)
-            twice = await supervisor.post(f"/v/r/{request_id}", data={"name": "Pat Boss", "title": "Foreman", "decision": "rejected",
-                                                                      "comment": "no"}, headers=with_grant(supervisor, grant))
-            assert twice.status_code == 410
-            thumb_after = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb", headers=with_grant(supervisor, grant))
-            assert thumb_after.status_code == 410
+async def test_verifying_signs_each_entry_with_the_hash_the_supervisor_saw(settings, make_client, make_user):
+    async with emailed_request(settings, make_user) as asked, make_client(asked.settings) as supervisor:
+        student, ids, email, request_id = asked.student, asked.ids, asked.email, asked.request_id
+        await follow(supervisor, asked.path)
+        link = await RequestLink.select().where(RequestLink.request == request_id).first()
+
+        done = await decide(supervisor, request_id)
+        assert done.status_code == 200, done.text
+        assert "You verified 2 entries of Jordan Rivera" in done.text
+        assert any(c.startswith(f'{GRANT_COOKIE}=""') or "max-age=0" in c.lower()
+                   for c in done.headers.get_list("set-cookie") if c.startswith(GRANT_COOKIE))
+
+        assert await statuses(ids) == ["verified", "verified"]
+        rows = await sign_offs(ids)
+        hashes = {r["id"]: r["content_hash"] for r in await Experience.select(Experience.id, Experience.content_hash).where(Experience.id.is_in(ids))}
+        assert [(r["experience"], r["method"], r["decision"], r["request"]) for r in rows] == [
+            (ids[0], "email_link", "verified", request_id), (ids[1], "email_link", "verified", request_id)]
+        assert all(r["content_hash"] == hashes[r["experience"]] and len(r["content_hash"]) == 64 for r in rows)
+        assert {(r["verifier_name"], r["verifier_title"], r["verifier_email"], r["verifier_organization"]) for r in rows} == {
+            ("Pat Boss", "Shop foreman", email, "Acme Manufacturing")}
+        request = await VerificationRequest.select().where(VerificationRequest.id == request_id).first()
+        assert request["status"] == "decided" and request["decided_at"] is not None
+        assert (await RequestLink.select().where(RequestLink.request == request_id).first())["used_at"] is not None
+        for entry_id, row in zip(ids, rows):
+            current = await signoff.entry_for_verifier(entry_id)
+            assert signoff.verification_state(current, row, current["current_hash"]) == "verified"
+        actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action).where(
+            AuditEvent.subject.is_in([f"request:{request_id}", f"link:{link['id']}"]))]
+        assert "verification.link_opened" in actions and "verification.verified" in actions
+
+        await deliver(asked.settings)
+        told = only_mail(asked.smtp.collector.messages, student.email)
+        assert told["Subject"] == "Your entries were verified"
+
+
+async def test_once_used_the_link_and_its_grant_are_spent(settings, make_client, make_user):
+    async with emailed_request(settings, make_user) as asked, make_client(asked.settings) as supervisor:
+        path, request_id, ids, photo = asked.path, asked.request_id, asked.ids, asked.photo
+        opened, _ = await follow(supervisor, path)
+        grant = grant_from(opened)
+        assert (await decide(supervisor, request_id)).status_code == 200
+
+        # The link is spent, and so is the grant it gave.
+        assert (await supervisor.get(path)).status_code == 410
+        again = await supervisor.get(f"/v/r/{request_id}", headers=with_grant(supervisor, grant))
+        assert again.status_code == 410 and GONE in again.text and link_headers_sent(again)
+        twice = await supervisor.post(f"/v/r/{request_id}", data={"name": "Pat Boss", "title": "Foreman", "decision": "rejected",
+                                                                  "comment": "no"}, headers=with_grant(supervisor, grant))
+        assert twice.status_code == 410
+        thumb_after = await supervisor.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb", headers=with_grant(supervisor, grant))
+        assert thumb_after.status_code == 410
     assert await statuses(ids) == ["verified", "verified"]
     assert len(await sign_offs(ids)) == 2
 
@@ -245,7 +292,9 @@ async def test_expired_and_tampered_links_are_refused(client, settings, make_use
     assert await statuses(ids) == ["submitted"] and await sign_offs(ids) == []
 
 
-async def test_a_grant_is_for_one_request_and_cannot_be_forged(client, make_client, settings, make_user):
+async def two_requests(client, settings, make_user):
+    """One student asks the same supervisor about two entries in two requests, A and B (B's with a photo);
+    `client` opens A's link. Returns A's grant, both requests' ids and entries, and B's photo."""
     student = await make_user("student")
     a_ids = [await new_entry(student, title="Entry of request A")]
     b_ids = [await new_entry(student, title="Entry of request B")]
@@ -257,7 +306,11 @@ async def test_a_grant_is_for_one_request_and_cannot_be_forged(client, make_clie
 
     opened, page = await follow(client, path_a)
     assert opened.headers["location"] == f"/v/r/{request_a}" and page.status_code == 200
-    grant_a = grant_from(opened)
+    return grant_from(opened), request_a, request_b, a_ids, b_ids, b_photo
+
+
+async def test_a_grant_opens_only_its_own_request(client, settings, make_user):
+    grant_a, request_a, request_b, a_ids, b_ids, b_photo = await two_requests(client, settings, make_user)
     # The cookie is scoped to request A: the client does not even send it to B's pages...
     assert (await client.get(f"/v/r/{request_b}")).status_code == 410
     # ...and sent by hand, it does not open them either.
@@ -271,7 +324,12 @@ async def test_a_grant_is_for_one_request_and_cannot_be_forged(client, make_clie
     assert (await client.get(f"/v/r/{request_a}/evidence/{b_photo['id']}/thumb")).status_code == 404
     assert (await client.get(f"/v/r/{request_a}/evidence/{b_photo['id']}/view")).status_code == 404
     assert (await client.get(f"/v/r/{request_a}/evidence/999999999/view")).status_code == 404
+    assert await statuses(a_ids + b_ids) == ["submitted", "submitted"]
+    assert await sign_offs(a_ids + b_ids) == []
 
+
+async def test_a_grant_cannot_be_forged(client, make_client, settings, make_user):
+    grant_a, request_a, request_b, a_ids, b_ids, _ = await two_requests(client, settings, make_user)
     payload, mac = grant_a.rsplit(".", 1)
     rid, lid, exp = payload.split(".")
     forged = [
@@ -476,12 +534,19 @@ async def test_onsite_signature_must_match_or_be_drawn(client, signed_in, settin
     assert await outbox(settings.var_dir, email) == []
 
 
-async def test_drawn_signature_verifies_pending_confirmation_then_confirmed(client, signed_in, settings, make_client):
-    student = await signed_in("student", name="Riley Student")
+async def sign_with_a_drawing(client, student, email: str):
+    """Two of the student's entries, signed on the student's phone by Morgan Lee with a finger; returns
+    the entries' ids, the drawing and the answer to the form."""
     ids = [await new_entry(student, title="Ran the CNC mill"), await new_entry(student, title="Deburred parts", hours="1.25")]
-    email = boss_email()
     drawing = signature_png()
     response = await post_onsite(client, onsite_form(ids, email, signature_png=drawing))
+    return ids, drawing, response
+
+
+async def test_a_drawn_signature_verifies_pending_confirmation(client, signed_in, settings):
+    student = await signed_in("student", name="Riley Student")
+    email = boss_email()
+    ids, drawing, response = await sign_with_a_drawing(client, student, email)
     assert response.status_code == 303, response.text
     request_id = int(re.fullmatch(r"/v/onsite/done\?request=(\d+)", response.headers["location"]).group(1))
     done = await client.get(response.headers["location"])
@@ -507,6 +572,15 @@ async def test_drawn_signature_verifies_pending_confirmation_then_confirmed(clie
     assert receipt["Subject"] == "You verified Riley Student's hours"
     path = link_in(receipt)
     assert path.startswith("/v/receipt/")
+
+
+async def test_the_supervisor_confirms_from_the_receipt_once(client, signed_in, settings, make_client):
+    student = await signed_in("student", name="Riley Student")
+    email = boss_email()
+    ids, _, response = await sign_with_a_drawing(client, student, email)
+    assert response.status_code == 303, response.text
+    [receipt] = await outbox(settings.var_dir, email)
+    path = link_in(receipt)
     async with make_client() as supervisor:
         page = await supervisor.get(path)
         assert page.status_code == 200 and link_headers_sent(page)

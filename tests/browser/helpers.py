@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Page
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 DEMO_PASSWORD = "demo-portfolio-2026"  # portfolio/services/demo.py: DEMO_PASSWORD
 AXE_SOURCE = (Path(__file__).parent / "axe.min.js").read_text(encoding="utf-8")
@@ -207,7 +208,10 @@ async def log_draft(
     cluster: str = "advanced-manufacturing",
     reflection: str = "",
 ) -> int:
-    """Signed in as a student: log a job-shadow draft through the form; returns its id."""
+    """Signed in as a student: log a job-shadow draft through the form, dated today; returns its id.
+
+    The browser tests share the demo student, and one day holds at most 24 hours: log as few hours today as
+    the test needs (a test that checks no hours logs 0.5)."""
     await page.goto("/student/experiences/new")
     await page.get_by_label("Kind", exact=True).select_option("job_shadow")
     await page.get_by_label("Title", exact=True).fill(title)
@@ -217,8 +221,18 @@ async def log_draft(
     if reflection:
         await page.get_by_label("Reflection").fill(reflection)
     await page.get_by_role("button", name="Save", exact=True).click()
-    await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
+    try:
+        await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
+    except PlaywrightTimeoutError:
+        # The form came back with errors: say them, rather than time out as if the server were slow.
+        raise AssertionError(f"the draft {title!r} was not saved: {await form_errors(page)}") from None
     return int(path_of(page).rsplit("=", 1)[1])
+
+
+async def form_errors(page: Page) -> str:
+    """The error summary and the field errors the page shows."""
+    texts = await page.locator(".error-summary, .field .error:visible").all_inner_texts()
+    return " / ".join(t.strip() for t in texts if t.strip()) or "(no error shown)"
 
 
 async def until(page: Page, predicate: str, arg: object = None, seconds: float = 20) -> None:
@@ -229,6 +243,20 @@ async def until(page: Page, predicate: str, arg: object = None, seconds: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"not true after {seconds} s: {predicate}\ncaches: {await page.evaluate('caches.keys()')}")
         await asyncio.sleep(0.1)
+
+
+def large_file(path: Path, size: int, head: bytes = b"") -> Path:
+    """A file of `size` bytes that starts with `head` and costs nothing to make (the rest is a hole).
+
+    Give a large file to `set_input_files` as a path, never as a buffer: a buffer travels base64-encoded
+    from this process through Playwright's driver into the page, where it is decoded byte by byte; for
+    21 MB that took 13 to 50 s on a busy 2-core machine, up to 8 s of it inside the action's timeout. A
+    path is handed to Chromium as it is (DevTools' DOM.setFileInputFiles) and nothing of the file is read
+    until a form sends it."""
+    with path.open("wb") as out:
+        out.write(head)
+        out.truncate(size)
+    return path
 
 
 def record_problems(page: Page, problems: list[str], expected_console: tuple[str, ...]) -> None:

@@ -24,7 +24,8 @@ EMPLOYER = "employer@demo.example"  # Dana Brooks, Acme Manufacturing
 STUDENT_NAME = "Jordan Rivera"  # shares everything with Acme in the demo data (services/demo.py)
 
 
-async def test_employer_filters_opens_notes_and_shortlists(new_page):
+async def test_employer_filters_opens_notes_and_shortlists(new_page, step):
+    step("the employer signs in and sees the shared portfolio")
     page = await new_page(PHONE)
     await sign_in(page, EMPLOYER)
     assert path_of(page) == "/employer"
@@ -35,7 +36,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await expect(card).to_contain_text("Advanced Manufacturing")
     await assert_phone_ready(page)
 
-    # Filters: a plain GET form behind a disclosure widget.
+    step("filters: a plain GET form behind a disclosure widget")
     await page.get_by_text("Filter and sort", exact=True).click()
     await assert_phone_ready(page)
     await page.get_by_label("Career cluster").select_option(label="Advanced Manufacturing")
@@ -54,7 +55,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await page.get_by_role("link", name="Clear filters").click()
     await page.wait_for_url(re.compile(r"/employer$"))
 
-    # The portfolio.
+    step("the employer opens the portfolio")
     await card.get_by_role("link", name=STUDENT_NAME).click()
     await page.wait_for_url(re.compile(r"/employer/students/\d+$"))
     await expect(page.get_by_role("heading", name=STUDENT_NAME, level=2)).to_be_visible()
@@ -62,7 +63,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await expect(page.get_by_text("Guest lecture: careers in welding")).to_be_visible()
     await assert_phone_ready(page)
 
-    # A private note (htmx swaps the notes section in place).
+    step("a private note (htmx swaps the notes section in place)")
     note = f"Ask about the welding program {uuid.uuid4().hex[:6]}"
     await page.get_by_label("New note").fill(note)
     await page.get_by_role("button", name="Add note").click()
@@ -71,7 +72,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await expect(page.get_by_label("New note")).to_have_value("")
     await assert_phone_ready(page)
 
-    # The shortlist toggle (also swapped in place).
+    step("the shortlist toggle (also swapped in place)")
     remove = page.get_by_role("button", name="Remove from shortlist")
     if await remove.count():  # another run on the same server already shortlisted
         await remove.click()
@@ -80,7 +81,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await expect(page.get_by_text("On your shortlist")).to_be_visible()
     await assert_phone_ready(page)
 
-    # Back on the list: marked, and the "shortlist only" filter keeps it.
+    step('back on the list: marked, and the "shortlist only" filter keeps it')
     await page.get_by_role("link", name="All shared portfolios").click()
     await page.wait_for_url(re.compile(r"/employer$"))
     await expect(card.get_by_text("Shortlisted")).to_be_visible()
@@ -91,7 +92,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page):
     await expect(card).to_have_count(1)
     await assert_phone_ready(page)
 
-    # A desktop: the list passes axe too.
+    step("a desktop: the list passes axe too")
     desktop = await new_page(DESKTOP)
     await sign_in(desktop, EMPLOYER)
     await desktop.goto("/employer")

@@ -107,7 +107,8 @@ def _accept(message: str):
 
 
 @pytest.mark.smoke
-async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
+async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page, step):
+    step("the photo goes up with the progress bar part-way")
     entry = await _open_draft(page)
     thumbs = page.locator(THUMBS)
     before = await thumbs.count()
@@ -134,7 +135,7 @@ async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
     assert response.status == 200
     assert await response.request.header_value("hx-request") == "true"
 
-    # The bar was shown and moved forward as the file went up (the swap has since replaced it).
+    step("the bar was shown and moved forward as the file went up (the swap has since replaced it)")
     events = await page.evaluate("() => window.uploadProgress")
     upload_events = [e for e in events if e["total"] >= len(photo)]
     assert len(upload_events) >= 2, f"no upload progress reported part-way: {events}"
@@ -142,7 +143,7 @@ async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
     values = [e["value"] for e in upload_events]
     assert values == sorted(values) and 0 < values[0] < 100 and values[-1] == 100, values
 
-    # Swapped in place: the thumbnail, the status and a Remove button, on the same page.
+    step("swapped in place: the thumbnail, the status and a Remove button, on the same page")
     assert path_of(page) == entry
     await expect(page.locator("#evidence").get_by_role("status")).to_have_text("1 file added.")
     await expect(thumbs).to_have_count(before + 1)
@@ -158,12 +159,12 @@ async def test_photo_upload_with_progress_thumbnail_and_removal(page: Page):
     await assert_accessible(page)
     await assert_touch_targets(page)
 
-    # A small phone: nothing scrolls sideways, not even the long file name.
+    step("a small phone: nothing scrolls sideways, not even the long file name")
     await page.set_viewport_size(SMALL_PHONE)
     await assert_no_horizontal_scroll(page)
     await assert_touch_targets(page)
 
-    # Removing asks first, then the file is gone.
+    step("removing asks first, then the file is gone")
     page.once("dialog", _accept("Remove this file?"))
     async with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/delete")) as removed:
         await remove.click()
@@ -197,7 +198,8 @@ async def test_bad_file_is_refused_in_place(page: Page):
     await assert_touch_targets(page)
 
 
-async def test_certification_with_pdf_and_renewal_notice(page: Page):
+async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
+    step("the student adds a certification with its PDF")
     await sign_in(page, STUDENT)
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Certifications", exact=True).click()
     await page.wait_for_url("**/student/certifications")
@@ -217,7 +219,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page):
     await page.get_by_label(re.compile(r"^Expires on")).fill(expires.isoformat())
     await page.get_by_role("button", name="Save", exact=True).click()
 
-    # Straight to its page, to add the certificate.
+    step("straight to its page, to add the certificate")
     await page.wait_for_url(re.compile(r"/student/certifications/\d+\?saved=1(#evidence)?$"))
     certification = path_of(page).split("?")[0]
     await expect(page.get_by_role("heading", level=1)).to_have_text(name)
@@ -235,7 +237,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page):
     await assert_accessible(page)
     await assert_touch_targets(page)
 
-    # The dashboard reminds the student to renew it.
+    step("the dashboard reminds the student to renew it")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="My hours", exact=True).click()
     await page.wait_for_url(re.compile(r"/student$"))
     renew = page.get_by_role("region", name="Certifications to renew")
@@ -247,7 +249,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page):
     await assert_accessible(page)
     await assert_touch_targets(page)
 
-    # The list shows it; both pages fit a small phone.
+    step("the list shows it; both pages fit a small phone")
     await page.set_viewport_size(SMALL_PHONE)
     await page.goto("/student/certifications")
     await expect(page.get_by_role("link", name=re.compile(re.escape(name)))).to_have_count(1)

@@ -26,10 +26,10 @@ COUNSELOR = "counselor@demo.example"  # staff and mentor
 
 
 
-async def test_student_asks_mentor_verifies_student_sees_it(new_page):
+async def test_student_asks_mentor_verifies_student_sees_it(new_page, step):
     title = f"Shadowed a phlebotomist {uuid.uuid4().hex[:6]}"
 
-    # The student logs a draft and asks their mentor from the entry page.
+    step("the student logs a draft and asks their mentor from the entry page")
     student = await new_page(PHONE)
     await sign_in(student, STUDENT)
     entry_path = f"/student/experiences/{await log_draft(student, title, organization='Riverside Health', cluster='healthcare-human-services')}"
@@ -51,7 +51,7 @@ async def test_student_asks_mentor_verifies_student_sees_it(new_page):
     await expect(student.locator(".request").filter(has_text=title)).to_contain_text("Ms. Patel")
     await assert_phone_ready(student)
 
-    # The mentor finds it in the queue (after the demo's own waiting request) and verifies it.
+    step("the mentor finds it in the queue (after the demo's own waiting request) and verifies it")
     mentor = await new_page(PHONE)
     await sign_in(mentor, MENTOR)
     assert path_of(mentor) == "/mentor"
@@ -67,7 +67,7 @@ async def test_student_asks_mentor_verifies_student_sees_it(new_page):
     await expect(mentor.locator(".queue-item").filter(has_text=title)).to_have_count(0)
     await assert_phone_ready(mentor)
 
-    # The student sees it verified, by whom and how.
+    step("the student sees it verified, by whom and how")
     await student.goto(entry_path)
     await expect(verification.locator(".status")).to_have_text("Verified")
     await expect(verification).to_contain_text("Verified by a mentor: Ms. Patel (teacher)")

@@ -181,12 +181,13 @@ async def test_the_app_is_installable(app_context):
     assert len(names) == 1 and names[0].startswith("portfolio-")
 
 
-async def test_hours_logged_offline_arrive_exactly_once(app_context):
+async def test_hours_logged_offline_arrive_exactly_once(app_context, step):
     context = await app_context()
     page = await first_page(context)
     await ready_offline(page, STUDENT)
     first, second = (f"Offline shadow {n} {uuid.uuid4().hex[:6]}" for n in (1, 2))
 
+    step("offline, two entries wait on the phone, the second with a photo")
     await context.set_offline(True)
     await fill_entry(page, first)
     await expect(page.get_by_role("status").filter(has_text="Saved on this phone")).to_be_visible()
@@ -206,6 +207,7 @@ async def test_hours_logged_offline_arrive_exactly_once(app_context):
         await assert_phone_ready(page)
     await page.close()
 
+    step("back online, the answers to the first sends are lost, and nothing is doubled")
     # The first send of an entry and of the photo reach the server, but their answers are lost (a timeout):
     # neither may be doubled.
     posts: list[str] = []
@@ -242,7 +244,8 @@ async def test_hours_logged_offline_arrive_exactly_once(app_context):
     assert await files_on_server(page, second) == [PHOTO["name"]]
 
 
-async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_context):
+async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_context, step):
+    step("the first student queues an entry offline")
     context = await app_context()
     page = await first_page(context)
     first_id = await ready_offline(page, STUDENT)
@@ -252,7 +255,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
     [item] = [i for i in await queued(page) if i["title"] == title]
     assert item["user"] == first_id
 
-    # Back online with the API out of reach, the first student signs out; the entry stays queued.
+    step("back online with the API out of reach, the first student signs out; the entry stays queued")
     await context.route("**/api/v1/**", lambda route: route.abort())
     await context.set_offline(False)
     await page.goto("/student")
@@ -260,6 +263,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
     await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))
     await context.unroute("**/api/v1/**")
 
+    step("the second student signs in: nothing is sent under their session")
     posts: list[str] = []
     context.on(
         "request",
@@ -276,7 +280,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
     await expect(page.locator("[data-sync-list]")).to_be_hidden()
     assert await count_on_server(page, title) == 0
 
-    # Offline, the second student never sees the first one's pages.
+    step("offline, the second student never sees the first one's pages")
     await page.goto("/student")
     await context.set_offline(True)
     for path in ("/student", "/student/experiences/new", "/student/experiences"):
@@ -284,6 +288,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
         assert await page.evaluate("document.body.dataset.userId || ''") in ("", second_id), path
     await context.set_offline(False)
 
+    step("the first student signs in again, and the entry is sent once")
     await page.goto("/student")
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))

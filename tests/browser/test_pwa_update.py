@@ -45,12 +45,13 @@ async def installed_cache(page: Page, other: str = "") -> str:
     return name
 
 
-async def test_a_new_release_replaces_the_workers_cache(tmp_path):
+async def test_a_new_release_replaces_the_workers_cache(tmp_path, step):
     port = free_port()
     problems: list[str] = []
     async with async_playwright() as playwright:
         context = None
         try:
+            step("release one: the worker installs its cache")
             async with start_live_server({"PORTFOLIO_RELEASE": "one"}, port=port) as live:
                 first_version = await served_version(live.url)
                 context = await playwright.chromium.launch_persistent_context(
@@ -74,6 +75,7 @@ async def test_a_new_release_replaces_the_workers_cache(tmp_path):
                 first = await installed_cache(page)
                 assert first == f"portfolio-{first_version}"
 
+            step("release two, on the same origin: a new worker replaces the cache")
             async with start_live_server({"PORTFOLIO_RELEASE": "two"}, port=port) as live:
                 second_version = await served_version(live.url)
                 assert second_version != first_version, "the release is part of the worker's version"
@@ -85,6 +87,7 @@ async def test_a_new_release_replaces_the_workers_cache(tmp_path):
                 assert second == f"portfolio-{second_version}"
                 assert first not in await page.evaluate("caches.keys()")
 
+            step("no server: the page and the shell come from the new cache")
             # No server now: the page and the shell come from the new cache, through the new worker (the
             # old one would look in its own cache, find nothing and make it again).
             response = await page.goto("/offline")

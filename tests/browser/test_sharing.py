@@ -18,14 +18,15 @@ STUDENT = "student@demo.example"
 
 
 @pytest.mark.smoke
-async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page):
+async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page, step):
+    step("the student opens the sharing page")
     student = await new_page(PHONE)
     await sign_in(student, STUDENT)
     await student.get_by_role("navigation", name="Main").get_by_role("link", name="Sharing").click()
     await expect(student.get_by_role("heading", level=1)).to_have_text("Sharing")
     await assert_phone_ready(student)
 
-    # A link that shares everything (the demo student is 18: no guardian's consent needed).
+    step("a link that shares everything (the demo student is 18: no guardian's consent needed)")
     label = f"Career fair {uuid.uuid4().hex[:6]}"
     await student.get_by_label("Anyone I give a link to").check()
     await student.get_by_label("Everything (also what I add later)").check()
@@ -48,7 +49,7 @@ async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page):
     assert await student.evaluate("() => navigator.clipboard.readText()") == url
     await assert_phone_ready(student)
 
-    # A visitor on their own phone: no account, no cookies.
+    step("a visitor on their own phone: no account, no cookies")
     visitor = await new_page(PHONE)
     response = await visitor.goto(url)
     assert response is not None and response.status == 200
@@ -74,7 +75,7 @@ async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page):
     assert grant["httpOnly"] and grant["sameSite"] == "Lax" and grant["path"] == re.sub(r"^https?://[^/]+", "", url)
     await assert_phone_ready(visitor)
 
-    # The student sees who looked.
+    step("the student sees who looked")
     await student.goto("/student/sharing")
     await student.get_by_role("link", name="Who viewed my portfolio").click()
     await expect(student.get_by_role("heading", level=1)).to_have_text("Who viewed my portfolio")
@@ -84,7 +85,7 @@ async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page):
     await expect(view).to_contain_text(label)
     await assert_phone_ready(student)
 
-    # The student revokes it; the visitor's reload shows the friendly page.
+    step("the student revokes it; the visitor's reload shows the friendly page")
     await student.goto("/student/sharing")
     share = student.locator(".share").filter(has_text=label)
     await share.get_by_role("button", name=re.compile("^Revoke")).click()

@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     assert_accessible,
     assert_touch_targets,
     kind_hours,
+    large_file,
     parse_hours,
     path_of,
     sign_in,
@@ -184,15 +185,15 @@ async def test_works_without_javascript(new_page):
     assert parse_hours(await page.locator(".total .big").inner_text()) == before + 3
 
 
-async def test_photos_chosen_on_the_form_are_saved_with_the_entry(page: Page):
+async def test_photos_chosen_on_the_form_are_saved_with_the_entry(page: Page, tmp_path):
     await sign_in(page, STUDENT)
     await _open_form(page)
     chooser = page.get_by_label("Photos or PDFs")
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
 
-    # Over the limit: said at once, and nothing is sent.
-    await chooser.set_input_files({"name": "huge.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)})
+    # Over the limit: said at once, and nothing is sent. (By its path: see large_file.)
+    await chooser.set_input_files(large_file(tmp_path / "huge.pdf", 21 * 1024 * 1024 + 9, b"%PDF-1.4\n"))
     problem = page.locator("[data-file-problem]")
     await expect(problem).to_have_text("These files come to 21.0 MB; at most 20 MB fit. Choose fewer or smaller files.")
     await page.get_by_role("button", name="Save", exact=True).click()

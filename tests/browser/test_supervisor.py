@@ -55,7 +55,8 @@ async def _link_in_outbox(page: Page, to: str) -> str:
 
 
 @pytest.mark.smoke
-async def test_supervisor_verifies_from_the_emailed_link(new_page):
+async def test_supervisor_verifies_from_the_emailed_link(new_page, step):
+    step("the student logs a draft with a photo")
     student = await new_page(PHONE)
     await sign_in(student, STUDENT)
     title = f"Press brake set-up {uuid.uuid4().hex[:6]}"
@@ -67,7 +68,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await student.get_by_role("button", name="Upload", exact=True).click()
     await expect(student.locator("#evidence .evidence-name", has_text="press-brake.jpg")).to_have_count(1)
 
-    # Ask the supervisor by e-mail, on the student's "ask for verification" page.
+    step("the student asks the supervisor by e-mail, on the page that asks for verification")
     boss = f"boss-{uuid.uuid4().hex[:8]}@acme-manufacturing.com"
     await student.goto(f"/student/verify/new?entries={entry_id}")
     await expect(student.locator(f'input[name="entries"][value="{entry_id}"]')).to_be_checked()
@@ -78,7 +79,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await student.wait_for_url(re.compile(r"/student/verify\?sent=supervisor$"))
     assert await _status_on_dashboard(student, title) == "Awaiting verification"
 
-    # The supervisor, on their own phone: no account, no cookies.
+    step("the supervisor, on their own phone: no account, no cookies")
     supervisor = await new_page(PHONE)
     link = await _link_in_outbox(supervisor, boss)
     token = link.rsplit("/", 1)[1]
@@ -106,7 +107,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await expect(fresh.get_by_label("Your job title")).to_have_value("Shop foreman")
     await assert_phone_ready(fresh)
 
-    # "Ask for changes" without a comment: the error in place, nothing decided.
+    step('"Ask for changes" without a comment: the error in place, nothing decided')
     await fresh.get_by_role("button", name="Ask for changes").click()
     await expect(fresh.locator("#comment-error")).to_have_text("Say what should change, or why: the student will read it.")
     await expect(fresh.get_by_role("alert")).to_be_focused()
@@ -119,7 +120,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
     await assert_phone_ready(fresh)
     assert [c for c in await fresh.context.cookies() if c["name"] == "portfolio_link"] == []
 
-    # The link is spent.
+    step("the link is spent")
     again = await fresh.goto(link)
     assert again is not None and again.status == 410
     await expect(fresh.get_by_role("heading", level=1)).to_have_text("This link no longer works")
@@ -130,7 +131,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page):
 
 async def _onsite_form(page: Page, title: str) -> int:
     """Signed in as the student: a fresh draft, then the on-the-spot page for it from "ask for verification"."""
-    entry_id = await log_draft(page, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
+    entry_id = await log_draft(page, title, hours="0.5", reflection="Set up the press brake with the lead operator.")
     await page.goto(f"/student/verify/new?entries={entry_id}")
     await page.get_by_role("button", name="Verify on the spot").click()
     await page.wait_for_url(re.compile(rf"/v/onsite\?entries={entry_id}$"))
@@ -210,7 +211,7 @@ async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
     scripted = await new_page(PHONE)
     await sign_in(scripted, STUDENT)
     title = f"Forklift safety talk {uuid.uuid4().hex[:6]}"
-    entry_id = await log_draft(scripted, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
+    entry_id = await log_draft(scripted, title, hours="0.5", reflection="Set up the press brake with the lead operator.")
 
     page = await new_page(PHONE, javascript=False)
     await sign_in(page, STUDENT)
