@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from portfolio.forms.verification import SupervisorForm
 from portfolio.services import mentoring, signoff
 from portfolio.tables import Disclosure
 from tests import samples
@@ -37,8 +38,7 @@ async def test_a_supervisor_reading_a_request_is_recorded(settings, signed_in, c
     entry_id = await new_entry(student)
     await signoff.ask_supervisor(
         emails, student, [entry_id],
-        {"supervisor_name": "Dana Boss", "supervisor_title": "Shop lead", "supervisor_organization": "Acme",
-         "supervisor_email": f"dana-{uuid.uuid4().hex[:6]}@acme-manufacturing.example"},
+        SupervisorForm("Dana Boss", "Shop lead", "Acme", f"dana-{uuid.uuid4().hex[:6]}@acme-manufacturing.example"),
     )
     request = await signoff.pending_for_student(student)
     [mail] = await outbox(settings.var_dir, request[0]["supervisor_email"])

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 import pytest
 
 from portfolio import clock, db
+from portfolio.forms.verification import SupervisorForm
 from portfolio.mail import OutboxMailer, SmtpMailer
 from portfolio.services import outbox, signoff
 from portfolio.services.emails import Emails
@@ -351,7 +352,7 @@ async def test_an_action_and_its_email_commit_or_roll_back_together(make_user, e
     student = await make_user("student")
     entry_id = await new_entry(student)
     boss = unique("boss")
-    form = {"supervisor_name": "Pat Boss", "supervisor_email": boss}
+    form = SupervisorForm("Pat Boss", "", "", boss)
     with pytest.raises(ActionFailed):
         async with db.write_transaction():
             await signoff.ask_supervisor(emails, student, [entry_id], form)

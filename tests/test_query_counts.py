@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from portfolio.forms.verification import SupervisorForm
 from portfolio.services import experiences, signoff
 from portfolio.tables import Evidence, MentorAssignment
 from tests.factories import as_entry, counting_queries
@@ -30,7 +31,7 @@ async def _student_asking(make_user, settings, count: int):
     emails = emails_for(settings)
     half = len(ids) // 2 or 1
     await signoff.ask_mentor(emails, student, ids[:half], mentor.id)
-    supervisor = {"supervisor_name": "Pat Boss", "supervisor_email": "pat@acme.example"}
+    supervisor = SupervisorForm("Pat Boss", "", "", "pat@acme.example")
     supervisor_request = await signoff.ask_supervisor(emails, student, ids[half:] or ids[:1], supervisor) \
         if ids[half:] else None
     return student, mentor, supervisor_request

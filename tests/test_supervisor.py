@@ -17,6 +17,7 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image, ImageDraw
 
+from portfolio.forms.verification import parse_supervisor
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import signoff
 from portfolio.settings import Settings
@@ -44,7 +45,8 @@ def boss_email() -> str:
 
 
 async def ask(settings, student, entry_ids: list[int], email: str) -> int:
-    return await signoff.ask_supervisor(emails_for(settings), student, entry_ids, BOSS | {"supervisor_email": email})
+    supervisor = parse_supervisor(BOSS | {"supervisor_email": email}, student.email)
+    return await signoff.ask_supervisor(emails_for(settings), student, entry_ids, supervisor)
 
 
 def only_mail(messages: list[EmailMessage], to: str) -> EmailMessage:

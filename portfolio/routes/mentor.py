@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors, NotFound
+from portfolio.forms.verification import parse_decision
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, signoff
@@ -71,7 +72,7 @@ class MentorController(Controller):
         form = await form_values(request)
         items = as_list(form.get("items"))
         # NotFound when an item is not in this mentor's queue (another mentor's, a student no longer assigned).
-        count = await signoff.decide_as_mentor(emails, mentor, items, form)
+        count = await signoff.decide_as_mentor(emails, mentor, items, parse_decision(form))
         decision = str(form.get("decision"))
         return go_to(request, f"/mentor?done={decision}&count={count}")
 

@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors
+from portfolio.forms.verification import parse_supervisor
 from portfolio.parse import int_ids
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, mentoring, signoff
@@ -72,7 +73,7 @@ class RequestController(Controller):
         if way == "mentor":
             await signoff.ask_mentor(emails, student, chosen, form.get("mentor"))
         else:
-            await signoff.ask_supervisor(emails, student, chosen, form)
+            await signoff.ask_supervisor(emails, student, chosen, parse_supervisor(form, student.email))
         return go_to(request, f"/student/verify?sent={way}")
 
     @post("/mentor", opt=redisplay(_new_page_again))

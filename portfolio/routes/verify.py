@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
+from portfolio.forms.verification import parse_link_decision, parse_on_the_spot
 from portfolio.parse import as_list, int_or_none
 from portfolio.routes.common import (
     client_ip,
@@ -185,7 +186,7 @@ class VerifyController(Controller):
         form = await form_values(request)
         link_id = await self._granted(request, settings, request_id)
         view = await signoff.request_view(request_id)
-        decision = await signoff.decide_by_link(emails, request_id, link_id, form, client_ip(request))
+        decision = await signoff.decide_by_link(emails, request_id, link_id, parse_link_decision(form), client_ip(request))
         response = render(request, "supervisor_done", decision=decision, view=view)
         response.delete_cookie(GRANT_COOKIE, path=_grant_path(request_id))
         return response
@@ -225,7 +226,7 @@ class VerifyController(Controller):
     async def onsite_verify(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
         ids = as_list(form.get("entries"))
-        request_id = await signoff.verify_on_device(emails, student, ids, form)
+        request_id = await signoff.verify_on_device(emails, student, ids, parse_on_the_spot(form, student.email))
         return Redirect(path=f"/v/onsite/done?request={request_id}", status_code=303)
 
     @get("/onsite/done", guards=[role("student")])

@@ -10,12 +10,11 @@ from typing import Any, Iterable
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
+from portfolio.forms.verification import SupervisorForm
 from portfolio.parse import int_ids, int_or_none
 from portfolio.services import audit, experiences, mentoring
 from portfolio.services.accounts import (
-    EMAIL_RE,
     CurrentUser,
-    normalize_email,
     token_hash,
 )
 from portfolio.services.emails import Emails
@@ -60,30 +59,6 @@ async def create_request(student: CurrentUser, entries: list[dict[str, Any]], **
     return request_id
 
 
-def supervisor_fields(form: dict[str, Any], student: CurrentUser, need_title: bool = False) -> dict[str, str]:
-    values = {
-        "supervisor_name": str(form.get("supervisor_name", "")).strip(),
-        "supervisor_title": str(form.get("supervisor_title", "")).strip(),
-        "supervisor_organization": str(form.get("supervisor_organization", "")).strip(),
-        "supervisor_email": normalize_email(str(form.get("supervisor_email", ""))),
-    }
-    errors = {}
-    if not values["supervisor_name"]:
-        errors["supervisor_name"] = "Enter the supervisor's name."
-    if need_title and not values["supervisor_title"]:
-        errors["supervisor_title"] = "Enter the supervisor's job title."
-    if not EMAIL_RE.match(values["supervisor_email"]):
-        errors["supervisor_email"] = "Enter the supervisor's work e-mail, like name@company.com."
-    elif values["supervisor_email"] == student.email:
-        errors["supervisor_email"] = "This is your own e-mail. Enter your supervisor's."
-    for name, value in values.items():
-        if len(value) > 200:
-            errors[name] = "Use at most 200 characters."
-    if errors:
-        raise FormErrors(errors, values)
-    return values
-
-
 async def ask_mentor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], mentor_id: Any) -> int:
     mentor = int_or_none(mentor_id)
     if mentor is None or not await mentoring.is_assigned(mentor, student.id):
@@ -120,11 +95,10 @@ async def send_link(emails: Emails, request_id: int, reminder: bool = False) -> 
     await VerificationRequest.update({VerificationRequest.last_sent_at: now()}).where(VerificationRequest.id == request_id)
 
 
-async def ask_supervisor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
-    supervisor = supervisor_fields(form, student)
+async def ask_supervisor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], supervisor: SupervisorForm) -> int:
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
-        request_id = await create_request(student, entries, method=Method.EMAIL_LINK, **supervisor)
+        request_id = await create_request(student, entries, method=Method.EMAIL_LINK, **supervisor.request_fields())
         await send_link(emails, request_id)
     await audit.record("verification.requested", actor_id=student.id, subject=f"request:{request_id}", method=Method.EMAIL_LINK)
     return request_id

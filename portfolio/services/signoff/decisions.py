@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.clock import now
-from portfolio.errors import FormErrors
 from portfolio.services.emails import Emails
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
-from portfolio.vocabulary import DECISION_WORDS, Decision, EntryStatus, RequestStatus
+from portfolio.vocabulary import EntryStatus, RequestStatus
 
 
 async def record(
@@ -29,19 +28,6 @@ async def record(
     ).returning(SignOff.id)
     await Experience.update({Experience.status: EntryStatus(decision)}).where(Experience.id == experience_id)
     return inserted[0]["id"]
-
-
-def parse_decision(form: dict[str, Any]) -> tuple[str, str]:
-    choice = str(form.get("decision", ""))
-    comment = str(form.get("comment", "")).strip()
-    if choice not in DECISION_WORDS:
-        raise FormErrors({"decision": "Choose verify, ask for changes, or reject."})
-    decision = Decision(choice)
-    if decision != Decision.VERIFIED and not comment:
-        raise FormErrors({"comment": "Say what should change, or why: the student will read it."})
-    if len(comment) > 2000:
-        raise FormErrors({"comment": "Use at most 2000 characters."})
-    return decision, comment
 
 
 async def close_if_done(request_id: int) -> None:

@@ -10,11 +10,12 @@ from typing import Any
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, LinkInvalid, NotFound
+from portfolio.errors import LinkInvalid, NotFound
+from portfolio.forms.verification import LinkDecisionForm
 from portfolio.services import audit
 from portfolio.services.accounts import token_hash
 from portfolio.services.emails import Emails
-from portfolio.services.signoff.decisions import parse_decision, record, tell_student
+from portfolio.services.signoff.decisions import record, tell_student
 from portfolio.services.signoff.state import entries_for_verifier
 from portfolio.tables import RequestItem, RequestLink, VerificationRequest
 from portfolio.vocabulary import EntryStatus, Method, RequestStatus
@@ -87,18 +88,9 @@ async def request_view(request_id: int) -> dict[str, Any]:
     return request
 
 
-async def decide_by_link(emails: Emails, request_id: int, link_id: int, form: dict[str, Any], ip: str = "") -> str:
+async def decide_by_link(emails: Emails, request_id: int, link_id: int, decided: LinkDecisionForm, ip: str = "") -> str:
     """The supervisor's one decision over the whole request. Raises LinkInvalid if the link was used meanwhile."""
-    decision, comment = parse_decision(form)
-    name = str(form.get("name", "")).strip()
-    title = str(form.get("title", "")).strip()
-    errors = {}
-    if not name or len(name) > 200:
-        errors["name"] = "Enter your name as it should appear on the record."
-    if not title or len(title) > 200:
-        errors["title"] = "Enter your job title."
-    if errors:
-        raise FormErrors(errors, {"name": name, "title": title, "comment": comment})
+    decision, comment, name, title = decided.decision, decided.comment, decided.name, decided.title
     async with write_transaction():
         used = await RequestLink.update({RequestLink.used_at: now()}).where(
             (RequestLink.id == link_id) & RequestLink.used_at.is_null() & RequestLink.revoked_at.is_null()

@@ -6,13 +6,13 @@ from typing import Any, Iterable
 
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
+from portfolio.forms.verification import DecisionForm
 from portfolio.parse import int_ids
 from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.signoff.decisions import (
     close_if_done,
-    parse_decision,
     record,
     tell_student,
 )
@@ -49,9 +49,9 @@ async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
     return items
 
 
-async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], form: dict[str, Any]) -> int:
+async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], decided: DecisionForm) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
-    decision, comment = parse_decision(form)
+    decision, comment = decided.decision, decided.comment
     wanted = set(int_ids(item_ids))
     if not wanted:
         raise FormErrors({"items": "Choose at least one entry."})

@@ -3,83 +3,44 @@ confirm it or say "this was not me"."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 import secrets
 from typing import Any, Iterable
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, LinkInvalid
+from portfolio.errors import LinkInvalid
+from portfolio.forms.verification import OnTheSpotForm
 from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser, token_hash
 from portfolio.services.emails import Emails
 from portfolio.services.signoff.asking import (
     create_request,
     entries_to_ask,
-    supervisor_fields,
 )
 from portfolio.services.signoff.decisions import record
 from portfolio.services.signoff.links import request_view
 from portfolio.tables import Experience, RequestItem, SignOff, VerificationRequest
 from portfolio.vocabulary import Decision, EntryStatus, Method, RequestStatus
 
-MAX_SIGNATURE_BYTES = 200_000
 
-
-def _signature(form: dict[str, Any], name: str) -> dict[str, str]:
-    """A drawn signature (a PNG from the canvas) or a typed one: typing is the accessible alternative."""
-    typed = str(form.get("signature_typed", "")).strip()
-    drawn = str(form.get("signature_png", "")).strip()
-    if drawn:
-        from PIL import Image
-
-        prefix = "data:image/png;base64,"
-        try:
-            if not drawn.startswith(prefix) or len(drawn) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix):
-                raise ValueError
-            png = base64.b64decode(drawn[len(prefix):], validate=True)
-            with Image.open(io.BytesIO(png)) as image:
-                if image.format != "PNG" or image.width * image.height > 4_000_000:
-                    raise ValueError
-                image.verify()
-        # Pillow refuses a PNG that claims too many pixels with DecompressionBombError, which is no OSError.
-        except (ValueError, binascii.Error, OSError, Image.DecompressionBombError):
-            raise FormErrors({"signature": "The drawn signature could not be read. Draw it again, or type your name."}) from None
-        return {"signature_png": drawn, "signature_typed": ""}
-    if not typed:
-        raise FormErrors({"signature": "Sign with your finger, or type your full name to sign."})
-    if typed.casefold() != name.casefold():
-        raise FormErrors({"signature": "Type your name exactly as above to sign."})
-    return {"signature_png": "", "signature_typed": typed}
-
-
-async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], form: dict[str, Any]) -> int:
+async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], signed: OnTheSpotForm) -> int:
     """A supervisor verifies on the student's phone; a receipt e-mail lets them say "this was not me"."""
-    supervisor = supervisor_fields(form, student, need_title=True)
-    try:
-        signature = _signature(form, supervisor["supervisor_name"])
-    except FormErrors as problem:
-        problem.values = supervisor
-        raise
+    supervisor = signed.supervisor
     raw = secrets.token_urlsafe(32)
-    verifier = {
-        "verifier_name": supervisor["supervisor_name"],
-        "verifier_title": supervisor["supervisor_title"],
-        "verifier_organization": supervisor["supervisor_organization"],
-        "verifier_email": supervisor["supervisor_email"],
-    }
+    verifier = {"verifier_name": supervisor.name, "verifier_title": supervisor.title,
+                "verifier_organization": supervisor.organization, "verifier_email": supervisor.email}
+    signature = {"signature_png": signed.signature_png, "signature_typed": signed.signature_typed}
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
-        request_id = await create_request(student, entries, method=Method.ON_DEVICE, status=RequestStatus.DECIDED, decided_at=now(), **supervisor)
+        request_id = await create_request(student, entries, method=Method.ON_DEVICE, status=RequestStatus.DECIDED, decided_at=now(),
+                                          **supervisor.request_fields())
         for index, entry in enumerate(entries):
             # One receipt link covers every entry signed together; it is stored on the first sign-off.
             receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
             await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier, **signature, **receipt)
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await emails.supervisor_receipt(
-            to=supervisor["supervisor_email"], supervisor=supervisor["supervisor_name"], student=student.name,
+            to=supervisor.email, supervisor=supervisor.name, student=student.name,
             entries=entries, token=raw, school_id=student.school_id,
         )
     await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method=Method.ON_DEVICE)
