@@ -18,6 +18,7 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.formats import nice_date
+from portfolio.forms.consent import parse_guardian
 from portfolio.forms.share import parse_share, share_values
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
@@ -116,5 +117,5 @@ class SharingController(Controller):
     @post("/consent", opt=redisplay(_consent_form_again))
     async def ask_guardian(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
         form = await form_values(request)
-        await sharing.ask_guardian(emails, student, form)
+        await sharing.ask_guardian(emails, student, parse_guardian(form, student.email))
         return go_to(request, "/student/sharing?asked=1")

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from portfolio import clock
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import FormErrors
+from portfolio.forms.consent import parse_guardian_name
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
@@ -136,7 +137,7 @@ class StaffController(Controller):
         """A guardian's consent the school received (on paper, at enrollment)."""
         await _school_student(request, student_id)
         form = await form_values(request)
-        await sharing.record_consent(staff, student_id, form)
+        await sharing.record_consent(staff, student_id, parse_guardian_name(form))
         return go_to(request, f"/staff/students/{student_id}?saved=consent#sharing")
 
     @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))

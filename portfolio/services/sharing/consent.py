@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from portfolio import clock
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, LinkInvalid, NotFound
+from portfolio.errors import LinkInvalid, NotFound
+from portfolio.forms.consent import GuardianForm
 from portfolio.services import audit, experiences
 from portfolio.services.accounts import (
-    EMAIL_RE,
     CurrentUser,
-    normalize_email,
     token_hash,
 )
 from portfolio.services.emails import Emails
@@ -50,33 +49,20 @@ async def may_share_outside(student: CurrentUser, today: date | None = None) -> 
     return (age is not None and age >= ADULT) or await consent_on_file(student.id)
 
 
-async def record_consent(staff: CurrentUser, student_id: int, form: Mapping[str, Any]) -> None:
+async def record_consent(staff: CurrentUser, student_id: int, guardian_name: str) -> None:
     """Staff record a guardian's consent they received (on paper, at enrollment)."""
     student = await User.select(User.id, User.school).where(User.id == student_id).first()
     if student is None or student["school"] != staff.school_id:
         raise NotFound(student_id)
-    name = str(form.get("guardian_name", "")).strip()
-    if not name or len(name) > 200:
-        raise FormErrors({"guardian_name": "Enter the guardian's name."}, {"guardian_name": name})
     await GuardianConsent.insert(
-        GuardianConsent(student=student_id, guardian_name=name, method=ConsentMethod.STAFF, recorded_by=staff.id, given_at=now())
+        GuardianConsent(student=student_id, guardian_name=guardian_name, method=ConsentMethod.STAFF, recorded_by=staff.id, given_at=now())
     )
     await audit.record("consent.recorded", actor_id=staff.id, subject=f"user:{student_id}")
 
 
-async def ask_guardian(emails: Emails, student: CurrentUser, form: Mapping[str, Any]) -> None:
+async def ask_guardian(emails: Emails, student: CurrentUser, guardian: GuardianForm) -> None:
     """E-mail a guardian a link to give consent; nothing changes until they do."""
-    name = str(form.get("guardian_name", "")).strip()
-    email = normalize_email(str(form.get("guardian_email", "")))
-    errors = {}
-    if not name or len(name) > 200:
-        errors["guardian_name"] = "Enter your parent's or guardian's name."
-    if not EMAIL_RE.match(email):
-        errors["guardian_email"] = "Enter their e-mail address, like name@example.com."
-    elif email == student.email:
-        errors["guardian_email"] = "This is your own e-mail. Enter your guardian's."
-    if errors:
-        raise FormErrors(errors, {"guardian_name": name, "guardian_email": email})
+    name, email = guardian.name, guardian.email
     raw = secrets.token_urlsafe(32)
     async with write_transaction():
         await GuardianConsent.insert(
