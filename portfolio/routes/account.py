@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
 from portfolio.errors import FormErrors
-from portfolio.routes.common import client_ip, form_values, render
+from portfolio.routes.common import client_ip, form_values, redisplay, render
 from portfolio.services import accounts, audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
@@ -62,6 +62,10 @@ async def _sign_in_response(
     # behaviours/service-worker.js also empties the offline app's caches on the sign-in page).
     response.headers["Clear-Site-Data"] = '"cache"'
     return _with_session(response, settings, session)
+
+
+async def _password_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "password", errors=problem.errors, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
 
 class AccountController(Controller):
@@ -248,17 +252,11 @@ class AccountController(Controller):
     async def password_page(self, request: Request) -> Template:
         return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
-    @post("/account/password", guards=[signed_in])
+    @post("/account/password", guards=[signed_in], opt=redisplay(_password_again))
     async def change_password(self, request: Request, user: NamedDependency[CurrentUser], hasher: NamedDependency[Hasher]) -> Template:
         form = await form_values(request)
         new = str(form.get("password", ""))
-        try:
-            if new != str(form.get("confirm", "")):
-                raise FormErrors({"confirm": "The two new passwords are not the same."})
-            await accounts.change_password(hasher, user, str(form.get("current", "")), new)
-        except FormErrors as problem:
-            return render(
-                request, "password", status_code=422, errors=problem.errors, done=False,
-                min_length=MIN_LENGTH, max_length=MAX_LENGTH,
-            )
+        if new != str(form.get("confirm", "")):
+            raise FormErrors({"confirm": "The two new passwords are not the same."})
+        await accounts.change_password(hasher, user, str(form.get("current", "")), new)
         return render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)

@@ -102,6 +102,16 @@ async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
                                birth_values=problem.values, birth_errors=problem.errors)
 
 
+async def _employer_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "staff_employers", employers=await accounts.employers(), values=problem.values,
+                  errors=problem.errors, invited=False)
+
+
+async def _invite_again(request: Request, problem: FormErrors) -> Template:
+    choices = await accounts.invite_choices(request.user)
+    return render(request, "invite", choices=choices, values=problem.values, errors=problem.errors)
+
+
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
     async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
@@ -156,19 +166,10 @@ class StaffController(Controller):
     async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:
         return render(request, "staff_employers", employers=await accounts.employers(), values={}, errors={}, invited=invited)
 
-    @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in])
+    @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_employer_again))
     async def add_employer(self, request: Request, staff: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
-        try:
-            await accounts.invite_employer(
-                emails, staff, form,
-                timedelta(days=settings.invite_token_days), ip=client_ip(request),
-            )
-        except FormErrors as problem:
-            return render(
-                request, "staff_employers", status_code=422, employers=await accounts.employers(),
-                values=problem.values, errors=problem.errors, invited=False,
-            )
+        await accounts.invite_employer(emails, staff, form, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         return go_to(request, "/staff/employers?invited=1")
 
     @get("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
@@ -176,21 +177,11 @@ class StaffController(Controller):
         choices = await accounts.invite_choices(staff)
         return render(request, "invite", choices=choices, values={"roles": []}, errors={})
 
-    @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
+    @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_invite_again))
     async def invite(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
         roles = form.get("roles", [])
         form["roles"] = as_list(roles)
-        try:
-            await accounts.invite(
-                emails,
-                user,
-                form,
-                timedelta(days=settings.invite_token_days),
-                ip=client_ip(request),
-            )
-        except FormErrors as problem:
-            choices = await accounts.invite_choices(user)
-            return render(request, "invite", status_code=422, choices=choices, values=problem.values, errors=problem.errors)
+        await accounts.invite(emails, user, form, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         landing = "/admin" if user.has("admin") else "/staff"
         return Redirect(path=f"{landing}?invited=1", status_code=303)
