@@ -1,8 +1,21 @@
-"""Reading ids from forms and query strings, where a field may come once, several times, or not at all."""
+"""Reading values from forms and query strings: ids (a field may come once, several times, or not at all),
+text as typed, e-mail addresses."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 254
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def is_email(text: str) -> bool:
+    return bool(EMAIL_RE.match(text)) and len(text) <= EMAIL_MAX
 
 
 def as_list(value: Any) -> list[str]:

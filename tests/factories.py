@@ -16,7 +16,8 @@ import httpx
 from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
-from portfolio.services import evidence, experiences, signoff
+from portfolio.forms.mentoring import Assignment
+from portfolio.services import evidence, experiences, mentoring, signoff
 from portfolio.storage import make_store
 from portfolio.tables import Disclosure, Evidence, Experience
 from tests import samples
@@ -77,6 +78,11 @@ async def as_entry(student, raw: dict[str, str]) -> EntryForm:
 
 async def as_certification(student, raw: dict[str, str]) -> CertificationForm:
     return parse_certification(raw, await experiences.today_for(student))
+
+
+async def assign_mentor(staff, mentor, *students) -> int:
+    """Staff pair a mentor with students, as the staff page does."""
+    return await mentoring.assign(staff, Assignment(mentor.id, [student.id for student in students]))
 
 
 @asynccontextmanager

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from portfolio.forms.verification import SupervisorForm
-from portfolio.services import mentoring, signoff
+from portfolio.services import signoff
 from portfolio.tables import Disclosure
 from tests import samples
-from tests.factories import new_entry, rows_for, sign_in, upload
+from tests.factories import assign_mentor, new_entry, rows_for, sign_in, upload
 from tests.mailbox import link_in, outbox
 
 
@@ -23,7 +23,7 @@ async def test_school_staff_and_mentors_leave_no_disclosure(client, signed_in, m
     [row] = await rows_for(entry_id)
     staff = await make_user("staff")
     mentor = await make_user("mentor")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     for viewer, page in ((staff, f"/staff/students/{student.id}"), (mentor, f"/mentor/students/{student.id}")):
         async with make_client() as other:
             await sign_in(other, viewer.email)

@@ -150,6 +150,31 @@ async def test_admin_invites_an_employer_into_an_organization(client, signed_in,
     assert len(await outbox(settings.var_dir, email)) == 1
 
 
+async def test_an_admin_invitation_names_every_problem_at_once(client, signed_in, school):
+    await signed_in("admin")
+    await client.get("/staff/invite")
+    form = {"name": "", "email": "someone@example.org", "roles": ["student", "employer"], "school": "999999"}
+    response = await client.post("/staff/invite", data=form, headers=csrf_headers(client))
+    assert response.status_code == 422
+    # One school and no employer organization yet: the administrator still picks the school, and is told
+    # that an employer needs an organization.
+    for problem in ("Enter the person", "cannot also be a school account", "Choose the school", "Choose the employer"):
+        assert problem in response.text
+    assert 'value="someone@example.org"' in response.text
+    assert await User.exists().where(User.email == "someone@example.org") is False
+    form |= {"name": "Some One", "roles": "student", "school": str(school)}
+    assert (await client.post("/staff/invite", data=form, headers=csrf_headers(client))).status_code == 303
+    assert (await User.select(User.school).where(User.email == "someone@example.org").first())["school"] == school
+
+
+async def test_a_forgotten_password_form_without_an_address_keeps_what_was_typed(client, settings):
+    await client.get("/forgot")
+    response = await client.post("/forgot", data={"email": "not an address"}, headers=csrf_headers(client))
+    assert response.status_code == 422
+    assert "Enter your e-mail address." in response.text and 'value="not an address"' in response.text
+    assert await outbox(settings.var_dir, "not an address") == []
+
+
 async def test_links_arrive_over_smtp(settings, make_client, make_user):
     user = await make_user("student")
     with SmtpServer() as smtp:

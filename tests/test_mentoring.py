@@ -16,6 +16,7 @@ from portfolio.tables import (
 )
 from tests import samples
 from tests.factories import (
+    assign_mentor,
     browser_of,
     csrf_headers,
     entry,
@@ -33,7 +34,7 @@ async def mentor_with_student(make_user, school_id=-1):
     staff = await make_user("staff", school_id=school_id)
     mentor = await make_user("mentor", school_id=school_id, name=f"Ms. Mentor {uuid.uuid4().hex[:4]}")
     student = await make_user("student", school_id=school_id, name=f"Sam Student {uuid.uuid4().hex[:4]}")
-    assert await mentoring.assign(staff, mentor.id, [student.id]) == 1
+    assert await assign_mentor(staff, mentor, student) == 1
     return staff, mentor, student
 
 
@@ -102,9 +103,9 @@ async def test_staff_cannot_assign_across_schools(client, signed_in, make_user, 
 
     # Staff of the other school can neither see nor remove this school's assignments.
     far_staff = await make_user("staff", school_id=other_school)
-    assert await mentoring.assign(far_staff, far_mentor.id, [far_student.id]) == 1
+    assert await assign_mentor(far_staff, far_mentor, far_student) == 1
     ours = await make_user("staff")
-    await mentoring.assign(ours, mentor.id, [student.id])
+    await assign_mentor(ours, mentor, student)
     [row] = [a for a in await mentoring.assignments(ours.school_id) if a["student_id"] == student.id]
     async with browser_of(make_client, far_staff) as far:
         page = await far.get("/staff/mentors")
@@ -120,7 +121,7 @@ async def timesheet(signed_in, make_user):
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Ms. Batch")
     student = await signed_in("student", name="Tia Timesheet")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     monday, tuesday = await new_entries(student, "Monday at the garage", "Tuesday at the garage")
     return mentor, student, monday, tuesday
 
@@ -191,7 +192,7 @@ async def test_changes_requested_then_verified_keeps_both_signoffs(client, signe
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Mr. Careful")
     student = await signed_in("student")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     [entry_id] = await new_entries(student, "Shadowed a nurse")
     assert (await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})).status_code == 303
 
@@ -236,7 +237,7 @@ async def test_rejection_needs_a_comment(client, signed_in, make_user, make_clie
     staff = await make_user("staff")
     mentor = await make_user("mentor")
     student = await signed_in("student")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     [entry_id] = await new_entries(student, "Made it up")
     await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})
     async with browser_of(make_client, mentor) as desk:
@@ -334,7 +335,7 @@ async def test_the_daily_digest_sends_one_email_for_several_requests(client, sig
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Ms. Digest")
     student = await signed_in("student")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     async with browser_of(make_client, mentor) as desk:
         page = await desk.get("/mentor")
         assert 'name="digest" value="on">' in page.text  # off by default
@@ -403,7 +404,7 @@ async def test_a_mentor_sees_how_an_assigned_students_entries_were_verified(clie
     mentor = await make_user("mentor", name="Mr. Record")
     other_mentor = await make_user("mentor")
     student = await signed_in("student", name="Rae Record")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     [entry_id] = await new_entries(student, "Weekend at the vet clinic")
     row = await experiences.get(student, entry_id)
     await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)

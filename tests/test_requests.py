@@ -7,9 +7,9 @@ import uuid
 from datetime import timedelta
 
 from portfolio import clock
-from portfolio.services import experiences, mentoring, signoff
+from portfolio.services import experiences, signoff
 from portfolio.tables import Experience, RequestLink, SignOff, VerificationRequest
-from tests.factories import browser_of, entry, new_entries, post, queue_ids, status_of
+from tests.factories import assign_mentor, browser_of, entry, new_entries, post, queue_ids, status_of
 from tests.mailbox import link_in, outbox
 
 SUPERVISOR = {
@@ -43,7 +43,7 @@ async def test_a_student_asks_only_their_own_mentor_about_their_own_entries(clie
     mine = await make_user("mentor")
     not_mine = await make_user("mentor")  # same school, not assigned to this student
     student = await signed_in("student")
-    await mentoring.assign(staff, mine.id, [student.id])
+    await assign_mentor(staff, mine, student)
     [entry_id] = await new_entries(student, "Mine to ask about")
 
     refused = await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(not_mine.id)})
@@ -71,7 +71,7 @@ async def test_cancel_puts_the_entries_back_to_draft(client, signed_in, make_use
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Mx. Cancelled")
     student = await signed_in("student")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     first, second = await new_entries(student, "Cancel me", "Cancel me too")
     await post(client, "/student/verify/mentor", {"entries": [str(first), str(second)], "mentor": str(mentor.id)})
     [request] = await requests_of(student.id)
@@ -171,7 +171,7 @@ async def test_an_edit_after_verification_shows_it_voided_with_the_old_signoff_k
     staff = await make_user("staff")
     mentor = await make_user("mentor", name="Ms. Voided")
     student = await signed_in("student")
-    await mentoring.assign(staff, mentor.id, [student.id])
+    await assign_mentor(staff, mentor, student)
     [entry_id] = await new_entries(student, "Verified then edited")
     await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})
     async with browser_of(make_client, mentor) as desk:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.services.accounts import EMAIL_RE, normalize_email
+from portfolio.parse import EMAIL_RE, normalize_email
 
 NAME_MAX = 200
 

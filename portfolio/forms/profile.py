@@ -8,8 +8,7 @@ from typing import Any, Collection, Mapping
 
 from portfolio.errors import FormErrors
 from portfolio.forms import texts, too_long
-from portfolio.parse import as_list, int_or_none
-from portfolio.services.accounts import EMAIL_RE, normalize_email
+from portfolio.parse import EMAIL_RE, as_list, int_or_none, normalize_email
 
 MAX_SKILLS = 30
 LIMITS = {"headline": 160, "about": 3000, "personal_email": 254}

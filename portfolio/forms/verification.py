@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
 from portfolio.forms import texts
-from portfolio.services.accounts import EMAIL_RE, normalize_email
+from portfolio.parse import EMAIL_RE, normalize_email
 from portfolio.vocabulary import DECISION_WORDS, Decision
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
@@ -145,3 +145,11 @@ def parse_on_the_spot(raw: Mapping[str, Any], student_email: str) -> OnTheSpotFo
         problem.values = supervisor_values(raw)
         raise
     return OnTheSpotForm(supervisor, drawn, typed)
+
+
+def parse_receipt_answer(raw: Mapping[str, Any]) -> bool:
+    """A supervisor's answer to an on-the-spot receipt: whether the signature is theirs."""
+    mine = str(raw.get("mine", ""))
+    if mine not in ("0", "1"):
+        raise FormErrors({"mine": "Choose one of the two buttons."})
+    return mine == "1"

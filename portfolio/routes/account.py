@@ -12,7 +12,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
-from portfolio.errors import FormErrors
+from portfolio.errors import FormErrors, LinkInvalid
+from portfolio.forms.accounts import parse_email, parse_new_password, parse_password_change, parse_sign_in
 from portfolio.routes.common import client_ip, form_values, redisplay, render
 from portfolio.services import accounts, audit
 from portfolio.services.accounts import CurrentUser
@@ -64,6 +65,37 @@ async def _sign_in_response(
     return _with_session(response, settings, session)
 
 
+def _set_password_page(purpose: str, holder: dict[str, Any] | None, errors: dict[str, str] | None = None) -> Template:
+    return Template(
+        template_name="pages/set_password.html",
+        context={"text": LINK_TEXT[purpose], "name": holder["user.name"] if holder else "",
+                 "email": holder["user.email"] if holder else "", "errors": errors or {}},
+        headers=LINK_HEADERS,
+    )
+
+
+def _link_purpose(request: Request) -> str:
+    return "reset" if request.url.path.startswith("/reset/") else "invite"
+
+
+async def _link_invalid(request: Request, problem: LinkInvalid) -> Template:
+    return Template(template_name="pages/link_invalid.html", context={"purpose": _link_purpose(request)},
+                    headers=LINK_HEADERS)
+
+
+async def _new_password_again(request: Request, problem: FormErrors) -> Template:
+    purpose = _link_purpose(request)
+    holder = await accounts.token_holder(request.path_params["token"], purpose)
+    return _set_password_page(purpose, holder, problem.errors)
+
+
+LINK_OPT = redisplay(_new_password_again) | {"link_invalid": _link_invalid}
+
+
+async def _forgot_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "forgot", values=problem.values, error=problem.message)
+
+
 async def _password_again(request: Request, problem: FormErrors) -> Template:
     return render(request, "password", errors=problem.errors, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
@@ -81,10 +113,8 @@ class AccountController(Controller):
     async def signin(
         self, request: Request, sessions: NamedDependency[Sessions], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]
     ) -> Response:
-        form = await form_values(request)
-        email = accounts.normalize_email(str(form.get("email", "")))
-        password = str(form.get("password", ""))
-        target = safe_next(form.get("next"), "/")
+        sign_in = parse_sign_in(await form_values(request))
+        email, password, target = sign_in.email, sign_in.password, safe_next(sign_in.next, "/")
         values = {"email": email}
         keys = _signin_keys(settings, email, client_ip(request))
         wait = await throttle.wait_seconds(keys)
@@ -129,14 +159,9 @@ class AccountController(Controller):
     async def forgot_page(self, request: Request) -> Template:
         return render(request, "forgot", values={}, error="")
 
-    @post("/forgot")
+    @post("/forgot", opt=redisplay(_forgot_again))
     async def forgot(self, request: Request, emails: NamedDependency[Emails], throttle: NamedDependency[Throttle], settings: NamedDependency[Settings]) -> Template:
-        form = await form_values(request)
-        email = accounts.normalize_email(str(form.get("email", "")))
-        if not accounts.EMAIL_RE.match(email):
-            return render(
-                request, "forgot", status_code=400, values={"email": email}, error="Enter your e-mail address."
-            )
+        email = parse_email(await form_values(request))
         keys = {f"forgot:{client_ip(request)}": settings.throttle_free_attempts}
         wait = await throttle.wait_seconds(keys)
         if wait:
@@ -160,67 +185,31 @@ class AccountController(Controller):
     async def _link_page(self, request: Request, purpose: str, token: str) -> Template:
         holder = await accounts.token_holder(token, purpose)
         if holder is None:
-            return Template(
-                template_name="pages/link_invalid.html",
-                context={"purpose": purpose},
-                status_code=410,
-                headers=LINK_HEADERS,
-            )
-        return Template(
-            template_name="pages/set_password.html",
-            context={"text": LINK_TEXT[purpose], "name": holder["user.name"], "email": holder["user.email"], "errors": {}},
-            headers=LINK_HEADERS,
-        )
+            raise LinkInvalid(purpose)
+        return _set_password_page(purpose, holder)
 
     async def _link_submit(
         self, request: Request, purpose: str, token: str, hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
-        form = await form_values(request)
-        password = str(form.get("password", ""))
-        errors: dict[str, str] = {}
-        if password != str(form.get("confirm", "")):
-            errors["confirm"] = "The two passwords are not the same."
-        try:
-            if errors:
-                raise FormErrors(errors)
-            user = await accounts.set_password_with_token(hasher, token, purpose, password, ip=client_ip(request))
-        except FormErrors as problem:
-            if "token" in problem.errors:
-                return Template(
-                    template_name="pages/link_invalid.html",
-                    context={"purpose": purpose},
-                    status_code=410,
-                    headers=LINK_HEADERS,
-                )
-            holder = await accounts.token_holder(token, purpose)
-            return Template(
-                template_name="pages/set_password.html",
-                context={
-                    "text": LINK_TEXT[purpose],
-                    "name": holder["user.name"] if holder else "",
-                    "email": holder["user.email"] if holder else "",
-                    "errors": problem.errors,
-                },
-                status_code=422,
-                headers=LINK_HEADERS,
-            )
+        password = parse_new_password(await form_values(request))
+        user = await accounts.set_password_with_token(hasher, token, purpose, password, ip=client_ip(request))
         return await _sign_in_response(request, sessions, settings, user, "/")
 
-    @get("/reset/{token:str}")
+    @get("/reset/{token:str}", opt=LINK_OPT)
     async def reset_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "reset", token)
 
-    @post("/reset/{token:str}")
+    @post("/reset/{token:str}", opt=LINK_OPT)
     async def reset(
         self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
         return await self._link_submit(request, "reset", token, hasher, sessions, settings)
 
-    @get("/invite/{token:str}")
+    @get("/invite/{token:str}", opt=LINK_OPT)
     async def invite_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "invite", token)
 
-    @post("/invite/{token:str}")
+    @post("/invite/{token:str}", opt=LINK_OPT)
     async def accept_invite(
         self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
     ) -> Response:
@@ -254,9 +243,6 @@ class AccountController(Controller):
 
     @post("/account/password", guards=[signed_in], opt=redisplay(_password_again))
     async def change_password(self, request: Request, user: NamedDependency[CurrentUser], hasher: NamedDependency[Hasher]) -> Template:
-        form = await form_values(request)
-        new = str(form.get("password", ""))
-        if new != str(form.get("confirm", "")):
-            raise FormErrors({"confirm": "The two new passwords are not the same."})
-        await accounts.change_password(hasher, user, str(form.get("current", "")), new)
+        change = parse_password_change(await form_values(request))
+        await accounts.change_password(hasher, user, change.current, change.new)
         return render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)

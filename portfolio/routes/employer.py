@@ -17,7 +17,8 @@ from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors
-from portfolio.routes.common import form_values, go_to, render
+from portfolio.forms.employer import parse_note
+from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
 from portfolio.services.accounts import CurrentUser
 
@@ -58,29 +59,58 @@ def _filters(request: Request) -> tuple[dict[str, str], dict[str, Any], dict[str
     return typed, wanted, errors
 
 
+async def _access(request: Request, student_id: int) -> sharing.Access:
+    access = await sharing.employer_access(request.user, student_id)
+    if access is None:
+        # No share, expired, revoked, or another organization's: all the same answer.
+        raise NotFoundException()
+    return access
+
+
+async def _notes_context(request: Request, student_id: int, **extra: Any) -> dict[str, Any]:
+    employer = request.user
+    return {
+        "student_id": student_id,
+        "notes": await sharing.notes(employer, student_id),
+        "note_errors": extra.get("errors", {}),
+        "note_values": extra.get("values", {}),
+        "note_added": extra.get("added", False),
+    }
+
+
+async def _shortlist_context(request: Request, student_id: int) -> dict[str, Any]:
+    return {"student_id": student_id, "shortlisted": student_id in await sharing.shortlist(request.user)}
+
+
+async def _portfolio_page(request: Request, student_id: int, **note_extra: Any) -> Template:
+    """The shared portfolio with the organization's notes and shortlist mark. Each call is one view, recorded."""
+    employer = request.user
+    access = await _access(request, student_id)
+    organization = await sharing.organization_name(employer.organization_id)
+    pf = await sharing.portfolio(student_id, access)
+    await sharing.disclose(student_id, "view", employer.name, organization, viewer=employer.id, share=access.share_ids[0])
+    return render(
+        request,
+        "employer_student",
+        pf=pf,
+        evidence_base="/evidence",
+        organization=organization,
+        **(await _notes_context(request, student_id, **note_extra) | await _shortlist_context(request, student_id)),
+    )
+
+
+async def _note_again(request: Request, problem: FormErrors) -> Template:
+    student_id = request.path_params["student_id"]
+    if request.headers.get("hx-request"):
+        context = await _notes_context(request, student_id, errors=problem.errors, values=problem.values)
+        return render(request, "employer_student", "employer_notes", **context)
+    # Without JavaScript: the whole page again with the error by the field (a view, so recorded).
+    return await _portfolio_page(request, student_id, errors=problem.errors, values=problem.values)
+
+
 class EmployerController(Controller):
     path = "/employer"
     guards = [role("employer")]
-
-    async def _access(self, request: Request, student_id: int) -> sharing.Access:
-        access = await sharing.employer_access(request.user, student_id)
-        if access is None:
-            # No share, expired, revoked, or another organization's: all the same answer.
-            raise NotFoundException()
-        return access
-
-    async def _notes_context(self, request: Request, student_id: int, **extra: Any) -> dict[str, Any]:
-        employer = request.user
-        return {
-            "student_id": student_id,
-            "notes": await sharing.notes(employer, student_id),
-            "note_errors": extra.get("errors", {}),
-            "note_values": extra.get("values", {}),
-            "note_added": extra.get("added", False),
-        }
-
-    async def _shortlist_context(self, request: Request, student_id: int) -> dict[str, Any]:
-        return {"student_id": student_id, "shortlisted": student_id in await sharing.shortlist(request.user)}
 
     @get("/")
     async def index(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
@@ -104,48 +134,23 @@ class EmployerController(Controller):
             organization=await sharing.organization_name(employer.organization_id),
         )
 
-    async def _portfolio_page(self, request: Request, student_id: int, status_code: int = 200, **note_extra: Any) -> Template:
-        """The shared portfolio with the organization's notes and shortlist mark. Each call is one view, recorded."""
-        employer = request.user
-        access = await self._access(request, student_id)
-        organization = await sharing.organization_name(employer.organization_id)
-        pf = await sharing.portfolio(student_id, access)
-        await sharing.disclose(student_id, "view", employer.name, organization, viewer=employer.id, share=access.share_ids[0])
-        return render(
-            request,
-            "employer_student",
-            status_code=status_code,
-            pf=pf,
-            evidence_base="/evidence",
-            organization=organization,
-            **(await self._notes_context(request, student_id, **note_extra) | await self._shortlist_context(request, student_id)),
-        )
-
     @get("/students/{student_id:int}")
     async def student(self, request: Request, student_id: FromPath[int]) -> Template:
-        return await self._portfolio_page(request, student_id)
+        return await _portfolio_page(request, student_id)
 
-    @post("/students/{student_id:int}/notes")
+    @post("/students/{student_id:int}/notes", opt=redisplay(_note_again))
     async def add_note(self, request: Request, employer: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
-        await self._access(request, student_id)
-        form = await form_values(request)
-        try:
-            await sharing.add_note(employer, student_id, str(form.get("note", "")))
-        except FormErrors as problem:
-            if request.headers.get("hx-request"):
-                context = await self._notes_context(request, student_id, errors=problem.errors, values=problem.values)
-                return render(request, "employer_student", "employer_notes", status_code=422, **context)
-            # Without JavaScript: the whole page again with the error by the field (a view, so recorded).
-            return await self._portfolio_page(request, student_id, 422, errors=problem.errors, values=problem.values)
+        await _access(request, student_id)
+        await sharing.add_note(employer, student_id, parse_note(await form_values(request)))
         if request.headers.get("hx-request"):
-            return render(request, "employer_student", "employer_notes", **await self._notes_context(request, student_id, added=True))
+            return render(request, "employer_student", "employer_notes", **await _notes_context(request, student_id, added=True))
         return go_to(request, f"/employer/students/{student_id}#notes")
 
     @post("/students/{student_id:int}/shortlist")
     async def shortlist(self, request: Request, employer: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
-        await self._access(request, student_id)
+        await _access(request, student_id)
         form = await form_values(request)
         await sharing.set_shortlisted(employer, student_id, str(form.get("on", "")) == "1")
         if request.headers.get("hx-request"):
-            return render(request, "employer_student", "employer_shortlist", **await self._shortlist_context(request, student_id))
+            return render(request, "employer_student", "employer_shortlist", **await _shortlist_context(request, student_id))
         return go_to(request, f"/employer/students/{student_id}")

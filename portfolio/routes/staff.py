@@ -14,7 +14,9 @@ from litestar.response import Redirect, Template
 from portfolio import clock
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import FormErrors
+from portfolio.forms.accounts import parse_invite, parse_new_employer
 from portfolio.forms.consent import parse_guardian_name
+from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
@@ -127,9 +129,7 @@ class StaffController(Controller):
 
     @post("/staff/mentors", guards=[role("staff")], opt=redisplay(_mentors_again))
     async def assign(self, request: Request, staff: NamedDependency[CurrentUser]) -> Response:
-        form = await form_values(request)
-        students = as_list(form.get("students"))
-        count = await mentoring.assign(staff, form.get("mentor"), students)
+        count = await mentoring.assign(staff, parse_assignment(await form_values(request)))
         return go_to(request, f"/staff/mentors?assigned={count}")
 
     @post("/staff/mentors/{assignment_id:int}/delete", guards=[role("staff")])
@@ -168,8 +168,8 @@ class StaffController(Controller):
 
     @post("/staff/employers", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_employer_again))
     async def add_employer(self, request: Request, staff: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
-        form = await form_values(request)
-        await accounts.invite_employer(emails, staff, form, timedelta(days=settings.invite_token_days), ip=client_ip(request))
+        employer = parse_new_employer(await form_values(request))
+        await accounts.invite_employer(emails, staff, employer, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         return go_to(request, "/staff/employers?invited=1")
 
     @get("/staff/invite", guards=[role("staff", "admin"), recently_signed_in])
@@ -179,9 +179,7 @@ class StaffController(Controller):
 
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_invite_again))
     async def invite(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
-        form = await form_values(request)
-        roles = form.get("roles", [])
-        form["roles"] = as_list(roles)
-        await accounts.invite(emails, user, form, timedelta(days=settings.invite_token_days), ip=client_ip(request))
+        invitation = parse_invite(await form_values(request), await accounts.invite_choices(user))
+        await accounts.invite(emails, user, invitation, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         landing = "/admin" if user.has("admin") else "/staff"
         return Redirect(path=f"{landing}?invited=1", status_code=303)

@@ -21,7 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from portfolio import clock
 from portfolio.auth import public, role
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
-from portfolio.forms.verification import parse_link_decision, parse_on_the_spot
+from portfolio.forms.verification import parse_link_decision, parse_on_the_spot, parse_receipt_answer
 from portfolio.parse import as_list, int_or_none
 from portfolio.routes.common import (
     client_ip,
@@ -89,6 +89,13 @@ async def _decision_again(request: Request, problem: FormErrors) -> Template:
     form = await form_values(request)
     values = {name: str(form.get(name, "")).strip() for name in ("name", "title", "comment")}
     return await _request_page(request, request.path_params["request_id"], values, problem.errors, status_code=422)
+
+
+async def _receipt_again(request: Request, problem: FormErrors) -> Template:
+    token = request.path_params["token"]
+    view = await signoff.receipt_request(token)
+    return render(request, "supervisor_receipt", view=view, action=f"/v/receipt/{token}", answer="",
+                  error=problem.message)
 
 
 async def _request_page(
@@ -250,15 +257,12 @@ class VerifyController(Controller):
             return _invalid("answered")
         return render(request, "supervisor_receipt", view=view, action=f"/v/receipt/{token}", answer="")
 
-    @post("/receipt/{token:str}")
+    @post("/receipt/{token:str}", opt=redisplay(_receipt_again))
     async def answer_receipt(
         self, request: Request, token: FromPath[str], emails: NamedDependency[Emails]
     ) -> Template:
-        form = await form_values(request)
-        mine = str(form.get("mine", ""))
+        # An unusable link answers as such before the form's problems (whose page needs the link's request).
         view = await signoff.receipt_request(token)
-        if mine not in ("0", "1"):
-            return render(request, "supervisor_receipt", status_code=422, view=view, action=f"/v/receipt/{token}",
-                          answer="", error="Choose one of the two buttons.")
-        answer = await signoff.answer_receipt(emails, token, mine == "1", client_ip(request))
+        mine = parse_receipt_answer(await form_values(request))
+        answer = await signoff.answer_receipt(emails, token, mine, client_ip(request))
         return render(request, "supervisor_receipt", view=view, answer=answer)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -14,22 +13,18 @@ from piccolo.query.functions.string import Lower
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, NotFound
-from portfolio.parse import int_or_none
+from portfolio.errors import FormErrors, LinkInvalid, NotFound
+from portfolio.forms.accounts import Invitation, InviteChoices, NewEmployer
+from portfolio.parse import normalize_email
 from portfolio.services import audit, outbox_listing
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.tables import ROLES, AccountToken, Organization, School, User
 from portfolio.vocabulary import OrganizationKind, Role, TokenPurpose
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Where a user lands after sign-in: the most powerful role first.
 LANDING_ORDER = (Role.ADMIN, Role.STAFF, Role.MENTOR, Role.EMPLOYER, Role.STUDENT)
 STAFF_MAY_INVITE = (Role.STUDENT, Role.MENTOR, Role.STAFF)
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def token_hash(raw: str) -> str:
@@ -129,10 +124,10 @@ async def token_holder(raw: str, purpose: str) -> dict[str, Any] | None:
 
 
 async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, password: str, ip: str = "") -> CurrentUser:
-    """Use a one-time link to set a password. Raises FormErrors (link invalid, or password not good)."""
+    """Use a one-time link to set a password. Raises LinkInvalid, or FormErrors when the password is not good."""
     holder = await token_holder(raw, purpose)
     if holder is None:
-        raise FormErrors({"token": "This link has expired or was already used."})
+        raise LinkInvalid(purpose)
     problem = password_problem(password, holder["user.email"])
     if problem:
         raise FormErrors({"password": problem})
@@ -145,7 +140,7 @@ async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, passwo
             .returning(AccountToken.id)
         )
         if not used:
-            raise FormErrors({"token": "This link has expired or was already used."})
+            raise LinkInvalid(purpose)
         await User.update({User.password_hash: password_hash, User.password_changed_at: now()}).where(
             User.id == holder["user.id"]
         )
@@ -156,7 +151,7 @@ async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, passwo
     await audit.record(f"{purpose}.completed", actor_id=holder["user.id"], ip=ip)
     user = await load_user(holder["user.id"])
     if user is None:
-        raise FormErrors({"token": "This account is not active."})
+        raise LinkInvalid(purpose)
     return user
 
 
@@ -187,82 +182,38 @@ async def change_password(hasher: Hasher, user: CurrentUser, current: str, new: 
     await audit.record("password.changed", actor_id=user.id)
 
 
-async def invite_choices(inviter: CurrentUser) -> dict[str, Any]:
+async def invite_choices(inviter: CurrentUser) -> InviteChoices:
     """The roles, schools and organizations an inviter may choose from."""
     if inviter.has("admin"):
         schools = await School.select(School.id, School.name).order_by(School.name)
         organizations = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
-        roles = list(ROLES)
-    else:
-        schools = await School.select(School.id, School.name).where(School.id == inviter.school_id)
-        organizations = []
-        roles = list(STAFF_MAY_INVITE)
-    return {"roles": roles, "schools": schools, "organizations": organizations}
+        return InviteChoices(list(ROLES), schools, organizations, picks_school=True)
+    schools = await School.select(School.id, School.name).where(School.id == inviter.school_id)
+    return InviteChoices(list(STAFF_MAY_INVITE), schools)
 
 
-async def invite(
-    emails: Emails,
-    inviter: CurrentUser,
-    form: dict[str, Any],
-    lifetime: timedelta,
-    ip: str = "",
-) -> int:
-    """Create an account without a password and e-mail a link that sets it. Raises FormErrors."""
-    email = normalize_email(str(form.get("email", "")))
-    name = str(form.get("name", "")).strip()
-    roles = [r for r in form.get("roles", []) if r]
-    values = {"email": email, "name": name, "roles": roles, "school": form.get("school"), "organization": form.get("organization")}
-    choices = await invite_choices(inviter)
-    errors: dict[str, str] = {}
-    if not EMAIL_RE.match(email) or len(email) > 254:
-        errors["email"] = "Enter an e-mail address like name@example.org."
-    if not name or len(name) > 200:
-        errors["name"] = "Enter the person's name (at most 200 characters)."
-    if not roles:
-        errors["roles"] = "Choose at least one role."
-    elif not set(roles) <= set(choices["roles"]):
-        errors["roles"] = "You may not give that role."
-
-    school_id = organization_id = None
-    existing = None
-    if inviter.has("admin"):
-        school_id = _choice_id(form.get("school"), choices["schools"])
-        organization_id = _choice_id(form.get("organization"), choices["organizations"])
-    else:
-        school_id = inviter.school_id
-    wants_school = set(roles) & {"student", "mentor", "staff"}
-    if wants_school and school_id is None:
-        errors["school"] = "Choose the school this person belongs to."
-    if "employer" in roles and organization_id is None:
-        errors["organization"] = "Choose the employer organization."
-    if "employer" in roles and wants_school:
-        errors["roles"] = "An employer account cannot also be a school account."
-
-    if not errors:
-        existing = await User.select(User.id, User.password_hash).where(User.email == email).first()
-        if existing and existing["password_hash"]:
-            errors["email"] = "This person already has an account."
-    if errors:
-        raise FormErrors(errors, values)
-
+async def invite(emails: Emails, inviter: CurrentUser, invitation: Invitation, lifetime: timedelta, ip: str = "") -> int:
+    """Create an account without a password and e-mail a link that sets it. The invitation was read within
+    `invite_choices(inviter)`. Raises FormErrors when the person has joined already."""
+    existing = await User.select(User.id, User.password_hash).where(User.email == invitation.email).first()
+    if existing and existing["password_hash"]:
+        raise FormErrors({"email": "This person already has an account."}, invitation.values)
     async with write_transaction():
-        return await _invite_user(emails, inviter, existing, email, name, roles, school_id, organization_id, lifetime, ip)
+        return await _invite_user(emails, inviter, existing, invitation, lifetime, ip)
 
 
 async def _invite_user(
     emails: Emails,
     inviter: CurrentUser,
     existing: dict[str, Any] | None,
-    email: str,
-    name: str,
-    roles: list[str],
-    school_id: int | None,
-    organization_id: int | None,
+    invitation: Invitation,
     lifetime: timedelta,
     ip: str,
 ) -> int:
     """Create (or refresh, if never joined) the account, and e-mail the link that sets its password. The
     caller holds the write transaction: the account, its link and the e-mail exist together or not at all."""
+    email, name, roles = invitation.email, invitation.name, invitation.roles
+    school_id, organization_id = invitation.school_id, invitation.organization_id
     if existing:
         user_id = existing["id"]
         await User.update(
@@ -294,11 +245,6 @@ async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: in
     await audit.record("invite.resent", actor_id=inviter.id, subject=f"user:{found['invitee_id']}", ip=ip)
 
 
-def _choice_id(value: Any, options: list[dict[str, Any]]) -> int | None:
-    wanted = int_or_none(value)
-    return wanted if any(option["id"] == wanted for option in options) else None
-
-
 async def people(school_id: int | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """Accounts of one school (or every account when school_id is None), with whether they joined."""
     query = User.select(User.id, User.name, User.email, User.roles, User.password_hash)
@@ -318,38 +264,23 @@ async def school_name(school_id: int | None) -> str:
     return row["name"] if row else ""
 
 
-async def invite_employer(emails: Emails, inviter: CurrentUser, form: dict[str, Any], lifetime: timedelta, ip: str = "") -> int:
+async def invite_employer(emails: Emails, inviter: CurrentUser, employer: NewEmployer, lifetime: timedelta, ip: str = "") -> int:
     """Staff add an employer organization and invite its first user. Raises FormErrors."""
-    values = {
-        "organization_name": str(form.get("organization_name", "")).strip(),
-        "website": str(form.get("website", "")).strip(),
-        "name": str(form.get("name", "")).strip(),
-        "email": normalize_email(str(form.get("email", ""))),
-    }
     errors: dict[str, str] = {}
-    if not values["organization_name"] or len(values["organization_name"]) > 200:
-        errors["organization_name"] = "Enter the employer's name (at most 200 characters)."
-    elif await Organization.exists().where(Lower(Organization.name) == values["organization_name"].lower()):
+    if await Organization.exists().where(Lower(Organization.name) == employer.organization_name.lower()):
         errors["organization_name"] = "This employer is already here. Ask an administrator to add people to it."
-    if values["website"] and (not values["website"].startswith(("https://", "http://")) or len(values["website"]) > 300):
-        errors["website"] = "Enter a web address starting with https://, or leave it empty."
-    if not values["name"] or len(values["name"]) > 200:
-        errors["name"] = "Enter the person's name (at most 200 characters)."
-    if not EMAIL_RE.match(values["email"]) or len(values["email"]) > 254:
-        errors["email"] = "Enter an e-mail address like name@example.org."
-    elif await User.exists().where(User.email == values["email"]):
+    if await User.exists().where(User.email == employer.email):
         errors["email"] = "This person already has an account."
     if errors:
-        raise FormErrors(errors, values)
+        raise FormErrors(errors, asdict(employer))
     async with write_transaction():
         organization = await Organization.insert(
-            Organization(name=values["organization_name"], kind=OrganizationKind.EMPLOYER, website=values["website"])
+            Organization(name=employer.organization_name, kind=OrganizationKind.EMPLOYER, website=employer.website)
         ).returning(Organization.id)
         organization_id = organization[0]["id"]
         await audit.record("organization.created", actor_id=inviter.id, subject=f"organization:{organization_id}", ip=ip)
-        return await _invite_user(
-            emails, inviter, None, values["email"], values["name"], ["employer"], None, organization_id, lifetime, ip
-        )
+        invitation = Invitation(employer.email, employer.name, [Role.EMPLOYER], None, organization_id)
+        return await _invite_user(emails, inviter, None, invitation, lifetime, ip)
 
 
 async def employers() -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from portfolio import clock
 from portfolio.forms.certification import parse_certification
 from portfolio.forms.entry import parse_entry
+from portfolio.forms.mentoring import Assignment
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
@@ -61,7 +62,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     # the mentor's queue has something in it from the start. The other entries stay drafts.
     counselor = await load_user(ids["counselor@demo.example"])
     assert counselor is not None
-    await mentoring.assign(counselor, ids["mentor@demo.example"], [student.id])
+    await mentoring.assign(counselor, Assignment(ids["mentor@demo.example"], [student.id]))
     await signoff.ask_mentor(emails, student, [created["Tour of the hospital lab"]], ids["mentor@demo.example"])
     await _certifications(student, today)
     # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.

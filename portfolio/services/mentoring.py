@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.errors import FormErrors
-from portfolio.parse import int_ids, int_or_none
+from portfolio.forms.mentoring import Assignment
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import MentorAssignment, User
@@ -38,15 +38,15 @@ async def assignments(school_id: int | None) -> list[dict[str, Any]]:
     )
 
 
-async def assign(staff: CurrentUser, mentor_id: Any, student_ids: list[Any]) -> int:
+async def assign(staff: CurrentUser, assignment: Assignment) -> int:
     """Assign a mentor to students of the staff member's own school. Returns how many were new."""
     mentors = {m["id"] for m in await people_with_role(staff.school_id, "mentor")}
     students = {s["id"] for s in await people_with_role(staff.school_id, "student")}
     errors = {}
-    mentor = int_or_none(mentor_id)
+    mentor = assignment.mentor_id
     if mentor not in mentors:
         errors["mentor"] = "Choose a mentor of your school."
-    wanted = set(int_ids(student_ids))
+    wanted = set(assignment.student_ids)
     if not wanted or not wanted <= students:
         errors["students"] = "Choose one or more students of your school."
     if errors:

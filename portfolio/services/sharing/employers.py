@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from portfolio.clock import now
-from portfolio.errors import FormErrors
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.sharing.access import active_share
@@ -59,9 +58,7 @@ async def notes(employer: CurrentUser, student_id: int) -> list[dict[str, Any]]:
 
 
 async def add_note(employer: CurrentUser, student_id: int, text: str) -> None:
-    text = text.strip()
-    if not text or len(text) > 4000:
-        raise FormErrors({"note": "Write a note of at most 4000 characters."}, {"note": text})
+    """A note (read by forms.employer.parse_note) only the employer's organization sees."""
     await EmployerNote.insert(EmployerNote(organization=employer.organization_id, student=student_id, author=employer.id, text=text))
 
 

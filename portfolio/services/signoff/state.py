@@ -8,8 +8,9 @@ from typing import Any, Mapping
 
 from portfolio.clock import now
 from portfolio.errors import NotFound
+from portfolio.parse import normalize_email
 from portfolio.services import experiences, mentoring
-from portfolio.services.accounts import CurrentUser, normalize_email
+from portfolio.services.accounts import CurrentUser
 from portfolio.tables import Evidence, Experience, SignOff
 from portfolio.vocabulary import METHOD_LABELS, Decision, EntryStatus, Method, Shown
 
