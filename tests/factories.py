@@ -85,6 +85,13 @@ async def assign_mentor(staff, mentor, *students) -> int:
     return await mentoring.assign(staff, Assignment(mentor.id, [student.id for student in students]))
 
 
+async def mentor_for(make_user, student, **mentor_fields):
+    """A mentor of the student's school, assigned to the student by that school's staff."""
+    mentor = await make_user("mentor", **mentor_fields)
+    await assign_mentor(await make_user("staff"), mentor, student)
+    return mentor
+
+
 @asynccontextmanager
 async def counting_queries():
     """Counts every query piccolo sends (all of them go through the engine's run_querystring)."""

@@ -20,6 +20,7 @@ from tests.factories import (
     browser_of,
     csrf_headers,
     entry,
+    mentor_for,
     new_entries,
     post,
     queue_ids,
@@ -118,10 +119,8 @@ async def test_staff_cannot_assign_across_schools(client, signed_in, make_user, 
 
 async def timesheet(signed_in, make_user):
     """Tia Timesheet, signed in, with two entries of a week at the garage; Ms. Batch is her mentor."""
-    staff = await make_user("staff")
-    mentor = await make_user("mentor", name="Ms. Batch")
     student = await signed_in("student", name="Tia Timesheet")
-    await assign_mentor(staff, mentor, student)
+    mentor = await mentor_for(make_user, student, name="Ms. Batch")
     monday, tuesday = await new_entries(student, "Monday at the garage", "Tuesday at the garage")
     return mentor, student, monday, tuesday
 
@@ -189,10 +188,8 @@ async def test_the_mentor_verifies_a_timesheet_in_one_batch(client, signed_in, m
 
 
 async def test_changes_requested_then_verified_keeps_both_signoffs(client, signed_in, make_user, make_client):
-    staff = await make_user("staff")
-    mentor = await make_user("mentor", name="Mr. Careful")
     student = await signed_in("student")
-    await assign_mentor(staff, mentor, student)
+    mentor = await mentor_for(make_user, student, name="Mr. Careful")
     [entry_id] = await new_entries(student, "Shadowed a nurse")
     assert (await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})).status_code == 303
 
@@ -234,10 +231,8 @@ async def test_changes_requested_then_verified_keeps_both_signoffs(client, signe
 
 
 async def test_rejection_needs_a_comment(client, signed_in, make_user, make_client):
-    staff = await make_user("staff")
-    mentor = await make_user("mentor")
     student = await signed_in("student")
-    await assign_mentor(staff, mentor, student)
+    mentor = await mentor_for(make_user, student)
     [entry_id] = await new_entries(student, "Made it up")
     await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})
     async with browser_of(make_client, mentor) as desk:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from portfolio import clock
 from portfolio.services import experiences, signoff
 from portfolio.tables import Experience, RequestLink, SignOff, VerificationRequest
-from tests.factories import assign_mentor, browser_of, entry, new_entries, post, queue_ids, status_of
+from tests.factories import assign_mentor, browser_of, entry, mentor_for, new_entries, post, queue_ids, status_of
 from tests.mailbox import link_in, outbox
 
 SUPERVISOR = {
@@ -68,10 +68,8 @@ async def test_a_student_asks_only_their_own_mentor_about_their_own_entries(clie
 
 
 async def test_cancel_puts_the_entries_back_to_draft(client, signed_in, make_user, make_client):
-    staff = await make_user("staff")
-    mentor = await make_user("mentor", name="Mx. Cancelled")
     student = await signed_in("student")
-    await assign_mentor(staff, mentor, student)
+    mentor = await mentor_for(make_user, student, name="Mx. Cancelled")
     first, second = await new_entries(student, "Cancel me", "Cancel me too")
     await post(client, "/student/verify/mentor", {"entries": [str(first), str(second)], "mentor": str(mentor.id)})
     [request] = await requests_of(student.id)
@@ -168,10 +166,8 @@ async def test_reminders_send_a_new_link_a_few_times_then_stop(client, signed_in
 
 
 async def test_an_edit_after_verification_shows_it_voided_with_the_old_signoff_kept(client, signed_in, make_user, make_client):
-    staff = await make_user("staff")
-    mentor = await make_user("mentor", name="Ms. Voided")
     student = await signed_in("student")
-    await assign_mentor(staff, mentor, student)
+    mentor = await mentor_for(make_user, student, name="Ms. Voided")
     [entry_id] = await new_entries(student, "Verified then edited")
     await post(client, "/student/verify/mentor", {"entries": str(entry_id), "mentor": str(mentor.id)})
     async with browser_of(make_client, mentor) as desk:

@@ -49,6 +49,16 @@ async def ask(settings, student, entry_ids: list[int], email: str) -> int:
     return await signoff.ask_supervisor(emails_for(settings), student, entry_ids, supervisor)
 
 
+async def asked_about_one_entry(settings, make_user) -> tuple:
+    """A student asks a supervisor about one entry; returns the student, the entry's id in a list, the
+    request's id and the path of the link e-mailed to the supervisor."""
+    student = await make_user("student")
+    ids = [await new_entry(student)]
+    email = boss_email()
+    request_id = await ask(settings, student, ids, email)
+    return student, ids, request_id, link_in(only_mail(await outbox(settings.var_dir, email), email))
+
+
 def only_mail(messages: list[EmailMessage], to: str) -> EmailMessage:
     mine = [m for m in messages if m["To"] == to]
     assert len(mine) == 1, [m["Subject"] for m in mine]
@@ -256,11 +266,7 @@ async def test_once_used_the_link_and_its_grant_are_spent(settings, make_client,
 
 
 async def test_an_opened_link_can_be_opened_again_until_it_is_used(client, settings, make_user):
-    student = await make_user("student")
-    ids = [await new_entry(student)]
-    email = boss_email()
-    request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
+    student, ids, request_id, path = await asked_about_one_entry(settings, make_user)
     first = await client.get(path)
     opened_at = (await RequestLink.select().where(RequestLink.request == request_id).first())["opened_at"]
     second = await client.get(path)  # a mail scanner first, then the person
@@ -271,11 +277,7 @@ async def test_an_opened_link_can_be_opened_again_until_it_is_used(client, setti
 
 
 async def test_expired_and_tampered_links_are_refused(client, settings, make_user):
-    student = await make_user("student")
-    ids = [await new_entry(student)]
-    email = boss_email()
-    request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
+    student, ids, request_id, path = await asked_about_one_entry(settings, make_user)
     token = path.rsplit("/", 1)[1]
 
     tampered = await client.get(f"/v/{token[:-3]}{'abc' if token[-3:] != 'abc' else 'xyz'}")
@@ -451,11 +453,7 @@ async def test_the_student_resends_and_the_old_link_still_works_once(client, mak
 
 
 async def test_a_cancelled_request_stops_its_link(client, settings, make_user):
-    student = await make_user("student")
-    ids = [await new_entry(student)]
-    email = boss_email()
-    request_id = await ask(settings, student, ids, email)
-    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
+    student, ids, request_id, path = await asked_about_one_entry(settings, make_user)
     await follow(client, path)
     await signoff.cancel(student, request_id)
     assert (await client.get(f"/v/r/{request_id}")).status_code == 410  # the grant dies with the request
