@@ -104,7 +104,33 @@ async def test_link_created_page_has_the_link_a_qr_code_and_a_copy_button(client
     token = LINK_RE.search(text).group(1)  # type: ignore[union-attr]
     assert f'value="http://testserver.local/s/{token}"' in text
     assert 'src="data:image/svg+xml' in text and "QR code" in text
-    assert "data-copy=" in text and "only time you can see it" in text
+    assert "data-copy=" in text and "show this link and its QR code again" in text
+
+
+async def test_a_live_link_and_its_qr_code_can_be_shown_again_but_not_read_from_the_database(client, signed_in, make_user, make_client):
+    await adult_student(signed_in)
+    share_id, token = await make_link(client)
+    sharing_page = await client.get("/student/sharing")
+    assert f'href="/student/sharing/{share_id}/link"' in sharing_page.text
+    again = await client.get(f"/student/sharing/{share_id}/link")
+    assert again.status_code == 200 and again.headers["cache-control"] == "no-store"
+    assert again.headers["referrer-policy"] == "no-referrer"
+    assert LINK_RE.search(again.text).group(1) == token and 'src="data:image/svg+xml' in again.text  # type: ignore[union-attr]
+    # What a copy of the database holds does not open the portfolio: only a hash, and nothing it derives from.
+    [row] = await Share.select().where(Share.id == share_id)
+    assert all(token not in str(value) for value in row.values())
+    assert (await client.get(f"/s/{row['token_hash']}")).status_code == 410
+
+    # Another student, a share to an organization, a revoked link: nothing to show.
+    async with make_client() as other:
+        await sign_in(other, (await make_user("student")).email)
+        assert (await other.get(f"/student/sharing/{share_id}/link")).status_code == 404
+    await post_share(client, audience="organization", organization=str(await employer_org()))
+    organization_share = await Share.select(Share.id).order_by(Share.id, ascending=False).first()
+    assert (await client.get(f"/student/sharing/{organization_share['id']}/link")).status_code == 404
+    await client.post(f"/student/sharing/{share_id}/revoke", headers=csrf_headers(client))
+    assert (await client.get(f"/student/sharing/{share_id}/link")).status_code == 404
+    assert f'href="/student/sharing/{share_id}/link"' not in (await client.get("/student/sharing")).text
 
 
 async def test_a_form_with_problems_keeps_what_was_typed(client, signed_in):

@@ -1,7 +1,8 @@
 """A student's shares: make, preview and revoke them; ask a guardian's consent; see who viewed.
 
-A link's token is shown once, in the answer to the POST that made it (never in a URL that could be logged or
-sent on as a Referer); only its hash is kept, so the student cannot see it again and makes a new link instead.
+A link's token is never in a URL of ours that could be logged or sent on as a Referer: it is in the body of the
+answer to the POST that made it, and of the student's own no-store page that shows it again. Only its hash is
+stored; the token is derived again from the share and the secret key.
 """
 
 from __future__ import annotations
@@ -66,6 +67,17 @@ async def _consent_form_again(request: Request, problem: FormErrors) -> Template
     return await _page(request, consent_values=problem.values, consent_errors=problem.errors, status_code=422)
 
 
+async def _link_page(student: CurrentUser, share_id: int, raw: str, settings: Settings, created: bool) -> Template:
+    share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
+    url = f"{settings.base_url}/s/{raw}"
+    # The link in the clear: never stored, never cached, never sent on as a Referer.
+    return Template(
+        template_name="pages/share_created.html",
+        context={"share": share, "url": url, "qr": qr_data_uri(url), "created": created},
+        headers=NO_STORE,
+    )
+
+
 class SharingController(Controller):
     path = "/student/sharing"
     guards = [role("student")]
@@ -80,17 +92,16 @@ class SharingController(Controller):
     @post("/", opt=redisplay(_share_form_again))
     async def create(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings]) -> Response:
         form = await form_values(request)
-        share_id, raw = await sharing.create(student, parse_share(form, await sharing.employer_ids()))
+        share_id, raw = await sharing.create(student, parse_share(form, await sharing.employer_ids()), settings.secret_key)
         if raw is None:
             return go_to(request, f"/student/sharing?created={share_id}")
-        share = next(s for s in await sharing.shares_of(student) if s["id"] == share_id)
-        url = f"{settings.base_url}/s/{raw}"
-        # The only time the link exists in the clear: shown here, never stored, never cached.
-        return Template(
-            template_name="pages/share_created.html",
-            context={"share": share, "url": url, "qr": qr_data_uri(url)},
-            headers=NO_STORE,
-        )
+        return await _link_page(student, share_id, raw, settings, created=True)
+
+    @get("/{share_id:int}/link")
+    async def link(self, student: NamedDependency[CurrentUser], share_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:
+        """A live link and its QR code again (at a career fair, say)."""
+        raw = await sharing.link_of(student, share_id, settings.secret_key)
+        return await _link_page(student, share_id, raw, settings, created=False)
 
     @post("/{share_id:int}/revoke")
     async def revoke(self, request: Request, student: NamedDependency[CurrentUser], share_id: FromPath[int]) -> Response:

@@ -46,6 +46,8 @@ from portfolio.services.sharing.shares import (
     create,
     employer_choices,
     employer_ids,
+    link_of,
+    link_token,
     revoke,
     share_choices,
     shares_of,
@@ -60,7 +62,7 @@ __all__ = [
     "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Access", "Visitor", "add_note", "age_on", "ask_guardian",
     "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclosures_of",
     "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent", "is_own_school_or_mentor",
-    "link_access", "link_share", "may_share_outside", "notes", "organization_name", "portfolio",
+    "link_access", "link_of", "link_share", "link_token", "may_share_outside", "notes", "organization_name", "portfolio",
     "record_consent", "revoke", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
     "shortlist", "shown_state", "student_name", "visitor_grant",
 ]

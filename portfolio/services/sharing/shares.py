@@ -3,6 +3,9 @@ revocable."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from typing import Any, Mapping
@@ -30,8 +33,16 @@ async def employer_ids() -> set[int]:
     return {o["id"] for o in await employer_choices()}
 
 
-async def create(student: CurrentUser, share: ShareForm) -> tuple[int, str | None]:
-    """A new share; returns its id and, for a link, the token (shown once, never stored)."""
+def link_token(secret: str, share_id: int) -> str:
+    """A link share's token: derived from the share and the secret key, so the student can be shown it again
+    while only its hash is stored (a copy of the database alone opens nothing). 32 URL-safe characters."""
+    digest = hmac.new(secret.encode(), f"share-link.{share_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+async def create(student: CurrentUser, share: ShareForm, secret: str = "") -> tuple[int, str | None]:
+    """A new share; returns its id and, for a link, the token (never stored; `link_of` derives it again from
+    the secret key, which a link share needs)."""
     picked_entries, picked_certifications = share.experiences, share.certifications
     if not share.everything:
         own_entries = {r["id"] for r in await Experience.select(Experience.id).where(Experience.student == student.id)}
@@ -41,19 +52,42 @@ async def create(student: CurrentUser, share: ShareForm) -> tuple[int, str | Non
     if not await may_share_outside(student):
         raise FormErrors({"audience": "You are under 18: a parent or guardian must agree before you share outside your school."})
     audience, organization, everything, label, days = share.audience, share.organization, share.everything, share.label, share.days
-    raw = secrets.token_urlsafe(24) if audience == Audience.LINK else None
+    is_link = audience == Audience.LINK
+    if is_link and not secret:
+        raise ValueError("a link share needs the secret key")
+    raw = None
     async with write_transaction():
+        # The token needs the share's id: a link share is made with an unguessable placeholder hash first.
         share = await Share.insert(
-            Share(student=student.id, organization=organization, token_hash=token_hash(raw) if raw else None,
+            Share(student=student.id, organization=organization,
+                  token_hash=token_hash(secrets.token_urlsafe(24)) if is_link else None,
                   everything=everything, label=label, expires_at=now() + timedelta(days=days))
         ).returning(Share.id)
         share_id = share[0]["id"]
+        if is_link:
+            raw = link_token(secret, share_id)
+            await Share.update({Share.token_hash: token_hash(raw)}).where(Share.id == share_id)
         items = [ShareItem(share=share_id, experience=e) for e in picked_entries]
         items += [ShareItem(share=share_id, certification=c) for c in picked_certifications]
         if not everything:
             await ShareItem.insert(*items)
     await audit.record("share.created", actor_id=student.id, subject=f"share:{share_id}", audience=audience)
     return share_id, raw
+
+
+async def link_of(student: CurrentUser, share_id: int, secret: str) -> str:
+    """The token of the student's own live link share, to show it again. NotFound for anything else: another
+    student's share, a share to an organization, an expired or revoked one, or one whose token the key no longer
+    derives (the secret key changed since)."""
+    row = await Share.select(Share.token_hash, Share.expires_at, Share.revoked_at).where(
+        (Share.id == share_id) & (Share.student == student.id)
+    ).first()
+    if row is None or not row["token_hash"] or _state(row, now()) != "active":
+        raise NotFound(share_id)
+    raw = link_token(secret, share_id)
+    if not hmac.compare_digest(token_hash(raw), row["token_hash"]):
+        raise NotFound(share_id, "This link can no longer be shown. Revoke it and make a new one.")
+    return raw
 
 
 async def revoke(student: CurrentUser, share_id: int) -> None:
