@@ -83,6 +83,9 @@ class User(Table, tablename="app_user"):
     last_sign_in_at = Timestamptz(null=True, default=None)
     # A mentor may take one e-mail a day instead of one per verification request.
     mentor_digest = Boolean(default=False)
+    # An employer may take one e-mail a day about new shares instead of one per share; the last one's time.
+    employer_digest = Boolean(default=False)
+    employer_digest_at = Timestamptz(null=True, default=None)
 
 
 class StudentProfile(Table):

@@ -168,6 +168,8 @@ class EmailKind(StrEnum):
     STUDENT_DECISION = "student_decision"
     STAFF_DISPUTE = "staff_dispute"
     GUARDIAN_CONSENT = "guardian_consent"
+    SHARE_NOTICE = "share_notice"
+    EMPLOYER_DIGEST = "employer_digest"
 
 
 EMAIL_KIND_LABELS = {
@@ -180,4 +182,6 @@ EMAIL_KIND_LABELS = {
     EmailKind.STUDENT_DECISION: "Verification decision to a student",
     EmailKind.STAFF_DISPUTE: "Disputed sign-off",
     EmailKind.GUARDIAN_CONSENT: "Guardian consent request",
+    EmailKind.SHARE_NOTICE: "New share to an employer",
+    EmailKind.EMPLOYER_DIGEST: "Employer's daily digest",
 }

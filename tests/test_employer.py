@@ -13,6 +13,7 @@ import pytest
 
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
+from portfolio.settings import get_settings
 from portfolio.tables import (
     Evidence,
     Experience,
@@ -33,6 +34,7 @@ from tests.factories import (
     sign_in,
     upload,
 )
+from tests.mailbox import emails_for
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -74,7 +76,7 @@ async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "m
 
 async def share(student, organization: int, experiences_: list[int] | None = None, certifications_: list[int] | None = None) -> int:
     picked = experiences_ is not None or certifications_ is not None
-    share_id, _ = await sharing.create(student, parse_share({
+    share_id, _ = await sharing.create(emails_for(get_settings()), student, parse_share({
         "audience": "organization", "organization": str(organization), "days": "30",
         "scope": "picked" if picked else "everything",
         "experiences": [str(i) for i in experiences_ or []], "certifications": [str(i) for i in certifications_ or []],

@@ -12,7 +12,7 @@ import pytest
 
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
-from portfolio.tables import Organization, Share, StudentProfile
+from portfolio.tables import Organization, Share, StudentProfile, User
 from tests.factories import add_photo, csrf_headers, disclosures, new_entry, sign_in
 from tests.mailbox import link_in, outbox
 
@@ -131,6 +131,38 @@ async def test_a_live_link_and_its_qr_code_can_be_shown_again_but_not_read_from_
     await client.post(f"/student/sharing/{share_id}/revoke", headers=csrf_headers(client))
     assert (await client.get(f"/student/sharing/{share_id}/link")).status_code == 404
     assert f'href="/student/sharing/{share_id}/link"' not in (await client.get("/student/sharing")).text
+
+
+async def test_an_employer_organization_is_told_of_a_share_at_once_or_in_a_daily_digest(
+    client, signed_in, make_user, make_client, settings, emails
+):
+    organization = await employer_org()
+    at_once = await make_user("employer", organization_id=organization)
+    daily = await make_user("employer", organization_id=organization)
+    gone = await make_user("employer", organization_id=organization)
+    elsewhere = await make_user("employer", organization_id=await employer_org())
+    await User.update({User.active: False}).where(User.id == gone.id)
+    async with make_client() as browser:
+        await sign_in(browser, daily.email)
+        chose = await browser.post("/employer/digest", data={"digest": "on"}, headers=csrf_headers(browser))
+        assert chose.headers["location"] == "/employer?digest=on"
+        assert "checked" in (await browser.get("/employer")).text
+
+    student = await adult_student(signed_in)
+    assert (await post_share(client, audience="organization", organization=str(organization))).status_code == 303
+    await make_link(client)  # a link tells nobody
+    [told] = await outbox(settings.var_dir, at_once.email)
+    assert link_in(told) == f"/employer/students/{student.id}"
+    assert student.name not in told.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    for nobody in (daily, gone, elsewhere):
+        assert await outbox(settings.var_dir, nobody.email) == []
+
+    assert await sharing.send_employer_digests(emails) == 1
+    [digest] = await outbox(settings.var_dir, daily.email)
+    assert digest["Subject"].startswith("1 new portfolio shared with") and link_in(digest) == "/employer"
+    # Told once: the next day's digest has nothing new to say.
+    assert await sharing.send_employer_digests(emails) == 0
+    assert len(await outbox(settings.var_dir, at_once.email)) == 1
 
 
 async def test_a_form_with_problems_keeps_what_was_typed(client, signed_in):

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import role
@@ -113,7 +113,7 @@ class EmployerController(Controller):
     guards = [role("employer")]
 
     @get("/")
-    async def index(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
+    async def index(self, request: Request, employer: NamedDependency[CurrentUser], digest: FromQuery[str] = "") -> Template:
         typed, wanted, errors = _filters(request)
         clusters = await experiences.clusters()
         if wanted["cluster"] not in {c["code"] for c in clusters}:
@@ -132,7 +132,15 @@ class EmployerController(Controller):
             clusters=clusters,
             sorts=SORTS,
             organization=await sharing.organization_name(employer.organization_id),
+            digest=await sharing.wants_employer_digest(employer),
+            digest_saved=digest in ("on", "off"),
         )
+
+    @post("/digest")
+    async def digest(self, request: Request, employer: NamedDependency[CurrentUser]) -> Response:
+        on = str((await form_values(request)).get("digest", "")) in ("on", "1", "true")
+        await sharing.set_employer_digest(employer, on)
+        return go_to(request, f"/employer?digest={'on' if on else 'off'}")
 
     @get("/students/{student_id:int}")
     async def student(self, request: Request, student_id: FromPath[int]) -> Template:

@@ -90,9 +90,11 @@ class SharingController(Controller):
         return await _page(request, created=created, revoked=revoked, asked=asked)
 
     @post("/", opt=redisplay(_share_form_again))
-    async def create(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings]) -> Response:
-        form = await form_values(request)
-        share_id, raw = await sharing.create(student, parse_share(form, await sharing.employer_ids()), settings.secret_key)
+    async def create(
+        self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]
+    ) -> Response:
+        share = parse_share(await form_values(request), await sharing.employer_ids())
+        share_id, raw = await sharing.create(emails, student, share, settings.secret_key)
         if raw is None:
             return go_to(request, f"/student/sharing?created={share_id}")
         return await _link_page(student, share_id, raw, settings, created=True)

@@ -68,7 +68,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     # Jordan (18) shares everything with Acme Manufacturing, so the demo employer has a portfolio to open.
     share = {"audience": "organization", "organization": str(organization_id), "days": "90", "scope": "everything",
              "label": "Acme internship application"}
-    await sharing.create(student, parse_share(share, await sharing.employer_ids()))
+    await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
     return True
 
 

@@ -112,3 +112,16 @@ class Emails:
             EmailKind.GUARDIAN_CONSENT, to, f"{student} asks your permission to share their career portfolio",
             school_id=school_id, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}", days=days,
         )
+
+    async def share_notice(self, *, to: str, name: str, organization: str, student_id: int) -> int:
+        # No student's name in the message: mail is less safe than the app, where the share can be opened.
+        return await self._queue(
+            EmailKind.SHARE_NOTICE, to, f"A student shared their portfolio with {organization}", school_id=None,
+            name=name, organization=organization, link=f"{self.base_url}/employer/students/{student_id}",
+        )
+
+    async def employer_digest(self, *, to: str, name: str, organization: str, count: int) -> int:
+        return await self._queue(
+            EmailKind.EMPLOYER_DIGEST, to, f"{count} new {'portfolio' if count == 1 else 'portfolios'} shared with {organization}",
+            school_id=None, name=name, organization=organization, count=count, link=f"{self.base_url}/employer",
+        )

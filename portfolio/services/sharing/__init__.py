@@ -4,8 +4,8 @@ Nothing leaves the school without a share the student made (and, under 18, a gua
 names an employer organization or is a link; it holds everything or picked items; it expires and can be
 revoked. Every view by anyone but the student, their school's staff and their assigned mentors is recorded.
 
-consent, shares, access (who may see what), visitors (a link's visitor grant), portfolio_view, disclosures and
-employers (list, shortlist, notes). The names below are the package's public face.
+consent, shares, access (who may see what), visitors (a link's visitor grant), portfolio_view, disclosures,
+employers (list, shortlist, notes) and notices (telling employers of new shares). The names below are the package's public face.
 """
 
 from portfolio.forms.share import DEFAULT_DAYS, MAX_DAYS
@@ -37,6 +37,11 @@ from portfolio.services.sharing.employers import (
     shared_with,
     shortlist,
 )
+from portfolio.services.sharing.notices import (
+    send_employer_digests,
+    set_employer_digest,
+    wants_employer_digest,
+)
 from portfolio.services.sharing.portfolio_view import (
     SHOWN_STATUSES,
     portfolio,
@@ -63,6 +68,6 @@ __all__ = [
     "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclosures_of",
     "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent", "is_own_school_or_mentor",
     "link_access", "link_of", "link_share", "link_token", "may_share_outside", "notes", "organization_name", "portfolio",
-    "record_consent", "revoke", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
-    "shortlist", "shown_state", "student_name", "visitor_grant",
+    "record_consent", "revoke", "send_employer_digests", "set_employer_digest", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
+    "shortlist", "shown_state", "student_name", "visitor_grant", "wants_employer_digest",
 ]

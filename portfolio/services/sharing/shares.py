@@ -16,7 +16,9 @@ from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.share import ShareForm
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser, token_hash
+from portfolio.services.emails import Emails
 from portfolio.services.sharing.consent import may_share_outside
+from portfolio.services.sharing.notices import tell_employers
 from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
 from portfolio.tables import Certification, Experience, Organization, Share, ShareItem
 from portfolio.vocabulary import Audience
@@ -40,9 +42,9 @@ def link_token(secret: str, share_id: int) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
-async def create(student: CurrentUser, share: ShareForm, secret: str = "") -> tuple[int, str | None]:
+async def create(emails: Emails, student: CurrentUser, share: ShareForm, secret: str = "") -> tuple[int, str | None]:
     """A new share; returns its id and, for a link, the token (never stored; `link_of` derives it again from
-    the secret key, which a link share needs)."""
+    the secret key, which a link share needs). The organization's people are told of a share to it."""
     picked_entries, picked_certifications = share.experiences, share.certifications
     if not share.everything:
         own_entries = {r["id"] for r in await Experience.select(Experience.id).where(Experience.student == student.id)}
@@ -71,6 +73,8 @@ async def create(student: CurrentUser, share: ShareForm, secret: str = "") -> tu
         items += [ShareItem(share=share_id, certification=c) for c in picked_certifications]
         if not everything:
             await ShareItem.insert(*items)
+        if organization is not None:
+            await tell_employers(emails, organization, student.id)
     await audit.record("share.created", actor_id=student.id, subject=f"share:{share_id}", audience=audience)
     return share_id, raw
 
