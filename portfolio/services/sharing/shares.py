@@ -60,12 +60,12 @@ async def create(emails: Emails, student: CurrentUser, share: ShareForm, secret:
     raw = None
     async with write_transaction():
         # The token needs the share's id: a link share is made with an unguessable placeholder hash first.
-        share = await Share.insert(
+        inserted = await Share.insert(
             Share(student=student.id, organization=organization,
                   token_hash=token_hash(secrets.token_urlsafe(24)) if is_link else None,
                   everything=everything, label=label, expires_at=now() + timedelta(days=days))
         ).returning(Share.id)
-        share_id = share[0]["id"]
+        share_id = inserted[0]["id"]
         if is_link:
             raw = link_token(secret, share_id)
             await Share.update({Share.token_hash: token_hash(raw)}).where(Share.id == share_id)

@@ -49,9 +49,9 @@ async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
     return items
 
 
-async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], decided: DecisionForm) -> int:
+async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], answer: DecisionForm) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
-    decision, comment = decided.decision, decided.comment
+    decision, comment = answer.decision, answer.comment
     wanted = set(int_ids(item_ids))
     if not wanted:
         raise FormErrors({"items": "Choose at least one entry."})
