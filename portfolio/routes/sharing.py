@@ -1,4 +1,4 @@
-"""A student's shares: make, preview and revoke them; ask a guardian's consent; see who viewed.
+"""A student's shares: make, preview and revoke them; propose a guardian for consent; see who viewed.
 
 A link's token is shown once, in the answer to the POST that made it (never in a URL that could be logged or
 sent on as a Referer); only its hash is kept, so the student cannot see it again and makes a new link instead.
@@ -23,7 +23,6 @@ from portfolio.forms.share import parse_share, share_values
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences, sharing
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -44,6 +43,7 @@ async def _page(
         request, "sharing", status_code=status_code,
         shares=await sharing.shares_of(student),
         may_share=await sharing.may_share_outside(student),
+        guardian=await sharing.guardian_status(student.id),
         employers=await sharing.employer_choices(),
         choices=await sharing.share_choices(student),
         values=values or {"audience": "", "scope": "everything", "days": str(sharing.DEFAULT_DAYS), "label": "",
@@ -115,7 +115,8 @@ class SharingController(Controller):
         return render(request, "sharing_views", views=views)
 
     @post("/consent", opt=redisplay(_consent_form_again))
-    async def ask_guardian(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
+    async def propose_guardian(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
+        """Only a proposal: the school confirms the guardian's address before any link is e-mailed."""
         form = await form_values(request)
-        await sharing.ask_guardian(emails, student, parse_guardian(form, student.email))
+        await sharing.propose(student, parse_guardian(form, student.email))
         return go_to(request, "/student/sharing?asked=1")
