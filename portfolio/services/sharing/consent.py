@@ -113,9 +113,11 @@ async def guardians_of(staff: CurrentUser, student_id: int) -> list[dict[str, An
     moment = now()
     for row in rows:
         row["state"] = consent_state(row, moment)
+        link = row["method"] == ConsentMethod.GUARDIAN_LINK
+        # The name and address came from the student (a proposal, or a link asked for before staff confirmed).
+        row["from_student"] = row["proposed_by"] is not None or (link and row["confirmed_at"] is None)
         # A link consent from before the school confirmed addresses: the student may have typed their own.
-        row["unconfirmed"] = (row["method"] == ConsentMethod.GUARDIAN_LINK and row["given_at"] is not None
-                              and row["confirmed_at"] is None)
+        row["unconfirmed"] = link and row["given_at"] is not None and row["confirmed_at"] is None
     return rows
 
 

@@ -40,8 +40,7 @@ async def propose(student: CurrentUser, guardian: GuardianForm) -> None:
     async with write_transaction():
         # One open proposal at a time: a new one replaces the student's earlier unconfirmed one.
         await GuardianConsent.update({GuardianConsent.revoked_at: now(), GuardianConsent.revoked_by: student.id}).where(
-            (GuardianConsent.student == student.id) & GuardianConsent.proposed_by.is_not_null()
-            & GuardianConsent.confirmed_at.is_null() & GuardianConsent.revoked_at.is_null() & GuardianConsent.given_at.is_null()
+            (GuardianConsent.student == student.id) & GuardianConsent.confirmed_at.is_null() & GuardianConsent.revoked_at.is_null() & GuardianConsent.given_at.is_null()
         )
         row = await GuardianConsent.insert(
             GuardianConsent(student=student.id, guardian_name=guardian.name, guardian_email=guardian.email,
