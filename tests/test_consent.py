@@ -55,7 +55,7 @@ async def introduce(visitor, token: str):
                                                    "_csrf_token": visitor.cookies.get("csrftoken")})
 
 
-async def test_a_student_cannot_approve_their_own_consent(client, signed_in, make_user, make_client, settings, other_school):
+async def test_a_student_cannot_approve_their_own_consent(client, signed_in, make_user, make_client, other_school):
     """The hole: a minor names an address they own, opens the e-mailed link and agrees. Now their proposal
     sends nothing; only staff can confirm it, and the student cannot reach that action."""
     student = await signed_in("student", name="Casey Kid")
