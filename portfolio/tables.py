@@ -242,7 +242,10 @@ class SignOff(Table):
 
 class GuardianConsent(Table):
     """A guardian's consent for a student under 18 to share outside the school: recorded by staff, or given
-    by the guardian from an e-mailed link (only the link's hash is kept)."""
+    by the guardian from an e-mailed link (only the link's hash is kept).
+
+    The guardian's address comes from the school: a student may only propose one, and no link exists until
+    staff confirm it (confirmed_at), so a student cannot name an address they own and agree for themselves."""
 
     student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     guardian_name = Varchar(length=200)
@@ -252,7 +255,14 @@ class GuardianConsent(Table):
     token_hash = Varchar(length=64, null=True, default=None, unique=True)
     expires_at = Timestamptz(null=True, default=None)
     given_at = Timestamptz(null=True, default=None)
+    # Withdrawn (after it was given) or declined (before): by revoked_by, or by the guardian when that is empty.
     revoked_at = Timestamptz(null=True, default=None)
+    revoked_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # The student who proposed this guardian, when the name and address came from them.
+    proposed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # The staff member who vouched for the guardian's address (or recorded their paper consent), and when.
+    confirmed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    confirmed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
 

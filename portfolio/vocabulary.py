@@ -70,6 +70,27 @@ class ConsentMethod(StrEnum):
     GUARDIAN_LINK = "guardian_link"
 
 
+class ConsentState(StrEnum):
+    """Where one guardian's consent stands (computed from its row, not stored)."""
+
+    PROPOSED = "proposed"  # a student named the guardian; the school has not confirmed the address
+    WAITING = "waiting"  # confirmed and e-mailed; the guardian has not answered
+    EXPIRED = "expired"  # the link ran out unanswered
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"  # given, then withdrawn by the guardian or staff
+    DECLINED = "declined"  # ended before it was given: a proposal staff turned down, a link they cancelled
+
+
+CONSENT_STATE_LABELS = {
+    ConsentState.PROPOSED: "Proposed by the student: not confirmed",
+    ConsentState.WAITING: "Link sent: waiting for the guardian",
+    ConsentState.EXPIRED: "Link expired unanswered",
+    ConsentState.GIVEN: "Consent given",
+    ConsentState.WITHDRAWN: "Withdrawn",
+    ConsentState.DECLINED: "Not confirmed or cancelled",
+}
+
+
 class Audience(StrEnum):
     """Whom a share is for."""
 
@@ -170,6 +191,8 @@ class EmailKind(StrEnum):
     GUARDIAN_CONSENT = "guardian_consent"
     SHARE_NOTICE = "share_notice"
     EMPLOYER_DIGEST = "employer_digest"
+    GUARDIAN_RECEIPT = "guardian_receipt"
+    STAFF_CONSENT = "staff_consent"
 
 
 EMAIL_KIND_LABELS = {
@@ -184,4 +207,6 @@ EMAIL_KIND_LABELS = {
     EmailKind.GUARDIAN_CONSENT: "Guardian consent request",
     EmailKind.SHARE_NOTICE: "New share to an employer",
     EmailKind.EMPLOYER_DIGEST: "Employer's daily digest",
+    EmailKind.GUARDIAN_RECEIPT: "Guardian's consent receipt",
+    EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -19,7 +19,7 @@ from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.forms.mentoring import Assignment
 from portfolio.services import evidence, experiences, mentoring, signoff
 from portfolio.storage import make_store
-from portfolio.tables import Disclosure, Evidence, Experience
+from portfolio.tables import Disclosure, Evidence, Experience, StudentProfile
 from tests import samples
 
 TEST_PASSWORD = "correct horse battery"
@@ -52,6 +52,14 @@ async def browser_of(make_client, user):
 
 async def post(client, url: str, data: dict | None = None):
     return await client.post(url, data=data or {}, headers=csrf_headers(client))
+
+
+async def set_birth(student_id: int, years: int, **profile) -> None:
+    """The birth date staff record: `years` old today (an adult on their birthday, a minor the day before)."""
+    today = date.today()
+    birth = date(today.year - years, 1, 1) if years >= 18 else today.replace(year=today.year - years) + timedelta(days=1)
+    await StudentProfile.delete().where(StudentProfile.student == student_id)
+    await StudentProfile.insert(StudentProfile(student=student_id, birth_date=birth, updated_at=datetime.now(timezone.utc), **profile))
 
 
 # --- entries --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from portfolio.services import certifications, experiences
 from portfolio.tables import (
     ROLES,
     Evidence,
+    GuardianConsent,
     MentorAssignment,
     Organization,
     OutboxMessage,
@@ -90,13 +91,18 @@ async def owned_ids(owner) -> dict[str, int]:
     share = await Share.insert(
         Share(student=owner.id, everything=True, expires_at=datetime.now(timezone.utc) + timedelta(days=1))
     ).returning(Share.id)
+    # A guardian the student proposed: only the student's school's staff may confirm or turn it down.
+    consent = await GuardianConsent.insert(
+        GuardianConsent(student=owner.id, guardian_name="G", guardian_email="g@example.com", method="guardian_link",
+                        proposed_by=owner.id)
+    ).returning(GuardianConsent.id)
     message = await OutboxMessage.insert(
         OutboxMessage(recipient=owner.email, subject="Invitation", kind="invite", message_id=f"<{uuid.uuid4()}@guards>",
                       state="failed", invitee=owner.id, school=owner.school_id)
     ).returning(OutboxMessage.id)
     return {"entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
-            "share_id": share[0]["id"]}
+            "share_id": share[0]["id"], "consent_id": consent[0]["id"]}
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):
@@ -126,6 +132,10 @@ async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clie
     # Nobody else's refusals changed the owner's entry.
     assert (await experiences.get(owner, ids["entry_id"]))["title"] == entry()["title"]
     assert await Evidence.exists().where(Evidence.id == ids["evidence_id"])
+    # The student (and every other role but staff) was refused confirming their own guardian: no link exists.
+    assert await GuardianConsent.exists().where(
+        (GuardianConsent.id == ids["consent_id"]) & GuardianConsent.confirmed_at.is_null() & GuardianConsent.token_hash.is_null()
+    )
 
 
 async def test_each_role_lands_on_its_own_page(role_clients):

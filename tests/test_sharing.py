@@ -1,5 +1,5 @@
 """Sharing over HTTP: a student's shares (to an employer, by a link), what a link's visitor sees and may
-open, the record of every view, a guardian's consent for students under 18, and the staff's side of it."""
+open, the record of every view, and the birth date staff record (a guardian's consent: tests/test_consent.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
-from portfolio.tables import Organization, Share, StudentProfile, User
-from tests.factories import add_photo, csrf_headers, disclosures, new_entry, sign_in
+from portfolio.tables import Organization, Share, User
+from tests.factories import add_photo, csrf_headers, disclosures, new_entry, set_birth, sign_in
 from tests.mailbox import link_in, outbox
 
 XSS = "<script>alert(1)</script>"
@@ -24,13 +24,6 @@ UNDER_18 = "a parent or guardian must agree"
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-async def set_birth(student_id: int, years: int, **profile) -> None:
-    today = date.today()
-    birth = date(today.year - years, 1, 1) if years >= 18 else today.replace(year=today.year - years) + timedelta(days=1)
-    await StudentProfile.delete().where(StudentProfile.student == student_id)
-    await StudentProfile.insert(StudentProfile(student=student_id, birth_date=birth, updated_at=datetime.now(timezone.utc), **profile))
-
 
 async def adult_student(signed_in, **profile):
     student = await signed_in("student", name="Sam Student")
@@ -363,54 +356,7 @@ async def test_stored_script_is_shown_as_text_everywhere(client, signed_in, make
     assert pages[2].text.count(ESCAPED) >= 2  # the visitor's name and organization
 
 
-# --- consent --------------------------------------------------------------------------------------
-
-async def test_under_18_cannot_share_until_staff_record_consent(client, signed_in, make_user, make_client):
-    student = await signed_in("student")
-    await set_birth(student.id, 15)
-    page = await client.get("/student/sharing")
-    assert "Ask my parent or guardian" in page.text and "Share my portfolio" not in page.text
-    refused = await post_share(client)
-    assert refused.status_code == 422 and UNDER_18 in refused.text
-    assert await Share.count().where(Share.student == student.id) == 0
-    staff = await make_user("staff")
-    async with make_client() as office:
-        assert (await sign_in(office, staff.email)).status_code == 303
-        record = await office.get(f"/staff/students/{student.id}")
-        assert record.status_code == 200 and "May not share yet" in record.text
-        empty = await office.post(f"/staff/students/{student.id}/consent", data={"guardian_name": ""}, headers=csrf_headers(office))
-        assert empty.status_code == 422 and "Enter the guardian&#39;s name." in empty.text
-        done = await office.post(f"/staff/students/{student.id}/consent", data={"guardian_name": "Pat Parent"},
-                                 headers=csrf_headers(office))
-        assert done.status_code == 303
-        assert "guardian consent: on file" in (await office.get(done.headers["location"])).text
-    assert (await post_share(client)).status_code == 200
-
-
-async def test_under_18_can_share_after_the_guardian_agrees_by_link(client, signed_in, settings):
-    student = await signed_in("student", name="Casey Kid")
-    await set_birth(student.id, 16)
-    bad = await client.post("/student/sharing/consent", data={"guardian_name": "", "guardian_email": "nope"},
-                            headers=csrf_headers(client))
-    assert bad.status_code == 422 and "Enter your parent" in bad.text and 'value="nope"' in bad.text
-    email = f"parent-{uuid.uuid4().hex[:8]}@example.net"
-    asked = await client.post("/student/sharing/consent", data={"guardian_name": "Pat Parent", "guardian_email": email},
-                              headers=csrf_headers(client))
-    assert asked.status_code == 303
-    assert (await post_share(client)).status_code == 422  # nothing changes until they agree
-    path = link_in((await outbox(settings.var_dir, email))[0])
-    assert path.startswith("/consent/")
-    page = await client.get(path)
-    assert page.status_code == 200 and "Casey Kid" in page.text and "I agree" in page.text
-    assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
-    agreed = await client.post(path, headers=csrf_headers(client))
-    assert agreed.status_code == 200 and "Thank you" in agreed.text
-    again = await client.get(path)
-    assert again.status_code == 410 and GONE in again.text
-    assert (await client.post(path, headers=csrf_headers(client))).status_code == 410
-    assert (await client.get("/consent/made-up")).status_code == 410
-    assert (await post_share(client)).status_code == 200
-
+# --- the birth date -----------------------------------------------------------------------------
 
 async def test_staff_set_the_birth_date_for_their_own_school_only(client, signed_in, make_user, make_client, other_school):
     student = await signed_in("student")

@@ -1,4 +1,5 @@
-"""A guardian's consent: the guardian a student names for the e-mailed link, or the one staff record."""
+"""A guardian's consent: the guardian a student proposes, the one staff record from the school's records and
+e-mail a link to, or the one whose paper consent staff record."""
 
 from __future__ import annotations
 
@@ -17,19 +18,44 @@ class GuardianForm:
     email: str
 
 
-def parse_guardian(raw: Mapping[str, Any], student_email: str) -> GuardianForm:
-    name = str(raw.get("guardian_name", "")).strip()
-    email = normalize_email(str(raw.get("guardian_email", "")))
+@dataclass(frozen=True)
+class _Words:
+    name: str
+    email: str
+    own: str
+
+
+_STUDENT = _Words("Enter your parent's or guardian's name.", "Enter their e-mail address, like name@example.com.",
+                  "This is your own e-mail. Enter your guardian's.")
+_STAFF = _Words("Enter the guardian's name.", "Enter the guardian's e-mail address, like name@example.com.",
+                "This is the student's own e-mail. Enter the guardian's, from the school's records.")
+
+
+def _guardian(raw: Mapping[str, Any], student_email: str, words: _Words, prefix: str = "") -> GuardianForm:
+    name_field, email_field = f"{prefix}guardian_name", f"{prefix}guardian_email"
+    name = str(raw.get(name_field, "")).strip()
+    email = normalize_email(str(raw.get(email_field, "")))
     errors = {}
     if not name or len(name) > NAME_MAX:
-        errors["guardian_name"] = "Enter your parent's or guardian's name."
+        errors[name_field] = words.name
     if not EMAIL_RE.match(email):
-        errors["guardian_email"] = "Enter their e-mail address, like name@example.com."
-    elif email == student_email:
-        errors["guardian_email"] = "This is your own e-mail. Enter your guardian's."
+        errors[email_field] = words.email
+    elif email == normalize_email(student_email):
+        errors[email_field] = words.own
     if errors:
-        raise FormErrors(errors, {"guardian_name": name, "guardian_email": email})
+        raise FormErrors(errors, {name_field: name, email_field: email})
     return GuardianForm(name, email)
+
+
+def parse_guardian(raw: Mapping[str, Any], student_email: str) -> GuardianForm:
+    """The guardian a student proposes (staff confirm the address before anything is sent)."""
+    return _guardian(raw, student_email, _STUDENT)
+
+
+def parse_school_guardian(raw: Mapping[str, Any], student_email: str) -> GuardianForm:
+    """The guardian staff record from the school's records (their fields are named apart from the paper
+    consent's on the same page)."""
+    return _guardian(raw, student_email, _STAFF, prefix="school_")
 
 
 def parse_guardian_name(raw: Mapping[str, Any]) -> str:

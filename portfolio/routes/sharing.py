@@ -1,4 +1,4 @@
-"""A student's shares: make, preview and revoke them; ask a guardian's consent; see who viewed.
+"""A student's shares: make, preview and revoke them; propose a guardian for consent; see who viewed.
 
 A link's token is never in a URL of ours that could be logged or sent on as a Referer: it is in the body of the
 answer to the POST that made it, and of the student's own no-store page that shows it again. Only its hash is
@@ -45,6 +45,7 @@ async def _page(
         request, "sharing", status_code=status_code,
         shares=await sharing.shares_of(student),
         may_share=await sharing.may_share_outside(student),
+        guardian=await sharing.guardian_status(student.id),
         employers=await sharing.employer_choices(),
         choices=await sharing.share_choices(student),
         values=values or {"audience": "", "scope": "everything", "days": str(sharing.DEFAULT_DAYS), "label": "",
@@ -128,7 +129,8 @@ class SharingController(Controller):
         return render(request, "sharing_views", views=views)
 
     @post("/consent", opt=redisplay(_consent_form_again))
-    async def ask_guardian(self, request: Request, student: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
+    async def propose_guardian(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
+        """Only a proposal: the school confirms the guardian's address before any link is e-mailed."""
         form = await form_values(request)
-        await sharing.ask_guardian(emails, student, parse_guardian(form, student.email))
+        await sharing.propose(student, parse_guardian(form, student.email))
         return go_to(request, "/student/sharing?asked=1")

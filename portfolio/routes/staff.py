@@ -15,7 +15,7 @@ from portfolio import clock
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import FormErrors
 from portfolio.forms.accounts import parse_invite, parse_new_employer
-from portfolio.forms.consent import parse_guardian_name
+from portfolio.forms.consent import parse_guardian_name, parse_school_guardian
 from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
@@ -68,7 +68,9 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
         "birth_date": profile["birth_date"],
         "consent_on_file": await sharing.consent_on_file(student.id),
         "may_share": await sharing.may_share_outside(student),
-        "consent_values": {}, "consent_errors": {}, "birth_values": {}, "birth_errors": {}, "saved": "",
+        "guardians": await sharing.guardians_of(request.user, student.id),
+        "consent_values": {}, "consent_errors": {}, "guardian_values": {}, "guardian_errors": {},
+        "birth_values": {}, "birth_errors": {}, "saved": "",
     } | extra
     if not context["birth_values"]:
         context["birth_values"] = {"birth_date": profile["birth_date"].isoformat() if profile["birth_date"] else ""}
@@ -83,6 +85,7 @@ async def _people_page(
     page = render(
         request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
         failed_invitations=await outbox_listing.failed_invitations(request.user.id),
+        proposals=await sharing.proposals_to_confirm(request.user.school_id) if staff_view else [],
     )
     page.headers["Cache-Control"] = "no-store"  # other people's names and addresses
     return page
@@ -97,6 +100,11 @@ async def _mentors_again(request: Request, problem: FormErrors) -> Template:
 async def _consent_again(request: Request, problem: FormErrors) -> Template:
     return await _student_page(request, request.path_params["student_id"], status_code=422,
                                consent_values=problem.values, consent_errors=problem.errors)
+
+
+async def _guardian_again(request: Request, problem: FormErrors) -> Template:
+    return await _student_page(request, request.path_params["student_id"], status_code=422,
+                               guardian_values=problem.values, guardian_errors=problem.errors)
 
 
 async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
@@ -149,6 +157,29 @@ class StaffController(Controller):
         form = await form_values(request)
         await sharing.record_consent(staff, student_id, parse_guardian_name(form))
         return go_to(request, f"/staff/students/{student_id}?saved=consent#sharing")
+
+    @post("/staff/students/{student_id:int}/guardians", guards=[role("staff")], opt=redisplay(_guardian_again))
+    async def send_guardian_link(self, request: Request, staff: NamedDependency[CurrentUser], emails: NamedDependency[Emails], student_id: FromPath[int]) -> Response:
+        """A guardian from the school's records, e-mailed the consent link at once."""
+        student = await _school_student(request, student_id)
+        guardian = parse_school_guardian(await form_values(request), student.email)
+        await sharing.send_link(emails, staff, student_id, guardian)
+        return go_to(request, f"/staff/students/{student_id}?saved=sent#sharing")
+
+    @post("/staff/students/{student_id:int}/guardians/{consent_id:int}/confirm", guards=[role("staff")])
+    async def confirm_guardian(self, request: Request, staff: NamedDependency[CurrentUser], emails: NamedDependency[Emails],
+                               student_id: FromPath[int], consent_id: FromPath[int]) -> Response:
+        """Staff vouch for the address a student proposed; the link is e-mailed only now."""
+        await sharing.confirm(emails, staff, student_id, consent_id)
+        return go_to(request, f"/staff/students/{student_id}?saved=sent#sharing")
+
+    @post("/staff/students/{student_id:int}/guardians/{consent_id:int}/withdraw", guards=[role("staff")])
+    async def withdraw_guardian(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int],
+                                consent_id: FromPath[int]) -> Response:
+        """Withdraw a consent (the student's shares outside the school end at once), turn down a proposal, or
+        cancel a link not yet answered."""
+        await sharing.withdraw(staff, student_id, consent_id)
+        return go_to(request, f"/staff/students/{student_id}?saved=withdrawn#sharing")
 
     @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))
     async def set_birth_date(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:

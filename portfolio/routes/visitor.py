@@ -1,4 +1,4 @@
-"""People without an account: a share link's visitor, and a guardian giving consent.
+"""People without an account: a share link's visitor, and a guardian giving or withdrawing consent.
 
 A share link works like the supervisor's link (routes/verify.py): the visitor gives their name and
 organization once, and a signed, short-lived cookie scoped to that link's path stands for them. Every request
@@ -31,6 +31,7 @@ from portfolio.routes.common import (
 from portfolio.routes.evidence import send_thumb, send_view
 from portfolio.routes.verify import LinkHeadersMiddleware
 from portfolio.services import evidence, sharing
+from portfolio.services.emails import Emails
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
@@ -151,13 +152,21 @@ class VisitorController(Controller):
 
     # --- a guardian's consent ---------------------------------------------------------------------
 
+    # The same link agrees while unanswered and withdraws for as long as the consent stands.
+
     @get("/consent/{token:str}", opt={"link_invalid": _consent_invalid})
     async def consent_page(self, request: Request, token: FromPath[str]) -> Template:
         consent = await sharing.consent_request(token)
+        if consent["given_at"]:
+            return render(request, "consent_thanks", consent=consent, withdraw=f"/consent/{token}/withdraw", just_given=False)
         return render(request, "consent_guardian", consent=consent, action=f"/consent/{token}")
 
     @post("/consent/{token:str}", opt={"link_invalid": _consent_invalid})
-    async def give_consent(self, request: Request, token: FromPath[str]) -> Template:
-        consent = await sharing.consent_request(token)
-        await sharing.give_consent(token, client_ip(request))
-        return render(request, "consent_thanks", consent=consent)
+    async def give_consent(self, request: Request, token: FromPath[str], emails: NamedDependency[Emails]) -> Template:
+        consent = await sharing.give_consent(emails, token, client_ip(request))
+        return render(request, "consent_thanks", consent=consent, withdraw=f"/consent/{token}/withdraw", just_given=True)
+
+    @post("/consent/{token:str}/withdraw", opt={"link_invalid": _consent_invalid})
+    async def withdraw_consent(self, request: Request, token: FromPath[str], emails: NamedDependency[Emails]) -> Template:
+        consent = await sharing.withdraw_by_guardian(emails, token, client_ip(request))
+        return render(request, "consent_withdrawn", consent=consent)

@@ -125,3 +125,19 @@ class Emails:
             EmailKind.EMPLOYER_DIGEST, to, f"{count} new {'portfolio' if count == 1 else 'portfolios'} shared with {organization}",
             school_id=None, name=name, organization=organization, count=count, link=f"{self.base_url}/employer",
         )
+
+    async def guardian_receipt(self, *, to: str, guardian: str, student: str, token: str, school_id: int | None) -> int:
+        """The guardian's copy of what they agreed to, with the link that withdraws it (it never expires)."""
+        return await self._queue(
+            EmailKind.GUARDIAN_RECEIPT, to, f"You agreed that {student} may share their career portfolio",
+            school_id=school_id, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}",
+        )
+
+    async def staff_consent(
+        self, *, to: str, name: str, student: str, student_id: int, guardian: str, withdrawn: bool, school_id: int | None,
+    ) -> int:
+        subject = f"{guardian} {'withdrew' if withdrawn else 'gave'} consent for {student} to share"
+        return await self._queue(
+            EmailKind.STAFF_CONSENT, to, subject, school_id=school_id, name=name, student=student, guardian=guardian,
+            withdrawn=withdrawn, link=f"{self.base_url}/staff/students/{student_id}#sharing",
+        )

@@ -4,8 +4,9 @@ Nothing leaves the school without a share the student made (and, under 18, a gua
 names an employer organization or is a link; it holds everything or picked items; it expires and can be
 revoked. Every view by anyone but the student, their school's staff and their assigned mentors is recorded.
 
-consent, shares, access (who may see what), visitors (a link's visitor grant), portfolio_view, disclosures,
-employers (list, shortlist, notes) and notices (telling employers of new shares). The names below are the package's public face.
+consent (the rules and the school's side), guardians (the e-mailed link), shares, access (who may see what),
+visitors (a link's visitor grant), portfolio_view, disclosures, employers (list, shortlist, notes) and notices
+(telling employers of new shares). The names below are the package's public face.
 """
 
 from portfolio.forms.share import DEFAULT_DAYS, MAX_DAYS
@@ -20,12 +21,13 @@ from portfolio.services.sharing.access import (
 )
 from portfolio.services.sharing.consent import (
     age_on,
-    ask_guardian,
     consent_on_file,
-    consent_request,
-    give_consent,
+    guardian_status,
+    guardians_of,
     may_share_outside,
+    proposals_to_confirm,
     record_consent,
+    withdraw,
 )
 from portfolio.services.sharing.disclosures import disclose, disclosures_of
 from portfolio.services.sharing.employers import (
@@ -36,6 +38,14 @@ from portfolio.services.sharing.employers import (
     set_shortlisted,
     shared_with,
     shortlist,
+)
+from portfolio.services.sharing.guardians import (
+    confirm,
+    consent_request,
+    give_consent,
+    propose,
+    send_link,
+    withdraw_by_guardian,
 )
 from portfolio.services.sharing.notices import (
     send_employer_digests,
@@ -64,10 +74,12 @@ from portfolio.services.sharing.visitors import (
 )
 
 __all__ = [
-    "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Access", "Visitor", "add_note", "age_on", "ask_guardian",
-    "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclosures_of",
-    "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent", "is_own_school_or_mentor",
-    "link_access", "link_of", "link_share", "link_token", "may_share_outside", "notes", "organization_name", "portfolio",
-    "record_consent", "revoke", "send_employer_digests", "set_employer_digest", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
-    "shortlist", "shown_state", "student_name", "visitor_grant", "wants_employer_digest",
+    "Access", "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Visitor", "add_note", "age_on",
+    "check_visitor_grant", "confirm", "consent_on_file", "consent_request", "create", "disclose",
+    "disclosures_of", "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent",
+    "guardian_status", "guardians_of", "is_own_school_or_mentor", "link_access", "link_of", "link_share",
+    "link_token", "may_share_outside", "notes", "organization_name", "portfolio", "proposals_to_confirm",
+    "propose", "record_consent", "revoke", "send_employer_digests", "send_link", "set_employer_digest",
+    "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of", "shortlist", "shown_state",
+    "student_name", "visitor_grant", "wants_employer_digest", "withdraw", "withdraw_by_guardian",
 ]
