@@ -70,9 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     emails = Emails(settings.base_url, sealer, wake=worker.wake if worker else None)
     # Attempts are counted where every app process sees them: in Redis when there is one, else in the database.
     counters = RedisCounters(aioredis.Redis.from_url(settings.redis_url)) if settings.redis_url else DatabaseCounters()
-    throttle = Throttle(
-        counters, free_attempts=settings.throttle_free_attempts, max_delay=settings.throttle_max_delay_seconds
-    )
+    throttle = Throttle(counters, max_delay=settings.throttle_max_delay_seconds)
 
     route_handlers = [
         # Anyone: health, the installable app, signing in and out, the landing redirect.

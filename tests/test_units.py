@@ -38,7 +38,7 @@ async def counters(request):
 
 async def test_delays_grow_and_are_capped(counters):
     clock = Clock()
-    throttle = Throttle(counters, free_attempts=3, max_delay=60, clock=clock)
+    throttle = Throttle(counters, max_delay=60, clock=clock)
     limits = [Limit("acct:x", 3)]
     waits = []
     for _ in range(12):
@@ -56,14 +56,14 @@ async def test_delays_grow_and_are_capped(counters):
 
 
 async def test_parallel_attempts_are_counted_one_at_a_time(counters):
-    throttle = Throttle(counters, free_attempts=5, max_delay=300, clock=Clock())
+    throttle = Throttle(counters, max_delay=300, clock=Clock())
     waits = await asyncio.gather(*(throttle.attempt([Limit("acct:raced", 5)]) for _ in range(40)))
     assert waits.count(0) == 5 and all(wait == 1 for wait in waits if wait)
 
 
 async def test_an_address_is_forgiven_by_successes_and_refusals_count_nothing(counters):
     clock = Clock()
-    throttle = Throttle(counters, free_attempts=2, max_delay=300, clock=clock)
+    throttle = Throttle(counters, max_delay=300, clock=clock)
     address, account = Limit("ip:1", 4, forgive=2), Limit("acct:a", 1)
     assert await throttle.attempt([account]) == 0
     for _ in range(3):

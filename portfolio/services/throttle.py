@@ -50,7 +50,7 @@ class Counters(Protocol):
         nothing) the moment the next one is allowed."""
 
     async def next_allowed(self, key: str) -> float:
-        """The moment the next attempt is allowed (0.0 when it is now), without counting one."""
+        """The moment the next attempt is allowed (past or 0.0 when it is allowed now); counts nothing."""
 
     async def take_back(self, key: str, count: int, free: int, max_delay: int) -> None:
         """Uncount `count` attempts, and shorten the delay to what the smaller count gives."""
@@ -95,7 +95,8 @@ class DatabaseCounters:
         )
         first = moment + delay_after(1, free, max_delay)
         counted = await ThrottleCounter.raw(sql, _digest(key), float(moment), float(first))
-        return 0.0 if counted else await self.next_allowed(key)
+        # Refused: read when the next one is allowed (at least a second away, should the row have gone since).
+        return 0.0 if counted else max(await self.next_allowed(key), moment + 1)
 
     async def next_allowed(self, key: str) -> float:
         row = await ThrottleCounter.select(ThrottleCounter.next_at).where(
@@ -185,12 +186,10 @@ class Throttle:
         self,
         counters: Counters,
         *,
-        free_attempts: int = 5,
         max_delay: int = 300,
         clock: Callable[[], float] = _now,
     ) -> None:
         self.counters = counters
-        self.free_attempts = free_attempts
         self.max_delay = max_delay
         self.clock = clock
 
