@@ -243,7 +243,7 @@ async def test_a_schools_shared_address_keeps_letting_its_students_in(client, ma
             assert (await sign_in(client, student.email)).status_code == 303, f"student {n} was refused"
 
 
-async def test_a_known_device_is_never_refused_for_its_addresss_failures(settings, make_client, make_user):
+async def test_a_known_device_is_never_refused_for_failures_at_its_address(settings, make_client, make_user):
     few = dataclasses.replace(settings, throttle_free_attempts=2)
     student = await make_user("student")
     newcomer = await make_user("student")

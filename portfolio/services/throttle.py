@@ -55,7 +55,7 @@ class Counters(Protocol):
     async def take_back(self, key: str, count: int, free: int, max_delay: int) -> None:
         """Uncount `count` attempts, and shorten the delay to what the smaller count gives."""
 
-    async def forget(self, key: str) -> None: ...
+    async def forget(self, key: str, moment: float) -> None: ...
 
 
 def _digest(key: str) -> str:
@@ -113,11 +113,10 @@ class DatabaseCounters:
         )
         await ThrottleCounter.raw(sql, _digest(key))
 
-    async def forget(self, key: str) -> None:
+    async def forget(self, key: str, moment: float) -> None:
         # Rows nobody tried for a day say nothing any more: they go with it.
-        old = _now() - FORGET_AFTER_SECONDS
         await ThrottleCounter.delete().where(
-            (ThrottleCounter.key_digest == _digest(key)) | (ThrottleCounter.last_at <= old)
+            (ThrottleCounter.key_digest == _digest(key)) | (ThrottleCounter.last_at <= moment - FORGET_AFTER_SECONDS)
         )
 
 
@@ -174,8 +173,8 @@ class RedisCounters:
     async def take_back(self, key: str, count: int, free: int, max_delay: int) -> None:
         await self._take_back(keys=[self._key(key)], args=[count, free, max_delay])
 
-    async def forget(self, key: str) -> None:
-        await self.client.delete(self._key(key))
+    async def forget(self, key: str, moment: float) -> None:
+        await self.client.delete(self._key(key))  # Redis forgets old keys itself (EXPIRE)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -209,9 +208,10 @@ class Throttle:
 
     async def succeeded(self, limits: Iterable[Limit] | dict[str, int]) -> None:
         """What was tried was right: forget the count, or forgive part of it (as each limit says)."""
+        moment = self.clock()
         for limit in _limits(limits):
             if limit.forgive is None:
-                await self.counters.forget(limit.key)
+                await self.counters.forget(limit.key, moment)
             else:
                 await self.counters.take_back(limit.key, limit.forgive, limit.free, self.max_delay)
 
