@@ -65,25 +65,23 @@ def _with_session(response: Response, settings: NamedDependency[Settings], sessi
     return response
 
 
-async def _new_session(
-    request: Request, sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], user: CurrentUser, response: Response
-) -> Response:
-    """End this browser's session, if any, and start a new one for `user` (a new id at every sign-in)."""
-    old = request.cookies.get(SESSION_COOKIE)
-    if old:
-        await sessions.end(old)
-    return _with_session(response, settings, await sessions.start(user))
-
-
 async def _sign_in_response(
     request: Request, sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], user: accounts.CurrentUser, target: str
 ) -> Response:
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        await sessions.end(old)
+    session = await sessions.start(user)
     await audit.record("signin", actor_id=user.id, ip=client_ip(request))
     response = Redirect(path=target, status_code=303)
     # Pages cached for whoever used this phone before must not be shown to this user (the page's
     # behaviours/service-worker.js also empties the offline app's caches on the sign-in page).
     response.headers["Clear-Site-Data"] = '"cache"'
-    await _new_session(request, sessions, settings, user, response)
+    return _remember_device(request, settings, user, _with_session(response, settings, session))
+
+
+def _remember_device(request: Request, settings: NamedDependency[Settings], user: CurrentUser, response: Response) -> Response:
+    """Mark this browser as one that signed in to this account (services/devices.py)."""
     response.set_cookie(
         key=DEVICE_COOKIE,
         value=KnownDevices(settings.secret_key).remember(request.cookies.get(DEVICE_COOKIE), user.email),
@@ -280,5 +278,6 @@ class AccountController(Controller):
         changed = await accounts.change_password(hasher, emails, user, change.current, change.new, ip=client_ip(request))
         await throttle.succeeded(limits)
         # Every session of the user ended with the change; this browser goes on in a new one.
+        await sessions.end(request.scope["auth"].sid)
         page = render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
-        return await _new_session(request, sessions, settings, changed, page)
+        return _with_session(page, settings, await sessions.start(changed))
