@@ -302,6 +302,7 @@ async def test_guessing_the_current_password_is_throttled_like_signing_in(client
             client.post("/account/password", data=change(f"guess {n}"), headers=csrf_headers(client)) for n in range(20)
         ))
         assert sorted(answer.status_code for answer in answers) == [422] * free + [429] * (20 - free)
+        assert await AuditEvent.count().where(AuditEvent.action == "password.change_failed") == free
         # Now even the right password waits, so a lucky guess changes nothing.
         right = await client.post("/account/password", data=change(TEST_PASSWORD), headers=csrf_headers(client))
         assert right.status_code == 429 and "Too many attempts" in right.text

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 import redis.asyncio as aioredis
 
+from portfolio import clock
 from portfolio.forms.entry import parse_minutes
+from portfolio.services.devices import KnownDevices
 from portfolio.services.experiences import school_year_start
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.services.throttle import DatabaseCounters, Limit, RedisCounters, Throttle
@@ -140,3 +142,32 @@ def test_access_logs_never_show_link_tokens():
         record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
         RedactSecrets().filter(record)
         assert record.getMessage() == shown, path
+
+
+def test_a_device_mark_is_the_accounts_own_and_cannot_be_made_without_the_key():
+    devices = KnownDevices("one secret key")
+    cookie = devices.remember(None, "sam@example.org")
+    assert devices.knows(cookie, "sam@example.org") and "sam" not in cookie
+    assert not devices.knows(cookie, "alex@example.org")
+    assert not KnownDevices("another secret key").knows(cookie, "sam@example.org")
+    day, nonce, tag = cookie.split("-")
+    assert not devices.knows(f"{day}-{nonce}-{'0' * len(tag)}", "sam@example.org")
+    assert not devices.knows(f"{int(day) + 1}-{nonce}-{tag}", "sam@example.org")  # the day is signed too
+    # A shared computer keeps the marks of the last few accounts, newest first.
+    for n in range(7):
+        cookie = devices.remember(cookie, f"student{n}@example.org")
+    assert devices.knows(cookie, "student6@example.org") and devices.knows(cookie, "student2@example.org")
+    assert not devices.knows(cookie, "student1@example.org") and not devices.knows(cookie, "sam@example.org")
+    # Signing in again renews the account's mark instead of adding a second one.
+    again = devices.remember(cookie, "student2@example.org")
+    assert again.count(".") == cookie.count(".") and devices.knows(again, "student2@example.org")
+
+
+def test_a_device_mark_lasts_a_year():
+    devices = KnownDevices("one secret key")
+    with clock.fixed(datetime(2026, 1, 10, tzinfo=timezone.utc)):
+        cookie = devices.remember(None, "sam@example.org")
+    with clock.fixed(datetime(2027, 1, 9, tzinfo=timezone.utc)):
+        assert devices.knows(cookie, "sam@example.org")
+    with clock.fixed(datetime(2027, 1, 12, tzinfo=timezone.utc)):
+        assert not devices.knows(cookie, "sam@example.org")

@@ -200,6 +200,7 @@ async def change_password(hasher: Hasher, emails: Emails, user: CurrentUser, cur
     check_new_password(user.email, new)
     row = await User.select(User.password_hash).where(User.id == user.id).first()
     if row is None or not await hasher.verify(current, row["password_hash"]):
+        await audit.record("password.change_failed", actor_id=user.id, ip=ip)
         raise FormErrors({"current": "That is not your current password."})
     password_hash = await hasher.hash(new)
     async with write_transaction():
