@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import redis.asyncio as aioredis
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -47,7 +48,7 @@ from portfolio.security import SecurityHeaders
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import Sealer, Worker
 from portfolio.services.passwords import Hasher
-from portfolio.services.throttle import Throttle
+from portfolio.services.throttle import DatabaseCounters, RedisCounters, Throttle
 from portfolio.settings import Settings, get_settings
 from portfolio.storage import make_store as make_evidence_store
 from portfolio.templating import configure_templates
@@ -67,9 +68,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # `portfolio worker` process does (several app processes may each run one: a lease keeps them apart).
     worker = Worker(mailer, sealer, poll_seconds=settings.mail_poll_seconds) if settings.mail_worker == "inline" else None
     emails = Emails(settings.base_url, sealer, wake=worker.wake if worker else None)
-    throttle = Throttle(
-        store, free_attempts=settings.throttle_free_attempts, max_delay=settings.throttle_max_delay_seconds
-    )
+    # Attempts are counted where every app process sees them: in Redis when there is one, else in the database.
+    counters = RedisCounters(aioredis.Redis.from_url(settings.redis_url)) if settings.redis_url else DatabaseCounters()
+    throttle = Throttle(counters, max_delay=settings.throttle_max_delay_seconds)
 
     route_handlers = [
         # Anyone: health, the installable app, signing in and out, the landing redirect.
@@ -114,6 +115,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def close_store() -> None:
         if isinstance(store, RedisStore):
             await store.__aexit__(None, None, None)
+        if isinstance(counters, RedisCounters):
+            await counters.close()
         await evidence_store.close()
 
     return Litestar(

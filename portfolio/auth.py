@@ -26,6 +26,8 @@ from portfolio.services.accounts import CurrentUser, load_user
 from portfolio.settings import Settings
 
 SESSION_COOKIE = "portfolio_session"
+# Marks a browser that signed in to an account before (portfolio/services/devices.py).
+DEVICE_COOKIE = "portfolio_device"
 TOUCH_EVERY_SECONDS = 60
 
 
@@ -44,6 +46,9 @@ class Session:
     authenticated: float
     idle: int
     absolute: int
+    # The user's session generation when it started: a password change or reset raises the user's, and
+    # every session started before it ends.
+    generation: int = 0
 
 
 class Sessions:
@@ -73,7 +78,9 @@ class Sessions:
         """A new session with a new id: a session id is never carried across a sign-in."""
         idle, absolute = self.lifetimes(user.roles)
         moment = time.time()
-        session = Session(secrets.token_urlsafe(32), user.id, moment, moment, moment, idle, absolute)
+        session = Session(
+            secrets.token_urlsafe(32), user.id, moment, moment, moment, idle, absolute, user.session_generation
+        )
         await self._save(session)
         return session
 
@@ -115,6 +122,9 @@ class SessionMiddleware:
             if sid:
                 session = await self.sessions.resume(sid)
                 user = await load_user(session.user_id) if session else None
+                if session and user and user.session_generation != session.generation:
+                    await self.sessions.end(sid)
+                    user = None
                 if session and user:
                     scope["user"] = user
                     scope["auth"] = session

@@ -9,6 +9,7 @@ from piccolo.columns import (
     BigInt,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -86,6 +87,9 @@ class User(Table, tablename="app_user"):
     # An employer may take one e-mail a day about new shares instead of one per share; the last one's time.
     employer_digest = Boolean(default=False)
     employer_digest_at = Timestamptz(null=True, default=None)
+    # Raised when every session of the user must end (a password changed or reset); a session keeps the
+    # number it started with and ends when they differ.
+    session_generation = Integer(default=0)
 
 
 class StudentProfile(Table):
@@ -326,6 +330,16 @@ class AccountToken(Table):
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+
+
+class ThrottleCounter(Table):
+    """Attempts counted per key (an account, an address) for growing delays; the key only as its SHA-256."""
+
+    key_digest = Varchar(length=64, unique=True)
+    attempts = Integer(default=0)
+    # Seconds since the epoch: the last counted attempt, and when the next one is allowed.
+    last_at = DoublePrecision(default=0.0, index=True)
+    next_at = DoublePrecision(default=0.0)
 
 
 class AuditEvent(Table):

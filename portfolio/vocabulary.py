@@ -182,6 +182,7 @@ class EmailKind(StrEnum):
 
     INVITE = "invite"
     RESET = "reset"
+    PASSWORD_CHANGED = "password_changed"
     MENTOR_REQUEST = "mentor_request"
     MENTOR_DIGEST = "mentor_digest"
     SUPERVISOR_REQUEST = "supervisor_request"
@@ -198,6 +199,7 @@ class EmailKind(StrEnum):
 EMAIL_KIND_LABELS = {
     EmailKind.INVITE: "Invitation",
     EmailKind.RESET: "Password reset",
+    EmailKind.PASSWORD_CHANGED: "Password changed",
     EmailKind.MENTOR_REQUEST: "Verification request to a mentor",
     EmailKind.MENTOR_DIGEST: "Mentor's daily digest",
     EmailKind.SUPERVISOR_REQUEST: "Verification request to a supervisor",

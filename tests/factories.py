@@ -42,6 +42,21 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PA
     )
 
 
+async def forget_redis_throttles() -> None:
+    """Redis outlives a test: forget the attempts earlier tests counted there (the test address is shared)."""
+    import redis.asyncio as aioredis
+
+    from tests.conftest import REDIS_URL
+
+    client = aioredis.from_url(REDIS_URL)
+    try:
+        keys = await client.keys("portfolio:throttle:*")
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
 @asynccontextmanager
 async def browser_of(make_client, user):
     """Another browser, signed in as `user`."""

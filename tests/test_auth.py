@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from datetime import datetime, timezone
 
+import pytest
+
+from portfolio import clock
 from portfolio.auth import SESSION_COOKIE
 from portfolio.settings import SessionPolicy
 from portfolio.tables import AuditEvent
-from tests.factories import TEST_PASSWORD, csrf_headers, sign_in
+from tests.conftest import REDIS_URL
+from tests.factories import TEST_PASSWORD, browser_of, csrf_headers, forget_redis_throttles, sign_in
+from tests.mailbox import outbox
+
+# Time stands still in the throttling tests, so a delay of one second cannot run out halfway through.
+MOMENT = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+NEW_PASSWORD = "a brand new password"
 
 
 async def test_sign_in_sets_a_safe_session_cookie_and_lands_by_role(client, make_user):
@@ -203,3 +214,100 @@ async def test_a_user_changes_their_own_password(client, signed_in, make_client)
     async with make_client() as other:
         assert (await sign_in(other, user.email)).status_code == 400
         assert (await sign_in(other, user.email, "a brand new password")).status_code == 303
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+async def test_parallel_guesses_are_counted_before_any_password_is_checked(store, settings, make_client, make_user):
+    if store == "redis":
+        settings = dataclasses.replace(settings, redis_url=REDIS_URL)
+        await forget_redis_throttles()
+    user = await make_user("student")
+    async with make_client(settings) as client:
+        await client.get("/signin")
+        with clock.fixed(MOMENT):
+            answers = await asyncio.gather(*(sign_in(client, user.email, f"guess number {n}") for n in range(40)))
+    codes = [answer.status_code for answer in answers]
+    free = settings.throttle_free_attempts
+    assert (codes.count(400), codes.count(429)) == (free, 40 - free)
+    # Only the allowed attempts reached the password check (each checked failure is audited).
+    assert await AuditEvent.count().where(AuditEvent.action == "signin.failed") == free
+
+
+async def test_a_schools_shared_address_keeps_letting_its_students_in(client, make_user):
+    # Behind a school's NAT every student's typo comes from the same address.
+    with clock.fixed(MOMENT):
+        for n in range(30):
+            student = await make_user("student")
+            client.cookies.clear()  # each student on their own phone
+            assert (await sign_in(client, student.email, "a typo in it")).status_code == 400
+            assert (await sign_in(client, student.email)).status_code == 303, f"student {n} was refused"
+
+
+async def test_a_known_device_is_never_refused_for_failures_at_its_address(settings, make_client, make_user):
+    few = dataclasses.replace(settings, throttle_free_attempts=2)
+    student = await make_user("student")
+    newcomer = await make_user("student")
+    async with make_client(few) as phone, make_client(few) as attacker:
+        assert (await sign_in(phone, student.email)).status_code == 303  # the phone is known from now on
+        await phone.post("/signout", headers=csrf_headers(phone))
+        with clock.fixed(MOMENT):
+            # Someone behind the same address tries one password on many accounts until the address is slowed.
+            answers = [await sign_in(attacker, f"someone-{n}@example.org", "Password123!") for n in range(60)]
+            assert answers[-1].status_code == 429
+            attacker.cookies.clear()
+            assert (await sign_in(attacker, newcomer.email)).status_code == 429  # an unknown browser waits
+            assert (await sign_in(phone, student.email)).status_code == 303  # the known phone does not
+            # A device cookie is the account's own: it does not help another account.
+            phone.cookies.delete(SESSION_COOKIE)
+            assert (await sign_in(phone, newcomer.email)).status_code == 429
+
+
+async def test_the_device_cookie_is_signed_http_only_and_long_lived(client, make_user):
+    user = await make_user("student")
+    response = await sign_in(client, user.email)
+    device = [c for c in response.headers.get_list("set-cookie") if not c.startswith(f"{SESSION_COOKIE}=")]
+    assert len(device) == 1 and "HttpOnly" in device[0] and "Max-Age=31536000" in device[0].replace("max-age", "Max-Age")
+    assert user.email not in device[0]
+
+
+async def test_changing_the_password_signs_out_every_other_browser_and_tells_the_owner(
+    client, signed_in, make_client, settings
+):
+    user = await signed_in("student")
+    async with browser_of(make_client, user) as other:
+        assert (await other.get("/student")).status_code == 200
+        done = await client.post(
+            "/account/password",
+            data={"current": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+            headers=csrf_headers(client),
+        )
+        assert done.status_code == 200 and "Your password is changed." in done.text
+        assert (await other.get("/student")).status_code == 303  # the other browser is signed out
+    assert (await client.get("/student")).status_code == 200  # this one goes on
+    [message] = await outbox(settings.var_dir, user.email)
+    assert message["Subject"] == "Your Career Portfolio password was changed"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "signed out" in text and "/forgot" in text and NEW_PASSWORD not in text
+
+
+async def test_guessing_the_current_password_is_throttled_like_signing_in(client, signed_in, make_client, settings):
+    user = await signed_in("student")
+
+    def change(current: str) -> dict[str, str]:
+        return {"current": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+    free = settings.throttle_free_attempts
+    with clock.fixed(MOMENT):
+        answers = await asyncio.gather(*(
+            client.post("/account/password", data=change(f"guess {n}"), headers=csrf_headers(client)) for n in range(20)
+        ))
+        assert sorted(answer.status_code for answer in answers) == [422] * free + [429] * (20 - free)
+        assert await AuditEvent.count().where(AuditEvent.action == "password.change_failed") == free
+        # Now even the right password waits, so a lucky guess changes nothing.
+        right = await client.post("/account/password", data=change(TEST_PASSWORD), headers=csrf_headers(client))
+        assert right.status_code == 429 and "Too many attempts" in right.text
+        # The guesses count against signing in to the account too.
+        async with make_client() as elsewhere:
+            assert (await sign_in(elsewhere, user.email)).status_code == 429
+    async with make_client() as later:
+        assert (await sign_in(later, user.email)).status_code == 303

@@ -6,10 +6,11 @@ import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from portfolio.auth import SESSION_COOKIE
+from portfolio.forms.accounts import Invitation
 from portfolio.services import accounts
 from portfolio.tables import AccountToken, User
-from tests.factories import csrf_headers, sign_in
-from tests.mailbox import SmtpServer, deliver, link_in, outbox
+from tests.factories import browser_of, csrf_headers, sign_in
+from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
 
 NEW_PASSWORD = "a fresh and long password"
 
@@ -191,3 +192,57 @@ async def test_links_arrive_over_smtp(settings, make_client, make_user):
     path = link_in(message)
     async with make_client() as visitor:
         assert (await _reset(visitor, path)).status_code == 303
+
+
+async def test_a_password_reset_signs_out_every_browser_and_tells_the_owner(client, make_user, settings, make_client):
+    user = await make_user("student")
+    async with browser_of(make_client, user) as left_open:
+        assert (await left_open.get("/student")).status_code == 200
+        await client.get("/forgot")
+        await client.post("/forgot", data={"email": user.email}, headers=csrf_headers(client))
+        [request] = await outbox(settings.var_dir, user.email)
+        assert (await _reset(client, link_in(request))).status_code == 303
+        assert (await left_open.get("/student")).status_code == 303  # the browser left signed in is signed out
+    assert (await client.get("/student")).status_code == 200  # the one that reset it is signed in
+    [_, changed] = await outbox(settings.var_dir, user.email)
+    assert changed["Subject"] == "Your Career Portfolio password was changed"
+
+
+async def test_an_invitation_never_moves_an_account_to_another_school(
+    client, signed_in, make_user, make_client, other_school, settings
+):
+    email = "robin.lake@example.org"
+    # Another school's administrator invited Robin, who has not joined yet.
+    admin = await make_user("admin")
+    first = Invitation(email, "Robin Lake", ["student"], other_school, None)
+    await accounts.invite(emails_for(settings), admin, first, timedelta(days=7))
+    await signed_in("staff")
+    await client.get("/staff/invite")
+    response = await client.post(
+        "/staff/invite", data={"name": "Robin L.", "email": email, "roles": "staff"}, headers=csrf_headers(client)
+    )
+    assert response.status_code == 422
+    assert "This address cannot be invited here" in response.text
+    assert "Other High School" not in response.text  # says no more than it must
+    row = await User.select().where(User.email == email).first()
+    assert (row["school"], row["roles"], row["name"]) == (other_school, ["student"], "Robin Lake")
+    [invitation] = await outbox(settings.var_dir, email)  # only the first invitation was sent
+    # The first invitation still opens Robin's account where it was.
+    async with make_client() as robin:
+        assert (await _reset(robin, link_in(invitation))).status_code == 303
+        assert (await robin.get("/")).headers["location"] == "/student"
+    assert (await User.select(User.school).where(User.email == email).first())["school"] == other_school
+
+
+async def test_a_re_invitation_within_the_school_refreshes_the_account(client, signed_in, settings, school):
+    await signed_in("staff")
+    await client.get("/staff/invite")
+    email = "sam.again@example.org"
+    for name, roles in (("Sam", "student"), ("Sam Again", "mentor")):
+        response = await client.post(
+            "/staff/invite", data={"name": name, "email": email, "roles": roles}, headers=csrf_headers(client)
+        )
+        assert response.status_code == 303, response.text
+    row = await User.select().where(User.email == email).first()
+    assert (row["school"], row["roles"], row["name"]) == (school, ["mentor"], "Sam Again")
+    assert len(await outbox(settings.var_dir, email)) == 2

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import date, datetime, timezone
 
 import pytest
-from litestar.stores.memory import MemoryStore
+import redis.asyncio as aioredis
 
+from portfolio import clock
 from portfolio.forms.entry import parse_minutes
+from portfolio.services.devices import KnownDevices
 from portfolio.services.experiences import school_year_start
 from portfolio.services.passwords import Hasher, password_problem
-from portfolio.services.throttle import Throttle
+from portfolio.services.throttle import DatabaseCounters, Limit, RedisCounters, Throttle
+from tests.conftest import REDIS_URL
+from tests.factories import forget_redis_throttles
 
 
 class Clock:
@@ -21,31 +26,59 @@ class Clock:
         return self.now
 
 
-async def test_delays_grow_and_are_capped():
+@pytest.fixture(params=["database", "redis"])
+async def counters(request):
+    """The two stores attempts are counted in: the app's database, and Redis (several app processes)."""
+    if request.param == "database":
+        yield DatabaseCounters()
+        return
+    await forget_redis_throttles()
+    redis_counters = RedisCounters(aioredis.Redis.from_url(REDIS_URL))
+    yield redis_counters
+    await redis_counters.close()
+
+
+async def test_delays_grow_and_are_capped(counters):
     clock = Clock()
-    throttle = Throttle(MemoryStore(), free_attempts=3, max_delay=60, clock=clock)
-    keys = {"acct:x": 3}
+    throttle = Throttle(counters, max_delay=60, clock=clock)
+    limits = [Limit("acct:x", 3)]
     waits = []
     for _ in range(12):
-        await throttle.failed(keys)
-        waits.append(await throttle.wait_seconds(keys))
+        assert await throttle.attempt(limits) == 0
+        waits.append(await throttle.wait_seconds({"acct:x": 3}))
+        clock.now += waits[-1]
     assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
-    clock.now += 59
-    assert await throttle.wait_seconds(keys) == 1
+    clock.now -= 1
+    assert await throttle.attempt(limits) == 1  # refused, and not counted
     clock.now += 1
-    assert await throttle.wait_seconds(keys) == 0  # never a hard lock-out
-    await throttle.succeeded(keys)
-    await throttle.failed(keys)
-    assert await throttle.wait_seconds(keys) == 0
+    assert await throttle.attempt(limits) == 0  # never a hard lock-out
+    await throttle.succeeded(limits)
+    assert await throttle.attempt(limits) == 0
+    assert await throttle.wait_seconds({"acct:x": 3}) == 0
 
 
-async def test_an_address_has_more_room_than_an_account():
+async def test_parallel_attempts_are_counted_one_at_a_time(counters):
+    throttle = Throttle(counters, max_delay=300, clock=Clock())
+    waits = await asyncio.gather(*(throttle.attempt([Limit("acct:raced", 5)]) for _ in range(40)))
+    assert waits.count(0) == 5 and all(wait == 1 for wait in waits if wait)
+
+
+async def test_an_address_is_forgiven_by_successes_and_refusals_count_nothing(counters):
     clock = Clock()
-    throttle = Throttle(MemoryStore(), free_attempts=2, max_delay=300, clock=clock)
+    throttle = Throttle(counters, max_delay=300, clock=clock)
+    address, account = Limit("ip:1", 4, forgive=2), Limit("acct:a", 1)
+    assert await throttle.attempt([account]) == 0
     for _ in range(3):
-        await throttle.failed({"ip:1": 8})
-    assert await throttle.wait_seconds({"ip:1": 8}) == 0
-    assert await throttle.wait_seconds({"ip:1": 8, "acct:a": 2}) == 0
+        assert await throttle.attempt([address]) == 0
+    # The account refuses the next attempt: what the address had counted for it is taken back.
+    assert await throttle.attempt([address, account]) == 1
+    assert [await throttle.attempt([address]) for _ in range(2)] == [0, 1]
+    # Two right passwords take back their own attempts and two earlier failures: room again.
+    clock.now += 1
+    for _ in range(2):
+        assert await throttle.attempt([address]) == 0
+        await throttle.succeeded([address])
+    assert [await throttle.attempt([address]) for _ in range(3)] == [0, 0, 1]
 
 
 @pytest.mark.parametrize(
@@ -109,3 +142,32 @@ def test_access_logs_never_show_link_tokens():
         record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
         RedactSecrets().filter(record)
         assert record.getMessage() == shown, path
+
+
+def test_a_device_mark_is_the_accounts_own_and_cannot_be_made_without_the_key():
+    devices = KnownDevices("one secret key")
+    cookie = devices.remember(None, "sam@example.org")
+    assert devices.knows(cookie, "sam@example.org") and "sam" not in cookie
+    assert not devices.knows(cookie, "alex@example.org")
+    assert not KnownDevices("another secret key").knows(cookie, "sam@example.org")
+    day, nonce, tag = cookie.split("-")
+    assert not devices.knows(f"{day}-{nonce}-{'0' * len(tag)}", "sam@example.org")
+    assert not devices.knows(f"{int(day) + 1}-{nonce}-{tag}", "sam@example.org")  # the day is signed too
+    # A shared computer keeps the marks of the last few accounts, newest first.
+    for n in range(7):
+        cookie = devices.remember(cookie, f"student{n}@example.org")
+    assert devices.knows(cookie, "student6@example.org") and devices.knows(cookie, "student2@example.org")
+    assert not devices.knows(cookie, "student1@example.org") and not devices.knows(cookie, "sam@example.org")
+    # Signing in again renews the account's mark instead of adding a second one.
+    again = devices.remember(cookie, "student2@example.org")
+    assert again.count(".") == cookie.count(".") and devices.knows(again, "student2@example.org")
+
+
+def test_a_device_mark_lasts_a_year():
+    devices = KnownDevices("one secret key")
+    with clock.fixed(datetime(2026, 1, 10, tzinfo=timezone.utc)):
+        cookie = devices.remember(None, "sam@example.org")
+    with clock.fixed(datetime(2027, 1, 9, tzinfo=timezone.utc)):
+        assert devices.knows(cookie, "sam@example.org")
+    with clock.fixed(datetime(2027, 1, 12, tzinfo=timezone.utc)):
+        assert not devices.knows(cookie, "sam@example.org")

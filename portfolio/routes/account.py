@@ -11,15 +11,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portfolio.auth import SESSION_COOKIE, Sessions, public, safe_next, signed_in
+from portfolio.auth import DEVICE_COOKIE, SESSION_COOKIE, Sessions, public, safe_next, signed_in
 from portfolio.errors import FormErrors, LinkInvalid
 from portfolio.forms.accounts import parse_email, parse_new_password, parse_password_change, parse_sign_in
 from portfolio.routes.common import client_ip, form_values, redisplay, render
 from portfolio.services import accounts, audit
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.devices import LIFETIME_DAYS, KnownDevices
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
-from portfolio.services.throttle import Throttle
+from portfolio.services.throttle import Limit, Throttle
 from portfolio.settings import Settings
 
 # The token is in the path of these pages: keep it out of Referer headers and shared caches.
@@ -30,11 +31,25 @@ LINK_TEXT = {
 }
 
 
-def _signin_keys(settings: NamedDependency[Settings], email: str, ip: str) -> dict[str, int]:
+# One address (a school's NAT) carries many students: it may try many times what one account may, and
+# each right password takes back its own attempt and one earlier typo, so a busy morning never adds up.
+ADDRESS_ROOM = 20
+ADDRESS_FORGIVES = 2
+
+
+def _password_limits(request: Request, settings: NamedDependency[Settings], email: str) -> list[Limit]:
+    """The limits on trying a password for `email`: the account's, strict; and the address's, which a
+    browser that signed in to this account before (a known device) is never held to."""
     account = hashlib.sha256(email.encode()).hexdigest()
     free = settings.throttle_free_attempts
-    # One address (a school's NAT) carries many students: give it more room than one account.
-    return {f"acct:{account}": free, f"ip:{ip}": free * 4}
+    limits = [Limit(f"acct:{account}", free)]
+    if not KnownDevices(settings.secret_key).knows(request.cookies.get(DEVICE_COOKIE), email):
+        limits.append(Limit(f"ip:{client_ip(request)}", free * ADDRESS_ROOM, forgive=ADDRESS_FORGIVES))
+    return limits
+
+
+def _too_many(wait: int) -> str:
+    return f"Too many attempts. Wait {wait} seconds, then try again."
 
 
 def _with_session(response: Response, settings: NamedDependency[Settings], session: Any) -> Response:
@@ -62,7 +77,21 @@ async def _sign_in_response(
     # Pages cached for whoever used this phone before must not be shown to this user (the page's
     # behaviours/service-worker.js also empties the offline app's caches on the sign-in page).
     response.headers["Clear-Site-Data"] = '"cache"'
-    return _with_session(response, settings, session)
+    return _remember_device(request, settings, user, _with_session(response, settings, session))
+
+
+def _remember_device(request: Request, settings: NamedDependency[Settings], user: CurrentUser, response: Response) -> Response:
+    """Mark this browser as one that signed in to this account (services/devices.py)."""
+    response.set_cookie(
+        key=DEVICE_COOKIE,
+        value=KnownDevices(settings.secret_key).remember(request.cookies.get(DEVICE_COOKIE), user.email),
+        max_age=LIFETIME_DAYS * 86400,
+        path="/",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+    )
+    return response
 
 
 def _set_password_page(purpose: str, holder: dict[str, Any] | None, errors: dict[str, str] | None = None) -> Template:
@@ -116,20 +145,13 @@ class AccountController(Controller):
         sign_in = parse_sign_in(await form_values(request))
         email, password, target = sign_in.email, sign_in.password, safe_next(sign_in.next, "/")
         values = {"email": email}
-        keys = _signin_keys(settings, email, client_ip(request))
-        wait = await throttle.wait_seconds(keys)
+        limits = _password_limits(request, settings, email)
+        # Counted before the password is checked: parallel guesses cannot all slip in before the first fails.
+        wait = await throttle.attempt(limits)
         if wait:
-            return render(
-                request,
-                "signin",
-                status_code=429,
-                next=target,
-                values=values,
-                error=f"Too many attempts. Wait {wait} seconds, then try again.",
-            )
+            return render(request, "signin", status_code=429, next=target, values=values, error=_too_many(wait))
         user = await accounts.authenticate(hasher, email, password) if email and password else None
         if user is None:
-            await throttle.failed(keys)
             await audit.record("signin.failed", ip=client_ip(request))
             return render(
                 request,
@@ -139,7 +161,7 @@ class AccountController(Controller):
                 values=values,
                 error="That e-mail and password do not match an account. Check them and try again.",
             )
-        await throttle.succeeded({k: v for k, v in keys.items() if k.startswith("acct:")})
+        await throttle.succeeded(limits)
         return await _sign_in_response(request, sessions, settings, user, target)
 
     @post("/signout")
@@ -189,10 +211,10 @@ class AccountController(Controller):
         return _set_password_page(purpose, holder)
 
     async def _link_submit(
-        self, request: Request, purpose: str, token: str, hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
+        self, request: Request, purpose: str, token: str, hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Response:
         password = parse_new_password(await form_values(request))
-        user = await accounts.set_password_with_token(hasher, token, purpose, password, ip=client_ip(request))
+        user = await accounts.set_password_with_token(hasher, emails, token, purpose, password, ip=client_ip(request))
         return await _sign_in_response(request, sessions, settings, user, "/")
 
     @get("/reset/{token:str}", opt=LINK_OPT)
@@ -201,9 +223,9 @@ class AccountController(Controller):
 
     @post("/reset/{token:str}", opt=LINK_OPT)
     async def reset(
-        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
+        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Response:
-        return await self._link_submit(request, "reset", token, hasher, sessions, settings)
+        return await self._link_submit(request, "reset", token, hasher, sessions, settings, emails)
 
     @get("/invite/{token:str}", opt=LINK_OPT)
     async def invite_page(self, request: Request, token: FromPath[str]) -> Template:
@@ -211,9 +233,9 @@ class AccountController(Controller):
 
     @post("/invite/{token:str}", opt=LINK_OPT)
     async def accept_invite(
-        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings]
+        self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Response:
-        return await self._link_submit(request, "invite", token, hasher, sessions, settings)
+        return await self._link_submit(request, "invite", token, hasher, sessions, settings, emails)
 
     @get("/reauth", guards=[signed_in])
     async def reauth_page(self, request: Request, next: FromQuery[str | None] = None) -> Template:
@@ -225,14 +247,13 @@ class AccountController(Controller):
     ) -> Response:
         form = await form_values(request)
         target = safe_next(form.get("next"))
-        keys = _signin_keys(settings, user.email, client_ip(request))
-        wait = await throttle.wait_seconds(keys)
+        limits = _password_limits(request, settings, user.email)
+        wait = await throttle.attempt(limits)
         if wait:
-            error = f"Too many attempts. Wait {wait} seconds, then try again."
-            return render(request, "reauth", status_code=429, next=target, error=error)
+            return render(request, "reauth", status_code=429, next=target, error=_too_many(wait))
         if await accounts.authenticate(hasher, user.email, str(form.get("password", ""))) is None:
-            await throttle.failed(keys)
             return render(request, "reauth", status_code=400, next=target, error="That is not your password.")
+        await throttle.succeeded(limits)
         await sessions.reauthenticated(request.scope["auth"])
         await audit.record("reauth", actor_id=user.id, ip=client_ip(request))
         return Redirect(path=target, status_code=303)
@@ -242,7 +263,21 @@ class AccountController(Controller):
         return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
     @post("/account/password", guards=[signed_in], opt=redisplay(_password_again))
-    async def change_password(self, request: Request, user: NamedDependency[CurrentUser], hasher: NamedDependency[Hasher]) -> Template:
+    async def change_password(
+        self, request: Request, user: NamedDependency[CurrentUser], hasher: NamedDependency[Hasher], throttle: NamedDependency[Throttle],
+        sessions: NamedDependency[Sessions], emails: NamedDependency[Emails], settings: NamedDependency[Settings],
+    ) -> Response:
         change = parse_password_change(await form_values(request))
-        await accounts.change_password(hasher, user, change.current, change.new)
-        return render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+        accounts.check_new_password(user.email, change.new)
+        # A stolen session must not become a way to guess the password: the same limits as signing in.
+        limits = _password_limits(request, settings, user.email)
+        wait = await throttle.attempt(limits)
+        if wait:
+            return render(request, "password", status_code=429, errors={"current": _too_many(wait)}, done=False,
+                          min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+        changed = await accounts.change_password(hasher, emails, user, change.current, change.new, ip=client_ip(request))
+        await throttle.succeeded(limits)
+        # Every session of the user ended with the change; this browser goes on in a new one.
+        await sessions.end(request.scope["auth"].sid)
+        page = render(request, "password", errors={}, done=True, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+        return _with_session(page, settings, await sessions.start(changed))

@@ -25,6 +25,7 @@ from portfolio.vocabulary import OrganizationKind, Role, TokenPurpose
 # Where a user lands after sign-in: the most powerful role first.
 LANDING_ORDER = (Role.ADMIN, Role.STAFF, Role.MENTOR, Role.EMPLOYER, Role.STUDENT)
 STAFF_MAY_INVITE = (Role.STUDENT, Role.MENTOR, Role.STAFF)
+MOVE_REFUSED = "This address cannot be invited here. If it is the right one, ask an administrator."
 
 
 def token_hash(raw: str) -> str:
@@ -39,6 +40,8 @@ class CurrentUser:
     roles: frozenset[str]
     school_id: int | None
     organization_id: int | None
+    # Sessions started under another generation have ended (a password was changed or reset since).
+    session_generation: int = 0
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -57,6 +60,7 @@ def _current(row: dict[str, Any]) -> CurrentUser:
         roles=frozenset(row["roles"] or ()),
         school_id=row["school"],
         organization_id=row["organization"],
+        session_generation=row["session_generation"],
     )
 
 
@@ -123,14 +127,15 @@ async def token_holder(raw: str, purpose: str) -> dict[str, Any] | None:
     )
 
 
-async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, password: str, ip: str = "") -> CurrentUser:
-    """Use a one-time link to set a password. Raises LinkInvalid, or FormErrors when the password is not good."""
+async def set_password_with_token(
+    hasher: Hasher, emails: Emails, raw: str, purpose: str, password: str, ip: str = ""
+) -> CurrentUser:
+    """Use a one-time link to set a password. Raises LinkInvalid, or FormErrors when the password is not good.
+    A reset ends every session of the account and tells its owner; the caller signs this browser in."""
     holder = await token_holder(raw, purpose)
     if holder is None:
         raise LinkInvalid(purpose)
-    problem = password_problem(password, holder["user.email"])
-    if problem:
-        raise FormErrors({"password": problem})
+    check_new_password(holder["user.email"], password)
     password_hash = await hasher.hash(password)
     async with write_transaction():
         # The used_at guard makes the link single-use even when two requests race.
@@ -141,18 +146,38 @@ async def set_password_with_token(hasher: Hasher, raw: str, purpose: str, passwo
         )
         if not used:
             raise LinkInvalid(purpose)
-        await User.update({User.password_hash: password_hash, User.password_changed_at: now()}).where(
-            User.id == holder["user.id"]
-        )
-        # A new password ends every other link of the same kind.
-        await AccountToken.update({AccountToken.used_at: now()}).where(
-            (AccountToken.user == holder["user.id"]) & AccountToken.used_at.is_null()
-        )
+        await _replace_password(emails if purpose == TokenPurpose.RESET else None, holder["user.id"], password_hash)
     await audit.record(f"{purpose}.completed", actor_id=holder["user.id"], ip=ip)
     user = await load_user(holder["user.id"])
     if user is None:
         raise LinkInvalid(purpose)
     return user
+
+
+async def _replace_password(emails: Emails | None, user_id: int, password_hash: str) -> None:
+    """Store a new password hash, end every session and every e-mailed link of the user, and (given
+    `emails`) tell the owner. The caller holds the write transaction."""
+    changed = await User.update(
+        {
+            User.password_hash: password_hash,
+            User.password_changed_at: now(),
+            User.session_generation: User.session_generation + 1,
+        }
+    ).where(User.id == user_id).returning(User.email, User.name, User.school)
+    # A new password ends every other link too: a reset link someone else asked for no longer works.
+    await AccountToken.update({AccountToken.used_at: now()}).where(
+        (AccountToken.user == user_id) & AccountToken.used_at.is_null()
+    )
+    if emails is not None and changed:
+        row = changed[0]
+        await emails.password_changed(to=row["email"], name=row["name"], school_id=row["school"])
+
+
+def check_new_password(email: str, password: str) -> None:
+    """Raises FormErrors when the password may not be used (checked before anything costly is counted)."""
+    problem = password_problem(password, email)
+    if problem:
+        raise FormErrors({"password": problem})
 
 
 async def request_password_reset(emails: Emails, email: str, lifetime: timedelta, ip: str = "") -> None:
@@ -169,17 +194,22 @@ async def request_password_reset(emails: Emails, email: str, lifetime: timedelta
     await audit.record("reset.requested", actor_id=row["id"], ip=ip)
 
 
-async def change_password(hasher: Hasher, user: CurrentUser, current: str, new: str) -> None:
+async def change_password(hasher: Hasher, emails: Emails, user: CurrentUser, current: str, new: str, ip: str = "") -> CurrentUser:
+    """Raises FormErrors when `current` is not the password or `new` is not good. Ends every session of the
+    user (the caller starts a new one for this browser) and e-mails the owner. Returns the user as now."""
+    check_new_password(user.email, new)
     row = await User.select(User.password_hash).where(User.id == user.id).first()
     if row is None or not await hasher.verify(current, row["password_hash"]):
+        await audit.record("password.change_failed", actor_id=user.id, ip=ip)
         raise FormErrors({"current": "That is not your current password."})
-    problem = password_problem(new, user.email)
-    if problem:
-        raise FormErrors({"password": problem})
-    await User.update({User.password_hash: await hasher.hash(new), User.password_changed_at: now()}).where(
-        User.id == user.id
-    )
-    await audit.record("password.changed", actor_id=user.id)
+    password_hash = await hasher.hash(new)
+    async with write_transaction():
+        await _replace_password(emails, user.id, password_hash)
+    await audit.record("password.changed", actor_id=user.id, ip=ip)
+    changed = await load_user(user.id)
+    if changed is None:
+        raise NotFound(user.id)
+    return changed
 
 
 async def invite_choices(inviter: CurrentUser) -> InviteChoices:
@@ -195,9 +225,15 @@ async def invite_choices(inviter: CurrentUser) -> InviteChoices:
 async def invite(emails: Emails, inviter: CurrentUser, invitation: Invitation, lifetime: timedelta, ip: str = "") -> int:
     """Create an account without a password and e-mail a link that sets it. The invitation was read within
     `invite_choices(inviter)`. Raises FormErrors when the person has joined already."""
-    existing = await User.select(User.id, User.password_hash).where(User.email == invitation.email).first()
+    existing = await User.select(User.id, User.password_hash, User.school, User.organization).where(
+        User.email == invitation.email
+    ).first()
     if existing and existing["password_hash"]:
         raise FormErrors({"email": "This person already has an account."}, invitation.values)
+    if existing and (existing["school"], existing["organization"]) != (invitation.school_id, invitation.organization_id):
+        # Someone elsewhere invited this address and it has not joined: an invitation never moves an
+        # account to another school or organization, and the answer does not say where it is.
+        raise FormErrors({"email": MOVE_REFUSED}, invitation.values)
     async with write_transaction():
         return await _invite_user(emails, inviter, existing, invitation, lifetime, ip)
 
@@ -210,7 +246,8 @@ async def _invite_user(
     lifetime: timedelta,
     ip: str,
 ) -> int:
-    """Create (or refresh, if never joined) the account, and e-mail the link that sets its password. The
+    """Create (or refresh, if never joined, within the same school or organization) the account, and e-mail
+    the link that sets its password. The
     caller holds the write transaction: the account, its link and the e-mail exist together or not at all."""
     email, name, roles = invitation.email, invitation.name, invitation.roles
     school_id, organization_id = invitation.school_id, invitation.organization_id

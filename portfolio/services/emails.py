@@ -55,6 +55,12 @@ class Emails:
             link=f"{self.base_url}/reset/{token}", minutes=minutes,
         )
 
+    async def password_changed(self, *, to: str, name: str, school_id: int | None) -> int:
+        return await self._queue(
+            EmailKind.PASSWORD_CHANGED, to, "Your Career Portfolio password was changed", school_id=school_id,
+            name=name, link=f"{self.base_url}/forgot",
+        )
+
     # --- verification -----------------------------------------------------------------------------
 
     async def mentor_request(self, *, to: str, mentor: str, student: str, count: int, school_id: int | None) -> int:
