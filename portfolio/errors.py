@@ -61,6 +61,15 @@ class NotEditable(DomainError):
     message = "This cannot be changed while it waits for verification."
 
 
+class TooMuchMail(DomainError):
+    """A person's own actions have sent as much mail today as one person may (see services/emails.py)."""
+
+    status = 429
+    code = "too_much_mail"
+    title = "Too many e-mails today"
+    message = "Too many e-mails went to this address today. Try again tomorrow."
+
+
 class LinkInvalid(DomainError):
     """An e-mailed link or a grant that is used, expired, revoked, tampered with or for something else."""
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.parse import EMAIL_RE, normalize_email
+from portfolio.parse import clean_name, is_email, normalize_email
 
 NAME_MAX = 200
 
@@ -18,12 +18,12 @@ class GuardianForm:
 
 
 def parse_guardian(raw: Mapping[str, Any], student_email: str) -> GuardianForm:
-    name = str(raw.get("guardian_name", "")).strip()
+    name = clean_name(raw.get("guardian_name"))
     email = normalize_email(str(raw.get("guardian_email", "")))
     errors = {}
     if not name or len(name) > NAME_MAX:
         errors["guardian_name"] = "Enter your parent's or guardian's name."
-    if not EMAIL_RE.match(email):
+    if not is_email(email):
         errors["guardian_email"] = "Enter their e-mail address, like name@example.com."
     elif email == student_email:
         errors["guardian_email"] = "This is your own e-mail. Enter your guardian's."
@@ -34,7 +34,7 @@ def parse_guardian(raw: Mapping[str, Any], student_email: str) -> GuardianForm:
 
 def parse_guardian_name(raw: Mapping[str, Any]) -> str:
     """The guardian whose consent staff received on paper."""
-    name = str(raw.get("guardian_name", "")).strip()
+    name = clean_name(raw.get("guardian_name"))
     if not name or len(name) > NAME_MAX:
         raise FormErrors({"guardian_name": "Enter the guardian's name."}, {"guardian_name": name})
     return name

@@ -71,7 +71,7 @@ async def ask_guardian(emails: Emails, student: CurrentUser, guardian: GuardianF
                             expires_at=now() + timedelta(days=CONSENT_LINK_DAYS))
         )
         await emails.guardian_consent(to=email, guardian=name, student=student.name, token=raw, days=CONSENT_LINK_DAYS,
-                                      school_id=student.school_id)
+                                      school_id=student.school_id, sender_id=student.id)
     await audit.record("consent.requested", actor_id=student.id)
 
 
