@@ -61,15 +61,6 @@ class NotEditable(DomainError):
     message = "This cannot be changed while it waits for verification."
 
 
-class TooMuchMail(DomainError):
-    """A person's own actions have sent as much mail today as one person may (see services/emails.py)."""
-
-    status = 429
-    code = "too_much_mail"
-    title = "Too many e-mails today"
-    message = "Too many e-mails went to this address today. Try again tomorrow."
-
-
 class LinkInvalid(DomainError):
     """An e-mailed link or a grant that is used, expired, revoked, tampered with or for something else."""
 
@@ -100,3 +91,16 @@ class FormErrors(DomainError):
     @property
     def field_errors(self) -> dict[str, str]:
         return self.errors
+
+
+class TooMuchMail(FormErrors):
+    """A person's own actions have sent as much mail today as one person may (services/emails.py). A form's
+    problem, so the form comes back (with what was typed) saying so."""
+
+    status = 429
+    code = "too_much_mail"
+    title = "Too many e-mails today"
+    TEXT = "Too many e-mails went to this address today. Try again tomorrow."
+
+    def __init__(self) -> None:
+        super().__init__({"form": self.TEXT})

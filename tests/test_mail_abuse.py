@@ -146,3 +146,16 @@ async def test_forgot_answers_before_any_account_work(make_user, make_client, se
             assert response.status_code == 200
     assert seen == [(0, 0), (1, 1)]
     assert await AccountToken.count() == 1 and await OutboxMessage.count() == 1
+
+
+async def test_asking_one_address_too_often_shows_the_form_again_saying_so(client, make_user):
+    student = await make_user("student")
+    assert (await sign_in(client, student.email)).status_code == 303
+    email = boss_email()
+    for number in range(PER_ADDRESS + 1):
+        entry_id = await new_entry(student, hours="1", title=f"Shift {number}")
+        response = await post(client, "/student/verify/supervisor",
+                              BOSS | {"supervisor_email": email, "entries": [entry_id]})
+    assert response.status_code == 429
+    assert "Too many e-mails went to this address today" in response.text and email in response.text
+    assert await VerificationRequest.count() == PER_ADDRESS
