@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from portfolio.clock import now
+from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, TooMuchMail
 from portfolio.forms.accounts import InviteChoices, parse_invite
 from portfolio.forms.consent import parse_guardian
@@ -159,3 +160,24 @@ async def test_asking_one_address_too_often_shows_the_form_again_saying_so(clien
     assert response.status_code == 429
     assert "Too many e-mails went to this address today" in response.text and email in response.text
     assert await VerificationRequest.count() == PER_ADDRESS
+
+
+async def test_guardian_requests_are_limited_in_the_one_place_mail_is_queued(make_user, settings):
+    student = await make_user("student")
+    emails = emails_for(settings)
+    guardian = f"parent-{uuid.uuid4().hex[:8]}@example.org"
+
+    async def ask() -> None:
+        async with write_transaction():
+            await emails.guardian_consent(to=guardian, guardian="Alex", student=student.name, token="t", days=7,
+                                          school_id=student.school_id, sender_id=student.id)
+
+    for _ in range(PER_ADDRESS):
+        await ask()
+    with pytest.raises(TooMuchMail):
+        await ask()
+    # Mail the school sends in bulk is not limited: an invitation to the same address still goes.
+    async with write_transaction():
+        await emails.invitation(to=guardian, name="Alex", inviter="Staff", token="t", days=7,
+                                school_id=student.school_id, sender_id=student.id, invitee_id=student.id)
+    assert await OutboxMessage.count().where(OutboxMessage.recipient == guardian) == PER_ADDRESS + 1
