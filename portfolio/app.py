@@ -6,7 +6,6 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import (
@@ -23,6 +22,7 @@ from litestar.template.config import TemplateConfig
 
 from portfolio import db
 from portfolio.auth import SessionMiddleware, Sessions, make_store, public, user_dependencies
+from portfolio.csrf import CsrfMiddleware
 from portfolio.errors import DomainError
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
@@ -133,13 +133,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         middleware=[
             DefineMiddleware(SessionMiddleware, sessions=sessions),
+            CsrfMiddleware,
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-        ),
         template_config=TemplateConfig(
             directory=HERE / "templates",
             engine=JinjaTemplateEngine,

@@ -31,6 +31,12 @@ DEVICE_COOKIE = "portfolio_device"
 TOUCH_EVERY_SECONDS = 60
 
 
+def session_cookie(settings: Settings) -> str:
+    """The session cookie's name: __Host-portfolio_session over HTTPS (sent back only to this host, never
+    set by a subdomain), the plain name over http for local use."""
+    return f"__Host-{SESSION_COOKIE}" if settings.secure_cookies else SESSION_COOKIE
+
+
 def make_store(settings: Settings, namespace: str = "portfolio") -> Store:
     if settings.redis_url:
         return RedisStore.with_client(url=settings.redis_url, namespace=namespace)
@@ -118,7 +124,7 @@ class SessionMiddleware:
         if scope["type"] == "http":
             scope["user"] = None
             scope["auth"] = None
-            sid = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+            sid = ASGIConnection(scope).cookies.get(session_cookie(self.sessions.settings))
             if sid:
                 session = await self.sessions.resume(sid)
                 user = await load_user(session.user_id) if session else None

@@ -74,8 +74,11 @@ def seed_demo() -> None:
 @click.option("--organization-id", type=int, default=None)
 def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | None, organization_id: int | None) -> None:
     """Create an account and print its one-time link to choose a password (e.g. the first admin)."""
+    from portfolio.parse import is_email, normalize_email
     from portfolio.services import accounts
 
+    if not is_email(normalize_email(email)):
+        raise click.BadParameter("give exactly one e-mail address, like name@district.org", param_hint="--email")
     settings = get_settings()
 
     async def work() -> str:

@@ -91,3 +91,16 @@ class FormErrors(DomainError):
     @property
     def field_errors(self) -> dict[str, str]:
         return self.errors
+
+
+class TooMuchMail(FormErrors):
+    """A person's own actions have sent as much mail today as one person may (services/emails.py). A form's
+    problem, so the form comes back (with what was typed) saying so."""
+
+    status = 429
+    code = "too_much_mail"
+    title = "Too many e-mails today"
+    TEXT = "Too many e-mails went to this address today. Try again tomorrow."
+
+    def __init__(self) -> None:
+        super().__init__({"form": self.TEXT})

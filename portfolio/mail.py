@@ -49,11 +49,18 @@ class Mail:
     date: datetime | None = None
 
 
+def one_line(text: str) -> str:
+    """A header value: no control characters, every run of white space one space. Names are cleaned when
+    they are typed; this keeps a name stored before that (or from a roster) from breaking a message."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
     """Render templates/email/<kind>.txt and .html into one message."""
+    subject = one_line(subject)
     context = {"subject": subject, **context}
     return Mail(
-        to=to,
+        to=one_line(to),
         subject=subject,
         text=_templates.get_template(f"{kind}.txt").render(context),
         html=_templates.get_template(f"{kind}.html").render(context),
@@ -64,8 +71,8 @@ def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
 def to_message(mail: Mail, sender: str) -> EmailMessage:
     message = EmailMessage(policy=default_policy)
     message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["To"] = one_line(mail.to)
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = format_datetime(mail.date or clock.now())
     message["Message-ID"] = mail.message_id or make_msgid(domain="career-portfolio")
     message.set_content(mail.text)

@@ -40,10 +40,11 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 async def signed_in_client(base_url: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base_url, timeout=30)
-    await client.get("/signin")
+    page = await client.get("/signin")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert token, "the sign-in page carries no CSRF token"
     response = await client.post(
-        "/signin",
-        data={"email": DEMO_STUDENT[0], "password": DEMO_STUDENT[1], "_csrf_token": client.cookies["csrftoken"]},
+        "/signin", data={"email": DEMO_STUDENT[0], "password": DEMO_STUDENT[1], "_csrf_token": token[1]},
     )
     assert response.status_code == 303, response.text
     return client

@@ -132,16 +132,17 @@ def hasher(base_settings: Settings) -> Hasher:
 
 
 @asynccontextmanager
-async def serve_in_loop(app_settings: Settings):
+async def serve_in_loop(app_settings: Settings, wrap=None):
     """The app with its lifespan, in the tests' own event loop (Litestar's test client runs the app on
-    a thread of its own, where a PostgreSQL pool opened in this loop cannot be used)."""
+    a thread of its own, where a PostgreSQL pool opened in this loop cannot be used). `wrap` puts an ASGI
+    wrapper around the app (to watch what it sends, and when)."""
     app = create_app(app_settings)
     # The hooks are called here rather than through app.lifespan(), whose anyio task group cannot span
     # a fixture's set-up and tear-down (pytest-asyncio runs them in different tasks).
     for hook in app.on_startup:
         await hook()
     try:
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=wrap(app) if wrap else app)
         async with httpx.AsyncClient(transport=transport, base_url=app_settings.base_url) as http:
             yield http
     finally:
@@ -159,8 +160,8 @@ async def client(settings: Settings):
 def make_client(settings: Settings):
     """More clients (other browsers) of the app, with these or other settings."""
 
-    def factory(app_settings: Settings | None = None):
-        return serve_in_loop(app_settings or settings)
+    def factory(app_settings: Settings | None = None, wrap=None):
+        return serve_in_loop(app_settings or settings, wrap)
 
     return factory
 

@@ -13,11 +13,14 @@ from pathlib import Path
 
 import httpx
 
+from portfolio import csrf
+from portfolio.auth import SESSION_COOKIE
 from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.forms.mentoring import Assignment
 from portfolio.services import evidence, experiences, mentoring, signoff
+from portfolio.settings import get_settings
 from portfolio.storage import make_store
 from portfolio.tables import Disclosure, Evidence, Experience, StudentProfile
 from tests import samples
@@ -27,18 +30,26 @@ TEST_PASSWORD = "correct horse battery"
 
 # --- signing in -----------------------------------------------------------------------------------
 
+def csrf_token(client: httpx.AsyncClient) -> str:
+    """A token as this client's pages carry it now (portfolio/csrf.py makes it the same way): bound to its
+    session cookie, or, before sign-in, to the cookie its first page set (named __Host-... over HTTPS)."""
+    def cookie(name: str) -> str | None:
+        return client.cookies.get(name) or client.cookies.get(f"__Host-{name}")
+
+    return csrf.token_for(get_settings().secret_key, cookie(SESSION_COOKIE), cookie(csrf.VISITOR_COOKIE))
+
+
 def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"x-csrftoken": client.cookies.get("csrftoken", "")}
+    return {"x-csrftoken": csrf_token(client)}
 
 
 async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PASSWORD, next_path: str = ""):
-    """Sign in through the form, as a browser does (GET for the CSRF cookie, then POST)."""
-    if "csrftoken" not in client.cookies:
+    """Sign in through the form, as a browser does (GET for the form and its token, then POST)."""
+    if not any(name.endswith((csrf.VISITOR_COOKIE, SESSION_COOKIE)) for name in client.cookies.keys()):
         page = await client.get("/signin")
         assert page.status_code == 200
     return await client.post(
-        "/signin",
-        data={"email": email, "password": password, "next": next_path, "_csrf_token": client.cookies.get("csrftoken")},
+        "/signin", data={"email": email, "password": password, "next": next_path, "_csrf_token": csrf_token(client)},
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from portfolio.services.accounts import token_hash
 from portfolio.tables import GuardianConsent, Organization, OutboxMessage, Share
-from tests.factories import browser_of, csrf_headers, post, set_birth
+from tests.factories import browser_of, csrf_headers, csrf_token, post, set_birth
 from tests.mailbox import link_in, outbox
 
 UNDER_18 = "a parent or guardian must agree"
@@ -52,7 +52,7 @@ async def mail_to(recipient: str) -> int:
 async def introduce(visitor, token: str):
     await visitor.get(f"/s/{token}")
     return await visitor.post(f"/s/{token}", data={"name": "Robin Recruiter", "organization": "Bolt Works",
-                                                   "_csrf_token": visitor.cookies.get("csrftoken")})
+                                                   "_csrf_token": csrf_token(visitor)})
 
 
 async def test_a_student_cannot_approve_their_own_consent(client, signed_in, make_user, make_client, other_school):

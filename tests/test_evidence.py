@@ -22,6 +22,7 @@ from tests import samples
 from tests.factories import (
     as_certification,
     csrf_headers,
+    csrf_token,
     entry,
     new_entry,
     rows_for,
@@ -421,7 +422,7 @@ async def test_too_large_without_javascript_says_the_limit(settings, make_client
         big = b"\xff\xd8\xff" + b"\0" * (2 * 1024 * 1024)
         response = await client.post(
             f"/student/experiences/{entry_id}/evidence",
-            data={"_csrf_token": client.cookies.get("csrftoken")},
+            data={"_csrf_token": csrf_token(client)},
             files={"file": ("huge.jpg", big, "image/jpeg")},
         )
         assert response.status_code == 413

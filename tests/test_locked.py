@@ -6,7 +6,7 @@ from __future__ import annotations
 from portfolio.services import certifications
 from portfolio.tables import Certification, Experience
 from portfolio.vocabulary import EntryStatus
-from tests.factories import as_certification, entry, new_entry, post
+from tests.factories import as_certification, csrf_token, entry, new_entry, post
 
 
 async def _status(entry_id: int) -> str:
@@ -53,6 +53,6 @@ async def test_a_bad_entry_comes_back_with_every_problem_from_form_and_api(clien
     for message in ("Enter a title.", "One day has at most 24 hours.", "Choose a career cluster."):
         assert message in page.text
     api = await client.post("/api/v1/experiences", json=bad | {"client_uuid": "5b0f3a52-2b1e-4c58-9d0e-3f1b2c4d5e6f"},
-                            headers={"x-csrftoken": client.cookies.get("csrftoken", "")})
+                            headers={"x-csrftoken": csrf_token(client)})
     assert api.status_code == 422
     assert set(api.json()["errors"]) == {"title", "hours", "cluster"}, "the API and the form read entries alike"

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests import samples
+from tests.factories import csrf_token
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ async def upload(
     http: httpx.AsyncClient, url: str, path: Path, filename: str, content_type: str, chunked: bool = False
 ) -> httpx.Response:
     headers, body = multipart_from_file(path, filename, content_type, chunked)
-    headers["x-csrftoken"] = http.cookies.get("csrftoken", "")
+    headers["x-csrftoken"] = csrf_token(http)
     return await http.post(url, content=body, headers=headers)
 
 
@@ -82,7 +83,7 @@ async def sign_in(http: httpx.AsyncClient) -> None:
     assert (await http.get("/signin")).status_code == 200
     response = await http.post(
         "/signin",
-        data={"email": STUDENT, "password": DEMO_PASSWORD, "next": "", "_csrf_token": http.cookies.get("csrftoken", "")},
+        data={"email": STUDENT, "password": DEMO_PASSWORD, "next": "", "_csrf_token": csrf_token(http)},
     )
     assert response.status_code in (302, 303), response.text[-800:]
 
@@ -156,7 +157,7 @@ async def test_uploads_do_not_go_through_memory(tmp_path: Path, step):
         async with httpx.AsyncClient(base_url=live.url, timeout=60) as anonymous:
             response = await anonymous.post(url, content=form, headers=encoded)
             assert response.status_code == 303 and response.headers["location"].startswith("/signin"), response.status_code
-        response = await http.post(url, content=form, headers=encoded | {"x-csrftoken": http.cookies.get("csrftoken", "")})
+        response = await http.post(url, content=form, headers=encoded | {"x-csrftoken": csrf_token(http)})
         assert response.status_code == 415, response.text[-800:]
         encoded_growth = peak_rss(live.pid) - after_accepted - refused_growth
 

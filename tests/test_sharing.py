@@ -13,7 +13,7 @@ import pytest
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
 from portfolio.tables import Organization, Share, User
-from tests.factories import add_photo, csrf_headers, disclosures, new_entry, set_birth, sign_in
+from tests.factories import add_photo, csrf_headers, csrf_token, disclosures, new_entry, set_birth, sign_in
 from tests.mailbox import link_in, outbox
 
 XSS = "<script>alert(1)</script>"
@@ -38,7 +38,7 @@ async def employer_org() -> int:
 
 async def post_share(client, **fields):
     data = {"audience": "link", "scope": "everything", "days": "30", "label": ""} | fields
-    data["_csrf_token"] = client.cookies.get("csrftoken")
+    data["_csrf_token"] = csrf_token(client)
     return await client.post("/student/sharing", data=data)
 
 
@@ -56,7 +56,7 @@ async def introduce(visitor, token: str, name: str = "Robin Recruiter", organiza
     page = await visitor.get(f"/s/{token}")
     assert page.status_code == 200, page.text
     return await visitor.post(
-        f"/s/{token}", data={"name": name, "organization": organization, "_csrf_token": visitor.cookies.get("csrftoken")}
+        f"/s/{token}", data={"name": name, "organization": organization, "_csrf_token": csrf_token(visitor)}
     )
 
 
@@ -269,7 +269,7 @@ async def test_a_visitor_without_the_grant_is_asked_who_they_are(client, signed_
         assert response.status_code == 303 and response.headers["location"] == f"/s/{token}"
         form = await visitor.get(f"/s/{token}")
         assert "Your name" in form.text and "Your organization" in form.text and "Sam Student" in form.text
-        missing = await visitor.post(f"/s/{token}", data={"name": " ", "organization": "", "_csrf_token": visitor.cookies.get("csrftoken")})
+        missing = await visitor.post(f"/s/{token}", data={"name": " ", "organization": "", "_csrf_token": csrf_token(visitor)})
         assert missing.status_code == 422 and "Enter your name." in missing.text and "Enter your organization" in missing.text
         assert (await visitor.get(f"/s/{token}/evidence/{photo_entry}/thumb")).status_code == 404
     assert await disclosures(student.id) == []
@@ -316,7 +316,7 @@ async def test_a_revoked_or_expired_link_is_gone_and_records_nothing(client, sig
             page = await visitor.get(path)
             assert page.status_code == 410 and GONE in page.text, path
             assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
-        again = await visitor.post(f"/s/{token}", data={"name": "A", "organization": "B", "_csrf_token": visitor.cookies.get("csrftoken")})
+        again = await visitor.post(f"/s/{token}", data={"name": "A", "organization": "B", "_csrf_token": csrf_token(visitor)})
         assert again.status_code == 410
         for kind in ("thumb", "view"):
             assert (await visitor.get(f"/s/{token}/evidence/{photo['id']}/{kind}")).status_code == 404

@@ -17,10 +17,11 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image, ImageDraw
 
+from portfolio import csrf
 from portfolio.forms.verification import parse_supervisor
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import signoff
-from portfolio.settings import Settings
+from portfolio.settings import Settings, get_settings
 from portfolio.storage import make_store
 from portfolio.tables import (
     AuditEvent,
@@ -98,9 +99,10 @@ async def decide(client, request_id: int, decision: str = "verified", **fields):
 
 
 def with_grant(client, grant: str) -> dict[str, str]:
-    """Headers that send this grant cookie (and the CSRF cookie and token) whatever the client holds."""
-    csrf = client.cookies.get("csrftoken", "")
-    return {"cookie": f"{GRANT_COOKIE}={grant}; csrftoken={csrf}".encode(), "x-csrftoken": csrf}
+    """Headers that send this grant cookie (and the visitor's CSRF cookie and token) whatever the client holds."""
+    visitor = client.cookies.get(csrf.VISITOR_COOKIE, "")
+    token = csrf.token_for(get_settings().secret_key, None, visitor)
+    return {"cookie": f"{GRANT_COOKIE}={grant}; {csrf.VISITOR_COOKIE}={visitor}".encode(), "x-csrftoken": token}
 
 
 def signature_png() -> str:

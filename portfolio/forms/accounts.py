@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.forms import texts
-from portfolio.parse import as_list, int_or_none, is_email, normalize_email
+from portfolio.parse import as_list, clean_name, int_or_none, is_email, normalize_email
 from portfolio.vocabulary import Role
 
 NAME_MAX = 200
@@ -90,7 +89,7 @@ def _offered(value: Any, options: list[dict[str, Any]]) -> int | None:
 def parse_invite(raw: Mapping[str, Any], choices: InviteChoices) -> Invitation:
     """An invitation within what the inviter may give, or FormErrors with every problem at once."""
     email = normalize_email(str(raw.get("email", "")))
-    name = str(raw.get("name", "")).strip()
+    name = clean_name(raw.get("name"))
     roles = [r for r in as_list(raw.get("roles")) if r]
     if choices.picks_school:
         school_id = _offered(raw.get("school"), choices.schools)
@@ -128,7 +127,7 @@ class NewEmployer:
 
 
 def parse_new_employer(raw: Mapping[str, Any]) -> NewEmployer:
-    values = texts(raw, ("organization_name", "website", "name"))
+    values = {name: clean_name(raw.get(name)) for name in ("organization_name", "website", "name")}
     values["email"] = normalize_email(str(raw.get("email", "")))
     errors: dict[str, str] = {}
     if not values["organization_name"] or len(values["organization_name"]) > NAME_MAX:

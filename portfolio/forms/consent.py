@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.parse import EMAIL_RE, normalize_email
+from portfolio.parse import clean_name, is_email, normalize_email
 
 NAME_MAX = 200
 
@@ -33,12 +33,12 @@ _STAFF = _Words("Enter the guardian's name.", "Enter the guardian's e-mail addre
 
 def _guardian(raw: Mapping[str, Any], student_email: str, words: _Words, prefix: str = "") -> GuardianForm:
     name_field, email_field = f"{prefix}guardian_name", f"{prefix}guardian_email"
-    name = str(raw.get(name_field, "")).strip()
+    name = clean_name(raw.get(name_field))
     email = normalize_email(str(raw.get(email_field, "")))
     errors = {}
     if not name or len(name) > NAME_MAX:
         errors[name_field] = words.name
-    if not EMAIL_RE.match(email):
+    if not is_email(email):
         errors[email_field] = words.email
     elif email == normalize_email(student_email):
         errors[email_field] = words.own
@@ -60,7 +60,7 @@ def parse_school_guardian(raw: Mapping[str, Any], student_email: str) -> Guardia
 
 def parse_guardian_name(raw: Mapping[str, Any]) -> str:
     """The guardian whose consent staff received on paper."""
-    name = str(raw.get("guardian_name", "")).strip()
+    name = clean_name(raw.get("guardian_name"))
     if not name or len(name) > NAME_MAX:
         raise FormErrors({"guardian_name": "Enter the guardian's name."}, {"guardian_name": name})
     return name

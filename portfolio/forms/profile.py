@@ -8,7 +8,7 @@ from typing import Any, Collection, Mapping
 
 from portfolio.errors import FormErrors
 from portfolio.forms import texts, too_long
-from portfolio.parse import EMAIL_RE, as_list, int_or_none, normalize_email
+from portfolio.parse import as_list, int_or_none, is_email, normalize_email
 
 MAX_SKILLS = 30
 LIMITS = {"headline": 160, "about": 3000, "personal_email": 254}
@@ -50,7 +50,7 @@ def parse_profile(raw: Mapping[str, Any], today: date, cluster_codes: Collection
     year = int_or_none(values["graduation_year"]) if values["graduation_year"] else None
     if values["graduation_year"] and (year is None or not today.year - 10 <= year <= today.year + 8):
         errors["graduation_year"] = f"Enter a year between {today.year - 10} and {today.year + 8}."
-    if values["personal_email"] and not EMAIL_RE.match(values["personal_email"]):
+    if values["personal_email"] and not is_email(values["personal_email"]):
         errors["personal_email"] = "Enter an e-mail address like name@example.com, or leave it empty."
     if errors:
         raise FormErrors(errors, values)

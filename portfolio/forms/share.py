@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Collection, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.parse import int_ids, int_or_none
+from portfolio.parse import clean_name, int_ids, int_or_none
 from portfolio.vocabulary import Audience
 
 DEFAULT_DAYS = 30
@@ -63,8 +63,8 @@ class VisitorForm:
 
 def parse_visitor(raw: Mapping[str, Any]) -> VisitorForm:
     """The name and organization a link visitor gives; both required."""
-    name = " ".join(str(raw.get("name", "")).split())
-    organization = " ".join(str(raw.get("organization", "")).split())
+    name = clean_name(raw.get("name"))
+    organization = clean_name(raw.get("organization"))
     errors = {}
     if not name or len(name) > VISITOR_FIELD_MAX:
         errors["name"] = "Enter your name."

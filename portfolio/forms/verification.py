@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.forms import texts
-from portfolio.parse import EMAIL_RE, normalize_email
+from portfolio.parse import clean_name, is_email, normalize_email
 from portfolio.vocabulary import DECISION_WORDS, Decision
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
@@ -69,7 +68,7 @@ def parse_decision(raw: Mapping[str, Any]) -> DecisionForm:
 
 def parse_link_decision(raw: Mapping[str, Any]) -> LinkDecisionForm:
     decided = parse_decision(raw)
-    values = texts(raw, ("name", "title"))
+    values = {name: clean_name(raw.get(name)) for name in ("name", "title")}
     errors = {}
     if not values["name"] or len(values["name"]) > NAME_MAX:
         errors["name"] = "Enter your name as it should appear on the record."
@@ -81,7 +80,7 @@ def parse_link_decision(raw: Mapping[str, Any]) -> LinkDecisionForm:
 
 
 def supervisor_values(raw: Mapping[str, Any]) -> dict[str, str]:
-    values = {name: str(raw.get(name, "")).strip() for name in SUPERVISOR_FIELDS}
+    values = {name: clean_name(raw.get(name)) for name in SUPERVISOR_FIELDS}
     return values | {"supervisor_email": normalize_email(values["supervisor_email"])}
 
 
@@ -93,7 +92,7 @@ def parse_supervisor(raw: Mapping[str, Any], student_email: str, need_title: boo
         errors["supervisor_name"] = "Enter the supervisor's name."
     if need_title and not values["supervisor_title"]:
         errors["supervisor_title"] = "Enter the supervisor's job title."
-    if not EMAIL_RE.match(values["supervisor_email"]):
+    if not is_email(values["supervisor_email"]):
         errors["supervisor_email"] = "Enter the supervisor's work e-mail, like name@company.com."
     elif values["supervisor_email"] == student_email:
         errors["supervisor_email"] = "This is your own e-mail. Enter your supervisor's."

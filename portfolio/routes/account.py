@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portfolio.auth import DEVICE_COOKIE, SESSION_COOKIE, Sessions, public, safe_next, signed_in
+from portfolio.auth import DEVICE_COOKIE, Sessions, public, safe_next, session_cookie, signed_in
 from portfolio.errors import FormErrors, LinkInvalid
 from portfolio.forms.accounts import parse_email, parse_new_password, parse_password_change, parse_sign_in
 from portfolio.routes.common import client_ip, form_values, redisplay, render
@@ -22,6 +24,8 @@ from portfolio.services.emails import Emails
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH, Hasher
 from portfolio.services.throttle import Limit, Throttle
 from portfolio.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # The token is in the path of these pages: keep it out of Referer headers and shared caches.
 LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -54,7 +58,7 @@ def _too_many(wait: int) -> str:
 
 def _with_session(response: Response, settings: NamedDependency[Settings], session: Any) -> Response:
     response.set_cookie(
-        key=SESSION_COOKIE,
+        key=session_cookie(settings),
         value=session.sid,
         max_age=session.absolute,
         path="/",
@@ -68,7 +72,7 @@ def _with_session(response: Response, settings: NamedDependency[Settings], sessi
 async def _sign_in_response(
     request: Request, sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], user: accounts.CurrentUser, target: str
 ) -> Response:
-    old = request.cookies.get(SESSION_COOKIE)
+    old = request.cookies.get(session_cookie(settings))
     if old:
         await sessions.end(old)
     session = await sessions.start(user)
@@ -121,6 +125,13 @@ async def _new_password_again(request: Request, problem: FormErrors) -> Template
 LINK_OPT = redisplay(_new_password_again) | {"link_invalid": _link_invalid}
 
 
+async def _reset_after_answer(emails: Emails, email: str, lifetime: timedelta, ip: str) -> None:
+    try:
+        await accounts.request_password_reset(emails, email, lifetime, ip=ip)
+    except Exception as error:  # the answer is sent already: nobody else would hear of it
+        log.error("password reset request failed: %s", type(error).__name__)
+
+
 async def _forgot_again(request: Request, problem: FormErrors) -> Template:
     return render(request, "forgot", values=problem.values, error=problem.message)
 
@@ -165,14 +176,19 @@ class AccountController(Controller):
         return await _sign_in_response(request, sessions, settings, user, target)
 
     @post("/signout")
-    async def signout(self, request: Request, user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions]) -> Response:
-        sid = request.cookies.get(SESSION_COOKIE)
+    async def signout(
+        self, request: Request, user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions],
+        settings: NamedDependency[Settings],
+    ) -> Response:
+        sid = request.cookies.get(session_cookie(settings))
         if sid:
             await sessions.end(sid)
         if user is not None:
             await audit.record("signout", actor_id=user.id, ip=client_ip(request))
         response = Redirect(path="/signin?signed_out=1", status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        # Secure like the cookie it replaces: a browser ignores a __Host- cookie set without it.
+        response.set_cookie(key=session_cookie(settings), value="", max_age=0, path="/", httponly=True,
+                            secure=settings.secure_cookies, samesite="lax")
         # Tells the browser to drop cached pages of this user (the offline app's caches too).
         response.headers["Clear-Site-Data"] = '"cache"'
         return response
@@ -195,14 +211,13 @@ class AccountController(Controller):
                 error=f"Too many requests. Wait {wait} seconds, then try again.",
             )
         await throttle.failed(keys)
-        await accounts.request_password_reset(
-            emails,
-            email,
-            timedelta(minutes=settings.reset_token_minutes),
-            ip=client_ip(request),
+        # The same answer whether or not the account exists, and as fast: the account is looked up, and
+        # its link written and queued, only once the answer is sent, so its timing tells nothing.
+        page = render(request, "forgot_sent", email=email)
+        page.background = BackgroundTask(
+            _reset_after_answer, emails, email, timedelta(minutes=settings.reset_token_minutes), client_ip(request)
         )
-        # The same answer whether or not the account exists.
-        return render(request, "forgot_sent", email=email)
+        return page
 
     async def _link_page(self, request: Request, purpose: str, token: str) -> Template:
         holder = await accounts.token_holder(token, purpose)

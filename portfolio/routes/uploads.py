@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from portfolio.csrf import CHECKED_INSIDE, CsrfMiddleware
 from portfolio.settings import Settings
 
 # Multipart framing and the other form fields ride on top of the files themselves.
@@ -40,10 +41,11 @@ def _limited(receive: Receive, announced: str, limit: int) -> Receive:
 class UploadGate:
     """Runs the route's guards, and checks the kind of body, before anything reads it.
 
-    The CSRF check reads a whole form before the guards run: on these routes that could be the upload
-    limit's worth, and a URL-encoded form is parsed in memory. So a visitor the route is not for is
-    answered at once, and the body must be multipart (spooled to disk); with `forms`, a URL-encoded form
-    (the new-entry form sent without files, by a page from before it took files) is taken up to 1 MB.
+    The CSRF check of a plain form reads the whole form: on these routes that could be the upload limit's
+    worth, and a URL-encoded form is parsed in memory. So the check runs after this gate (the route's own
+    CsrfMiddleware), a visitor the route is not for is answered at once, and the body must be multipart
+    (spooled to disk); with `forms`, a URL-encoded form (the new-entry form sent without files, by a page
+    from before it took files) is taken up to 1 MB.
     """
 
     def __init__(self, app: ASGIApp, forms: bool = False) -> None:
@@ -71,4 +73,8 @@ class UploadGate:
 
 def takes_files(forms: bool = False) -> dict[str, Any]:
     """Route options for a route that takes files: the gate above instead of Litestar's small body limit."""
-    return {"request_max_body_size": None, "middleware": [DefineMiddleware(UploadGate, forms=forms)]}
+    return {
+        "request_max_body_size": None,
+        "middleware": [DefineMiddleware(UploadGate, forms=forms), DefineMiddleware(CsrfMiddleware, inside=True)],
+        CHECKED_INSIDE: True,
+    }

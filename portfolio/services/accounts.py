@@ -13,9 +13,9 @@ from piccolo.query.functions.string import Lower
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import FormErrors, LinkInvalid, NotFound
+from portfolio.errors import FormErrors, LinkInvalid, NotFound, TooMuchMail
 from portfolio.forms.accounts import Invitation, InviteChoices, NewEmployer
-from portfolio.parse import normalize_email
+from portfolio.parse import clean_name, normalize_email
 from portfolio.services import audit, outbox_listing
 from portfolio.services.emails import Emails
 from portfolio.services.passwords import Hasher, password_problem
@@ -94,7 +94,7 @@ async def create_user(
         await User.insert(
             User(
                 email=normalize_email(email),
-                name=name.strip(),
+                name=clean_name(name),
                 roles=sorted(set(roles)),
                 school=school_id,
                 organization=organization_id,
@@ -187,10 +187,15 @@ async def request_password_reset(emails: Emails, email: str, lifetime: timedelta
     ).first()
     if row is None or not row["active"]:
         return
-    async with write_transaction():
-        raw = await issue_token(row["id"], TokenPurpose.RESET, lifetime)
-        await emails.password_reset(to=row["email"], name=row["name"], token=raw,
-                                    minutes=int(lifetime.total_seconds() // 60), school_id=row["school"])
+    try:
+        async with write_transaction():
+            raw = await issue_token(row["id"], TokenPurpose.RESET, lifetime)
+            await emails.password_reset(to=row["email"], name=row["name"], token=raw,
+                                        minutes=int(lifetime.total_seconds() // 60), school_id=row["school"])
+    except TooMuchMail:
+        # Said to nobody: saying it would tell whoever typed the address that the account exists.
+        await audit.record("reset.limited", actor_id=row["id"], ip=ip)
+        return
     await audit.record("reset.requested", actor_id=row["id"], ip=ip)
 
 

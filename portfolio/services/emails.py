@@ -8,13 +8,34 @@ exists if and only if the action that caused it committed; a worker delivers it 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from email.utils import make_msgid
 from typing import Any
 from urllib.parse import urlparse
 
+from portfolio.clock import now
+from portfolio.errors import TooMuchMail
 from portfolio.mail import render
 from portfolio.services import outbox
 from portfolio.vocabulary import DECISION_WORDS, EmailKind
+
+# Mail that one person's own action sends to an address they typed (or, for a forgotten password, to any
+# address anyone types): without a limit the app is a way to send mail to anyone. At most PER_ADDRESS of
+# one kind to one address from one sender (nobody signed in counts as one sender) and PER_SENDER in all
+# from one signed-in person, a day. What the school sends in bulk (invitations, reminders, digests,
+# decisions) is not limited this way.
+ON_REQUEST = frozenset({EmailKind.RESET, EmailKind.SUPERVISOR_REQUEST, EmailKind.SUPERVISOR_RECEIPT,
+                        EmailKind.GUARDIAN_CONSENT})
+PER_ADDRESS = 3
+PER_SENDER = 20
+LIMIT_WINDOW = timedelta(days=1)
+
+
+async def within_daily_limit(kind: EmailKind, to: str, sender_id: int | None) -> bool:
+    since = now() - LIMIT_WINDOW
+    if await outbox.count_since(since, frozenset({kind}), sender_id=sender_id, recipient=to) >= PER_ADDRESS:
+        return False
+    return sender_id is None or await outbox.count_since(since, ON_REQUEST, sender_id=sender_id) < PER_SENDER
 
 
 def _entries(count: int) -> str:
@@ -31,8 +52,12 @@ class Emails:
 
     async def _queue(
         self, kind: EmailKind, to: str, subject: str, *, school_id: int | None, sender_id: int | None = None,
-        invitee_id: int | None = None, **context: Any,
+        invitee_id: int | None = None, limited: bool = False, **context: Any,
     ) -> int:
+        """`limited`: a message someone's own action sends (of a kind ON_REQUEST); raises TooMuchMail over
+        the daily limit."""
+        if limited and not await within_daily_limit(kind, to, sender_id):
+            raise TooMuchMail()
         return await outbox.enqueue(
             render(kind, to, subject, **context), self.sealer, make_msgid(domain=self.domain),
             school_id=school_id, sender_id=sender_id, invitee_id=invitee_id, wake=self.wake,
@@ -51,7 +76,7 @@ class Emails:
 
     async def password_reset(self, *, to: str, name: str, token: str, minutes: int, school_id: int | None) -> int:
         return await self._queue(
-            EmailKind.RESET, to, "Reset your Career Portfolio password", school_id=school_id, name=name,
+            EmailKind.RESET, to, "Reset your Career Portfolio password", school_id=school_id, limited=True, name=name,
             link=f"{self.base_url}/reset/{token}", minutes=minutes,
         )
 
@@ -77,20 +102,23 @@ class Emails:
 
     async def supervisor_request(
         self, *, to: str, supervisor: str, student: str, count: int, token: str, days: int, reminder: bool,
-        school_id: int | None,
+        school_id: int | None, sender_id: int | None = None,
     ) -> int:
+        """Asked (or asked again) by the student `sender_id`, limited; a reminder is the school's, and is not."""
         subject = f"{'Reminder: ' if reminder else ''}Please confirm {student}'s work-based learning hours"
         return await self._queue(
-            EmailKind.SUPERVISOR_REQUEST, to, subject, school_id=school_id, supervisor=supervisor, student=student,
+            EmailKind.SUPERVISOR_REQUEST, to, subject, school_id=school_id, sender_id=None if reminder else sender_id,
+            limited=not reminder, supervisor=supervisor, student=student,
             count=count, link=f"{self.base_url}/v/{token}", days=days, reminder=reminder,
         )
 
     async def supervisor_receipt(
         self, *, to: str, supervisor: str, student: str, entries: Sequence[dict[str, Any]], token: str,
-        school_id: int | None,
+        school_id: int | None, sender_id: int | None = None,
     ) -> int:
         return await self._queue(
-            EmailKind.SUPERVISOR_RECEIPT, to, f"You verified {student}'s hours", school_id=school_id, supervisor=supervisor,
+            EmailKind.SUPERVISOR_RECEIPT, to, f"You verified {student}'s hours", school_id=school_id,
+            sender_id=sender_id, limited=True, supervisor=supervisor,
             student=student, count=len(entries), entries=entries, link=f"{self.base_url}/v/receipt/{token}",
         )
 
@@ -113,10 +141,11 @@ class Emails:
 
     async def guardian_consent(
         self, *, to: str, guardian: str, student: str, token: str, days: int, school_id: int | None,
+        sender_id: int | None = None,
     ) -> int:
         return await self._queue(
             EmailKind.GUARDIAN_CONSENT, to, f"{student} asks your permission to share their career portfolio",
-            school_id=school_id, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}", days=days,
+            school_id=school_id, sender_id=sender_id, limited=True, guardian=guardian, student=student, link=f"{self.base_url}/consent/{token}", days=days,
         )
 
     async def share_notice(self, *, to: str, name: str, organization: str, student_id: int) -> int:

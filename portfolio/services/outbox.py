@@ -111,6 +111,16 @@ async def enqueue(
     return row[0]["id"]
 
 
+async def count_since(since: datetime, kinds: frozenset[str], *, sender_id: int | None, recipient: str | None = None) -> int:
+    """Messages of these kinds queued since `since` by this sender (None: by nobody signed in), to this
+    recipient if one is given."""
+    where = (OutboxMessage.created_at >= since) & OutboxMessage.kind.is_in(list(kinds))
+    where &= OutboxMessage.sender.is_null() if sender_id is None else (OutboxMessage.sender == sender_id)
+    if recipient is not None:
+        where &= OutboxMessage.recipient == recipient
+    return await OutboxMessage.count().where(where)
+
+
 # --- delivering -----------------------------------------------------------------------------------
 
 def _claimable(moment: datetime):

