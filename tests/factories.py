@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from litestar.routes import HTTPRoute
 
+from portfolio.app import create_app
 from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
@@ -23,6 +25,21 @@ from portfolio.tables import Disclosure, Evidence, Experience
 from tests import samples
 
 TEST_PASSWORD = "correct horse battery"
+
+
+# --- the route table ------------------------------------------------------------------------------
+
+def route_table(settings) -> list[tuple[str, str, list, set[str]]]:
+    """Every (path, method, guards, roles the guards admit) the app serves; no roles: anyone signed in, or public."""
+    found = []
+    for route in create_app(settings).routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods - {"OPTIONS"}):
+                guards = handler.resolve_guards()
+                found.append((route.path, method, guards, set().union(*(getattr(g, "roles", set()) for g in guards))))
+    return found
 
 
 # --- signing in -----------------------------------------------------------------------------------

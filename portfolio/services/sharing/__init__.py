@@ -27,7 +27,7 @@ from portfolio.services.sharing.consent import (
     may_share_outside,
     record_consent,
 )
-from portfolio.services.sharing.disclosures import disclose, disclosures_of
+from portfolio.services.sharing.disclosures import disclose, disclose_file, disclosures_of
 from portfolio.services.sharing.employers import (
     add_note,
     employer_list,
@@ -58,7 +58,7 @@ from portfolio.services.sharing.visitors import (
 
 __all__ = [
     "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Access", "Visitor", "add_note", "age_on", "ask_guardian",
-    "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclosures_of",
+    "check_visitor_grant", "consent_on_file", "consent_request", "create", "disclose", "disclose_file", "disclosures_of",
     "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent", "is_own_school_or_mentor",
     "link_access", "link_share", "may_share_outside", "notes", "organization_name", "portfolio",
     "record_consent", "revoke", "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of",
