@@ -235,3 +235,34 @@ async def test_the_pages_with_a_student_s_record_are_never_stored(make_user, mak
             assert response.headers["cache-control"] == "no-store", page
     async with browser_of(make_client, staff) as browser:
         assert "Welded a frame" in (await browser.get(f"/staff/students/{student.id}")).text
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+async def test_a_number_no_id_can_be_is_a_form_error_in_every_form(client, signed_in, make_user, make_client, number):
+    huge = str(number)
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    asked = {"entries": str(entry_id), "mentor": huge}
+    student_forms = [
+        ("/student/verify/mentor", asked, "Choose one of your mentors"),
+        ("/student/verify/mentor", {"entries": huge, "mentor": huge}, ""),
+        ("/student/sharing", {"audience": "organization", "organization": huge, "scope": "everything", "days": "30"}, ""),
+        ("/student/sharing", {"audience": "link", "scope": "picked", "experiences": huge, "days": huge}, ""),
+        ("/student/profile", {"headline": "x", "graduation_year": huge}, "Enter a year"),
+        ("/student/verify/onsite", {"entries": huge}, ""),
+    ]
+    for url, data, message in student_forms:
+        response = await client.post(url, data=data, headers=csrf_headers(client))
+        assert response.status_code in (404, 422), (url, data, response.status_code)
+        assert message in response.text, (url, data)
+    for url in (f"/student/verify/new?entries={huge}", f"/v/onsite?entries={huge}", f"/v/onsite/done?request={huge}"):
+        assert (await client.get(url)).status_code in (200, 303, 404), url
+    mentor = await mentor_for(make_user, student)
+    staff = await make_user("staff")
+    async with browser_of(make_client, staff) as browser:
+        response = await browser.post("/staff/mentors", data={"mentor": huge, "students": [huge, str(student.id)]},
+                                      headers=csrf_headers(browser))
+        assert response.status_code == 422, response.status_code
+    async with browser_of(make_client, mentor) as browser:
+        response = await browser.post("/mentor/decide", data={"items": huge, "decision": "verified"}, headers=csrf_headers(browser))
+        assert response.status_code in (404, 422), response.status_code
