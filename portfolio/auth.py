@@ -199,18 +199,13 @@ def audience(handler: BaseRouteHandler) -> str:
     """Who a handler's pages are for, read from its guards: "public" (no sign-in asked), "owner" (only a
     student, whose own record it shows) or "others" (any other signed-in page: it may show another person's
     data, so it is never stored; security.CachePolicy)."""
-    found = getattr(handler, "_portfolio_audience", None)
-    if found is None:
-        guards = handler.resolve_guards()
-        roles = [g.roles for g in guards if hasattr(g, "roles")]
-        if not roles and not any(g in (signed_in, recently_signed_in) for g in guards):
-            found = "public"
-        elif roles and all(r == {"student"} for r in roles):
-            found = "owner"
-        else:
-            found = "others"
-        handler._portfolio_audience = found  # type: ignore[attr-defined]
-    return found
+    guards = handler.resolve_guards()
+    roles = [g.roles for g in guards if hasattr(g, "roles")]
+    if not roles and not any(g in (signed_in, recently_signed_in) for g in guards):
+        return "public"
+    if roles and all(r == {"student"} for r in roles):
+        return "owner"
+    return "others"
 
 
 def session_expires(session: Session) -> int:

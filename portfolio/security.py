@@ -61,11 +61,16 @@ class CachePolicy:
     of the session they were made for, after which the worker refuses its copy. Public pages (the shell,
     share links, signing in) set their own."""
 
+    def __init__(self) -> None:
+        self.audiences: dict[int, str] = {}  # by handler: the guards do not change once the app is built
+
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start" or scope["type"] != "http" or scope.get("user") is None:
             return
         handler = scope.get("route_handler")
-        kind = audience(handler) if handler is not None else "others"
+        kind = "others"
+        if handler is not None:
+            kind = self.audiences.get(id(handler)) or self.audiences.setdefault(id(handler), audience(handler))
         if kind == "owner" and not scope["user"].has("student"):
             kind = "others"  # refused anyway: nothing of theirs to keep
         if kind == "public":
