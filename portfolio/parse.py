@@ -11,7 +11,7 @@ EMAIL_MAX = 254
 # Ids and the numbers forms carry are stored in the databases' integer columns (piccolo's Serial is a 32-bit
 # integer on PostgreSQL): a larger number names nothing, and sent to the database it fails the query.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-# Every e-mailed or shared link's token: URL-safe base64 of at least 24 random bytes, as made by
+# Every e-mailed or shared link's token: URL-safe base64 of 24 to 64 random bytes, as made by
 # secrets.token_urlsafe. Anything else is refused before it is hashed, looked up or put in a header.
 LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,86}")
 

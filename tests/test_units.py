@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import pytest
 from litestar.stores.memory import MemoryStore
 
 from portfolio.forms.entry import parse_minutes
+from portfolio.parse import int_ids, int_or_none, is_link_token
 from portfolio.services.experiences import school_year_start
 from portfolio.services.passwords import Hasher, password_problem
 from portfolio.services.throttle import Throttle
@@ -109,3 +111,13 @@ def test_access_logs_never_show_link_tokens():
         record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
         RedactSecrets().filter(record)
         assert record.getMessage() == shown, path
+
+
+def test_ids_and_tokens_are_read_within_what_the_database_and_our_links_hold():
+    assert int_or_none("2147483647") == 2**31 - 1 and int_or_none(str(2**31)) is None
+    assert int_or_none(str(-(2**63) - 1)) is None and int_or_none("12") == 12 and int_or_none("x") is None
+    assert int_ids(["3", str(2**64), "3", "4"]) == [3, 4]
+    for token in (secrets.token_urlsafe(24), secrets.token_urlsafe(32)):
+        assert is_link_token(token)
+    for bad in ("abc;Max-Age=1", "a\r\nb" * 12, "a\x00" * 20, "é" * 40, "short", "x" * 87, None, 12):
+        assert not is_link_token(bad), bad

@@ -26,8 +26,8 @@ async def form_values(request: Request) -> dict[str, Any]:
 
 
 async def ids_in_range(request: Request) -> None:
-    """Before every handler: an id in the path that no database column can hold names nothing (404), and
-    would fail the query it went into."""
+    """The app's before-request hook: an id in the path that no database column can hold names nothing (404),
+    and would fail the query it went into. (A layer's own before_request would replace it: none has one.)"""
     for value in request.path_params.values():
         if isinstance(value, int) and not in_int_range(value):
             raise NotFoundException()
