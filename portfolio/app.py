@@ -29,6 +29,7 @@ from portfolio.routes import errors
 from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
 from portfolio.routes.certifications import CertificationController
+from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
@@ -44,7 +45,7 @@ from portfolio.routes.staff import StaffController
 from portfolio.routes.student import StudentController
 from portfolio.routes.verify import VerifyController
 from portfolio.routes.visitor import VisitorController
-from portfolio.security import SecurityHeaders
+from portfolio.security import CachePolicy, SecurityHeaders
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import Sealer, Worker
 from portfolio.services.passwords import Hasher
@@ -147,7 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DomainError: errors.domain_error,
             Exception: errors.server_error,
         },
-        before_send=[SecurityHeaders(settings, evidence_store.origin)],
+        before_request=ids_in_range,
+        before_send=[SecurityHeaders(settings, evidence_store.origin), CachePolicy()],
         on_startup=[db.open_database, start_worker],
         on_shutdown=[stop_worker, db.close_database, close_store],
         state=State({"settings": settings, "mailer": mailer}),

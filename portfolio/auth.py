@@ -22,6 +22,8 @@ from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from portfolio.errors import LinkInvalid
+from portfolio.parse import is_link_token
 from portfolio.services.accounts import CurrentUser, load_user
 from portfolio.settings import Settings
 
@@ -167,6 +169,15 @@ async def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Anyone, signed in or not. Declared explicitly so that no route is public by accident."""
 
 
+async def link_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Where the path carries a link's token (a share, a supervisor's link, a receipt, a consent, a reset or an
+    invitation), it must look like one before anything hashes it, looks it up or writes it into a header (a
+    cookie's Path): anything else is a link that does not work, answered by that link's own page."""
+    token = connection.path_params.get("token")
+    if token is not None and not is_link_token(token):
+        raise LinkInvalid("link")
+
+
 async def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
         raise NotAuthorizedException("Sign in to continue.")
@@ -193,6 +204,29 @@ async def recently_signed_in(connection: ASGIConnection, handler: BaseRouteHandl
     settings: Settings = connection.app.state.settings
     if time.time() - session.authenticated > settings.reauth_minutes * 60:
         raise ReauthenticationRequired("Confirm your password to continue.")
+
+
+# --- what a handler shows, for caches ---------------------------------------------------------------
+
+SESSION_EXPIRES_HEADER = "X-Session-Expires"
+
+
+def audience(handler: BaseRouteHandler) -> str:
+    """Who a handler's pages are for, read from its guards: "public" (no sign-in asked), "owner" (only a
+    student, whose own record it shows) or "others" (any other signed-in page: it may show another person's
+    data, so it is never stored; security.CachePolicy)."""
+    guards = handler.resolve_guards()
+    roles = [g.roles for g in guards if hasattr(g, "roles")]
+    if not roles and not any(g in (signed_in, recently_signed_in) for g in guards):
+        return "public"
+    if roles and all(r == {"student"} for r in roles):
+        return "owner"
+    return "others"
+
+
+def session_expires(session: Session) -> int:
+    """When the session ends if nothing touches it again (idle), or at the latest (absolute), in Unix seconds."""
+    return int(min(session.seen + session.idle, session.created + session.absolute))
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -3,11 +3,18 @@ text as typed, names, e-mail addresses."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
 EMAIL_MAX = 254
+# Ids and the numbers forms carry are stored in the databases' integer columns (piccolo's Serial is a 32-bit
+# integer on PostgreSQL): a larger number names nothing, and sent to the database it fails the query.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+# Every e-mailed or shared link's token: URL-safe base64 of 24 to 64 bytes, random (secrets.token_urlsafe)
+# or, for a share link, derived from the share and the secret key. Anything else is refused before it is hashed, looked up or put in a header.
+LINK_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,86}")
 
 
 def normalize_email(email: str) -> str:
@@ -47,10 +54,20 @@ def clean_name(value: Any) -> str:
 
 
 def int_or_none(value: Any) -> int | None:
+    """The whole number, if it is one a database column can hold; None otherwise."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if in_int_range(number) else None
+
+
+def in_int_range(number: int) -> bool:
+    return INT_MIN <= number <= INT_MAX
+
+
+def is_link_token(text: Any) -> bool:
+    return isinstance(text, str) and LINK_TOKEN_RE.fullmatch(text) is not None
 
 
 def int_ids(values: Any) -> list[int]:

@@ -298,6 +298,8 @@ class Disclosure(Table):
     share = ForeignKey(references=Share, null=True, on_delete=OnDelete.set_null)
     request = ForeignKey(references=VerificationRequest, null=True, on_delete=OnDelete.set_null)
     viewer = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    # The file opened, for a download: one is recorded per file, viewer and day (sharing.disclose_file).
+    evidence = ForeignKey(references=Evidence, null=True, on_delete=OnDelete.set_null)
     viewer_name = Varchar(length=200)
     viewer_organization = Varchar(length=200, default="")
     kind = Varchar(length=20, choices=DisclosureKind)

@@ -12,8 +12,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
+from litestar.routes import HTTPRoute
 
 from portfolio import csrf
+from portfolio.app import create_app
 from portfolio.auth import SESSION_COOKIE
 from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
@@ -26,6 +28,21 @@ from portfolio.tables import Disclosure, Evidence, Experience, StudentProfile
 from tests import samples
 
 TEST_PASSWORD = "correct horse battery"
+
+
+# --- the route table ------------------------------------------------------------------------------
+
+def route_table(settings) -> list[tuple[str, str, list, set[str]]]:
+    """Every (path, method, guards, roles the guards admit) the app serves; no roles: anyone signed in, or public."""
+    found = []
+    for route in create_app(settings).routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods - {"OPTIONS"}):
+                guards = handler.resolve_guards()
+                found.append((route.path, method, guards, set().union(*(getattr(g, "roles", set()) for g in guards))))
+    return found
 
 
 # --- signing in -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from portfolio import clock
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
 from portfolio.settings import get_settings
@@ -178,6 +179,56 @@ async def test_shared_evidence_opens_and_a_picked_share_reveals_nothing_else(cli
     # The filters cannot find what was not shared either.
     assert card_ids((await employer.get("/employer?certification=forklift")).text) == []
     assert card_ids((await employer.get("/employer?cluster=healthcare-human-services")).text) == []
+
+
+async def test_an_employer_opening_files_is_recorded_once_per_file_and_day(make_user, browsers):
+    org, org_name = await new_org("Bolt Works")
+    student = await adult_student(make_user, name="Flo Files")
+    own = await browsers(student)
+    entry_id = await add_entry(student, title="Built a shelf")
+    for name in ("shelf.jpg", "plan.jpg"):
+        added = await upload(own, f"/student/experiences/{entry_id}/evidence", (name, samples.jpeg_with_gps(), "image/jpeg"))
+        assert added.status_code == 303
+    first, second = await rows_for(entry_id)
+    share_id = await share(student, org)
+    boss = await make_user("employer", organization_id=org, name="Robin Recruiter")
+    employer = await browsers(boss)
+    kim = await make_user("employer", organization_id=org, name="Kim Colleague")
+    colleague = await browsers(kim)
+
+    with clock.fixed(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)):
+        for suffix in ("thumb", "view", "", "thumb"):  # the thumbnail, the view and the original: one opening
+            assert (await employer.get(f"/evidence/{first['id']}/{suffix}".rstrip("/"))).status_code == 200
+        assert (await employer.get(f"/evidence/{second['id']}")).status_code == 200
+        assert (await colleague.get(f"/evidence/{first['id']}/thumb")).status_code == 200
+    with clock.fixed(datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc)):  # the next day at the school
+        assert (await employer.get(f"/evidence/{first['id']}/view")).status_code == 200
+    # The student opening their own files is no disclosure.
+    assert (await own.get(f"/evidence/{first['id']}/view")).status_code == 200
+
+    seen = [(d["kind"], d["viewer"], d["viewer_name"], d["viewer_organization"], d["share"], d["evidence"])
+            for d in await disclosures(student.id)]
+    assert seen == [
+        ("download", boss.id, "Robin Recruiter", org_name, share_id, first["id"]),
+        ("download", boss.id, "Robin Recruiter", org_name, share_id, second["id"]),
+        ("download", kim.id, "Kim Colleague", org_name, share_id, first["id"]),
+        ("download", boss.id, "Robin Recruiter", org_name, share_id, first["id"]),
+    ]
+    views = await own.get("/student/sharing/views")
+    assert "Opened a file" in views.text and "shelf.jpg" in views.text and "plan.jpg" in views.text
+    assert "once a day" in views.text
+
+
+async def test_an_employer_s_pages_are_never_stored(make_user, browsers):
+    org, _ = await new_org()
+    student = await adult_student(make_user)
+    await share(student, org)
+    employer = await browsers(await make_user("employer", organization_id=org))
+    for path in ("/employer", f"/employer/students/{student.id}", "/employer?min_hours=x"):
+        response = await employer.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path
+        assert "x-session-expires" not in response.headers, path
 
 
 # --- notes and shortlist --------------------------------------------------------------------------

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from litestar.routes import HTTPRoute
 
-from portfolio.app import create_app
 from portfolio.services import certifications, experiences
 from portfolio.tables import (
     ROLES,
@@ -22,25 +21,25 @@ from portfolio.tables import (
     Share,
     VerificationRequest,
 )
-from tests.factories import as_certification, as_entry, csrf_headers, entry, sign_in
+from tests.factories import (
+    add_photo,
+    as_certification,
+    as_entry,
+    browser_of,
+    csrf_headers,
+    entry,
+    mentor_for,
+    new_entry,
+    route_table,
+    sign_in,
+)
 
-KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in"}
+KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in", "link_token"}
 
 
 def routes(settings):
     """(path, method, guard names, allowed roles or None for anyone signed in / public)."""
-    app = create_app(settings)
-    found = []
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        for handler in route.route_handlers:
-            for method in handler.http_methods - {"OPTIONS"}:
-                guards = handler.resolve_guards()
-                names = [g.__name__ for g in guards]
-                roles = set().union(*(getattr(g, "roles", set()) for g in guards))
-                found.append((route.path, method, names, roles))
-    return found
+    return [(path, method, [g.__name__ for g in guards], roles) for path, method, guards, roles in route_table(settings)]
 
 
 def test_every_route_declares_who_may_use_it(settings):
@@ -155,3 +154,125 @@ async def test_a_counselor_is_staff_and_mentor(client, signed_in):
     assert (await client.get("/student")).status_code == 403
     page = await client.get("/mentor")
     assert 'href="/staff"' in page.text and 'href="/mentor"' in page.text
+
+
+OUT_OF_RANGE = [2**64, 2**31, -(2**63) - 1]
+
+
+def int_routes(settings) -> list[tuple[str, str, set[str] | None]]:
+    """Every route with a whole number in its path: (path, method, roles admitted; None for public routes)."""
+    found = []
+    for path, method, names, roles in routes(settings):
+        if ":int}" in path:
+            found.append((path, method, None if "public" in names else roles))
+    return found
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+async def test_a_number_no_id_can_be_is_not_found_on_every_route(settings, role_clients, make_client, number):
+    checked = 0
+    async with make_client() as anonymous:
+        await anonymous.get("/signin")
+        for path, method, roles in int_routes(settings):
+            if roles is None:
+                client = anonymous
+            else:
+                client = role_clients[sorted(roles)[0] if roles else "student"]
+            # Each number in the path alone out of range, a link's token well-formed.
+            for name in re.findall(r"\{(\w+):int\}", path):
+                url = path.replace(f"{{{name}:int}}", str(number)).replace("{token:str}", "A" * 43)
+                url = re.sub(r"\{\w+:int\}", "1", url)
+                # Multipart, which the routes that take files insist on and the others read too.
+                body = {"files": {"file": ("a.txt", b"x", "text/plain")}} if method == "POST" else {}
+                response = await client.request(method, url, headers=csrf_headers(client), **body)
+                assert response.status_code == 404, (method, url, response.status_code)
+                checked += 1
+    assert checked >= 30
+
+
+def shows_others(names: list[str], roles: set[str]) -> bool:
+    """A page that is neither public nor a student's own: it may show another person's data."""
+    return "public" not in names and roles != {"student"}
+
+
+async def test_every_signed_in_page_but_a_student_s_own_is_never_stored(settings, role_clients, make_user):
+    owner = await make_user("student")
+    ids = await owned_ids(owner)
+    ids["evidence_id"] = (await add_photo(settings, owner, ids["entry_id"]))["id"]  # a real file, which staff open
+    checked = 0
+    for path, method, names, roles in routes(settings):
+        if method != "GET" or not shows_others(names, roles):
+            continue
+        url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
+        for role in sorted(roles) or ["staff", "employer"]:
+            response = await role_clients[role].get(url)
+            assert "no-store" in response.headers.get("cache-control", ""), (role, url, response.status_code)
+            assert "x-session-expires" not in response.headers, (role, url)
+            checked += 1
+    assert checked >= 15
+
+
+async def test_a_student_s_own_pages_carry_their_session_s_expiry(settings, role_clients):
+    student = role_clients["student"]
+    before = time.time()
+    for path in ("/student", "/student/experiences", "/student/experiences/new"):
+        response = await student.get(path)
+        assert response.status_code == 200
+        assert "no-store" not in response.headers.get("cache-control", ""), path
+        # A student's session lasts 14 idle days: the worker refuses its copy after that.
+        expires = int(response.headers["x-session-expires"])
+        assert before + settings.session_policies["student"].idle_minutes * 60 - 120 <= expires <= time.time() + 14 * 86400, path
+    # The shell stays cacheable for everyone, and carries no session.
+    for role, client in role_clients.items():
+        shell = await client.get("/static/app.css")
+        assert "no-store" not in shell.headers.get("cache-control", "") and "x-session-expires" not in shell.headers, role
+    # A staff member's "Not allowed" on a student page is not kept either.
+    refused = await role_clients["staff"].get("/student")
+    assert refused.status_code == 403 and refused.headers["cache-control"] == "no-store"
+
+
+async def test_the_pages_with_a_student_s_record_are_never_stored(make_user, make_client):
+    student = await make_user("student", name="Casey Cached")
+    await new_entry(student, title="Welded a frame")
+    mentor = await mentor_for(make_user, student)
+    staff, admin = await make_user("staff"), await make_user("admin")
+    pages = [(staff, "/staff"), (staff, f"/staff/students/{student.id}"), (mentor, "/mentor"),
+             (mentor, f"/mentor/students/{student.id}"), (admin, "/admin")]
+    for user, page in pages:
+        async with browser_of(make_client, user) as browser:
+            response = await browser.get(page)
+            assert response.status_code == 200, page
+            assert response.headers["cache-control"] == "no-store", page
+    async with browser_of(make_client, staff) as browser:
+        assert "Welded a frame" in (await browser.get(f"/staff/students/{student.id}")).text
+
+
+@pytest.mark.parametrize("number", OUT_OF_RANGE)
+async def test_a_number_no_id_can_be_is_a_form_error_in_every_form(client, signed_in, make_user, make_client, number):
+    huge = str(number)
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    asked = {"entries": str(entry_id), "mentor": huge}
+    student_forms = [
+        ("/student/verify/mentor", asked, "Choose one of your mentors"),
+        ("/student/verify/mentor", {"entries": huge, "mentor": huge}, ""),
+        ("/student/sharing", {"audience": "organization", "organization": huge, "scope": "everything", "days": "30"}, ""),
+        ("/student/sharing", {"audience": "link", "scope": "picked", "experiences": huge, "days": huge}, ""),
+        ("/student/profile", {"headline": "x", "graduation_year": huge}, "Enter a year"),
+        ("/student/verify/onsite", {"entries": huge}, ""),
+    ]
+    for url, data, message in student_forms:
+        response = await client.post(url, data=data, headers=csrf_headers(client))
+        assert response.status_code in (404, 422), (url, data, response.status_code)
+        assert message in response.text, (url, data)
+    for url in (f"/student/verify/new?entries={huge}", f"/v/onsite?entries={huge}", f"/v/onsite/done?request={huge}"):
+        assert (await client.get(url)).status_code in (200, 303, 404), url
+    mentor = await mentor_for(make_user, student)
+    staff = await make_user("staff")
+    async with browser_of(make_client, staff) as browser:
+        response = await browser.post("/staff/mentors", data={"mentor": huge, "students": [huge, str(student.id)]},
+                                      headers=csrf_headers(browser))
+        assert response.status_code == 422, response.status_code
+    async with browser_of(make_client, mentor) as browser:
+        response = await browser.post("/mentor/decide", data={"items": huge, "decision": "verified"}, headers=csrf_headers(browser))
+        assert response.status_code in (404, 422), response.status_code

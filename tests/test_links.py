@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from portfolio.auth import SESSION_COOKIE
 from portfolio.forms.accounts import Invitation
 from portfolio.services import accounts
 from portfolio.tables import AccountToken, User
-from tests.factories import browser_of, csrf_headers, sign_in
+from tests.factories import browser_of, csrf_headers, route_table, sign_in
 from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
 
 NEW_PASSWORD = "a fresh and long password"
@@ -246,3 +248,36 @@ async def test_a_re_invitation_within_the_school_refreshes_the_account(client, s
     row = await User.select().where(User.email == email).first()
     assert (row["school"], row["roles"], row["name"]) == (school, ["mentor"], "Sam Again")
     assert len(await outbox(settings.var_dir, email)) == 2
+
+# --- tokens in paths ------------------------------------------------------------------------------
+
+BAD_TOKENS = [
+    "abc;%20Max-Age=99999;%20Domain=evil.example",  # would become the attributes of a cookie's Path
+    "a%00b" + "x" * 40,
+    "a%0d%0aSet-Cookie:%20planted=1" + "x" * 30,
+    "short",
+    "x" * 200,
+    "%C3%A9" * 40,
+]
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+async def test_a_malformed_token_in_any_path_is_a_link_that_does_not_work(client, settings, bad):
+    token_routes = [(path, method) for path, method, _, _ in route_table(settings) if "{token:str}" in path]
+    assert {path.split("/")[1] for path, _ in token_routes} == {"s", "v", "consent", "reset", "invite"}
+    await client.get("/signin")
+    for path, method in token_routes:
+        url = path.replace("{token:str}", bad).replace("{evidence_id:int}", "1")
+        response = await client.request(method, url, headers=csrf_headers(client))
+        assert response.status_code in (404, 410), (method, url, response.status_code)
+        planted = [value for name, value in response.headers.multi_items() if name == "set-cookie" and "portfolio_csrf=" not in value]
+        assert planted == [], (method, url, planted)
+        assert "no longer works" in response.text or "Not found" in response.text, (method, url)
+
+
+async def test_a_well_formed_token_is_still_looked_up(client):
+    # Right alphabet and length, but no such link: the link's own page, as before.
+    for path in ("/s/", "/v/", "/consent/", "/reset/", "/invite/", "/v/receipt/"):
+        response = await client.get(path + "A" * 43)
+        assert response.status_code == 410, path
+        assert "no longer works" in response.text, path

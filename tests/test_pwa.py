@@ -11,6 +11,7 @@ from PIL import Image
 
 from portfolio.forms import entry as entry_form
 from portfolio.routes.pwa import SHELL_FILES, STATIC
+from portfolio.tables import Organization
 from tests.factories import csrf_headers, sign_in
 
 
@@ -40,7 +41,7 @@ async def test_the_manifest_passes_the_install_criteria_and_its_icons_load(clien
     assert response.headers["content-type"].startswith("application/manifest+json")
     manifest = response.json()
     assert manifest["name"] == "Career Portfolio" and manifest["short_name"] == "Portfolio"
-    assert manifest["start_url"] == "/student" and manifest["scope"] == "/"
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
     assert manifest["display"] == "standalone"
     css = (await client.get("/static/app.css")).text
     assert f"--brand: {manifest['theme_color']};" in css
@@ -54,6 +55,22 @@ async def test_the_manifest_passes_the_install_criteria_and_its_icons_load(clien
             assert f"{picture.width}x{picture.height}" == icon["sizes"]
         purposes.add((icon["sizes"], icon["purpose"]))
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= purposes
+
+
+async def test_the_installed_app_opens_on_each_role_s_own_page(client, make_user, make_client):
+    start = (await client.get("/manifest.webmanifest")).json()["start_url"]
+    organization = (await Organization.insert(Organization(name="Start Co")).returning(Organization.id))[0]["id"]
+    for role in ("student", "mentor", "employer", "staff", "admin"):
+        user = await make_user(role, organization_id=organization if role == "employer" else None)
+        async with make_client() as phone:
+            assert (await sign_in(phone, user.email)).status_code == 303
+            opened = await phone.get(start, follow_redirects=True)
+            assert opened.status_code == 200, role
+            assert opened.url.path == f"/{role}", role
+    # Signed out, it asks for a sign-in that comes back to the start.
+    async with make_client() as phone:
+        opened = await phone.get(start)
+        assert opened.status_code == 303 and opened.headers["location"].startswith("/signin?next=/")
 
 
 async def test_pages_link_the_manifest_and_icons(client):

@@ -207,8 +207,10 @@ async def test_a_picked_share_shows_only_the_picked_items_and_their_files(client
         for kind in ("thumb", "view"):
             assert (await visitor.get(f"/s/{token}/evidence/{hidden_photo['id']}/{kind}")).status_code == 404
     rows = await disclosures(student.id)
-    assert [(r["kind"], r["viewer_name"], r["viewer_organization"], r["share"]) for r in rows] == [
-        ("view", "Robin Recruiter", "Bolt Works", share_id), ("download", "Robin Recruiter", "Bolt Works", share_id),
+    # The thumbnail and the view of one file, the same day: one download of that file.
+    assert [(r["kind"], r["viewer_name"], r["viewer_organization"], r["share"], r["evidence"]) for r in rows] == [
+        ("view", "Robin Recruiter", "Bolt Works", share_id, None),
+        ("download", "Robin Recruiter", "Bolt Works", share_id, shown_photo["id"]),
     ]
 
 

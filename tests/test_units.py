@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from datetime import date, datetime, timezone
 
 import pytest
@@ -10,6 +11,7 @@ import redis.asyncio as aioredis
 
 from portfolio import clock
 from portfolio.forms.entry import parse_minutes
+from portfolio.parse import int_ids, int_or_none, is_link_token
 from portfolio.services.devices import KnownDevices
 from portfolio.services.experiences import school_year_start
 from portfolio.services.passwords import Hasher, password_problem
@@ -171,3 +173,11 @@ def test_a_device_mark_lasts_a_year():
         assert devices.knows(cookie, "sam@example.org")
     with clock.fixed(datetime(2027, 1, 12, tzinfo=timezone.utc)):
         assert not devices.knows(cookie, "sam@example.org")
+def test_ids_and_tokens_are_read_within_what_the_database_and_our_links_hold():
+    assert int_or_none("2147483647") == 2**31 - 1 and int_or_none(str(2**31)) is None
+    assert int_or_none(str(-(2**63) - 1)) is None and int_or_none("12") == 12 and int_or_none("x") is None
+    assert int_ids(["3", str(2**64), "3", "4"]) == [3, 4]
+    for token in (secrets.token_urlsafe(24), secrets.token_urlsafe(32)):
+        assert is_link_token(token)
+    for bad in ("abc;Max-Age=1", "a\r\nb" * 12, "a\x00" * 20, "é" * 40, "short", "x" * 87, None, 12):
+        assert not is_link_token(bad), bad

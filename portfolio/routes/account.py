@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portfolio.auth import DEVICE_COOKIE, Sessions, public, safe_next, session_cookie, signed_in
+from portfolio.auth import DEVICE_COOKIE, Sessions, link_token, public, safe_next, session_cookie, signed_in
 from portfolio.errors import FormErrors, LinkInvalid
 from portfolio.forms.accounts import parse_email, parse_new_password, parse_password_change, parse_sign_in
 from portfolio.routes.common import client_ip, form_values, redisplay, render
@@ -232,21 +232,21 @@ class AccountController(Controller):
         user = await accounts.set_password_with_token(hasher, emails, token, purpose, password, ip=client_ip(request))
         return await _sign_in_response(request, sessions, settings, user, "/")
 
-    @get("/reset/{token:str}", opt=LINK_OPT)
+    @get("/reset/{token:str}", guards=[link_token], opt=LINK_OPT)
     async def reset_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "reset", token)
 
-    @post("/reset/{token:str}", opt=LINK_OPT)
+    @post("/reset/{token:str}", guards=[link_token], opt=LINK_OPT)
     async def reset(
         self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Response:
         return await self._link_submit(request, "reset", token, hasher, sessions, settings, emails)
 
-    @get("/invite/{token:str}", opt=LINK_OPT)
+    @get("/invite/{token:str}", guards=[link_token], opt=LINK_OPT)
     async def invite_page(self, request: Request, token: FromPath[str]) -> Template:
         return await self._link_page(request, "invite", token)
 
-    @post("/invite/{token:str}", opt=LINK_OPT)
+    @post("/invite/{token:str}", guards=[link_token], opt=LINK_OPT)
     async def accept_invite(
         self, request: Request, token: FromPath[str], hasher: NamedDependency[Hasher], sessions: NamedDependency[Sessions], settings: NamedDependency[Settings], emails: NamedDependency[Emails]
     ) -> Response:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 from litestar import Request, Response
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from portfolio.errors import DomainError
+from portfolio.parse import in_int_range
 
 # Builds the page that answers a domain error raised by a handler: the form again with its errors, say.
 ErrorPage = Callable[[Request, Any], Awaitable[Response]]
@@ -21,6 +23,14 @@ async def form_values(request: Request) -> dict[str, Any]:
         items = form.getall(key)
         values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
     return values
+
+
+async def ids_in_range(request: Request) -> None:
+    """The app's before-request hook: an id in the path that no database column can hold names nothing (404),
+    and would fail the query it went into. (A layer's own before_request would replace it: none has one.)"""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not in_int_range(value):
+            raise NotFoundException()
 
 
 def client_ip(request: Request) -> str:

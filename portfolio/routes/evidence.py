@@ -152,13 +152,14 @@ class StudentEvidenceController(Controller):
 
 
 class EvidenceController(Controller):
-    """Opening files. The guard only asks for a sign-in: evidence.can_view decides, and says 404 otherwise."""
+    """Opening files. The guard only asks for a sign-in: evidence.can_view decides, and says 404 otherwise.
+    An employer's opening (thumbnail, view or original) is recorded for the student, once per file and day."""
 
     path = "/evidence"
     guards = [signed_in]
 
     async def _row(self, request: Request, evidence_id: int) -> dict[str, Any]:
-        return await evidence.get_for(request.user, evidence_id)
+        return await evidence.open_for(request.user, evidence_id)
 
     @get("/{evidence_id:int}")
     async def original(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:

@@ -51,7 +51,9 @@ def manifest() -> dict:
         "name": "Career Portfolio",
         "short_name": "Portfolio",
         "description": "Log your work-based learning hours, even without a signal.",
-        "start_url": "/student",
+        # "/" sends each role to its own page (routes/home.py), and offline the worker opens a student's kept
+        # dashboard.
+        "start_url": "/",
         "scope": "/",
         "display": "standalone",
         "orientation": "any",

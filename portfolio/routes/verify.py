@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from portfolio import clock
-from portfolio.auth import public, role
+from portfolio.auth import link_token, public, role
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.forms.verification import parse_link_decision, parse_on_the_spot, parse_receipt_answer
 from portfolio.parse import as_list, int_or_none
@@ -154,7 +154,7 @@ class VerifyController(Controller):
     path = "/v"
     # Links stand in for accounts here; each handler checks its link or grant, and the on-the-spot pages
     # add role("student") (handler guards add to this one).
-    guards = [public]
+    guards = [public, link_token]
     middleware = [LinkHeadersMiddleware]
     # A used, expired or forged link or grant answers the friendly page (and drops a grant's cookie).
     opt = {"link_invalid": _link_invalid}

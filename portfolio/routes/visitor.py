@@ -3,7 +3,7 @@
 A share link works like the supervisor's link (routes/verify.py): the visitor gives their name and
 organization once, and a signed, short-lived cookie scoped to that link's path stands for them. Every request
 checks both the link (still active) and that cookie, so a revoked or expired share stops at once. Every view
-and download is recorded for the student (FERPA's record of disclosures).
+is recorded for the student (FERPA's record of disclosures), and each file opened once per visitor and day.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portfolio import clock
-from portfolio.auth import public
+from portfolio.auth import link_token, public
 from portfolio.errors import FormErrors, LinkInvalid, NotFound
 from portfolio.forms.share import parse_visitor
 from portfolio.routes.common import (
@@ -67,14 +67,20 @@ async def _introduce_again(request: Request, problem: FormErrors) -> Template:
     return _visitor_form(token, share, problem.values, problem.errors)
 
 
+async def _share_invalid(request: Request, problem: LinkInvalid) -> Template:
+    return _invalid()
+
+
 async def _consent_invalid(request: Request, problem: LinkInvalid) -> Template:
     return render(request, "consent_invalid", status_code=410)
 
 
 class VisitorController(Controller):
-    # The link is the authorization here; each handler checks it. No Referer and no caching on any answer.
-    guards = [public]
+    # The link is the authorization here; each handler checks it (a malformed one never gets that far). No
+    # Referer and no caching on any answer.
+    guards = [public, link_token]
     middleware = [LinkHeadersMiddleware]
+    opt = {"link_invalid": _share_invalid}
 
     async def _share(self, token: str) -> dict[str, Any] | None:
         try:
@@ -138,7 +144,8 @@ class VisitorController(Controller):
         self, request: Request, token: FromPath[str], evidence_id: FromPath[int],
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
-        _, row, _ = await self._evidence_row(request, settings, token, evidence_id)
+        share, row, visitor = await self._evidence_row(request, settings, token, evidence_id)
+        await sharing.disclose_file(share["student"], row["id"], visitor.name, visitor.organization, share=share["id"])
         return send_thumb(store, row)
 
     @get("/s/{token:str}/evidence/{evidence_id:int}/view")
@@ -147,7 +154,7 @@ class VisitorController(Controller):
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
         share, row, visitor = await self._evidence_row(request, settings, token, evidence_id)
-        await sharing.disclose(share["student"], "download", visitor.name, visitor.organization, share=share["id"])
+        await sharing.disclose_file(share["student"], row["id"], visitor.name, visitor.organization, share=share["id"])
         return await send_view(store, row)
 
     # --- a guardian's consent ---------------------------------------------------------------------

@@ -2,10 +2,12 @@
 // (a hash of this file and the shell) and the list of shell files. A new version is a new cache; the old
 // ones are deleted when it activates.
 //
-// What it caches: the shell (CSS, htmx, the scripts, the icons, /offline) and full-page navigations,
-// network first. Never: anything but GET, htmx fragment requests (HX-Request), /api/, other origins.
-// The caches are emptied at sign-in and at sign-out (Clear-Site-Data, and behaviours/service-worker.js on
-// the sign-in page).
+// What it caches: the shell (CSS, htmx, the scripts, the icons, /offline) and a student's own pages,
+// network first. A page is kept only when the server marked it with the expiry of the session it was made
+// for (X-Session-Expires, sent on a student's own pages only: every page with another person's data is
+// no-store), and a kept page is refused after that moment. Never: anything but GET, htmx fragment requests
+// (HX-Request), /api/, other origins. The caches are emptied at sign-in and at sign-out (Clear-Site-Data,
+// and behaviours/service-worker.js on the sign-in page).
 "use strict";
 
 var VERSION = "__VERSION__";
@@ -37,9 +39,11 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+var SESSION_EXPIRES = "X-Session-Expires";
+
 function cacheable(response) {
-  // A whole page, answered by this server, not a redirect (a sign-in page must not be kept under the
-  // address of a student page), and not marked private to the moment (links with a token in them).
+  // A whole answer of this server, not a redirect (a sign-in page must not be kept under the address of a
+  // student page), and not marked private to the moment (links with a token in them, others' records).
   if (!response || response.status !== 200 || response.type !== "basic" || response.redirected) {
     return false;
   }
@@ -47,10 +51,36 @@ function cacheable(response) {
   return control.indexOf("no-store") === -1;
 }
 
+function sessionEnded(response) {
+  // Unix seconds; a page without the mark was not made for a session we may keep it for.
+  var until = Number(response.headers.get(SESSION_EXPIRES));
+  return !(until > Date.now() / 1000);
+}
+
+function keepablePage(response) {
+  return cacheable(response) && !sessionEnded(response);
+}
+
+function keptPage(cache, request) {
+  // The address as it was seen, else the same page without its query (the queue's ?fix= link); the app's
+  // start address (/) sends a student to /student. A copy whose session has ended is dropped, not shown.
+  var path = new URL(request.url).pathname;
+  return cache.match(request).then(function (hit) {
+    return hit || cache.match(request, {ignoreSearch: true});
+  }).then(function (hit) {
+    return hit || (path === "/" ? cache.match("/student") : null);
+  }).then(function (hit) {
+    if (hit && SHELL.indexOf(path) === -1 && sessionEnded(hit)) {
+      return cache.delete(hit.url || request, {ignoreSearch: true}).then(function () { return null; });
+    }
+    return hit;
+  });
+}
+
 function navigation(event) {
   var request = event.request;
   return fetch(request).then(function (response) {
-    if (cacheable(response)) {
+    if (keepablePage(response)) {
       var copy = response.clone();
       event.waitUntil(caches.open(CACHE).then(function (cache) {
         return cache.put(request, copy);
@@ -59,10 +89,7 @@ function navigation(event) {
     return response;
   }).catch(function () {
     return caches.open(CACHE).then(function (cache) {
-      // The address as it was seen, else the same page without its query (the queue's ?fix= link).
-      return cache.match(request).then(function (hit) {
-        return hit || cache.match(request, {ignoreSearch: true});
-      }).then(function (hit) {
+      return keptPage(cache, request).then(function (hit) {
         if (hit) {
           // The page is a saved copy: it says so (navigator.onLine is not always false when offline).
           event.waitUntil(self.clients.get(event.resultingClientId).then(function (page) {
@@ -121,7 +148,7 @@ self.addEventListener("message", function (event) {
       return null;
     }
     return fetch(page.href, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
-      return cacheable(response) ? caches.open(CACHE).then(function (cache) { return cache.put(page.href, response); }) : null;
+      return keepablePage(response) ? caches.open(CACHE).then(function (cache) { return cache.put(page.href, response); }) : null;
     });
   }).catch(function () {}));
 });

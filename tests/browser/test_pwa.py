@@ -444,3 +444,49 @@ async def test_a_refused_photo_leaves_the_entry_saved_and_says_why(app_context):
     await page.goto("/student")
     await page.locator("[data-sync-list] .sync-item", has_text=title).get_by_role("button", name="Remove this notice").click()
     await expect(page.locator("[data-sync-list]")).to_be_hidden()
+
+
+CACHED_PATHS = """() => caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name)
+  .then((cache) => cache.keys())))).then((lists) => lists.flat().map((r) => new URL(r.url).pathname))"""
+
+
+async def test_the_worker_keeps_no_one_else_s_record_and_no_page_past_its_session(app_context, step):
+    step("a counselor reads a student's record: the worker keeps none of it, and offline it is gone")
+    context = await app_context()
+    page = await first_page(context)
+    await sign_in(page, "counselor@demo.example")
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    await page.goto("/staff")  # now under the worker's control
+    record = await page.locator('a[href^="/staff/students/"]').first.get_attribute("href")
+    await page.goto(record)
+    await page.goto("/mentor")
+    await until(page, KEPT, ["/static/app.css", "/offline"])
+    assert not [path for path in await page.evaluate(CACHED_PATHS) if not path.startswith(("/static/", "/offline"))]
+    await context.set_offline(True)
+    await page.goto(record)
+    await expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    await context.set_offline(False)
+    await page.goto("/staff")
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))
+
+    step("a student's own pages are kept, and the app's start address opens the dashboard offline")
+    await ready_offline(page, STUDENT)
+    await until(page, KEPT, ["/student", "/student/experiences/new"])
+    await context.set_offline(True)
+    await page.goto("/")
+    await expect(page.get_by_role("heading", name="You are offline")).to_be_hidden()
+    assert await page.evaluate("document.body.dataset.userId || ''")
+
+    step("a kept page whose session has ended is refused and dropped")
+    await page.evaluate("""() => caches.keys().then((names) => caches.open(names[0])).then((cache) => Promise.all([
+      cache.put("/student/experiences/new", new Response("<p id=stale>stale</p>", {headers: {
+        "Content-Type": "text/html", "X-Session-Expires": String(Math.floor(Date.now() / 1000) - 60)}})),
+      cache.put("/student/certifications", new Response("<p id=stale>unmarked</p>", {headers: {"Content-Type": "text/html"}})),
+    ]))""")
+    for path in ("/student/experiences/new", "/student/certifications"):
+        await page.goto(path)
+        await expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+        assert not await page.locator("#stale").count(), path
+    assert "/student/experiences/new" not in await page.evaluate(CACHED_PATHS)
+    await context.set_offline(False)

@@ -9,7 +9,7 @@ file), new_entry (an entry saved with its files), rows (an entry's files and the
 consistency (the store and the rows kept in step). The names below are the package's public face.
 """
 
-from portfolio.services.evidence.access import can_view, get_for, shared_file
+from portfolio.services.evidence.access import can_view, get_for, open_for, shared_file
 from portfolio.services.evidence.attaching import (
     LOCKED,
     Attached,
@@ -32,6 +32,6 @@ from portfolio.services.evidence.rows import Parent, as_json, listing
 
 __all__ = [
     "EXTENSIONS", "IMAGES", "LOCKED", "ORPHAN_GRACE", "Attached", "Parent", "Ready", "Rejected", "Upload", "as_json",
-    "attach", "can_view", "check", "create_entry_with_files", "discard", "fsck", "get_for", "listing", "remove",
+    "attach", "can_view", "check", "create_entry_with_files", "discard", "fsck", "get_for", "listing", "open_for", "remove",
     "shared_file", "store_checked",
 ]

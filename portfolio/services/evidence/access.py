@@ -29,9 +29,15 @@ async def can_view(actor: CurrentUser | None, evidence: dict[str, Any], link_req
     if actor.has("staff") and actor.school_id is not None:
         if await User.exists().where((User.id == evidence["student"]) & (User.school == actor.school_id)):
             return True
-    if actor.has("employer"):
-        return await shared_file(await sharing.employer_access(actor, evidence["student"]), evidence)
-    return False
+    return await _employer_share(actor, evidence) is not None
+
+
+async def _employer_share(actor: CurrentUser, evidence: dict[str, Any]) -> sharing.Access | None:
+    """The share through which an employer account may open the file, if one does."""
+    if not actor.has("employer"):
+        return None
+    access = await sharing.employer_access(actor, evidence["student"])
+    return access if await shared_file(access, evidence) else None
 
 
 async def shared_file(access: sharing.Access | None, evidence: dict[str, Any]) -> bool:
@@ -61,4 +67,17 @@ async def get_for(
     allowed = await shared_file(share_access, row) if share_access is not None else await can_view(actor, row, link_request)
     if not allowed:
         raise NotFound(evidence_id)
+    return row
+
+
+async def open_for(actor: CurrentUser, evidence_id: int) -> dict[str, Any]:
+    """The file row for an account opening it (get_for's rules). An employer's opening is a disclosure,
+    recorded once per file and day; the student's, their school's staff's and their mentors' are not."""
+    row = await get_for(actor, evidence_id)
+    if not await sharing.is_own_school_or_mentor(actor, row["student"]):
+        access = await _employer_share(actor, row)
+        if access is not None:
+            organization = await sharing.organization_name(actor.organization_id)
+            await sharing.disclose_file(row["student"], row["id"], actor.name, organization, viewer=actor.id,
+                                        share=access.share_ids[0])
     return row

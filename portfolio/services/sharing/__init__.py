@@ -29,7 +29,7 @@ from portfolio.services.sharing.consent import (
     record_consent,
     withdraw,
 )
-from portfolio.services.sharing.disclosures import disclose, disclosures_of
+from portfolio.services.sharing.disclosures import disclose, disclose_file, disclosures_of
 from portfolio.services.sharing.employers import (
     add_note,
     employer_list,
@@ -75,7 +75,7 @@ from portfolio.services.sharing.visitors import (
 
 __all__ = [
     "Access", "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Visitor", "add_note", "age_on",
-    "check_visitor_grant", "confirm", "consent_on_file", "consent_request", "create", "disclose",
+    "check_visitor_grant", "confirm", "consent_on_file", "consent_request", "create", "disclose", "disclose_file",
     "disclosures_of", "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent",
     "guardian_status", "guardians_of", "is_own_school_or_mentor", "link_access", "link_of", "link_share",
     "link_token", "may_share_outside", "notes", "organization_name", "portfolio", "proposals_to_confirm",
