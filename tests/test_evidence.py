@@ -21,9 +21,11 @@ from portfolio.tables import Evidence, Experience
 from tests import samples
 from tests.factories import (
     as_certification,
+    assign_mentor,
     csrf_headers,
     entry,
     new_entry,
+    only_downloaded,
     rows_for,
     sign_in,
     upload,
@@ -119,8 +121,31 @@ async def test_a_pdf_gets_a_first_page_preview(client, signed_in):
     thumb = await client.get(f"/evidence/{row['id']}/thumb")
     assert Image.open(io.BytesIO(thumb.content)).format == "JPEG"
     original = await client.get(f"/evidence/{row['id']}")
-    disposition = original.headers["content-disposition"]
-    assert disposition.startswith("inline;") and "OSHA%20card.pdf" in disposition
+    assert only_downloaded(original) and "OSHA%20card.pdf" in original.headers["content-disposition"]
+
+
+async def test_a_pdf_that_runs_script_is_only_downloaded_by_everyone_at_the_school(client, signed_in, make_client, make_user):
+    """A PDF whose OpenAction is JavaScript: pages show its first page as a picture, and the file itself only
+    ever comes as a sandboxed download, for the student, their mentor and their school's staff alike."""
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    sent = await upload(client, f"/student/experiences/{entry_id}/evidence", ("card.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
+    assert sent.status_code == 303
+    [row] = await rows_for(entry_id)
+    staff, mentor = await make_user("staff"), await make_user("mentor")
+    await assign_mentor(staff, mentor, student)
+    paths = [f"/evidence/{row['id']}", f"/evidence/{row['id']}/view"]
+    for response in [await client.get(path) for path in paths]:
+        assert only_downloaded(response) and response.content == samples.pdf_with_open_action_script()
+    for viewer in (staff, mentor):
+        async with make_client() as other:
+            await sign_in(other, viewer.email)
+            for path in paths:
+                assert only_downloaded(await other.get(path)), (viewer.roles, path)
+    thumb = await client.get(f"/evidence/{row['id']}/thumb")
+    assert thumb.headers["content-type"] == "image/jpeg" and thumb.content[:2] == b"\xff\xd8"
+    page = await client.get(f"/student/experiences/{entry_id}")
+    assert f'src="/evidence/{row["id"]}/thumb"' in page.text
 
 
 @pytest.mark.parametrize(
@@ -334,6 +359,13 @@ async def test_s3_uploads_go_through_checks_and_originals_through_short_urls(set
         async with make_client(s3_settings) as visitor:
             await sign_in(visitor, other.email)
             assert (await visitor.get(f"/evidence/{row['id']}")).status_code == 404
+        # A PDF is a download from the bucket's origin too, never shown inline.
+        await upload(client, f"/student/experiences/{entry_id}/evidence", ("c.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
+        pdf = next(r for r in await rows_for(entry_id) if r["content_type"] == "application/pdf")
+        for suffix in ("", "/view"):
+            sent = await client.get(f"/evidence/{pdf['id']}{suffix}")
+            query = parse_qs(urlparse(sent.headers["location"]).query)
+            assert sent.status_code == 303 and query["response-content-disposition"][0].startswith("attachment;")
 
 
 async def test_certifications_with_evidence_and_expiry_warnings(client, signed_in):
