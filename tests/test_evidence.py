@@ -57,14 +57,16 @@ def has_gps(data: bytes) -> bool:
     import pillow_heif
 
     pillow_heif.register_heif_opener()
-    image = Image.open(io.BytesIO(data))
-    return bool(image.getexif().get_ifd(0x8825)) or any(marker in data for marker in GPS_MARKERS)
+    exif = Image.open(io.BytesIO(data)).getexif()
+    # GPSInfo is read where writers put it: in IFD0, or (some) in the Exif sub-IFD.
+    return bool(exif.get_ifd(0x8825)) or 0x8825 in exif.get_ifd(0x8769) or any(marker in data for marker in GPS_MARKERS)
 
 
 @pytest.mark.parametrize(
     ("name", "make", "claimed", "mime"),
     [
         ("IMG_0001.JPG", samples.jpeg_with_gps, "image/jpeg", "image/jpeg"),
+        ("gps-under-exif.jpg", samples.jpeg_with_gps_in_exif_ifd, "image/jpeg", "image/jpeg"),
         ("screenshot.png", samples.png_with_location, "image/png", "image/png"),
         ("photo.webp", samples.webp_with_location, "image/webp", "image/webp"),
         ("IMG_0002.HEIC", samples.heic_with_gps, "image/heic", "image/heic"),
@@ -122,6 +124,17 @@ async def test_a_pdf_gets_a_first_page_preview(client, signed_in):
     assert Image.open(io.BytesIO(thumb.content)).format == "JPEG"
     original = await client.get(f"/evidence/{row['id']}")
     assert only_downloaded(original) and "OSHA%20card.pdf" in original.headers["content-disposition"]
+
+
+async def test_the_upload_forms_say_pdfs_are_kept_as_they_are(client, signed_in):
+    """A PDF is not rewritten (that would break a signed certificate), so the forms say its photos keep
+    their location."""
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    for page in (f"/student/experiences/{entry_id}", "/student/experiences/new"):
+        text = (await client.get(page)).text
+        assert "Location data is removed from photos" in text or "location data is removed from photos" in text
+        assert "PDFs are kept exactly as they are" in text and "a photo inside a PDF keeps any location it has" in text, page
 
 
 async def test_a_pdf_that_runs_script_is_only_downloaded_by_everyone_at_the_school(client, signed_in, make_client, make_user):
