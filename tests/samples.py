@@ -226,9 +226,9 @@ def _tiff_entry(tag: int, kind: int, count: int, value: bytes) -> bytes:
     return tag.to_bytes(2, "big") + kind.to_bytes(2, "big") + count.to_bytes(4, "big") + value.ljust(4, b"\x00")
 
 
-def jpeg_with_gps_in_exif_ifd() -> bytes:
-    """A JPEG whose GPSInfo pointer sits in the Exif sub-IFD rather than IFD0, as some writers put it.
-    Built by hand (Pillow writes GPSInfo only in IFD0): IFD0 holds Orientation 6 and the Exif pointer;
+def exif_with_gps_in_exif_ifd() -> bytes:
+    """An EXIF block whose GPSInfo pointer sits in the Exif sub-IFD rather than IFD0, as some writers put
+    it. Built by hand (Pillow writes GPSInfo only in IFD0): IFD0 holds Orientation 6 and the Exif pointer;
     the Exif IFD holds the GPS pointer; the GPS IFD holds latitude 40 26' 46" N and longitude W."""
     # Offsets from the TIFF header: IFD0 at 8 (2 entries), Exif IFD at 38 (1 entry), GPS IFD at 56
     # (4 entries), then the two rational triples.
@@ -250,8 +250,22 @@ def jpeg_with_gps_in_exif_ifd() -> bytes:
     )
     tiff = b"MM\x00*" + (8).to_bytes(4, "big") + ifd0 + exif_ifd + gps_ifd + rationals
     assert len(b"MM\x00*\x00\x00\x00\x08" + ifd0) == 38 and len(b"MM\x00*" + bytes(4) + ifd0 + exif_ifd) == 56
-    data = jpeg_plain()
-    return data[:2] + _jpeg_segment(0xE1, b"Exif\x00\x00" + tiff) + data[2:]
+    return b"Exif\x00\x00" + tiff
+
+
+def with_gps_in_exif_ifd(fmt: str, width: int = 64, height: int = 48) -> bytes:
+    """A photo in Pillow's format fmt (JPEG, PNG, WEBP, HEIF) carrying exif_with_gps_in_exif_ifd."""
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    _image(width, height).save(out, fmt, exif=exif_with_gps_in_exif_ifd())
+    return out.getvalue()
+
+
+def jpeg_with_gps_in_exif_ifd() -> bytes:
+    return with_gps_in_exif_ifd("JPEG")
 
 
 def pdf_with_open_action_script() -> bytes:
