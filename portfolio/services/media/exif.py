@@ -11,6 +11,7 @@ from portfolio.services.media.errors import Broken
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 _SHORT = 3
+_INTEGERS = {_SHORT: "H", 4: "I"}
 
 
 def orientation_only(tiff: bytes) -> bytes:
@@ -29,8 +30,9 @@ def orientation_only(tiff: bytes) -> bytes:
     orientation = None
     for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
         tag, kind, number = struct.unpack_from(order + "HHI", tiff, entry)
-        if tag == ORIENTATION and kind == _SHORT and number == 1:
-            orientation = unpack(tiff, order + "H", entry + 8)
+        # The standard says SHORT; a LONG from a careless writer is still read, as Pillow and browsers do.
+        if tag == ORIENTATION and kind in _INTEGERS and number == 1:
+            orientation = unpack(tiff, order + _INTEGERS[kind], entry + 8)
     entries = b""
     if orientation in range(1, 9):
         entries = struct.pack(order + "HHIH2x", ORIENTATION, _SHORT, 1, orientation)
