@@ -203,17 +203,30 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-async def add_photo(settings, student, entry_id: int) -> dict:
-    """A photo with location data attached to the entry through the evidence service; returns its row."""
+async def add_photo(settings, student, entry_id: int, data: bytes | None = None, name: str = "at-the-site.jpg") -> dict:
+    """A file (by default a photo with location data) attached to the entry through the evidence service;
+    returns its row."""
     work = settings.var_dir / "tmp"
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"upload-{uuid.uuid4().hex}"
-    path.write_bytes(samples.jpeg_with_gps())
+    path.write_bytes(samples.jpeg_with_gps() if data is None else data)
     attached = await evidence.attach(
-        make_store(settings), student, "experience", entry_id, evidence.Upload(path=path, original_name="at-the-site.jpg"),
+        make_store(settings), student, "experience", entry_id, evidence.Upload(path=path, original_name=name),
         work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
     )
     return attached.row
+
+
+def only_downloaded(response: httpx.Response) -> bool:
+    """A PDF answer our origin never shows: a download, sandboxed (no script) if a browser renders it anyway."""
+    policy = response.headers.get("content-security-policy", "")
+    return (
+        response.status_code == 200
+        and response.headers["content-type"].startswith("application/pdf")
+        and response.headers["content-disposition"].startswith("attachment;")
+        and policy.split(";")[0].strip() == "sandbox"
+        and "script-src 'self'" not in policy
+    )
 
 
 # --- sharing --------------------------------------------------------------------------------------

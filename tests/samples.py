@@ -21,7 +21,7 @@ XMP = (
 def _exif(orientation: int = 6) -> bytes:
     exif = Image.Exif()
     exif[ORIENTATION] = orientation
-    exif[0x010F] = "TestCam"  # Make: harmless metadata that may stay
+    exif[0x010F] = "TestCam"  # Make: goes with everything but the orientation
     exif[GPS_IFD] = dict(GPS)
     return exif.tobytes()
 
@@ -220,3 +220,69 @@ def big_pdf(total_bytes: int) -> bytes:
         padding = max(0, total_bytes - len(head) - len(tail))
     head, tail = frame(padding)
     return head + os.urandom(padding) + tail
+
+
+def _tiff_entry(tag: int, kind: int, count: int, value: bytes) -> bytes:
+    return tag.to_bytes(2, "big") + kind.to_bytes(2, "big") + count.to_bytes(4, "big") + value.ljust(4, b"\x00")
+
+
+def exif_with_gps_in_exif_ifd() -> bytes:
+    """An EXIF block whose GPSInfo pointer sits in the Exif sub-IFD rather than IFD0, as some writers put
+    it. Built by hand (Pillow writes GPSInfo only in IFD0): IFD0 holds Orientation 6 and the Exif pointer;
+    the Exif IFD holds the GPS pointer; the GPS IFD holds latitude 40 26' 46" N and longitude W."""
+    # Offsets from the TIFF header: IFD0 at 8 (2 entries), Exif IFD at 38 (1 entry), GPS IFD at 56
+    # (4 entries), then the two rational triples.
+    gps_values = 56 + 2 + 4 * 12 + 4
+    ifd0 = (2).to_bytes(2, "big") + _tiff_entry(ORIENTATION, 3, 1, (6).to_bytes(2, "big")) + _tiff_entry(
+        0x8769, 4, 1, (38).to_bytes(4, "big")
+    ) + bytes(4)
+    exif_ifd = (1).to_bytes(2, "big") + _tiff_entry(GPS_IFD, 4, 1, (56).to_bytes(4, "big")) + bytes(4)
+    gps_ifd = (4).to_bytes(2, "big") + b"".join(
+        [
+            _tiff_entry(1, 2, 2, b"N\x00"),
+            _tiff_entry(2, 5, 3, gps_values.to_bytes(4, "big")),
+            _tiff_entry(3, 2, 2, b"W\x00"),
+            _tiff_entry(4, 5, 3, (gps_values + 24).to_bytes(4, "big")),
+        ]
+    ) + bytes(4)
+    rationals = b"".join(
+        numerator.to_bytes(4, "big") + (1).to_bytes(4, "big") for numerator in (40, 26, 46, 79, 58, 56)
+    )
+    tiff = b"MM\x00*" + (8).to_bytes(4, "big") + ifd0 + exif_ifd + gps_ifd + rationals
+    assert len(b"MM\x00*\x00\x00\x00\x08" + ifd0) == 38 and len(b"MM\x00*" + bytes(4) + ifd0 + exif_ifd) == 56
+    return b"Exif\x00\x00" + tiff
+
+
+def with_gps_in_exif_ifd(fmt: str, width: int = 64, height: int = 48) -> bytes:
+    """A photo in Pillow's format fmt (JPEG, PNG, WEBP, HEIF) carrying exif_with_gps_in_exif_ifd."""
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    _image(width, height).save(out, fmt, exif=exif_with_gps_in_exif_ifd())
+    return out.getvalue()
+
+
+def jpeg_with_gps_in_exif_ifd() -> bytes:
+    return with_gps_in_exif_ifd("JPEG")
+
+
+def pdf_with_open_action_script() -> bytes:
+    """A one-page PDF that runs JavaScript as soon as it is opened (an OpenAction), written by hand."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        b"<< /Type /Action /S /JavaScript /JS (app.alert\\(document.cookie\\)) >>",
+    ]
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

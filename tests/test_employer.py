@@ -31,6 +31,7 @@ from tests.factories import (
     csrf_headers,
     disclosures,
     entry,
+    only_downloaded,
     rows_for,
     sign_in,
     upload,
@@ -145,6 +146,21 @@ async def test_only_active_shares_with_the_own_organization_show(make_user, brow
     assert (await employer.get(page)).status_code == 404
     listing = await employer.get("/employer")
     assert card_ids(listing.text) == [] and "Riley Active" not in listing.text
+
+
+async def test_an_employer_only_downloads_a_shared_pdf_that_runs_script(make_user, browsers):
+    org, _ = await new_org()
+    student = await adult_student(make_user)
+    own = await browsers(student)
+    entry_id = await add_entry(student)
+    added = await upload(own, f"/student/experiences/{entry_id}/evidence", ("card.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
+    assert added.status_code == 303
+    [pdf] = await rows_for(entry_id)
+    await share(student, org)
+    employer = await browsers(await make_user("employer", organization_id=org))
+    assert f"/evidence/{pdf['id']}/thumb" in (await employer.get(f"/employer/students/{student.id}")).text
+    for path in (f"/evidence/{pdf['id']}", f"/evidence/{pdf['id']}/view"):
+        assert only_downloaded(await employer.get(path)), path
 
 
 async def test_shared_evidence_opens_and_a_picked_share_reveals_nothing_else(client, make_user, browsers):

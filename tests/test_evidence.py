@@ -21,10 +21,12 @@ from portfolio.tables import Evidence, Experience
 from tests import samples
 from tests.factories import (
     as_certification,
+    assign_mentor,
     csrf_headers,
     csrf_token,
     entry,
     new_entry,
+    only_downloaded,
     rows_for,
     sign_in,
     upload,
@@ -56,14 +58,16 @@ def has_gps(data: bytes) -> bool:
     import pillow_heif
 
     pillow_heif.register_heif_opener()
-    image = Image.open(io.BytesIO(data))
-    return bool(image.getexif().get_ifd(0x8825)) or any(marker in data for marker in GPS_MARKERS)
+    exif = Image.open(io.BytesIO(data)).getexif()
+    # GPSInfo is read where writers put it: in IFD0, or (some) in the Exif sub-IFD.
+    return bool(exif.get_ifd(0x8825)) or 0x8825 in exif.get_ifd(0x8769) or any(marker in data for marker in GPS_MARKERS)
 
 
 @pytest.mark.parametrize(
     ("name", "make", "claimed", "mime"),
     [
         ("IMG_0001.JPG", samples.jpeg_with_gps, "image/jpeg", "image/jpeg"),
+        ("gps-under-exif.jpg", samples.jpeg_with_gps_in_exif_ifd, "image/jpeg", "image/jpeg"),
         ("screenshot.png", samples.png_with_location, "image/png", "image/png"),
         ("photo.webp", samples.webp_with_location, "image/webp", "image/webp"),
         ("IMG_0002.HEIC", samples.heic_with_gps, "image/heic", "image/heic"),
@@ -120,8 +124,42 @@ async def test_a_pdf_gets_a_first_page_preview(client, signed_in):
     thumb = await client.get(f"/evidence/{row['id']}/thumb")
     assert Image.open(io.BytesIO(thumb.content)).format == "JPEG"
     original = await client.get(f"/evidence/{row['id']}")
-    disposition = original.headers["content-disposition"]
-    assert disposition.startswith("inline;") and "OSHA%20card.pdf" in disposition
+    assert only_downloaded(original) and "OSHA%20card.pdf" in original.headers["content-disposition"]
+
+
+async def test_the_upload_forms_say_pdfs_are_kept_as_they_are(client, signed_in):
+    """A PDF is not rewritten (that would break a signed certificate), so the forms say its photos keep
+    their location."""
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    for page in (f"/student/experiences/{entry_id}", "/student/experiences/new"):
+        text = (await client.get(page)).text
+        assert "Location data is removed from photos" in text or "location data is removed from photos" in text
+        assert "PDFs are kept exactly as they are" in text and "a photo inside a PDF keeps any location it has" in text, page
+
+
+async def test_a_pdf_that_runs_script_is_only_downloaded_by_everyone_at_the_school(client, signed_in, make_client, make_user):
+    """A PDF whose OpenAction is JavaScript: pages show its first page as a picture, and the file itself only
+    ever comes as a sandboxed download, for the student, their mentor and their school's staff alike."""
+    student = await signed_in("student")
+    entry_id = await new_entry(student)
+    sent = await upload(client, f"/student/experiences/{entry_id}/evidence", ("card.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
+    assert sent.status_code == 303
+    [row] = await rows_for(entry_id)
+    staff, mentor = await make_user("staff"), await make_user("mentor")
+    await assign_mentor(staff, mentor, student)
+    paths = [f"/evidence/{row['id']}", f"/evidence/{row['id']}/view"]
+    for response in [await client.get(path) for path in paths]:
+        assert only_downloaded(response) and response.content == samples.pdf_with_open_action_script()
+    for viewer in (staff, mentor):
+        async with make_client() as other:
+            await sign_in(other, viewer.email)
+            for path in paths:
+                assert only_downloaded(await other.get(path)), (viewer.roles, path)
+    thumb = await client.get(f"/evidence/{row['id']}/thumb")
+    assert thumb.headers["content-type"] == "image/jpeg" and thumb.content[:2] == b"\xff\xd8"
+    page = await client.get(f"/student/experiences/{entry_id}")
+    assert f'src="/evidence/{row["id"]}/thumb"' in page.text
 
 
 @pytest.mark.parametrize(
@@ -335,6 +373,13 @@ async def test_s3_uploads_go_through_checks_and_originals_through_short_urls(set
         async with make_client(s3_settings) as visitor:
             await sign_in(visitor, other.email)
             assert (await visitor.get(f"/evidence/{row['id']}")).status_code == 404
+        # A PDF is a download from the bucket's origin too, never shown inline.
+        await upload(client, f"/student/experiences/{entry_id}/evidence", ("c.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
+        pdf = next(r for r in await rows_for(entry_id) if r["content_type"] == "application/pdf")
+        for suffix in ("", "/view"):
+            sent = await client.get(f"/evidence/{pdf['id']}{suffix}")
+            query = parse_qs(urlparse(sent.headers["location"]).query)
+            assert sent.status_code == 303 and query["response-content-disposition"][0].startswith("attachment;")
 
 
 async def test_certifications_with_evidence_and_expiry_warnings(client, signed_in):

@@ -13,7 +13,17 @@ import pytest
 from portfolio.routes.visitor import VISITOR_COOKIE
 from portfolio.services import sharing
 from portfolio.tables import Organization, Share, User
-from tests.factories import add_photo, csrf_headers, csrf_token, disclosures, new_entry, set_birth, sign_in
+from tests import samples
+from tests.factories import (
+    add_photo,
+    csrf_headers,
+    csrf_token,
+    disclosures,
+    new_entry,
+    only_downloaded,
+    set_birth,
+    sign_in,
+)
 from tests.mailbox import link_in, outbox
 
 XSS = "<script>alert(1)</script>"
@@ -212,6 +222,20 @@ async def test_a_picked_share_shows_only_the_picked_items_and_their_files(client
         ("view", "Robin Recruiter", "Bolt Works", share_id, None),
         ("download", "Robin Recruiter", "Bolt Works", share_id, shown_photo["id"]),
     ]
+
+
+async def test_a_link_visitor_only_downloads_a_pdf_that_runs_script(client, signed_in, make_client, settings):
+    student = await adult_student(signed_in)
+    entry_id = await new_entry(student)
+    pdf = await add_photo(settings, student, entry_id, samples.pdf_with_open_action_script(), "card.pdf")
+    _, token = await make_link(client)
+    async with make_client() as visitor:
+        await introduce(visitor, token)
+        portfolio = await visitor.get(f"/s/{token}/portfolio")
+        assert f'src="/s/{token}/evidence/{pdf["id"]}/thumb"' in portfolio.text  # its first page, as a picture
+        thumb = await visitor.get(f"/s/{token}/evidence/{pdf['id']}/thumb")
+        assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+        assert only_downloaded(await visitor.get(f"/s/{token}/evidence/{pdf['id']}/view"))
 
 
 async def test_another_students_evidence_is_not_found_through_a_link(client, signed_in, make_client, make_user, settings):

@@ -31,7 +31,7 @@ from portfolio.tables import (
     VerificationRequest,
 )
 from tests import samples
-from tests.factories import add_photo, csrf_headers, new_entry, sign_in
+from tests.factories import add_photo, csrf_headers, new_entry, only_downloaded, sign_in
 from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
 
 BOSS = {"supervisor_name": "Pat Boss", "supervisor_title": "Shop foreman", "supervisor_organization": "Acme Manufacturing"}
@@ -210,6 +210,19 @@ async def test_the_supervisor_sees_exactly_what_they_are_asked_to_verify(setting
         async with make_client(asked.settings) as stranger:
             assert (await stranger.get(f"/v/r/{request_id}/evidence/{photo['id']}/thumb")).status_code == 410
             assert (await stranger.get(f"/v/r/{request_id}")).status_code == 410
+
+
+async def test_the_supervisor_only_downloads_a_pdf_that_runs_script(client, settings, make_user):
+    student = await make_user("student")
+    ids = [await new_entry(student)]
+    pdf = await add_photo(settings, student, ids[0], samples.pdf_with_open_action_script(), "card.pdf")
+    email = boss_email()
+    request_id = await ask(settings, student, ids, email)
+    _, page = await follow(client, link_in(only_mail(await outbox(settings.var_dir, email), email)))
+    assert f'src="/v/r/{request_id}/evidence/{pdf["id"]}/thumb"' in page.text  # its first page, as a picture
+    thumb = await client.get(f"/v/r/{request_id}/evidence/{pdf['id']}/thumb")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    assert only_downloaded(await client.get(f"/v/r/{request_id}/evidence/{pdf['id']}/view"))
 
 
 async def test_verifying_signs_each_entry_with_the_hash_the_supervisor_saw(settings, make_client, make_user):

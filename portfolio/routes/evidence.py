@@ -28,6 +28,10 @@ from portfolio.storage import EvidenceStore
 
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
 PRIVATE = {"Cache-Control": "private, no-store"}
+# A PDF can carry script (an OpenAction): it is only ever downloaded, never shown by our origin, and a
+# browser that renders it anyway does so in a sandbox with no script, no plugins and no same-origin access.
+# Pages show a PDF as the page image the preview worker rendered.
+PDF_DOWNLOAD = {**PRIVATE, "Content-Security-Policy": "sandbox; default-src 'none'"}
 
 
 async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bool, **extra: Any) -> dict[str, Any]:
@@ -192,6 +196,9 @@ def send_thumb(store: EvidenceStore, row: dict[str, Any]) -> Response:
 
 
 async def _send(store: EvidenceStore, key: str, filename: str, content_type: str, disposition: str) -> Response:
+    headers = PRIVATE
+    if content_type == "application/pdf":
+        disposition, headers = "attachment", PDF_DOWNLOAD
     path = store.local_path(key)
     if path is not None:
         return File(
@@ -199,7 +206,8 @@ async def _send(store: EvidenceStore, key: str, filename: str, content_type: str
             filename=filename,
             media_type=content_type,
             content_disposition_type=disposition,
-            headers=PRIVATE,
+            headers=headers,
         )
+    # The bucket's own origin answers a presigned URL, and it is sent as a download all the same.
     url = await store.presigned_get(key, 60, filename, content_type, disposition)
     return Redirect(path=url, status_code=303, headers=PRIVATE)

@@ -6,12 +6,12 @@ are capped (PORTFOLIO_MAX_UPLOAD_MB, 20 by default), and whole bytes keep the fo
 
 Location is removed without re-encoding the picture: the containers are walked and only metadata is
 dropped or rewritten, so the student's photo keeps its exact pixels and quality. The walkers keep what
-they know to be harmless (pixel data, colour profiles, EXIF without its GPS part) and drop everything
+they know to be harmless (pixel data, colour profiles, the EXIF orientation) and drop everything
 else, because vendors hide location in places a list of known-bad blocks would miss (GoPro telemetry in
 a JPEG APP6 segment, a Motion Photo's video after the JPEG's end, C2PA manifests).
 
 sniffing (a file's type and hash), limits (decoding safely), location (the copy without location), one
-walker per format (jpeg, png, webp, heic with heif_items) and exif (the GPS part they all remove), over
+walker per format (jpeg, png, webp, heic with heif_items) and exif (reduced to the orientation by them all), over
 binary and errors. The names below are the package's public face.
 """
 

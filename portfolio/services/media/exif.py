@@ -1,5 +1,5 @@
-"""EXIF without its GPS part. EXIF is a TIFF structure, the same in every container, so each format's
-walker hands its EXIF block here."""
+"""EXIF reduced to the picture's orientation. EXIF is a TIFF structure, the same in every container, so
+each format's walker hands its EXIF block here."""
 
 from __future__ import annotations
 
@@ -9,71 +9,45 @@ from portfolio.services.media.binary import unpack
 from portfolio.services.media.errors import Broken
 
 GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+_SHORT = 3
+_INTEGERS = {_SHORT: "H", 4: "I"}
 
-# Bytes per value for each TIFF field type; a value longer than 4 bytes lives elsewhere in the block.
-_TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4,
-                    16: 8, 17: 8, 18: 8}
 
+def orientation_only(tiff: bytes) -> bytes:
+    """A new EXIF block holding only IFD0's Orientation (or no entry at all), in the block's byte order.
 
-def without_gps(tiff: bytes) -> bytes:
-    """The EXIF block with its GPS IFD removed, at the same length and with every offset unchanged.
-
-    The GPSInfo entry is taken out of its IFD (the later entries move up, zeros fill the end) and the
-    GPS IFD with its values is overwritten with zeros. Nothing else moves, so offsets inside maker
-    notes and thumbnails, which a rebuilt block would break, stay valid."""
-    block = bytearray(tiff)
-    order = {b"II": "<", b"MM": ">"}.get(bytes(block[:2]))
-    if order is None or unpack(block, order + "H", 2) != 42:
+    Everything else goes: location hides in more places than IFD0's GPSInfo pointer (writers put it
+    under the Exif sub-IFD, in maker notes, in a free-text comment), so nothing is kept but the one
+    field that changes how the picture is shown."""
+    order = {b"II": "<", b"MM": ">"}.get(bytes(tiff[:2]))
+    if order is None or unpack(tiff, order + "H", 2) != 42:
         raise Broken("not a TIFF header")
-    seen: set[int] = set()
-    ifd = unpack(block, order + "I", 4)
-    # IFD0 holds GPSInfo; IFD1 (the thumbnail) is checked too. A chain that loops is broken data.
-    while ifd and ifd not in seen and len(seen) < 8:
-        seen.add(ifd)
-        count = unpack(block, order + "H", ifd)
-        end = ifd + 2 + 12 * count  # where the next-IFD pointer is
-        if end + 4 > len(block):
-            raise Broken("IFD past the end")
-        index = 0
-        while index < count:
-            entry = ifd + 2 + 12 * index
-            if unpack(block, order + "H", entry) != GPS_IFD:
-                index += 1
-                continue
-            _wipe_ifd(block, order, unpack(block, order + "I", entry + 8))
-            block[entry : end + 4 - 12] = block[entry + 12 : end + 4]
-            block[end + 4 - 12 : end + 4] = bytes(12)
-            count -= 1
-            end -= 12
-            struct.pack_into(order + "H", block, ifd, count)
-        ifd = unpack(block, order + "I", end)
-    return bytes(block)
+    ifd = unpack(tiff, order + "I", 4)
+    count = unpack(tiff, order + "H", ifd)
+    if ifd + 2 + 12 * count > len(tiff):
+        raise Broken("IFD past the end")
+    orientation = None
+    for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
+        tag, kind, number = struct.unpack_from(order + "HHI", tiff, entry)
+        # The standard says SHORT; a LONG from a careless writer is still read, as Pillow and browsers do.
+        if tag == ORIENTATION and kind in _INTEGERS and number == 1:
+            orientation = unpack(tiff, order + _INTEGERS[kind], entry + 8)
+    entries = b""
+    if orientation in range(1, 9):
+        entries = struct.pack(order + "HHIH2x", ORIENTATION, _SHORT, 1, orientation)
+    header = tiff[:2] + struct.pack(order + "HI", 42, 8)
+    return header + struct.pack(order + "H", len(entries) // 12) + entries + bytes(4)
 
 
-def _wipe_ifd(block: bytearray, order: str, offset: int) -> None:
-    """Overwrite an IFD, and the values its entries point to, with zeros."""
-    count = unpack(block, order + "H", offset)
-    end = offset + 2 + 12 * count + 4
-    if end > len(block):
-        raise Broken("GPS IFD past the end")
-    for entry in range(offset + 2, end - 4, 12):
-        kind, number = struct.unpack_from(order + "HI", block, entry + 2)
-        size = _TIFF_TYPE_SIZES.get(kind, 0) * number
-        if size > 4:
-            value = unpack(block, order + "I", entry + 8)
-            if value + size > len(block):
-                raise Broken("GPS value past the end")
-            block[value : value + size] = bytes(size)
-    block[offset:end] = bytes(end - offset)
-
-
-def payload_without_gps(prefix: bytes, payload: bytes) -> bytes | None:
-    """An EXIF chunk's payload without GPS, or None when it is unreadable and should be dropped.
+def payload_orientation_only(prefix: bytes, payload: bytes) -> bytes | None:
+    """An EXIF chunk's payload reduced to the orientation, or None when it is unreadable and should be
+    dropped.
 
     Dropping an unreadable block loses nothing: Pillow and browsers could not read its orientation
     either. Some writers put "Exif\\0\\0" before the TIFF header, some do not."""
     start = len(prefix) if payload.startswith(prefix) else 0
     try:
-        return payload[:start] + without_gps(payload[start:])
+        return payload[:start] + orientation_only(payload[start:])
     except Broken:
         return None

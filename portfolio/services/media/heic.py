@@ -15,7 +15,7 @@ from PIL import Image
 
 from portfolio.services.media.binary import unpack
 from portfolio.services.media.errors import Broken
-from portfolio.services.media.exif import GPS_IFD, without_gps
+from portfolio.services.media.exif import GPS_IFD, orientation_only
 from portfolio.services.media.heif_items import (
     boxes,
     heif_items,
@@ -78,7 +78,7 @@ def _wipe_heif_metadata(data: bytes, out: bytearray, start: int, end: int) -> li
         item_type, content_type = items.get(item_id, (b"", ""))
         payload = b"".join(data[a:b] for a, b in spans)
         if item_type == b"Exif":
-            replacement = _heif_exif_without_gps(payload)
+            replacement = _heif_exif_orientation_only(payload)
         elif item_type == b"mime" and content_type == "application/rdf+xml":
             replacement = _empty_xmp(len(payload))
         else:
@@ -94,8 +94,9 @@ def _overlaps(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> bo
     return any(a < other_b and other_a < b for a, b in spans for other_a, other_b in others)
 
 
-def _heif_exif_without_gps(payload: bytes) -> bytes:
-    """An Exif item (a 4-byte offset to the TIFF header, then the block) without its GPS IFD.
+def _heif_exif_orientation_only(payload: bytes) -> bytes:
+    """An Exif item (a 4-byte offset to the TIFF header, then the block) reduced to its orientation,
+    padded with zeros to the item's length (moving the item would mean fixing every offset).
 
     The header is found as pillow_heif finds it, so what it reads is what gets cleaned. An unreadable
     block becomes an empty one, the in-place version of dropping it: the picture's rotation is in the
@@ -106,7 +107,7 @@ def _heif_exif_without_gps(payload: bytes) -> bytes:
             skip = 4
         if payload[skip : skip + 6] == b"Exif\x00\x00":
             skip += 6
-        return payload[:skip] + without_gps(payload[skip:])
+        return (payload[:skip] + orientation_only(payload[skip:])).ljust(len(payload), b"\x00")
     except Broken:
         empty = bytes(4) + _EMPTY_TIFF  # offset 0, then a header and an IFD0 with no entries
         return empty.ljust(len(payload), b"\x00") if len(payload) >= len(empty) else bytes(len(payload))

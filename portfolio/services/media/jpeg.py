@@ -1,11 +1,11 @@
-"""A JPEG without location: its segments walked, those that decode the picture kept, EXIF rewritten
-without GPS, everything else dropped."""
+"""A JPEG without location: its segments walked, those that decode the picture kept, EXIF reduced
+to the orientation, everything else dropped."""
 
 from __future__ import annotations
 
 from portfolio.services.media.binary import unpack
 from portfolio.services.media.errors import Broken
-from portfolio.services.media.exif import payload_without_gps
+from portfolio.services.media.exif import payload_orientation_only
 
 # APPn segments worth keeping, by their leading signature: JFIF, the colour profile, and Adobe's marker
 # (its colour-transform flag changes how the pixels decode). EXIF is kept too, rewritten.
@@ -58,8 +58,8 @@ def _jpeg_segment(marker: int, segment: bytes) -> bytes:
     """The segment as it should be written: unchanged, rewritten (EXIF) or dropped (b"")."""
     payload = segment[4:]
     if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
-        exif = payload_without_gps(b"Exif\x00\x00", payload)
-        return b"" if exif is None else segment[:4] + exif
+        exif = payload_orientation_only(b"Exif\x00\x00", payload)
+        return b"" if exif is None else segment[:2] + (len(exif) + 2).to_bytes(2, "big") + exif
     if 0xE0 <= marker <= 0xEF:  # APPn: XMP, IPTC, vendor data and everything unknown go
         keep = _JPEG_KEEP_APP.get(marker, ())
         return segment if payload.startswith(keep) else b""

@@ -1,5 +1,5 @@
-"""A PNG without location: its chunks walked, those that make or describe the picture kept, eXIf rewritten
-without GPS, text and unknown chunks dropped."""
+"""A PNG without location: its chunks walked, those that make or describe the picture kept, eXIf reduced
+to the orientation, text and unknown chunks dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zlib
 
 from portfolio.services.media.binary import unpack
 from portfolio.services.media.errors import Broken
-from portfolio.services.media.exif import payload_without_gps
+from portfolio.services.media.exif import payload_orientation_only
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -31,10 +31,10 @@ def strip_png(data: bytes) -> bytes:
         if end > len(data):
             raise Broken("chunk past the end")
         if kind == b"eXIf":
-            exif = payload_without_gps(b"Exif\x00\x00", data[pos + 8 : end - 4])
+            exif = payload_orientation_only(b"Exif\x00\x00", data[pos + 8 : end - 4])
             if exif is not None:
                 crc = zlib.crc32(kind + exif).to_bytes(4, "big")
-                out.append(data[pos : pos + 8] + exif + crc)
+                out.append(len(exif).to_bytes(4, "big") + kind + exif + crc)
         elif kind in _PNG_KEEP:
             out.append(data[pos:end])
         pos = end

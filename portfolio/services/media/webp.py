@@ -1,11 +1,11 @@
-"""A WebP without location: its RIFF chunks walked, the picture's kept, EXIF rewritten without GPS, XMP and
-unknown chunks dropped, and the extended header's flags made to match what is left."""
+"""A WebP without location: its RIFF chunks walked, the picture's kept, EXIF reduced to the orientation, XMP
+and unknown chunks dropped, and the extended header's flags made to match what is left."""
 
 from __future__ import annotations
 
 from portfolio.services.media.binary import unpack
 from portfolio.services.media.errors import Broken
-from portfolio.services.media.exif import payload_without_gps
+from portfolio.services.media.exif import payload_orientation_only
 
 _WEBP_KEEP = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
 _VP8X_EXIF = 0x08
@@ -29,9 +29,9 @@ def strip_webp(data: bytes) -> bytes:
         if padded > riff_end:
             raise Broken("chunk past the end")
         if kind == b"EXIF":
-            exif = payload_without_gps(b"Exif\x00\x00", data[pos + 8 : end])
+            exif = payload_orientation_only(b"Exif\x00\x00", data[pos + 8 : end])
             if exif is not None:
-                chunks.append(data[pos : pos + 8] + exif + data[end:padded])
+                chunks.append(kind + len(exif).to_bytes(4, "little") + exif + bytes(len(exif) & 1))
                 has_exif = True
         elif kind in _WEBP_KEEP:  # XMP and unknown chunks go
             chunks.append(data[pos:padded])
