@@ -21,6 +21,7 @@ from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, outbox_listing, profiles, sharing, signoff
+from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.settings import Settings
@@ -117,7 +118,7 @@ async def _invite_again(request: Request, problem: FormErrors) -> Template:
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
     async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        people = await accounts.people(user.school_id) if user.school_id is not None else []
+        people = await people_service.listing(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
         return await _people_page(request, heading, people, invited, resent, staff_view=True)
 
@@ -160,7 +161,7 @@ class StaffController(Controller):
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        return await _people_page(request, "Everyone", await accounts.people(), invited, resent)
+        return await _people_page(request, "Everyone", await people_service.listing(), invited, resent)
 
     @get("/staff/employers", guards=[role("staff", "admin")])
     async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:

@@ -118,6 +118,7 @@ async def token_holder(raw: str, purpose: str) -> dict[str, Any] | None:
             & (AccountToken.purpose == purpose)
             & AccountToken.used_at.is_null()
             & (AccountToken.expires_at > now())
+            & (AccountToken.user.active == True)  # noqa: E712 - a deactivated account's links never work
         )
         .first()
     )
