@@ -181,6 +181,7 @@ class StaffController(Controller):
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_invite_again))
     async def invite(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         invitation = parse_invite(await form_values(request), await accounts.invite_choices(user))
+        await people_service.refuse_deactivated(invitation.email, invitation.values)
         await accounts.invite(emails, user, invitation, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         landing = "/admin" if user.has("admin") else "/staff"
         return Redirect(path=f"{landing}?invited=1", status_code=303)

@@ -88,6 +88,12 @@ async def listing(school_id: int | None = None, limit: int = 500) -> list[dict[s
     ]
 
 
+async def refuse_deactivated(email: str, values: dict[str, Any]) -> None:
+    """An invitation to a deactivated account would send a link that cannot work: say what to do instead."""
+    if await User.exists().where((User.email == email) & (User.active == False)):  # noqa: E712
+        raise FormErrors({"email": "This account is deactivated. Reactivate it from the person's page."}, values)
+
+
 async def _changeable(actor: CurrentUser, user_id: int) -> dict[str, Any]:
     row = await _row(actor, user_id)
     refusal = _may_change(actor, row)
