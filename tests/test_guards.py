@@ -101,7 +101,7 @@ async def owned_ids(owner) -> dict[str, int]:
     ).returning(OutboxMessage.id)
     return {"entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
-            "share_id": share[0]["id"], "consent_id": consent[0]["id"]}
+            "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id}
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

@@ -21,6 +21,7 @@ from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import accounts, mentoring, outbox_listing, profiles, sharing, signoff
+from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.settings import Settings
@@ -125,7 +126,7 @@ async def _invite_again(request: Request, problem: FormErrors) -> Template:
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
     async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        people = await accounts.people(user.school_id) if user.school_id is not None else []
+        people = await people_service.listing(user.school_id) if user.school_id is not None else []
         heading = await accounts.school_name(user.school_id) or "Your school"
         return await _people_page(request, heading, people, invited, resent, staff_view=True)
 
@@ -191,7 +192,7 @@ class StaffController(Controller):
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        return await _people_page(request, "Everyone", await accounts.people(), invited, resent)
+        return await _people_page(request, "Everyone", await people_service.listing(), invited, resent)
 
     @get("/staff/employers", guards=[role("staff", "admin")])
     async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:
@@ -211,6 +212,7 @@ class StaffController(Controller):
     @post("/staff/invite", guards=[role("staff", "admin"), recently_signed_in], opt=redisplay(_invite_again))
     async def invite(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails], settings: NamedDependency[Settings]) -> Response:
         invitation = parse_invite(await form_values(request), await accounts.invite_choices(user))
+        await people_service.refuse_deactivated(invitation.email, invitation.values)
         await accounts.invite(emails, user, invitation, timedelta(days=settings.invite_token_days), ip=client_ip(request))
         landing = "/admin" if user.has("admin") else "/staff"
         return Redirect(path=f"{landing}?invited=1", status_code=303)

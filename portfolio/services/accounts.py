@@ -122,6 +122,7 @@ async def token_holder(raw: str, purpose: str) -> dict[str, Any] | None:
             & (AccountToken.purpose == purpose)
             & AccountToken.used_at.is_null()
             & (AccountToken.expires_at > now())
+            & (AccountToken.user.active == True)  # noqa: E712 - a deactivated account's links never work
         )
         .first()
     )
@@ -285,18 +286,6 @@ async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: in
             school_id=found["school_id"], sender_id=inviter.id, invitee_id=found["invitee_id"],
         )
     await audit.record("invite.resent", actor_id=inviter.id, subject=f"user:{found['invitee_id']}", ip=ip)
-
-
-async def people(school_id: int | None = None, limit: int = 500) -> list[dict[str, Any]]:
-    """Accounts of one school (or every account when school_id is None), with whether they joined."""
-    query = User.select(User.id, User.name, User.email, User.roles, User.password_hash)
-    if school_id is not None:
-        query = query.where(User.school == school_id)
-    rows = await query.order_by(User.name).limit(limit)
-    return [
-        {"id": r["id"], "name": r["name"], "email": r["email"], "roles": r["roles"], "joined": bool(r["password_hash"])}
-        for r in rows
-    ]
 
 
 async def school_name(school_id: int | None) -> str:

@@ -31,3 +31,22 @@ async def test_other_roles_land_on_their_pages(new_page):
         await expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
         await assert_accessible(page)
         await assert_touch_targets(page)
+
+
+async def test_an_admin_opens_a_person_and_the_schools(new_page):
+    page = await new_page()
+    await sign_in(page, "admin@demo.example")
+    await page.get_by_role("link", name="Jordan Rivera").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Jordan Rivera")
+    await expect(page.get_by_role("button", name="Deactivate Jordan Rivera")).to_be_visible()
+    await assert_accessible(page)
+    await assert_touch_targets(page)
+    await page.get_by_role("link", name="Back to everyone").click()
+    await page.get_by_role("link", name="Schools").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Schools")
+    await assert_accessible(page)
+    await assert_touch_targets(page)
+    await page.get_by_role("link", name="Lakeview High School").click()
+    await expect(page.get_by_role("textbox", name="Name")).to_have_value("Lakeview High School")
+    await assert_accessible(page)
+    await assert_touch_targets(page)

@@ -1,0 +1,64 @@
+"""Forms about people and schools: the roles someone has, and a school's name, timezone and year start."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+from zoneinfo import available_timezones
+
+from portfolio.errors import FormErrors
+from portfolio.forms import texts
+from portfolio.parse import as_list, int_or_none
+from portfolio.vocabulary import Role
+
+SCHOOL_NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    roles: tuple[Role, ...]
+
+
+def parse_roles(raw: Mapping[str, Any], givable: tuple[Role, ...]) -> RoleChange:
+    """The roles ticked, all among those the person changing them may give."""
+    chosen = [str(r) for r in as_list(raw.get("roles")) if r]
+    if not chosen:
+        raise FormErrors({"roles": "Choose at least one role."}, {"roles": chosen})
+    if not set(chosen) <= {str(r) for r in givable}:
+        raise FormErrors({"roles": "You may not give that role."}, {"roles": chosen})
+    return RoleChange(tuple(sorted(Role(r) for r in set(chosen))))
+
+
+@cache
+def timezones() -> tuple[str, ...]:
+    """The IANA names the server knows (the form offers them; a school's day starts in its own)."""
+    return tuple(sorted(name for name in available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/"))))
+
+
+@dataclass(frozen=True)
+class SchoolForm:
+    name: str
+    timezone: str
+    year_start_month: int
+    year_start_day: int
+
+
+def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
+    values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day"))
+    errors: dict[str, str] = {}
+    if not values["name"] or len(values["name"]) > SCHOOL_NAME_MAX:
+        errors["name"] = f"Enter the school's name (at most {SCHOOL_NAME_MAX} characters)."
+    if values["timezone"] not in timezones():
+        errors["timezone"] = "Choose the school's time zone."
+    month, day = int_or_none(values["year_start_month"]), int_or_none(values["year_start_day"])
+    if month is None or not 1 <= month <= 12:
+        errors["year_start_month"] = "Choose the month the school year starts."
+    # A year that is not a leap year: the start must exist every year.
+    elif day is None or not 1 <= day <= calendar.monthrange(2001, month)[1]:
+        errors["year_start_day"] = "Enter a day of that month."
+    if errors:
+        raise FormErrors(errors, values)
+    assert month is not None and day is not None
+    return SchoolForm(values["name"], values["timezone"], month, day)

@@ -1,0 +1,71 @@
+"""Schools, as administrators manage them: the list, adding one, renaming it, its time zone and the day its
+school year starts (which decide what "today" and "this school year" mean for its people)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.string import Lower
+
+from portfolio.clock import now
+from portfolio.db import write_transaction
+from portfolio.errors import FormErrors, NotFound
+from portfolio.forms.people import SchoolForm
+from portfolio.services import audit
+from portfolio.services.accounts import CurrentUser
+from portfolio.tables import School, User
+
+_COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day)
+TAKEN = "Another school already has this name."
+
+
+async def listing() -> list[dict[str, Any]]:
+    """Every school with how many accounts it has."""
+    rows = await School.select(*_COLUMNS).order_by(School.name)
+    counts = await User.select(User.school, Count().as_alias("n")).where(User.school.is_not_null()).group_by(User.school)
+    people = {row["school"]: row["n"] for row in counts}
+    for row in rows:
+        row["people"] = people.get(row["id"], 0)
+    return rows
+
+
+async def get(school_id: int) -> dict[str, Any]:
+    row = await School.select(*_COLUMNS).where(School.id == school_id).first()
+    if row is None:
+        raise NotFound(school_id)
+    return row
+
+
+async def _refuse_taken_name(form: SchoolForm, school_id: int | None = None) -> None:
+    query = School.exists().where(Lower(School.name) == form.name.lower())
+    if school_id is not None:
+        query = query.where(School.id != school_id)
+    if await query:
+        raise FormErrors({"name": TAKEN}, _values(form))
+
+
+def _values(form: SchoolForm) -> dict[str, Any]:
+    return {"name": form.name, "timezone": form.timezone, "year_start_month": form.year_start_month,
+            "year_start_day": form.year_start_day}
+
+
+async def add(actor: CurrentUser, form: SchoolForm, ip: str = "") -> int:
+    async with write_transaction():
+        await _refuse_taken_name(form)
+        row = await School.insert(School(created_at=now(), **_values(form))).returning(School.id)
+        school_id = row[0]["id"]
+        await audit.record("school.created", actor_id=actor.id, subject=f"school:{school_id}", ip=ip)
+    return school_id
+
+
+async def update(actor: CurrentUser, school_id: int, form: SchoolForm, ip: str = "") -> None:
+    async with write_transaction():
+        before = await get(school_id)
+        await _refuse_taken_name(form, school_id)
+        await School.update({
+            School.name: form.name, School.timezone: form.timezone,
+            School.year_start_month: form.year_start_month, School.year_start_day: form.year_start_day,
+        }).where(School.id == school_id)
+        changed = sorted(key for key, value in _values(form).items() if before[key] != value)
+        await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip, changed=changed)
