@@ -20,7 +20,7 @@ from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.settings import get_settings
 from portfolio.tables import Certification, CertificationSignOff, Evidence, Organization, OutboxMessage, StudentProfile
 from portfolio.vocabulary import CertificationCheck, Decision, Role
-from tests.factories import as_certification, assign_mentor, browser_of, post
+from tests.factories import as_certification, assign_mentor, browser_of, counting_queries, post
 from tests.mailbox import emails_for, outbox
 
 ISSUER_URL = "https://www.credly.com/badges/0f3c"
@@ -286,3 +286,34 @@ async def test_a_renewed_expiry_is_reminded_again_and_a_late_one_only_once(make_
     with clock.fixed(noon(date(2027, 8, 20) - timedelta(days=60))):
         assert await certifications.send_expiry_reminders(emails) == 1
     assert len(await expiry_mails(student.email)) == 2
+
+
+async def test_asking_for_changes_needs_a_comment_the_student_then_reads(client, signed_in, make_user, make_client):
+    student = await signed_in("student")
+    cert_id = await new_cert(student)
+    staff = await make_user("staff", name="Ms. Ortiz")
+    async with browser_of(make_client, staff) as browser:
+        url = f"/staff/students/{student.id}"
+        seen = await page_hash(browser, url, cert_id)
+        bare = await post(browser, f"{url}/certifications/{cert_id}/verify",
+                          {"content_hash": seen, "checked": "evidence", "decision": "changes_requested"})
+        assert bare.status_code == 422 and "Tell the student what to change" in bare.text
+        asked = await post(browser, f"{url}/certifications/{cert_id}/verify",
+                           {"content_hash": seen, "checked": "evidence", "decision": "changes_requested",
+                            "comment": "The scan is cut off: upload the whole card."})
+        assert asked.status_code == 303
+    page = (await client.get(f"/student/certifications/{cert_id}")).text
+    assert "Changes requested" in page and "The scan is cut off: upload the whole card." in page and "Ms. Ortiz" in page
+    assert (await stored(cert_id))["status"] == "changes_requested"
+
+
+async def test_the_verifiers_list_takes_the_same_queries_for_1_or_10_certifications(make_user):
+    counts = []
+    for number in (1, 10):
+        student = await make_user("student")
+        for n in range(number):
+            await new_cert(student, name=f"Cert {n}")
+        async with counting_queries() as seen:
+            assert len(await certificate_checks.student_certifications(student.id)) == number
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
