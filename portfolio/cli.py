@@ -91,15 +91,15 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 
 @main.command()
 def remind() -> None:
-    """Send due reminders to workplace supervisors and the daily digests to mentors and employers (run it
-    daily)."""
-    from portfolio.services import sharing, signoff
+    """Send due reminders to workplace supervisors, certification expiry reminders to students (60 and 14
+    days before), and the daily digests to mentors and employers (run it daily)."""
+    from portfolio.services import certifications, sharing, signoff
 
     settings = get_settings()
     emails = _emails(settings)
 
     async def work() -> tuple[int, int]:
-        reminders = await signoff.send_reminders(emails)
+        reminders = await signoff.send_reminders(emails) + await certifications.send_expiry_reminders(emails)
         counts = reminders, await signoff.send_digests(emails) + await sharing.send_employer_digests(emails)
         # Queued like every e-mail; delivered here at once too, so the job needs no server running beside it
         # (a worker that also picks them up is harmless: each message is claimed by one).

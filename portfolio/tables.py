@@ -24,6 +24,7 @@ from piccolo.table import Table
 from portfolio.vocabulary import (
     KIND_LABELS,
     STATUS_LABELS,
+    CertificationCheck,
     ConsentMethod,
     Decision,
     DisclosureKind,
@@ -142,8 +143,32 @@ class Certification(Table):
     verification_url = Varchar(length=500, default="")
     status = Varchar(length=20, default=EntryStatus.DRAFT, index=True, choices=EntryStatus)
     content_hash = Varchar(length=64, default="")
+    # The nearest expiry reminder already e-mailed (60 or 14 days before) for the current expiry date;
+    # cleared when the expiry date changes, so a renewed certification is reminded again.
+    expiry_reminded = SmallInt(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class CertificationSignOff(Table):
+    """Staff of the student's school, or an assigned mentor, checked a certification's evidence or its
+    issuer's verification link: the decision, with the content hash of exactly what they saw.
+
+    Kept forever: an edit of what was signed voids it (voided_at), never deletes it. A sibling of SignOff
+    rather than rows of it: a sign-off there always names an entry and carries a request, a supervisor's
+    signature and a receipt, none of which a certification has.
+    """
+
+    certification = ForeignKey(references=Certification, on_delete=OnDelete.cascade, index=True)
+    verifier = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    verifier_name = Varchar(length=200)
+    verifier_title = Varchar(length=200, default="")
+    checked = Varchar(length=20, choices=CertificationCheck)
+    decision = Varchar(length=20, choices=Decision)
+    comment = Text(default="")
+    content_hash = Varchar(length=64)
+    voided_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
 
 
 class Evidence(Table):

@@ -59,6 +59,19 @@ class Method(StrEnum):
     ON_DEVICE = "on_device"
 
 
+class CertificationCheck(StrEnum):
+    """What a verifier of a certification checked."""
+
+    EVIDENCE = "evidence"  # the certificate file the student uploaded
+    ISSUER_LINK = "issuer_link"  # the issuer's own verification page
+
+
+CHECK_LABELS = {
+    CertificationCheck.EVIDENCE: "checked the certificate file",
+    CertificationCheck.ISSUER_LINK: "checked with the issuer's verification link",
+}
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     DECIDED = "decided"
@@ -194,6 +207,7 @@ class EmailKind(StrEnum):
     EMPLOYER_DIGEST = "employer_digest"
     GUARDIAN_RECEIPT = "guardian_receipt"
     STAFF_CONSENT = "staff_consent"
+    CERTIFICATION_EXPIRY = "certification_expiry"
 
 
 EMAIL_KIND_LABELS = {
@@ -211,4 +225,5 @@ EMAIL_KIND_LABELS = {
     EmailKind.EMPLOYER_DIGEST: "Employer's daily digest",
     EmailKind.GUARDIAN_RECEIPT: "Guardian's consent receipt",
     EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
+    EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
 }

@@ -1,5 +1,5 @@
 """What cannot change says so on the form it was sent from, keeps what was typed, and changes nothing: an entry
-waiting for verification, a verified certification, deleting anything but a draft."""
+waiting for verification, a rejected certification, deleting anything but a draft (or a certification not verified)."""
 
 from __future__ import annotations
 
@@ -30,14 +30,16 @@ async def test_an_entry_waiting_for_verification_cannot_be_edited_or_deleted(cli
     assert await _status(entry_id) == EntryStatus.SUBMITTED
 
 
-async def test_a_verified_certification_cannot_be_edited_or_deleted(client, signed_in):
+async def test_a_rejected_certification_cannot_be_edited_and_a_verified_one_not_deleted(client, signed_in):
     student = await signed_in("student")
     raw = {"name": "OSHA 10", "issuer": "OSHA", "issued_on": "2026-01-10"}
     cert = await certifications.create(student, await as_certification(student, raw))
-    await Certification.update({Certification.status: EntryStatus.VERIFIED}).where(Certification.id == cert["id"])
+    await Certification.update({Certification.status: EntryStatus.REJECTED}).where(Certification.id == cert["id"])
 
     edited = await post(client, f"/student/certifications/{cert['id']}", raw | {"name": "OSHA 30"})
     assert edited.status_code == 409 and "This certification can no longer be edited." in edited.text
+    # A verified one may be edited (that voids its verification: tests/test_certification_checks.py), never deleted.
+    await Certification.update({Certification.status: EntryStatus.VERIFIED}).where(Certification.id == cert["id"])
     deleted = await post(client, f"/student/certifications/{cert['id']}/delete")
     assert deleted.status_code == 409 and "A verified certification cannot be deleted." in deleted.text
     row = await Certification.select(Certification.name).where(Certification.id == cert["id"]).first()

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from portfolio.errors import FormErrors
 from portfolio.forms import iso_date, texts, too_long
 from portfolio.forms.entry import EARLIEST_DATE
+from portfolio.vocabulary import CertificationCheck, Decision
 
 FIELDS = ("name", "issuer", "credential_id", "issued_on", "expires_on", "verification_url")
 LIMITS = {"name": 200, "issuer": 200, "credential_id": 100, "verification_url": 500}
@@ -76,3 +77,34 @@ def parse_certification(raw: Mapping[str, Any], today: date) -> CertificationFor
         name=values["name"], issuer=values["issuer"], credential_id=values["credential_id"], issued_on=issued,
         expires_on=expires, verification_url=values["verification_url"],
     )
+
+
+@dataclass(frozen=True)
+class CertificationCheckForm:
+    """A verifier's decision on a certification, with the hash of the version their page showed."""
+
+    checked: CertificationCheck
+    decision: Decision
+    comment: str
+    content_hash: str
+
+
+def certification_check_values(raw: Mapping[str, Any]) -> dict[str, str]:
+    return texts(raw, ("checked", "decision", "comment", "content_hash"))
+
+
+def parse_certification_check(raw: Mapping[str, Any]) -> CertificationCheckForm:
+    values = certification_check_values(raw)
+    errors = {
+        "checked": "" if values["checked"] in set(CertificationCheck) else "Say what you checked: the certificate or the issuer's link.",
+        "decision": "" if values["decision"] in set(Decision) else "Choose verify, ask for changes or reject.",
+        "comment": "" if len(values["comment"]) <= 2000 else "Use at most 2000 characters.",
+        "content_hash": "" if len(values["content_hash"]) == 64 else "Open the certification again and decide on what it shows.",
+    }
+    if values["decision"] != Decision.VERIFIED and not values["comment"] and not errors["decision"]:
+        errors["comment"] = "Tell the student what to change or why it is rejected."
+    errors = {name: problem for name, problem in errors.items() if problem}
+    if errors:
+        raise FormErrors(errors, values)
+    return CertificationCheckForm(checked=CertificationCheck(values["checked"]), decision=Decision(values["decision"]),
+                                  comment=values["comment"], content_hash=values["content_hash"])

@@ -20,6 +20,7 @@ from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
 from portfolio.services import certifications, experiences
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.storage import EvidenceStore
 
 
@@ -39,6 +40,7 @@ async def _page(
     context: dict[str, Any] = {"values": values, "errors": errors, "certification": row, "saved": saved}
     if row is not None:
         context["action"] = f"/student/certifications/{row['id']}"
+        context["signoffs"] = (await certificate_checks.latest_signoffs([row["id"]]))[row["id"]]
         context |= await evidence_section("certification", row["id"], row["status"] in certifications.EDITABLE, added=added)
     else:
         context["action"] = "/student/certifications"

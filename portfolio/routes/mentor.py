@@ -9,15 +9,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from portfolio import clock
 from portfolio.auth import role
-from portfolio.errors import FormErrors, NotFound
+from portfolio.errors import DomainError, FormErrors, NotFound
+from portfolio.forms.certification import certification_check_values, parse_certification_check
 from portfolio.forms.verification import parse_decision
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
-from portfolio.services import accounts, mentoring, signoff
+from portfolio.services import accounts, experiences, mentoring, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
-from portfolio.vocabulary import DECISION_WORDS
+from portfolio.services.signoff import certifications as certificate_checks
+from portfolio.vocabulary import DECISION_WORDS, Role
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
@@ -44,6 +47,26 @@ async def _queue_again(request: Request, problem: FormErrors) -> Template:
                              values={"comment": str(form.get("comment", ""))}, checked=set(as_list(form.get("items"))))
 
 
+async def _student_page(request: Request, student_id: int, status_code: int = 200, **extra: Any) -> Template:
+    mentor: CurrentUser = request.user
+    student = await accounts.load_user(student_id)
+    if student is None or not await mentoring.is_assigned(mentor.id, student_id):
+        raise NotFound()
+    today = clock.today_at(await experiences.school_of(student))
+    context = {
+        "viewer": "mentor", "verify_base": f"/mentor/students/{student_id}", "cert_errors": {}, "cert_values": {},
+        "certifications": await certificate_checks.student_certifications(student_id, today),
+    } | extra
+    return render(request, "staff_student", status_code=status_code, **context, **await signoff.student_record(student))
+
+
+async def _certification_again(request: Request, problem: DomainError) -> Template:
+    certification_id = request.path_params["certification_id"]
+    return await _student_page(request, request.path_params["student_id"], status_code=problem.status,
+                               cert_errors={certification_id: problem.field_errors},
+                               cert_values={certification_id: certification_check_values(await form_values(request))})
+
+
 class MentorController(Controller):
     path = "/mentor"
     guards = [role("mentor")]
@@ -60,12 +83,17 @@ class MentorController(Controller):
         )
 
     @get("/students/{student_id:int}")
-    async def student(self, request: Request, mentor: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Template:
-        """An assigned student's record: every entry and how each sign-off was made."""
-        student = await accounts.load_user(student_id)
-        if student is None or not await mentoring.is_assigned(mentor.id, student_id):
-            raise NotFound()
-        return render(request, "staff_student", viewer="mentor", **await signoff.student_record(student))
+    async def student(self, request: Request, student_id: FromPath[int]) -> Template:
+        """An assigned student's record: every entry and how each sign-off was made, and their certifications."""
+        return await _student_page(request, student_id)
+
+    @post("/students/{student_id:int}/certifications/{certification_id:int}/verify", opt=redisplay(_certification_again))
+    async def verify_certification(self, request: Request, mentor: NamedDependency[CurrentUser], student_id: FromPath[int],
+                                   certification_id: FromPath[int]) -> Response:
+        """An assigned mentor checked the certificate file or the issuer's link; NotFound for anyone else's student."""
+        answer = parse_certification_check(await form_values(request))
+        await certificate_checks.verify_certification(mentor, Role.MENTOR, student_id, certification_id, answer)
+        return go_to(request, f"/mentor/students/{student_id}#certification-{certification_id}")
 
     @post("/decide", opt=redisplay(_queue_again))
     async def decide(self, request: Request, mentor: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:

@@ -13,18 +13,21 @@ from litestar.response import Redirect, Template
 
 from portfolio import clock
 from portfolio.auth import recently_signed_in, role
-from portfolio.errors import FormErrors
+from portfolio.errors import DomainError, FormErrors
 from portfolio.forms.accounts import parse_invite, parse_new_employer
+from portfolio.forms.certification import certification_check_values, parse_certification_check
 from portfolio.forms.consent import parse_guardian_name, parse_school_guardian
 from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
-from portfolio.services import accounts, mentoring, outbox_listing, profiles, sharing, signoff
+from portfolio.services import accounts, experiences, mentoring, outbox_listing, profiles, sharing, signoff
 from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
+from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.settings import Settings
+from portfolio.vocabulary import Role
 
 
 async def _mentors_page(
@@ -71,7 +74,10 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
         "may_share": await sharing.may_share_outside(student),
         "guardians": await sharing.guardians_of(request.user, student.id),
         "consent_values": {}, "consent_errors": {}, "guardian_values": {}, "guardian_errors": {},
-        "birth_values": {}, "birth_errors": {}, "saved": "",
+        "birth_values": {}, "birth_errors": {}, "saved": "", "cert_errors": {}, "cert_values": {},
+        "verify_base": f"/staff/students/{student.id}",
+        "certifications": await certificate_checks.student_certifications(
+            student.id, clock.today_at(await experiences.school_of(student))),
     } | extra
     if not context["birth_values"]:
         context["birth_values"] = {"birth_date": profile["birth_date"].isoformat() if profile["birth_date"] else ""}
@@ -111,6 +117,13 @@ async def _guardian_again(request: Request, problem: FormErrors) -> Template:
 async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
     return await _student_page(request, request.path_params["student_id"], status_code=422,
                                birth_values=problem.values, birth_errors=problem.errors)
+
+
+async def _certification_again(request: Request, problem: DomainError) -> Template:
+    certification_id = request.path_params["certification_id"]
+    return await _student_page(request, request.path_params["student_id"], status_code=problem.status,
+                               cert_errors={certification_id: problem.field_errors},
+                               cert_values={certification_id: certification_check_values(await form_values(request))})
 
 
 async def _employer_again(request: Request, problem: FormErrors) -> Template:
@@ -189,6 +202,15 @@ class StaffController(Controller):
         birth = parse_birth_date(form, clock.today_at(None))
         await profiles.set_birth_date(staff, student_id, birth)
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
+
+    @post("/staff/students/{student_id:int}/certifications/{certification_id:int}/verify", guards=[role("staff")],
+          opt=redisplay(_certification_again))
+    async def verify_certification(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int],
+                                   certification_id: FromPath[int]) -> Response:
+        """Staff checked the certificate file or the issuer's link; NotFound for another school's student."""
+        answer = parse_certification_check(await form_values(request))
+        await certificate_checks.verify_certification(staff, Role.STAFF, student_id, certification_id, answer)
+        return go_to(request, f"/staff/students/{student_id}?saved=certification#certification-{certification_id}")
 
     @get("/admin", guards=[role("admin")])
     async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:

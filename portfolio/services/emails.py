@@ -137,6 +137,17 @@ class Emails:
             student=student, supervisor=supervisor, count=count, link=f"{self.base_url}/staff/students/{student_id}",
         )
 
+    async def certification_expiry(
+        self, *, to: str, name: str, certification: str, expires_on: Any, days: int, certification_id: int,
+        school_id: int | None,
+    ) -> int:
+        when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+        return await self._queue(
+            EmailKind.CERTIFICATION_EXPIRY, to, f"Your {certification} certification expires {when}",
+            school_id=school_id, name=name, certification=certification, expires_on=expires_on, when=when,
+            link=f"{self.base_url}/student/certifications/{certification_id}",
+        )
+
     # --- sharing ----------------------------------------------------------------------------------
 
     async def guardian_consent(

@@ -76,6 +76,11 @@ def canonical(pf: Mapping[str, Any]) -> dict[str, Any]:
             "id": c["id"], "name": c["name"], "issuer": c["issuer"], "credential_id": c["credential_id"],
             "issued_on": _day(c["issued_on"]), "expires_on": _day(c["expires_on"]),
             "verification_url": c["verification_url"], "evidence": sorted(f["sha256"] for f in c.get("evidence", [])),
+            "state": c.get("state"),
+            "signoff": None if not c.get("signoff") else {
+                "verifier_name": c["signoff"]["verifier_name"], "checked": c["signoff"]["checked"],
+                "date": _day(c["signoff"]["created_at"]),
+            },
         }
 
     return {

@@ -210,6 +210,15 @@ def _verified_mark(e: Mapping[str, Any]) -> str:
     return f"{mark}: {who}, {nice_date(signoff['created_at'])}"
 
 
+def _certification_mark(c: Mapping[str, Any]) -> str:
+    """Verified (by whom, what they checked, when) or self-reported: never verified without a valid sign-off."""
+    signoff = c.get("signoff")
+    if not signoff:
+        return "Self-reported"
+    who = signoff["verifier_name"] + (f", {signoff['verifier_title']}" if signoff.get("verifier_title") else "")
+    return f"Verified: {who} {signoff['check_label']}, {nice_date(signoff['created_at'])}"
+
+
 def _certification(pen: _Pen, c: Mapping[str, Any]) -> None:
     pen.keep_together()
     pen.text(c["name"], 11, "B", height=5.5)
@@ -221,6 +230,7 @@ def _certification(pen: _Pen, c: Mapping[str, Any]) -> None:
     if c.get("credential_id"):
         meta.append(f"ID {c['credential_id']}")
     pen.text(" · ".join(m for m in meta if m), 9, "", MUTED)
+    pen.text(_certification_mark(c), 9, "", MUTED)
     if c.get("verification_url"):
         pen.text(f"Check it with the issuer: {c['verification_url']}", 8, "", MUTED)
     pen.files_line(c.get("evidence", []))

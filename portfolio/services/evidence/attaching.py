@@ -50,6 +50,7 @@ async def _refresh_parent(parent: Parent, parent_id: int) -> None:
         await experiences.void_after_edit(parent_id)
         await experiences.refresh_hash(parent_id)
     else:
+        await certifications.void_after_edit(parent_id)
         await certifications.refresh_hash(parent_id)
 
 

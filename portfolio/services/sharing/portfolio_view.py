@@ -8,6 +8,8 @@ from typing import Any, Mapping
 from portfolio.clock import now
 from portfolio.services import experiences
 from portfolio.services.sharing.access import Access
+from portfolio.services.signoff.certifications import current_hash as certification_hash
+from portfolio.services.signoff.certifications import latest_signoffs, shown_certification_state
 from portfolio.services.signoff.state import verification_state
 from portfolio.tables import (
     Certification,
@@ -60,8 +62,12 @@ async def portfolio(student_id: int, access: Access | None = None, moment: datet
         entry["signoff"] = signoff if state.startswith("verified") else None
         entry["method_label"] = METHOD_LABELS.get(signoff["method"], "") if entry["signoff"] else ""
         (verified if state.startswith("verified") else self_reported).append(entry)
+    cert_signoffs = await latest_signoffs([c["id"] for c in certs])
     for cert in certs:
         cert["evidence"] = [f for f in files if f["certification"] == cert["id"]]
+        latest_cert = cert_signoffs[cert["id"]][0] if cert_signoffs[cert["id"]] else None
+        cert["state"] = shown_certification_state(cert, latest_cert, certification_hash(cert, cert["evidence"]))
+        cert["signoff"] = latest_cert if cert["state"] == EntryStatus.VERIFIED else None
     return {
         "student": student,
         "profile": profile,
