@@ -232,6 +232,8 @@ class SignOff(Table):
     signature_typed = Varchar(length=200, default="")
     receipt_token_hash = Varchar(length=64, null=True, default=None, unique=True)
     confirmed_at = Timestamptz(null=True, default=None)
+    # Empty when the supervisor confirmed from the receipt; the staff member who confirmed it for them otherwise.
+    confirmed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     disputed_at = Timestamptz(null=True, default=None)
     voided_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()

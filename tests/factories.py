@@ -169,3 +169,32 @@ async def add_photo(settings, student, entry_id: int) -> dict:
 
 async def disclosures(student_id: int) -> list[dict]:
     return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
+
+
+async def of_age(student) -> None:
+    """Give the student a profile with a birth date 20 years ago, so they may share outside the school."""
+    from portfolio.tables import StudentProfile
+
+    born = date.today().replace(year=date.today().year - 20) - timedelta(days=3)
+    await StudentProfile.insert(StudentProfile(student=student.id, interests=[], skills=[], birth_date=born))
+
+
+async def employer_org(name: str = "") -> tuple[int, str]:
+    """A new employer organization: (its id, its name)."""
+    from portfolio.tables import Organization
+
+    name = name or f"Employer {uuid.uuid4().hex[:6]}"
+    row = await Organization.insert(Organization(name=name, kind="employer")).returning(Organization.id)
+    return row[0]["id"], name
+
+
+async def share_everything(student, organization: int) -> int:
+    """The student shares everything with the organization for 30 days; returns the share's id."""
+    from portfolio.forms.share import parse_share
+    from portfolio.services import sharing
+
+    share_id, _ = await sharing.create(student, parse_share(
+        {"audience": "organization", "organization": str(organization), "days": "30", "scope": "everything"},
+        await sharing.employer_ids(),
+    ))
+    return share_id

@@ -213,5 +213,6 @@ async def test_an_on_the_spot_signoff_is_pending_until_confirmed(client, signed_
                                  verifier_email="jo@kitchen.example", decision="verified", content_hash=row["content_hash"]))
     await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
     page = await client.get(f"/student/experiences/{entry_id}")
-    assert "Verified on the spot, pending confirmation" in page.text
-    assert "Verified on the spot: <strong>Jo Chief</strong>, Chef" in page.text
+    assert "Waiting for the supervisor to confirm" in page.text
+    assert "Signed on the spot by <strong>Jo Chief</strong>, Chef" in page.text
+    assert "Jo Chief has not confirmed it from the receipt we e-mailed to jo@kitchen.example" in page.text

@@ -75,6 +75,13 @@ async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
     return await experiences.get(request.user, entry_id)
 
 
+async def _with_states(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries with how their verification reads now (an on-the-spot sign-off waiting for its supervisor is
+    not "Verified", whatever the stored status says)."""
+    shown = await signoff.states(entries)
+    return [entry | {"state": shown.get(entry["id"], entry["status"])} for entry in entries]
+
+
 class StudentController(Controller):
     path = "/student"
     guards = [role("student")]
@@ -85,7 +92,8 @@ class StudentController(Controller):
             request,
             "student_dashboard",
             summary=await experiences.year_summary(student),
-            entries=await experiences.recent(student, limit=10),
+            entries=await _with_states(await experiences.recent(student, limit=10)),
+            on_the_spot=await signoff.on_the_spot_news(student),
             expiring=await certifications.expiring(student),
             today=clock.today_at(await experiences.school_of(student)),
             saved=saved,
@@ -107,7 +115,7 @@ class StudentController(Controller):
     @get("/experiences")
     async def all_entries(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         entries = await experiences.recent(student, limit=1000)
-        return render(request, "experiences", entries=entries)
+        return render(request, "experiences", entries=await _with_states(entries))
 
     @get("/experiences/new")
     async def new(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:

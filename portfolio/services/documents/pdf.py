@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from portfolio.formats import hours, nice_date
 from portfolio.services.documents.fonts import Fonts, fonts
-from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+from portfolio.tables import EXPERIENCE_KINDS
 from portfolio.vocabulary import METHOD_LABELS
 
 INK = (20, 20, 20)
@@ -197,17 +197,20 @@ def _entry(pen: _Pen, e: Mapping[str, Any]) -> None:
 
 
 def _verified_mark(e: Mapping[str, Any]) -> str:
-    """How the entry was verified, by whom and when; or that the student has yet to confirm it."""
+    """How the entry was verified, by whom and when (and who confirmed a sign-off made on the student's phone)."""
     signoff = e["signoff"]
-    pending = e["state"] == "verified_pending_confirmation"
     who = signoff["verifier_name"]
     if signoff.get("verifier_title"):
         who += f", {signoff['verifier_title']}"
     if signoff.get("verifier_organization"):
         who += f" ({signoff['verifier_organization']})"
     how = e.get("method_label") or METHOD_LABELS.get(signoff["method"], "")
-    mark = EXPERIENCE_STATUSES["verified_pending_confirmation"] if pending else f"Verified {how}".strip()
-    return f"{mark}: {who}, {nice_date(signoff['created_at'])}"
+    mark = f"Verified {how}".strip()
+    confirmed = ""
+    if signoff["method"] == "on_device":
+        by = f"{signoff.get('confirmed_by_name') or 'a staff member'} (staff)" if signoff.get("confirmed_by") else "the supervisor"
+        confirmed = f", confirmed by {by}"
+    return f"{mark}: {who}, {nice_date(signoff['created_at'])}{confirmed}"
 
 
 def _certification(pen: _Pen, c: Mapping[str, Any]) -> None:

@@ -40,7 +40,6 @@ from portfolio.services.sharing.employers import (
 from portfolio.services.sharing.portfolio_view import (
     SHOWN_STATUSES,
     portfolio,
-    shown_state,
 )
 from portfolio.services.sharing.shares import (
     create,
@@ -55,6 +54,7 @@ from portfolio.services.sharing.visitors import (
     check_visitor_grant,
     visitor_grant,
 )
+from portfolio.services.signoff.state import shown_state
 
 __all__ = [
     "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Access", "Visitor", "add_note", "age_on", "ask_guardian",
