@@ -198,3 +198,14 @@ async def share_everything(student, organization: int) -> int:
         await sharing.employer_ids(),
     ))
     return share_id
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()

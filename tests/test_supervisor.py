@@ -39,6 +39,7 @@ from tests.factories import (
     employer_org,
     new_entry,
     of_age,
+    pdf_text,
     post,
     share_everything,
     sign_in,
@@ -720,8 +721,11 @@ async def test_an_unconfirmed_on_the_spot_sign_off_never_counts_as_verified(clie
     entry_page = await client.get(f"/student/experiences/{ids[0]}")
     assert "Waiting for the supervisor to confirm" in entry_page.text
     assert f"Morgan Lee has not confirmed it from the receipt we e-mailed to {email}" in entry_page.text
+    assert "status-verified" not in entry_page.text.split("Verification history")[0]
     dashboard = await client.get("/student")
     assert "Waiting for the supervisor to confirm" in dashboard.text and "status-verified" not in dashboard.text
+    pdf = " ".join(pdf_text((await client.get("/student/portfolio.pdf")).content).split())
+    assert "0 verified hours · 3.75 self-reported hours" in pdf
     for entry_id in ids:
         current = await signoff.entry_for_verifier(entry_id)
         latest = (await signoff.history(entry_id, student.email))[0]
@@ -736,6 +740,8 @@ async def test_an_unconfirmed_on_the_spot_sign_off_never_counts_as_verified(clie
     async with browser_of(make_client, employer) as desk:
         page = await desk.get(f"/employer/students/{student.id}")
         assert "No verified entries shared." not in page.text and "confirmed by the supervisor" in page.text
+    pdf = " ".join(pdf_text((await client.get("/student/portfolio.pdf")).content).split())
+    assert "3.75 verified hours · 0 self-reported hours" in pdf and "confirmed by the supervisor" in pdf
 
 
 @pytest.mark.parametrize("way", ["onsite", "emailed"])

@@ -138,6 +138,7 @@ class StudentController(Controller):
         if verification["state"] == "voided":
             # The stored status may still say verified when the entry no longer matches its sign-off: never show that.
             entry = entry | {"status": "voided"}
+        entry = entry | {"state": verification["state"]}
         context = await _form_context(
             request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry, verification=verification
         )
