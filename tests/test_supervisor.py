@@ -248,7 +248,7 @@ async def test_verifying_signs_each_entry_with_the_hash_the_supervisor_saw(setti
         assert (await RequestLink.select().where(RequestLink.request == request_id).first())["used_at"] is not None
         for entry_id, row in zip(ids, rows):
             current = await signoff.entry_for_verifier(entry_id)
-            assert signoff.verification_state(current, row, current["current_hash"]) == "verified"
+            assert signoff.verification_state(current, row, signoff.files_of(current)) == "verified"
         actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action).where(
             AuditEvent.subject.is_in([f"request:{request_id}", f"link:{link['id']}"]))]
         assert "verification.link_opened" in actions and "verification.verified" in actions
@@ -577,7 +577,7 @@ async def test_a_drawn_signature_waits_for_the_supervisor_to_confirm(client, sig
     for entry_id in ids:
         current = await signoff.entry_for_verifier(entry_id)
         latest = (await signoff.history(entry_id, student.email))[0]
-        assert signoff.verification_state(current, latest, current["current_hash"]) == "awaiting_confirmation"
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "awaiting_confirmation"
     entry_page = await client.get(f"/student/experiences/{ids[0]}")
     assert "Waiting for the supervisor to confirm" in entry_page.text
 
@@ -607,7 +607,7 @@ async def test_the_supervisor_confirms_from_the_receipt_once(client, signed_in, 
         for entry_id in ids:
             current = await signoff.entry_for_verifier(entry_id)
             latest = (await signoff.history(entry_id, student.email))[0]
-            assert signoff.verification_state(current, latest, current["current_hash"]) == "verified"
+            assert signoff.verification_state(current, latest, signoff.files_of(current)) == "verified"
         second = await supervisor.post(path, data={"mine": "0"}, headers=csrf_headers(supervisor))
         assert second.status_code == 410 and "already answered" in second.text
         assert (await supervisor.get(path)).status_code == 410
@@ -649,7 +649,7 @@ async def test_typed_signature_then_this_was_not_me_voids_and_tells_staff(
     assert "Sam Student" in alert.get_body(preferencelist=("plain",)).get_content()
     assert await outbox(settings.var_dir, elsewhere.email) == []
     current = await signoff.entry_for_verifier(ids[0])
-    assert signoff.verification_state(current, row, current["current_hash"]) == "voided"
+    assert signoff.verification_state(current, row, signoff.files_of(current)) == "voided"
     # Voided, the entry can be verified again.
     page = await client.get(f"/v/onsite?entries={ids[0]}")
     assert page.status_code == 200
@@ -729,7 +729,7 @@ async def test_an_unconfirmed_on_the_spot_sign_off_never_counts_as_verified(clie
     for entry_id in ids:
         current = await signoff.entry_for_verifier(entry_id)
         latest = (await signoff.history(entry_id, student.email))[0]
-        assert signoff.verification_state(current, latest, current["current_hash"]) == "awaiting_confirmation"
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "awaiting_confirmation"
 
     # The supervisor confirms from their own address: now the hours count, everywhere.
     await answer_the_receipt(make_client, settings, email, mine=True)
@@ -833,7 +833,7 @@ async def test_staff_confirm_a_stuck_sign_off_as_their_own(client, signed_in, ma
     for entry_id in ids:
         current = await signoff.entry_for_verifier(entry_id)
         latest = (await signoff.history(entry_id, student.email))[0]
-        assert signoff.verification_state(current, latest, current["current_hash"]) == "verified"
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "verified"
     [event] = await AuditEvent.select().where(AuditEvent.action == "verification.confirmed_by_staff")
     assert (event["actor"], event["subject"]) == (staff.id, f"request:{first['request']}")
     # The supervisor's receipt counts as answered now.

@@ -47,6 +47,8 @@ async def _edit_again(request: Request, problem: DomainError) -> Template:
     """The entry's form again, as typed, with what is wrong (or that it can no longer be edited)."""
     entry_id = request.path_params["entry_id"]
     values = entry_values(await form_values(request))
+    if isinstance(problem, FormErrors) and problem.values.get("void_ok"):
+        values["void_ok"] = "1"  # the change voids a verification: the student saw the warning, and may save again
     errors = problem.field_errors if isinstance(problem, FormErrors) else {"form": "This entry can no longer be edited."}
     context = await _form_context(request, values, errors, action=f"/student/experiences/{entry_id}",
                                   entry=await _entry(request, entry_id))
@@ -152,8 +154,9 @@ class StudentController(Controller):
     @post("/experiences/{entry_id:int}", opt=redisplay(_edit_again))
     async def update(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int]) -> Response:
         await _entry(request, entry_id)
-        entry = parse_entry(await form_values(request), await experiences.entry_rules(student))
-        await experiences.update(student, entry_id, entry)
+        form = await form_values(request)
+        entry = parse_entry(form, await experiences.entry_rules(student))
+        await experiences.update(student, entry_id, entry, void_ok=form.get("void_ok") == "1")
         return go_to(request, f"/student?saved={entry_id}")
 
     @post("/experiences/{entry_id:int}/delete")

@@ -32,9 +32,9 @@ from portfolio.tables import (
     SignOff,
     User,
 )
-from portfolio.vocabulary import EntryStatus
+from portfolio.vocabulary import Decision, EntryStatus
 
-# A verified entry may still be edited: the edit voids its verification (see void_after_edit).
+# A verified entry may still be edited: a change to what its verifier attests voids it (see update).
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED, EntryStatus.VERIFIED)
 DELETABLE = (EntryStatus.DRAFT,)
 
@@ -97,6 +97,37 @@ def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[st
     return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
 
 
+# What a verifier attests, by the name the student reads: these stay exactly as signed, with the files they saw.
+ATTESTED_FACTS = {"kind": "kind", "title": "title", "organization_name": "organization", "date": "date", "minutes": "hours"}
+
+
+def facts_hash(clean: Mapping[str, Any]) -> str:
+    """SHA-256 over the facts a verifier attests (not the reflection or the career cluster: those are the
+    student's own words and choice, which they may add to later)."""
+    facts = {"kind": clean["kind"], "title": clean["title"], "organization": clean["organization_name"],
+             "date": clean["date"].isoformat(), "minutes": clean["minutes"]}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def attestation(row: Mapping[str, Any], files: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """What a sign-off made now attests, as it keeps it: the facts' hash, the files seen (their SHA-256s), and
+    the reflection's hash (only to tell a reflection written afterwards)."""
+    return {"facts_hash": facts_hash(row), "evidence_seen": sorted(set(files)), "reflection_hash": text_hash(row["reflection"])}
+
+
+def still_attested(signoff: Mapping[str, Any], row: Mapping[str, Any], files: list[str] | tuple[str, ...]) -> bool:
+    """Whether what a sign-off attests is still exactly as signed: the same facts, and every file the verifier saw
+    still there (files added afterwards do not matter). A sign-off from before attestations were kept attests
+    its whole content hash."""
+    if signoff.get("facts_hash"):
+        return signoff["facts_hash"] == facts_hash(row) and set(signoff.get("evidence_seen") or ()) <= set(files)
+    return signoff["content_hash"] == content_hash(fields_of(row), files)
+
+
 def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored entry in the shape `parse` returns, to hash it again."""
     return {
@@ -126,6 +157,40 @@ async def void_after_edit(experience_id: int) -> bool:
             (SignOff.experience == experience_id) & SignOff.voided_at.is_null()
         )
     return bool(changed)
+
+
+async def signed_before_change(experience_id: int) -> dict[str, Any] | None:
+    """Inside a change's transaction, before it: the sign-off that makes the entry verified now, if any. One from
+    before attestations were kept gets what it attests written on it: its hash still matching proves what the
+    verifier saw."""
+    row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
+    if row is None or row["status"] != EntryStatus.VERIFIED:
+        return None
+    latest = await SignOff.select().where(SignOff.experience == experience_id).order_by(SignOff.id, ascending=False).first()
+    files = await evidence_hashes(experience_id)
+    if latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED or not still_attested(latest, row, files):
+        return None
+    if not latest["facts_hash"]:
+        pinned = attestation(row, files)
+        await SignOff.update({getattr(SignOff, name): value for name, value in pinned.items()}).where(SignOff.id == latest["id"])
+        latest |= pinned
+    return latest
+
+
+async def after_change(experience_id: int, signed: Mapping[str, Any] | None) -> None:
+    """Inside a change's transaction, after it: the content hash again, and the verification voided unless what
+    it attests is still exactly as signed."""
+    await refresh_hash(experience_id)
+    row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
+    if signed is None or not still_attested(signed, row, await evidence_hashes(experience_id)):
+        await void_after_edit(experience_id)
+
+
+def _void_warning(signed: Mapping[str, Any], current: Mapping[str, Any], clean: Mapping[str, Any]) -> str:
+    changed = [label for name, label in ATTESTED_FACTS.items() if current[name] != clean[name]]
+    what = ", ".join(changed) or "facts"
+    return (f"{signed['verifier_name']} verified the {what} of this entry as they were. Saving this change voids the "
+            "verification, and you would need to ask for it again. Save again to change it anyway, or put it back.")
 
 
 async def refresh_hash(experience_id: int) -> None:
@@ -315,7 +380,9 @@ async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID)
     return Saved(await get(student, inserted[0]["id"]), created=True)
 
 
-async def update(student: CurrentUser, entry_id: int, entry: EntryForm) -> dict[str, Any]:
+async def update(student: CurrentUser, entry_id: int, entry: EntryForm, void_ok: bool = False) -> dict[str, Any]:
+    """Save an edit. Of a verified entry, a reflection or career cluster changes freely; a change to an attested
+    fact voids the verification, and is refused with a warning (FormErrors) unless `void_ok`."""
     clean = entry.fields()
     async with write_transaction():
         await lock_student(student.id)
@@ -323,10 +390,15 @@ async def update(student: CurrentUser, entry_id: int, entry: EntryForm) -> dict[
         if current["status"] not in EDITABLE:
             raise NotEditable()
         _check_day(entry, await _minutes_on(student.id, entry.date, excluding=entry_id))
-        new_hash = content_hash(clean, await evidence_hashes(entry_id))
+        files = await evidence_hashes(entry_id)
+        new_hash = content_hash(clean, files)
         if new_hash == current["content_hash"]:
             return current  # nothing changed: a verification stays valid
-        await void_after_edit(entry_id)
+        signed = await signed_before_change(entry_id)
+        if signed is None or not still_attested(signed, clean, files):
+            if signed is not None and not void_ok:
+                raise FormErrors({"form": _void_warning(signed, current, clean)}, {"void_ok": "1"})
+            await void_after_edit(entry_id)
         await Experience.update(
             {
                 Experience.kind: entry.kind,

@@ -151,7 +151,7 @@ async def _files_and_signoffs(ids: list[int]) -> tuple[dict[int, list[str]], dic
         hashes.setdefault(f["experience"], []).append(f["sha256"])
     signoffs = await SignOff.select(
         SignOff.experience, SignOff.method, SignOff.decision, SignOff.content_hash, SignOff.voided_at,
-        SignOff.confirmed_at, SignOff.created_at,
+        SignOff.confirmed_at, SignOff.created_at, SignOff.facts_hash, SignOff.evidence_seen,
     ).where(SignOff.experience.student.is_in(ids)).order_by(SignOff.id, ascending=False)
     latest: dict[int, dict[str, Any]] = {}
     for row in signoffs:
@@ -172,8 +172,7 @@ def _count_minutes(by_student: dict[int, dict[str, Any]], entries: list[dict[str
     """Each shared entry's minutes as verified or self-reported, and its cluster, on its student's card."""
     for entry in entries:
         card = by_student[entry["student"]]
-        current = experiences.content_hash(experiences.fields_of(entry), hashes.get(entry["id"], []))
-        state = shown_state(entry, latest.get(entry["id"]), current)
+        state = shown_state(entry, latest.get(entry["id"]), hashes.get(entry["id"], []))
         card["verified_minutes" if state == EntryStatus.VERIFIED else "self_reported_minutes"] += entry["minutes"]
         if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
             card["cluster_codes"].append(entry["cluster_code"])

@@ -54,13 +54,13 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
     verified, self_reported = [], []
     for entry in entries:
         entry["evidence"] = [f for f in files if f["experience"] == entry["id"]]
-        current = experiences.content_hash(experiences.fields_of(entry), [f["sha256"] for f in entry["evidence"]])
         signoff = latest.get(entry["id"])
-        state = shown_state(entry, signoff, current)
+        state = shown_state(entry, signoff, [f["sha256"] for f in entry["evidence"]])
         entry["state"] = state
         entry["signoff"] = signoff if state == EntryStatus.VERIFIED else None
         entry["method_label"] = METHOD_LABELS.get(signoff["method"], "") if entry["signoff"] else ""
         entry["warning"] = signoff_warning(signoff, student_email) if entry["signoff"] else ""
+        _mark_added_after(entry)
         (verified if state == EntryStatus.VERIFIED else self_reported).append(entry)
     for cert in certs:
         cert["evidence"] = [f for f in files if f["certification"] == cert["id"]]
@@ -74,3 +74,14 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
         "certifications": certs,
     }
 
+
+
+def _mark_added_after(entry: dict[str, Any]) -> None:
+    """Files and a reflection the student added after the verification: shown as theirs, never as verified."""
+    signed = entry["signoff"]
+    seen = set(signed["evidence_seen"] or ()) if signed and signed["facts_hash"] else None
+    for file in entry["evidence"]:
+        file["added_after"] = seen is not None and file["sha256"] not in seen
+    entry["reflection_added_after"] = bool(
+        seen is not None and entry["reflection"] and experiences.text_hash(entry["reflection"]) != signed["reflection_hash"]
+    )

@@ -39,9 +39,11 @@ from portfolio.services.signoff.reminders import (
 )
 from portfolio.services.signoff.state import (
     METHOD_LABELS,
+    attested_files,
     email_warning,
     entry_for_verifier,
     entry_verification,
+    files_of,
     history,
     on_the_spot_news,
     shown_state,
@@ -52,9 +54,9 @@ from portfolio.services.signoff.state import (
 )
 
 __all__ = [
-    "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor", "ask_supervisor",
+    "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor", "ask_supervisor", "attested_files",
     "cancel", "check_grant", "confirm_for_supervisor", "decide_as_mentor", "decide_by_link", "email_warning",
-    "entry_for_verifier", "entry_verification", "history", "link_grant", "link_request", "mentor_queue",
+    "entry_for_verifier", "entry_verification", "files_of", "history", "link_grant", "link_request", "mentor_queue",
     "on_the_spot_news", "opened", "pending_for_student", "receipt_request", "request_view", "resend", "send_digests",
     "send_reminders", "set_digest", "shown_state", "signoff_warning", "states", "student_record",
     "verification_state", "verify_on_device", "wants_digest",

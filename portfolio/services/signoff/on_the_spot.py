@@ -19,9 +19,9 @@ from portfolio.services.signoff.asking import (
     entries_to_ask,
     refuse_student_addresses,
 )
-from portfolio.services.signoff.decisions import record
+from portfolio.services.signoff.decisions import attested, record
 from portfolio.services.signoff.links import request_view
-from portfolio.services.signoff.state import confirmable
+from portfolio.services.signoff.state import confirmable, entries_for_verifier
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import Decision, EntryStatus, Method, RequestStatus
 
@@ -38,10 +38,12 @@ async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iter
         entries = await entries_to_ask(student, entry_ids)
         request_id = await create_request(student, entries, method=Method.ON_DEVICE, status=RequestStatus.DECIDED, decided_at=now(),
                                           **supervisor.request_fields())
+        seen = await entries_for_verifier([entry["id"] for entry in entries])
         for index, entry in enumerate(entries):
             # One receipt link covers every entry signed together; it is stored on the first sign-off.
             receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
-            await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier, **signature, **receipt)
+            await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier,
+                         **signature, **receipt, **attested(seen[entry["id"]]))
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await emails.supervisor_receipt(
             to=supervisor.email, supervisor=supervisor.name, student=student.name,

@@ -3,7 +3,7 @@ about verifier addresses, and a student's whole record."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from portfolio.errors import NotFound
 from portfolio.parse import mailbox_key
@@ -87,25 +87,32 @@ async def history(experience_id: int, student_email: str) -> list[dict[str, Any]
     return (await histories([experience_id], student_email))[experience_id]
 
 
-def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, current_hash: str) -> str:
-    """What to show for an entry: the one rule every page, list, total and document follows. The hash is checked
-    every time: a mismatch is never shown as verified. An on-the-spot sign-off was made on the student's own
-    phone, so it counts only once the supervisor confirmed it from their own address (or staff did for them):
-    until then it waits, however long that takes."""
+def files_of(seen: Mapping[str, Any]) -> list[str]:
+    """The SHA-256s of an entry's files now, from its row as a verifier sees it (entries_for_verifier)."""
+    return [file["sha256"] for file in seen["evidence"]]
+
+
+def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
+    """What to show for an entry: the one rule every page, list, total and document follows. What the sign-off
+    attests is checked every time (the facts, and each file the verifier saw among `files`, the SHA-256s of the
+    entry's files now): a change to any of it is never shown as verified. An on-the-spot sign-off was made on the
+    student's own phone, so it counts only once the supervisor confirmed it from their own address (or staff did
+    for them): until then it waits, however long that takes."""
     status = entry["status"]
     if status != EntryStatus.VERIFIED:
         return status
-    if latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED or latest["content_hash"] != current_hash:
+    if (latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED
+            or not experiences.still_attested(latest, entry, list(files))):
         return EntryStatus.VOIDED
     if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None:
         return Shown.PENDING_CONFIRMATION
     return EntryStatus.VERIFIED
 
 
-def shown_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, current_hash: str) -> str:
+def shown_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
     """What a viewer outside the school reads (employers, link visitors, the PDF): verified by the one rule, or
     self-reported (drafts, waiting, voided alike)."""
-    state = verification_state(entry, latest, current_hash)
+    state = verification_state(entry, latest, files)
     return state if state == EntryStatus.VERIFIED else Shown.SELF_REPORTED
 
 
@@ -121,7 +128,7 @@ async def states(entries: list[dict[str, Any]]) -> dict[int, str]:
     ids = [entry["id"] for entry in entries]
     seen = await entries_for_verifier(ids)
     latest = await _latest_signoffs(ids)
-    return {entry["id"]: verification_state(entry, latest.get(entry["id"]), seen[entry["id"]]["current_hash"])
+    return {entry["id"]: verification_state(entry, latest.get(entry["id"]), files_of(seen[entry["id"]]))
             for entry in entries if entry["id"] in seen}
 
 
@@ -140,16 +147,29 @@ async def on_the_spot_news(student: CurrentUser) -> dict[str, int]:
     }
 
 
-def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], current_hash: str) -> dict[str, Any]:
+def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], seen: Mapping[str, Any]) -> dict[str, Any]:
     latest = signoffs[0] if signoffs else None
-    return {"state": verification_state(entry, latest, current_hash), "latest": latest, "history": signoffs}
+    state = verification_state(entry, latest, files_of(seen))
+    # Files and a reflection the student added after the sign-off: theirs, shown as such (never voiding it).
+    kept = latest if state in (EntryStatus.VERIFIED, Shown.PENDING_CONFIRMATION) and latest and latest["facts_hash"] else None
+    return {"state": state, "latest": latest, "history": signoffs, "seen_files": set(latest["evidence_seen"] or ()) if kept else None,
+            "reflection_added_after": bool(kept and entry["reflection"]
+                                           and experiences.text_hash(entry["reflection"]) != kept["reflection_hash"])}
 
 
 async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
     """How an entry's verification reads: its state (the hash checked again, so an entry that changed after
     its sign-off never shows as verified), the newest sign-off, and every sign-off, newest first."""
     signoffs = await history(entry["id"], student_email)
-    return _verification(entry, signoffs, (await entry_for_verifier(entry["id"]))["current_hash"])
+    return _verification(entry, signoffs, await entry_for_verifier(entry["id"]))
+
+
+async def attested_files(experience_id: int) -> set[str] | None:
+    """The SHA-256s of the files the verifier of a verified (or confirming) entry saw; None when nothing is
+    verified now, or the sign-off is from before attested files were kept."""
+    entry = await entry_for_verifier(experience_id)
+    latest = await SignOff.select().where(SignOff.experience == experience_id).order_by(SignOff.id, ascending=False).first()
+    return _verification(entry, [latest] if latest else [], entry)["seen_files"]
 
 
 async def student_record(student: CurrentUser) -> dict[str, Any]:
@@ -160,7 +180,7 @@ async def student_record(student: CurrentUser) -> dict[str, Any]:
     seen = await entries_for_verifier(ids)
     signoffs = await histories(ids, student.email)
     for entry in entries:
-        entry["verification"] = _verification(entry, signoffs[entry["id"]], seen[entry["id"]]["current_hash"])
+        entry["verification"] = _verification(entry, signoffs[entry["id"]], seen[entry["id"]])
     return {
         "student": student,
         "entries": entries,
