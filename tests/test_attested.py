@@ -16,6 +16,7 @@ from tests.factories import (
     mentor_for,
     new_entry,
     of_age,
+    pdf_text,
     post,
     queue_ids,
     rows_for,
@@ -76,6 +77,8 @@ async def test_a_file_added_after_verification_keeps_it_and_is_marked(client, si
     async with browser_of(make_client, employer) as desk:
         employer_page = await desk.get(f"/employer/students/{student.id}")
         assert "added after verification" in employer_page.text and 'status-verified">Verified' in employer_page.text
+    pdf = " ".join(pdf_text((await client.get("/student/portfolio.pdf")).content).split())
+    assert "seen.jpg, later.png (added after verification)" in pdf and "2.5 verified hours" in pdf
 
     # A file the student added afterwards goes again freely; one the mentor saw voids it, after a warning.
     assert (await post(client, f"/student/evidence/{later['id']}/delete")).status_code == 303

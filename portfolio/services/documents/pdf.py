@@ -111,7 +111,8 @@ class _Pen:
 
     def files_line(self, files: list[Mapping[str, Any]]) -> None:
         if files:
-            names = ", ".join(f["original_name"] + (f" ({f['pages']} pages)" if f.get("pages") else "") for f in files)
+            names = ", ".join(f["original_name"] + (f" ({f['pages']} pages)" if f.get("pages") else "")
+                              + (" (added after verification)" if f.get("added_after") else "") for f in files)
             self.text(f"Evidence on file: {names}", 8, "", MUTED)
 
 
@@ -192,6 +193,8 @@ def _entry(pen: _Pen, e: Mapping[str, Any]) -> None:
         pen.text("Self-reported", 9, "B", MUTED)
     if e.get("reflection"):
         pen.text(e["reflection"], 10)
+        if e.get("reflection_added_after"):
+            pen.text("Reflection added after verification, by the student", 8, "", MUTED)
     pen.files_line(e.get("evidence", []))
     pen.pdf.ln(3)
 
