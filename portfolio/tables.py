@@ -228,7 +228,7 @@ class SignOff(Table):
     decision = Varchar(length=20, choices=Decision)
     comment = Text(default="")
     content_hash = Varchar(length=64)
-    # What the verifier attests, which stays exactly as signed (experiences.still_attested): the hash of the facts
+    # What the verifier attests, which stays exactly as signed (services/attestation.py): the hash of the facts
     # (kind, title, organization, date, hours) and the SHA-256 of each file they saw. The reflection's hash only
     # tells a reflection written afterwards. Empty on sign-offs from before, which attest the whole content_hash.
     facts_hash = Varchar(length=64, null=True, default=None)

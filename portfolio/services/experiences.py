@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +20,13 @@ from portfolio.forms.entry import (
     EntryRules,
 )
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.attestation import (
+    ATTESTED_FACTS,
+    attestation,
+    content_hash,
+    fields_of,
+    still_attested,
+)
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -80,65 +85,6 @@ async def today_for(user: CurrentUser) -> date:
 async def entry_rules(student: CurrentUser) -> EntryRules:
     """What the student's entry form is checked against: today at their school, and the active clusters."""
     return EntryRules(today=await today_for(student), clusters={c["code"]: c["id"] for c in await clusters()})
-
-
-def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
-    """SHA-256 over exactly what a verifier sees: the entry's fields and its evidence files' SHA-256s."""
-    seen = {
-        "kind": clean["kind"],
-        "title": clean["title"],
-        "organization": clean["organization_name"],
-        "date": clean["date"].isoformat(),
-        "minutes": clean["minutes"],
-        "cluster": clean["cluster_code"],
-        "reflection": clean["reflection"],
-        "evidence": sorted(evidence_hashes),
-    }
-    return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
-
-
-# What a verifier attests, by the name the student reads: these stay exactly as signed, with the files they saw.
-ATTESTED_FACTS = {"kind": "kind", "title": "title", "organization_name": "organization", "date": "date", "minutes": "hours"}
-
-
-def facts_hash(clean: Mapping[str, Any]) -> str:
-    """SHA-256 over the facts a verifier attests (not the reflection or the career cluster: those are the
-    student's own words and choice, which they may add to later)."""
-    facts = {"kind": clean["kind"], "title": clean["title"], "organization": clean["organization_name"],
-             "date": clean["date"].isoformat(), "minutes": clean["minutes"]}
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def attestation(row: Mapping[str, Any], files: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """What a sign-off made now attests, as it keeps it: the facts' hash, the files seen (their SHA-256s), and
-    the reflection's hash (only to tell a reflection written afterwards)."""
-    return {"facts_hash": facts_hash(row), "evidence_seen": sorted(set(files)), "reflection_hash": text_hash(row["reflection"])}
-
-
-def still_attested(signoff: Mapping[str, Any], row: Mapping[str, Any], files: list[str] | tuple[str, ...]) -> bool:
-    """Whether what a sign-off attests is still exactly as signed: the same facts, and every file the verifier saw
-    still there (files added afterwards do not matter). A sign-off from before attestations were kept attests
-    its whole content hash."""
-    if signoff.get("facts_hash"):
-        return signoff["facts_hash"] == facts_hash(row) and set(signoff.get("evidence_seen") or ()) <= set(files)
-    return signoff["content_hash"] == content_hash(fields_of(row), files)
-
-
-def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored entry in the shape `parse` returns, to hash it again."""
-    return {
-        "kind": row["kind"],
-        "title": row["title"],
-        "organization_name": row["organization_name"],
-        "date": row["date"],
-        "minutes": row["minutes"],
-        "cluster_code": row["cluster_code"],
-        "reflection": row["reflection"],
-    }
 
 
 async def evidence_hashes(experience_id: int) -> list[str]:

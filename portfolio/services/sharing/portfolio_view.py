@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portfolio.services import experiences
+from portfolio.services import attestation, experiences
 from portfolio.services.sharing.access import Access
 from portfolio.services.signoff.state import shown_state, signoff_warning
 from portfolio.tables import (
@@ -83,5 +83,5 @@ def _mark_added_after(entry: dict[str, Any]) -> None:
     for file in entry["evidence"]:
         file["added_after"] = seen is not None and file["sha256"] not in seen
     entry["reflection_added_after"] = bool(
-        seen is not None and entry["reflection"] and experiences.text_hash(entry["reflection"]) != signed["reflection_hash"]
+        seen is not None and entry["reflection"] and attestation.text_hash(entry["reflection"]) != signed["reflection_hash"]
     )

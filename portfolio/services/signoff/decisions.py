@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from portfolio.clock import now
-from portfolio.services import experiences
+from portfolio.services import attestation
 from portfolio.services.emails import Emails
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import EntryStatus, RequestStatus
@@ -33,7 +33,7 @@ async def record(
 
 def attested(seen: Mapping[str, Any]) -> dict[str, Any]:
     """What a sign-off over an entry as its verifier sees it now (state.entries_for_verifier) attests."""
-    return experiences.attestation(seen, [file["sha256"] for file in seen["evidence"]])
+    return attestation.attestation(seen, [file["sha256"] for file in seen["evidence"]])
 
 
 async def close_if_done(request_id: int) -> None:

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 from portfolio.errors import NotFound
 from portfolio.parse import mailbox_key
-from portfolio.services import experiences, mentoring
+from portfolio.services import attestation, experiences, mentoring
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import Evidence, Experience, SignOff
 from portfolio.vocabulary import METHOD_LABELS, Decision, EntryStatus, Method, Shown
@@ -102,7 +102,7 @@ def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | Non
     if status != EntryStatus.VERIFIED:
         return status
     if (latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED
-            or not experiences.still_attested(latest, entry, list(files))):
+            or not attestation.still_attested(latest, entry, list(files))):
         return EntryStatus.VOIDED
     if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None:
         return Shown.PENDING_CONFIRMATION
@@ -154,7 +154,7 @@ def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], seen
     kept = latest if state in (EntryStatus.VERIFIED, Shown.PENDING_CONFIRMATION) and latest and latest["facts_hash"] else None
     return {"state": state, "latest": latest, "history": signoffs, "seen_files": set(latest["evidence_seen"] or ()) if kept else None,
             "reflection_added_after": bool(kept and entry["reflection"]
-                                           and experiences.text_hash(entry["reflection"]) != kept["reflection_hash"])}
+                                           and attestation.text_hash(entry["reflection"]) != kept["reflection_hash"])}
 
 
 async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
