@@ -21,6 +21,20 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Providers that deliver every dotted spelling of a name to one mailbox.
+DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox an address reaches, as far as we can tell: "Jo.Doe+boss@gmail.com" and "jodoe@gmail.com" are one
+    person. Used only to compare addresses, never to send."""
+    local, _, domain = normalize_email(email).rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
 def is_email(text: str) -> bool:
     """Exactly one well-formed address, and nothing else: no list ("a@x.org,b@y.org"), no display name, no
     quoted or non-ASCII local part, no line break. email-validator checks the syntax of RFC 5321/5322 and

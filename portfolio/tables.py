@@ -260,10 +260,18 @@ class SignOff(Table):
     decision = Varchar(length=20, choices=Decision)
     comment = Text(default="")
     content_hash = Varchar(length=64)
+    # What the verifier attests, which stays exactly as signed (services/attestation.py): the hash of the facts
+    # (kind, title, organization, date, hours) and the SHA-256 of each file they saw. The reflection's hash only
+    # tells a reflection written afterwards. Empty on sign-offs from before, which attest the whole content_hash.
+    facts_hash = Varchar(length=64, null=True, default=None)
+    evidence_seen = Array(base_column=Varchar(length=64), default=list)
+    reflection_hash = Varchar(length=64, null=True, default=None)
     signature_png = Text(default="")
     signature_typed = Varchar(length=200, default="")
     receipt_token_hash = Varchar(length=64, null=True, default=None, unique=True)
     confirmed_at = Timestamptz(null=True, default=None)
+    # Empty when the supervisor confirmed from the receipt; the staff member who confirmed it for them otherwise.
+    confirmed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     disputed_at = Timestamptz(null=True, default=None)
     voided_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()

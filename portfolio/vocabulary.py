@@ -41,7 +41,8 @@ class EntryStatus(StrEnum):
 class Shown(StrEnum):
     """What a verification reads as, beyond the stored statuses (never stored)."""
 
-    PENDING_CONFIRMATION = "verified_pending_confirmation"
+    # Signed on the student's phone; it counts once the supervisor confirms from their own address.
+    PENDING_CONFIRMATION = "awaiting_confirmation"
     SELF_REPORTED = "self_reported"
 
 
@@ -149,7 +150,7 @@ STATUS_LABELS = {
     EntryStatus.VERIFIED: "Verified",
     EntryStatus.REJECTED: "Rejected",
     EntryStatus.VOIDED: "Verification voided",
-    Shown.PENDING_CONFIRMATION: "Verified on the spot, pending confirmation",
+    Shown.PENDING_CONFIRMATION: "Waiting for the supervisor to confirm",
 }
 
 METHOD_LABELS = {
@@ -202,6 +203,7 @@ class EmailKind(StrEnum):
     SUPERVISOR_RECEIPT = "supervisor_receipt"
     STUDENT_DECISION = "student_decision"
     STAFF_DISPUTE = "staff_dispute"
+    STUDENT_DISPUTE = "student_dispute"
     GUARDIAN_CONSENT = "guardian_consent"
     SHARE_NOTICE = "share_notice"
     EMPLOYER_DIGEST = "employer_digest"
@@ -220,6 +222,7 @@ EMAIL_KIND_LABELS = {
     EmailKind.SUPERVISOR_RECEIPT: "Receipt of an on-the-spot sign-off",
     EmailKind.STUDENT_DECISION: "Verification decision to a student",
     EmailKind.STAFF_DISPUTE: "Disputed sign-off",
+    EmailKind.STUDENT_DISPUTE: "Disputed sign-off, to the student",
     EmailKind.GUARDIAN_CONSENT: "Guardian consent request",
     EmailKind.SHARE_NOTICE: "New share to an employer",
     EmailKind.EMPLOYER_DIGEST: "Employer's daily digest",

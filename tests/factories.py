@@ -21,11 +21,13 @@ from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.forms.mentoring import Assignment
-from portfolio.services import evidence, experiences, mentoring, signoff
+from portfolio.forms.share import parse_share
+from portfolio.services import evidence, experiences, mentoring, sharing, signoff
 from portfolio.settings import get_settings
 from portfolio.storage import make_store
-from portfolio.tables import Disclosure, Evidence, Experience, StudentProfile
+from portfolio.tables import Disclosure, Evidence, Experience, Organization, StudentProfile
 from tests import samples
+from tests.mailbox import emails_for
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -233,3 +235,39 @@ def only_downloaded(response: httpx.Response) -> bool:
 
 async def disclosures(student_id: int) -> list[dict]:
     return await Disclosure.select().where(Disclosure.student == student_id).order_by(Disclosure.id)
+
+
+async def of_age(student) -> None:
+    """Make the student 20, so they may share outside the school."""
+    await set_birth(student.id, 20)
+
+
+async def employer_org(name: str = "") -> tuple[int, str]:
+    """A new employer organization: (its id, its name)."""
+    name = name or f"Employer {uuid.uuid4().hex[:6]}"
+    row = await Organization.insert(Organization(name=name, kind="employer")).returning(Organization.id)
+    return row[0]["id"], name
+
+
+async def share_with(student, organization: int, experiences_: list[int] | None = None,
+                     certifications_: list[int] | None = None) -> int:
+    """The student shares with the organization for 30 days: everything, or the picked entries and
+    certifications. Returns the share's id."""
+    picked = experiences_ is not None or certifications_ is not None
+    share_id, _ = await sharing.create(emails_for(get_settings()), student, parse_share({
+        "audience": "organization", "organization": str(organization), "days": "30",
+        "scope": "picked" if picked else "everything",
+        "experiences": [str(i) for i in experiences_ or []], "certifications": [str(i) for i in certifications_ or []],
+    }, await sharing.employer_ids()))
+    return share_id
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()

@@ -12,9 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from portfolio import clock
-from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, sharing
-from portfolio.settings import get_settings
 from portfolio.tables import (
     Evidence,
     Experience,
@@ -33,10 +31,10 @@ from tests.factories import (
     entry,
     only_downloaded,
     rows_for,
+    share_with,
     sign_in,
     upload,
 )
-from tests.mailbox import emails_for
 
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -76,16 +74,6 @@ async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "m
     await SignOff.insert(SignOff(experience=entry_id, method=method, verifier_name=verifier, decision="verified", **values))
 
 
-async def share(student, organization: int, experiences_: list[int] | None = None, certifications_: list[int] | None = None) -> int:
-    picked = experiences_ is not None or certifications_ is not None
-    share_id, _ = await sharing.create(emails_for(get_settings()), student, parse_share({
-        "audience": "organization", "organization": str(organization), "days": "30",
-        "scope": "picked" if picked else "everything",
-        "experiences": [str(i) for i in experiences_ or []], "certifications": [str(i) for i in certifications_ or []],
-    }, await sharing.employer_ids()))
-    return share_id
-
-
 @pytest.fixture
 async def browsers(make_client):
     """Signed-in clients for users: `await browsers(user)`."""
@@ -118,7 +106,7 @@ async def test_only_active_shares_with_the_own_organization_show(make_user, brow
     student = await adult_student(make_user, name="Riley Active")
     loner = await adult_student(make_user, name="Nobody Shared")
     await add_entry(student)
-    share_id = await share(student, org)
+    share_id = await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
     outsider = await browsers(await make_user("employer", organization_id=other_org))
     no_org = await browsers(await make_user("employer"))
@@ -140,7 +128,7 @@ async def test_only_active_shares_with_the_own_organization_show(make_user, brow
     assert card_ids((await employer.get("/employer")).text) == []
     assert (await employer.post(f"{page}/notes", data={"note": "late"}, headers=csrf_headers(employer))).status_code == 404
     # Shared again, then revoked.
-    second = await share(student, org)
+    second = await share_with(student, org)
     assert (await employer.get(page)).status_code == 200
     await sharing.revoke(student, second)
     assert (await employer.get(page)).status_code == 404
@@ -156,7 +144,7 @@ async def test_an_employer_only_downloads_a_shared_pdf_that_runs_script(make_use
     added = await upload(own, f"/student/experiences/{entry_id}/evidence", ("card.pdf", samples.pdf_with_open_action_script(), "application/pdf"))
     assert added.status_code == 303
     [pdf] = await rows_for(entry_id)
-    await share(student, org)
+    await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
     assert f"/evidence/{pdf['id']}/thumb" in (await employer.get(f"/employer/students/{student.id}")).text
     for path in (f"/evidence/{pdf['id']}", f"/evidence/{pdf['id']}/view"):
@@ -175,7 +163,7 @@ async def test_shared_evidence_opens_and_a_picked_share_reveals_nothing_else(cli
     [shown_file], [hidden_file] = await rows_for(shown), await rows_for(hidden)
     shown_cert = await add_cert(student, "NCCER Core")
     await add_cert(student, "Forklift Operator")
-    await share(student, org, [shown], [shown_cert])
+    await share_with(student, org, [shown], [shown_cert])
     employer = await browsers(await make_user("employer", organization_id=org))
 
     for suffix in ("thumb", "view", ""):
@@ -206,7 +194,7 @@ async def test_an_employer_opening_files_is_recorded_once_per_file_and_day(make_
         added = await upload(own, f"/student/experiences/{entry_id}/evidence", (name, samples.jpeg_with_gps(), "image/jpeg"))
         assert added.status_code == 303
     first, second = await rows_for(entry_id)
-    share_id = await share(student, org)
+    share_id = await share_with(student, org)
     boss = await make_user("employer", organization_id=org, name="Robin Recruiter")
     employer = await browsers(boss)
     kim = await make_user("employer", organization_id=org, name="Kim Colleague")
@@ -238,7 +226,7 @@ async def test_an_employer_opening_files_is_recorded_once_per_file_and_day(make_
 async def test_an_employer_s_pages_are_never_stored(make_user, browsers):
     org, _ = await new_org()
     student = await adult_student(make_user)
-    await share(student, org)
+    await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
     for path in ("/employer", f"/employer/students/{student.id}", "/employer?min_hours=x"):
         response = await employer.get(path)
@@ -253,8 +241,8 @@ async def test_notes_stay_inside_the_organization(make_user, browsers):
     org, _ = await new_org()
     other_org, _ = await new_org()
     student = await adult_student(make_user)
-    await share(student, org)
-    await share(student, other_org)
+    await share_with(student, org)
+    await share_with(student, other_org)
     author = await make_user("employer", organization_id=org, name="Dana Writer")
     writer = await browsers(author)
     colleague = await browsers(await make_user("employer", organization_id=org))
@@ -282,7 +270,7 @@ async def test_shortlist_on_and_off_and_the_shortlist_filter(make_user, browsers
     org, _ = await new_org()
     picked, passed = await adult_student(make_user, name="Short Listed"), await adult_student(make_user, name="Not Listed")
     for student in (picked, passed):
-        await share(student, org)
+        await share_with(student, org)
     first_user = await make_user("employer", organization_id=org)
     employer = await browsers(first_user)
     colleague = await browsers(await make_user("employer", organization_id=org))
@@ -321,7 +309,7 @@ async def test_filters_and_sort_orders(make_user, browsers):
     await add_cert(second, "CompTIA A+")
     await add_entry(third, hours="5", cluster="digital-technology")
     for student in (first, second, third):  # shared in this order: third is the newest share
-        await share(student, org)
+        await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
 
     async def ids(query: str = "") -> list[int]:
@@ -372,7 +360,7 @@ async def test_each_portfolio_view_is_one_disclosure_and_the_list_none(make_user
     org, org_name = await new_org("Disclosure Testers Inc")
     student = await adult_student(make_user)
     await add_entry(student)
-    share_id = await share(student, org)
+    share_id = await share_with(student, org)
     viewer = await make_user("employer", organization_id=org, name="Vic Viewer")
     employer = await browsers(viewer)
     assert (await employer.get("/employer")).status_code == 200
@@ -403,7 +391,7 @@ async def test_stored_script_is_escaped_on_the_list_and_the_portfolio(make_user,
     student = await adult_student(make_user, name=f"Eve {XSS}", headline=f"Hi {XSS}")
     await add_entry(student, title=f"Title {XSS}", reflection=f"Reflection {XSS}")
     await add_cert(student, f"Cert {XSS}")
-    await share(student, org)
+    await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
     await employer.post(f"/employer/students/{student.id}/notes", data={"note": f"Note {XSS}"}, headers=csrf_headers(employer))
     listing = await employer.get("/employer")
@@ -425,7 +413,7 @@ async def test_a_voided_verification_is_never_shown_as_verified(make_user, brows
     await verify(good, verifier="Kim Lead", method="email_link", verifier_title="Shop foreman", verifier_organization="Acme")
     await verify(voided, voided_at=datetime.now(timezone.utc))
     await verify(changed, content_hash="0" * 64)  # what the verifier saw is not what is there now
-    await share(student, org)
+    await share_with(student, org)
     employer = await browsers(await make_user("employer", organization_id=org))
 
     page = (await employer.get(f"/employer/students/{student.id}")).text
@@ -459,7 +447,7 @@ async def _student_with_entries(make_user, count: int, org: int) -> int:
         Evidence(student=student.id, certification=cert, storage_key=f"evidence/{student.id}/{uuid.uuid4().hex}/c.jpg",
                  original_name="c.jpg", content_type="image/jpeg", size=1, sha256="f" * 64)
     )
-    await share(student, org)
+    await share_with(student, org)
     return student.id
 
 
@@ -486,7 +474,7 @@ async def test_the_list_takes_the_same_queries_for_1_or_10_students(make_user):
         if n % 2:  # half of them share picked items
             student = await _load_student(student_id)
             first = await Experience.select(Experience.id).where(Experience.student == student_id).first()
-            await share(student, large_org, [first["id"]], [])
+            await share_with(student, large_org, [first["id"]], [])
     counts = {}
     for org in (small_org, large_org):
         employer = await make_user("employer", organization_id=org)

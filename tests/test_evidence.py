@@ -271,7 +271,9 @@ async def test_evidence_of_an_entry_awaiting_verification_cannot_change(client, 
     assert 'type="file"' not in page.text and ">Remove<" not in page.text
 
 
-async def test_changing_the_evidence_of_a_verified_entry_voids_it(client, signed_in):
+async def test_an_older_sign_off_keeps_what_its_hash_proved_was_seen(client, signed_in):
+    """A sign-off from before attested files were kept (only its content hash): a file added afterwards keeps it,
+    and it now knows the files its verifier saw (none); a changed fact still voids it."""
     from portfolio.tables import SignOff
 
     student = await signed_in("student")
@@ -282,6 +284,12 @@ async def test_changing_the_evidence_of_a_verified_entry_voids_it(client, signed
                                  content_hash=current["content_hash"]))
     added = await upload(client, f"/student/experiences/{entry_id}/evidence", ("b.jpg", samples.jpeg_with_gps(), "image/jpeg"))
     assert added.status_code == 303
+    assert (await experiences.get(student, entry_id))["status"] == "verified"
+    [signoff] = await SignOff.select().where(SignOff.experience == entry_id)
+    assert signoff["voided_at"] is None and signoff["facts_hash"] and signoff["evidence_seen"] == []
+    edited = await client.post(f"/student/experiences/{entry_id}", data=entry(title="Another title") | {"void_ok": "1"},
+                               headers=csrf_headers(client))
+    assert edited.status_code == 303
     assert (await experiences.get(student, entry_id))["status"] == "voided"
     [signoff] = await SignOff.select().where(SignOff.experience == entry_id)
     assert signoff["voided_at"] is not None  # kept in the history, marked voided

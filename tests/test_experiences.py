@@ -174,7 +174,11 @@ async def test_editing_a_verified_entry_voids_its_verification(client, signed_in
     same = await client.post(f"/student/experiences/{row['id']}", data=entry(), headers=csrf_headers(client))
     assert same.status_code == 303
     assert (await experiences.get(student, row["id"]))["status"] == "verified"  # saving without a change voids nothing
-    edited = await client.post(f"/student/experiences/{row['id']}", data=entry(hours="3"), headers=csrf_headers(client))
+    warned = await client.post(f"/student/experiences/{row['id']}", data=entry(hours="3"), headers=csrf_headers(client))
+    assert warned.status_code == 422 and "Saving this change voids the verification" in warned.text
+    assert (await experiences.get(student, row["id"]))["minutes"] == 150  # nothing saved before the student agrees
+    edited = await client.post(f"/student/experiences/{row['id']}", data=entry(hours="3") | {"void_ok": "1"},
+                               headers=csrf_headers(client))
     assert edited.status_code == 303
     after = await experiences.get(student, row["id"])
     assert after["status"] == "voided" and after["minutes"] == 180

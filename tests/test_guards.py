@@ -19,6 +19,7 @@ from portfolio.tables import (
     Organization,
     OutboxMessage,
     Share,
+    SignOff,
     VerificationRequest,
 )
 from tests.factories import (
@@ -95,13 +96,18 @@ async def owned_ids(owner) -> dict[str, int]:
         GuardianConsent(student=owner.id, guardian_name="G", guardian_email="g@example.com", method="guardian_link",
                         proposed_by=owner.id)
     ).returning(GuardianConsent.id)
+    signed = await SignOff.insert(
+        SignOff(experience=owned.entry["id"], request=request[0]["id"], method="on_device", verifier_name="S",
+                decision="verified", content_hash=owned.entry["content_hash"])
+    ).returning(SignOff.id)
     message = await OutboxMessage.insert(
         OutboxMessage(recipient=owner.email, subject="Invitation", kind="invite", message_id=f"<{uuid.uuid4()}@guards>",
                       state="failed", invitee=owner.id, school=owner.school_id)
     ).returning(OutboxMessage.id)
     return {"entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
-            "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id}
+            "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
+            "signoff_id": signed[0]["id"]}
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

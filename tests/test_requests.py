@@ -175,9 +175,9 @@ async def test_an_edit_after_verification_shows_it_voided_with_the_old_signoff_k
         assert (await post(desk, "/mentor/decide", {"items": str(item), "decision": "verified"})).status_code == 303
     page = await client.get(f"/student/experiences/{entry_id}")
     assert "Verification: <span class=\"status status-verified\">Verified</span>" in page.text
-    assert "Saving a change voids the verification" in page.text
+    assert "must stay exactly as signed" in page.text
 
-    edited = await post(client, f"/student/experiences/{entry_id}", entry(title="Verified then edited", hours="1.5"))
+    edited = await post(client, f"/student/experiences/{entry_id}", entry(title="Verified then edited", hours="1.5") | {"void_ok": "1"})
     assert edited.status_code == 303
     assert await status_of(entry_id) == "voided"
     page = await client.get(f"/student/experiences/{entry_id}")
@@ -213,5 +213,6 @@ async def test_an_on_the_spot_signoff_is_pending_until_confirmed(client, signed_
                                  verifier_email="jo@kitchen.example", decision="verified", content_hash=row["content_hash"]))
     await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
     page = await client.get(f"/student/experiences/{entry_id}")
-    assert "Verified on the spot, pending confirmation" in page.text
-    assert "Verified on the spot: <strong>Jo Chief</strong>, Chef" in page.text
+    assert "Waiting for the supervisor to confirm" in page.text
+    assert "Signed on the spot by <strong>Jo Chief</strong>, Chef" in page.text
+    assert "Jo Chief has not confirmed it from the receipt we e-mailed to jo@kitchen.example" in page.text

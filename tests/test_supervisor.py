@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 from portfolio import csrf
 from portfolio.forms.verification import parse_supervisor
 from portfolio.routes.verify import GRANT_COOKIE
-from portfolio.services import signoff
+from portfolio.services import sharing, signoff
 from portfolio.settings import Settings, get_settings
 from portfolio.storage import make_store
 from portfolio.tables import (
@@ -28,10 +28,24 @@ from portfolio.tables import (
     Experience,
     RequestLink,
     SignOff,
+    StudentProfile,
     VerificationRequest,
 )
 from tests import samples
-from tests.factories import add_photo, csrf_headers, new_entry, only_downloaded, sign_in
+from tests.factories import (
+    add_photo,
+    assign_mentor,
+    browser_of,
+    csrf_headers,
+    employer_org,
+    new_entry,
+    of_age,
+    only_downloaded,
+    pdf_text,
+    post,
+    share_with,
+    sign_in,
+)
 from tests.mailbox import SmtpServer, deliver, emails_for, link_in, outbox
 
 BOSS = {"supervisor_name": "Pat Boss", "supervisor_title": "Shop foreman", "supervisor_organization": "Acme Manufacturing"}
@@ -250,7 +264,7 @@ async def test_verifying_signs_each_entry_with_the_hash_the_supervisor_saw(setti
         assert (await RequestLink.select().where(RequestLink.request == request_id).first())["used_at"] is not None
         for entry_id, row in zip(ids, rows):
             current = await signoff.entry_for_verifier(entry_id)
-            assert signoff.verification_state(current, row, current["current_hash"]) == "verified"
+            assert signoff.verification_state(current, row, signoff.files_of(current)) == "verified"
         actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action).where(
             AuditEvent.subject.is_in([f"request:{request_id}", f"link:{link['id']}"]))]
         assert "verification.link_opened" in actions and "verification.verified" in actions
@@ -558,7 +572,7 @@ async def sign_with_a_drawing(client, student, email: str):
     return ids, drawing, response
 
 
-async def test_a_drawn_signature_verifies_pending_confirmation(client, signed_in, settings):
+async def test_a_drawn_signature_waits_for_the_supervisor_to_confirm(client, signed_in, settings):
     student = await signed_in("student", name="Riley Student")
     email = boss_email()
     ids, drawing, response = await sign_with_a_drawing(client, student, email)
@@ -566,7 +580,7 @@ async def test_a_drawn_signature_verifies_pending_confirmation(client, signed_in
     request_id = int(re.fullmatch(r"/v/onsite/done\?request=(\d+)", response.headers["location"]).group(1))
     done = await client.get(response.headers["location"])
     assert done.status_code == 200
-    assert "Verified on the spot, pending confirmation" in done.text and "Ran the CNC mill" in done.text
+    assert "Signed: waiting for the supervisor to confirm" in done.text and "Ran the CNC mill" in done.text
     assert f"We e-mailed a receipt to {email}" in done.text
 
     assert await statuses(ids) == ["verified", "verified"]
@@ -579,9 +593,9 @@ async def test_a_drawn_signature_verifies_pending_confirmation(client, signed_in
     for entry_id in ids:
         current = await signoff.entry_for_verifier(entry_id)
         latest = (await signoff.history(entry_id, student.email))[0]
-        assert signoff.verification_state(current, latest, current["current_hash"]) == "verified_pending_confirmation"
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "awaiting_confirmation"
     entry_page = await client.get(f"/student/experiences/{ids[0]}")
-    assert "Verified" in entry_page.text
+    assert "Waiting for the supervisor to confirm" in entry_page.text
 
     [receipt] = await outbox(settings.var_dir, email)
     assert receipt["Subject"] == "You verified Riley Student's hours"
@@ -609,7 +623,7 @@ async def test_the_supervisor_confirms_from_the_receipt_once(client, signed_in, 
         for entry_id in ids:
             current = await signoff.entry_for_verifier(entry_id)
             latest = (await signoff.history(entry_id, student.email))[0]
-            assert signoff.verification_state(current, latest, current["current_hash"]) == "verified"
+            assert signoff.verification_state(current, latest, signoff.files_of(current)) == "verified"
         second = await supervisor.post(path, data={"mine": "0"}, headers=csrf_headers(supervisor))
         assert second.status_code == 410 and "already answered" in second.text
         assert (await supervisor.get(path)).status_code == 410
@@ -651,7 +665,7 @@ async def test_typed_signature_then_this_was_not_me_voids_and_tells_staff(
     assert "Sam Student" in alert.get_body(preferencelist=("plain",)).get_content()
     assert await outbox(settings.var_dir, elsewhere.email) == []
     current = await signoff.entry_for_verifier(ids[0])
-    assert signoff.verification_state(current, row, current["current_hash"]) == "voided"
+    assert signoff.verification_state(current, row, signoff.files_of(current)) == "voided"
     # Voided, the entry can be verified again.
     page = await client.get(f"/v/onsite?entries={ids[0]}")
     assert page.status_code == 200
@@ -676,3 +690,169 @@ async def test_every_link_page_keeps_the_token_out_of_referers_and_caches(client
     assert response.status_code == 410
     assert link_headers_sent(response)
     assert GONE in html.unescape(response.text)
+
+
+# --- on the spot: nothing counts until the supervisor confirms --------------------------------------
+
+ONSITE_MINUTES = 150 + 75  # the two entries sign_with_a_drawing makes
+
+
+async def signed_days_ago(client, student, email: str, days: int = 10) -> list[int]:
+    """Two of the student's entries signed on the spot, the signing moved `days` into the past."""
+    ids, _, response = await sign_with_a_drawing(client, student, email)
+    assert response.status_code == 303, response.text
+    long_ago = datetime.now(timezone.utc) - timedelta(days=days)
+    await SignOff.update({SignOff.created_at: long_ago}).where(SignOff.experience.is_in(ids))
+    return ids
+
+
+async def answer_the_receipt(make_client, settings, email: str, mine: bool):
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
+    async with make_client() as supervisor:
+        await supervisor.get(path)
+        answered = await supervisor.post(path, data={"mine": "1" if mine else "0"}, headers=csrf_headers(supervisor))
+        assert answered.status_code == 200, answered.text
+    return path
+
+
+async def test_an_unconfirmed_on_the_spot_sign_off_never_counts_as_verified(client, signed_in, settings, make_user, make_client):
+    student = await signed_in("student", name="Riley Student")
+    await of_age(student)
+    org, _ = await employer_org()
+    employer = await make_user("employer", organization_id=org)
+    await share_with(student, org)
+    email = boss_email()
+    ids = await signed_days_ago(client, student, email, days=10)  # long past any grace period
+
+    # Employers' list, the portfolio (page, shared link, PDF) and the student's own pages: waiting, not verified.
+    [card] = await sharing.employer_list(employer)
+    assert (card["verified_minutes"], card["self_reported_minutes"]) == (0, ONSITE_MINUTES)
+    pf = await sharing.portfolio(student.id)
+    assert (pf["verified"], pf["verified_minutes"], pf["self_reported_minutes"]) == ([], 0, ONSITE_MINUTES)
+    assert all(e["signoff"] is None for e in pf["self_reported"])
+    async with browser_of(make_client, employer) as desk:
+        page = await desk.get(f"/employer/students/{student.id}")
+        assert page.status_code == 200
+        assert "No verified entries shared." in page.text and "status-verified" not in page.text
+    entry_page = await client.get(f"/student/experiences/{ids[0]}")
+    assert "Waiting for the supervisor to confirm" in entry_page.text
+    assert f"Morgan Lee has not confirmed it from the receipt we e-mailed to {email}" in entry_page.text
+    assert "status-verified" not in entry_page.text.split("Verification history")[0]
+    dashboard = await client.get("/student")
+    assert "Waiting for the supervisor to confirm" in dashboard.text and "status-verified" not in dashboard.text
+    pdf = " ".join(pdf_text((await client.get("/student/portfolio.pdf")).content).split())
+    assert "0 verified hours · 3.75 self-reported hours" in pdf
+    for entry_id in ids:
+        current = await signoff.entry_for_verifier(entry_id)
+        latest = (await signoff.history(entry_id, student.email))[0]
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "awaiting_confirmation"
+
+    # The supervisor confirms from their own address: now the hours count, everywhere.
+    await answer_the_receipt(make_client, settings, email, mine=True)
+    [card] = await sharing.employer_list(employer)
+    assert (card["verified_minutes"], card["self_reported_minutes"]) == (ONSITE_MINUTES, 0)
+    pf = await sharing.portfolio(student.id)
+    assert sorted(e["id"] for e in pf["verified"]) == sorted(ids) and pf["verified_minutes"] == ONSITE_MINUTES
+    async with browser_of(make_client, employer) as desk:
+        page = await desk.get(f"/employer/students/{student.id}")
+        assert "No verified entries shared." not in page.text and "confirmed by the supervisor" in page.text
+    pdf = " ".join(pdf_text((await client.get("/student/portfolio.pdf")).content).split())
+    assert "3.75 verified hours · 0 self-reported hours" in pdf and "confirmed by the supervisor" in pdf
+
+
+@pytest.mark.parametrize("way", ["onsite", "emailed"])
+async def test_the_supervisor_address_is_never_a_students(client, signed_in, make_user, other_school, settings, way):
+    student = await signed_in("student")
+    await StudentProfile.insert(StudentProfile(student=student.id, interests=[], skills=[], personal_email="riley.home@gmail.com"))
+    classmate = await make_user("student")
+    far_student = await make_user("student", school_id=other_school)
+    ids = [await new_entry(student)]
+    local, domain = student.email.split("@")
+    refused = {
+        student.email.upper(): "This is your own e-mail",
+        f"{local}+boss@{domain}": "This is your own e-mail",
+        "rileyhome+work@GMAIL.com": "This is your own e-mail",  # Gmail ignores dots and what follows +
+        classmate.email: "belongs to a student",
+        far_student.email.upper(): "belongs to a student",
+    }
+    for address, message in refused.items():
+        if way == "onsite":
+            answer = await post_onsite(client, onsite_form(ids, address, signature_typed="Morgan Lee"))
+        else:
+            answer = await post(client, "/student/verify/supervisor",
+                                {"entries": str(ids[0]), "supervisor_email": address} | BOSS)
+        assert answer.status_code == 422, address
+        assert message in html.unescape(answer.text), address
+    assert await statuses(ids) == ["draft"] and await sign_offs(ids) == []
+    assert await VerificationRequest.count() == 0
+    for address in refused:
+        assert await outbox(settings.var_dir, address.lower()) == []
+
+
+async def test_employers_and_mentors_see_the_free_mail_warning_staff_see(client, signed_in, make_user, make_client, settings):
+    staff = await make_user("staff")
+    mentor = await make_user("mentor")
+    student = await signed_in("student", name="Riley Student")
+    await assign_mentor(staff, mentor, student)
+    await of_age(student)
+    org, _ = await employer_org()
+    employer = await make_user("employer", organization_id=org)
+    await share_with(student, org)
+    email = f"morgan-{uuid.uuid4().hex[:8]}@gmail.com"
+    await signed_days_ago(client, student, email, days=1)
+    await answer_the_receipt(make_client, settings, email, mine=True)
+    warning = "gmail.com is a free e-mail service, not a company address."
+    for person, path in ((employer, f"/employer/students/{student.id}"), (staff, f"/staff/students/{student.id}"),
+                         (mentor, f"/mentor/students/{student.id}")):
+        async with browser_of(make_client, person) as desk:
+            page = await desk.get(path)
+            assert page.status_code == 200 and warning in page.text, path
+
+
+async def test_the_student_is_told_when_the_supervisor_disputes(client, signed_in, make_client, settings):
+    student = await signed_in("student", name="Riley Student")
+    email = boss_email()
+    ids = await signed_days_ago(client, student, email, days=1)
+    assert await outbox(settings.var_dir, student.email) == []
+    await answer_the_receipt(make_client, settings, email, mine=False)
+    [told] = await outbox(settings.var_dir, student.email)
+    assert told["Subject"] == "Your hours signed on the spot are not verified"
+    text = told.get_body(preferencelist=("plain",)).get_content()
+    assert "Morgan Lee" in text and "2 entries" in text and link_in(told) == "/student"
+    entry_page = await client.get(f"/student/experiences/{ids[0]}")
+    assert "Morgan Lee said the sign-off on your phone was not theirs" in entry_page.text
+    dashboard = await client.get("/student")
+    assert "2 entries signed on the spot were disputed" in dashboard.text
+
+
+async def test_staff_confirm_a_stuck_sign_off_as_their_own(client, signed_in, make_user, make_client, other_school, settings):
+    staff = await make_user("staff", name="Ms. Counselor")
+    far_staff = await make_user("staff", school_id=other_school)
+    student = await signed_in("student", name="Riley Student")
+    email = boss_email()
+    ids = await signed_days_ago(client, student, email, days=10)
+    first = (await sign_offs(ids))[0]
+    confirm = f"/staff/students/{student.id}/signoffs/{first['id']}/confirm"
+
+    async with browser_of(make_client, far_staff) as far:
+        assert (await post(far, f"/staff/students/{student.id}/signoffs/{first['id']}/confirm")).status_code == 404
+    async with browser_of(make_client, staff) as desk:
+        page = await desk.get(f"/staff/students/{student.id}")
+        assert "Waiting for the supervisor to confirm" in page.text and f'action="{confirm}"' in page.text
+        done = await post(desk, confirm)
+        assert done.status_code == 303 and done.headers["location"] == f"/staff/students/{student.id}#entry-{ids[0]}"
+        page = await desk.get(f"/staff/students/{student.id}")
+        assert page.text.count("confirmed by Ms. Counselor (staff)") == 2 and f'action="{confirm}"' not in page.text
+        assert (await post(desk, confirm)).status_code == 404  # nothing left to confirm
+    rows = await sign_offs(ids)
+    assert all(r["confirmed_at"] is not None and r["confirmed_by"] == staff.id for r in rows)
+    for entry_id in ids:
+        current = await signoff.entry_for_verifier(entry_id)
+        latest = (await signoff.history(entry_id, student.email))[0]
+        assert signoff.verification_state(current, latest, signoff.files_of(current)) == "verified"
+    [event] = await AuditEvent.select().where(AuditEvent.action == "verification.confirmed_by_staff")
+    assert (event["actor"], event["subject"]) == (staff.id, f"request:{first['request']}")
+    # The supervisor's receipt counts as answered now.
+    path = link_in(only_mail(await outbox(settings.var_dir, email), email))
+    async with make_client() as supervisor:
+        assert (await supervisor.get(path)).status_code == 410

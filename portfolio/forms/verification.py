@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portfolio.errors import FormErrors
-from portfolio.parse import clean_name, is_email, normalize_email
+from portfolio.parse import clean_name, is_email, mailbox_key, normalize_email
 from portfolio.vocabulary import DECISION_WORDS, Decision
 
 SUPERVISOR_FIELDS = ("supervisor_name", "supervisor_title", "supervisor_organization", "supervisor_email")
 MAX_SIGNATURE_BYTES = 200_000
 NAME_MAX = 200
+OWN_EMAIL = "This is your own e-mail. Enter your supervisor's."
+STUDENT_EMAIL = "This address belongs to a student account. Enter the supervisor's own work e-mail."
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def supervisor_values(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def parse_supervisor(raw: Mapping[str, Any], student_email: str, need_title: bool = False) -> SupervisorForm:
-    """A workplace supervisor's details as a student types them; never the student's own address."""
+    """A workplace supervisor's details as a student types them; never the student's own address (another
+    spelling of it included). The services also refuse every other student's (signoff.asking)."""
     values = supervisor_values(raw)
     errors = {}
     if not values["supervisor_name"]:
@@ -94,8 +97,8 @@ def parse_supervisor(raw: Mapping[str, Any], student_email: str, need_title: boo
         errors["supervisor_title"] = "Enter the supervisor's job title."
     if not is_email(values["supervisor_email"]):
         errors["supervisor_email"] = "Enter the supervisor's work e-mail, like name@company.com."
-    elif values["supervisor_email"] == student_email:
-        errors["supervisor_email"] = "This is your own e-mail. Enter your supervisor's."
+    elif mailbox_key(values["supervisor_email"]) == mailbox_key(student_email):
+        errors["supervisor_email"] = OWN_EMAIL
     errors |= {name: f"Use at most {NAME_MAX} characters." for name, value in values.items() if len(value) > NAME_MAX}
     if errors:
         raise FormErrors(errors, values)

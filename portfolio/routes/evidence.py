@@ -19,9 +19,9 @@ from litestar.response import File, Redirect, Stream, Template
 
 from portfolio.auth import role, signed_in
 from portfolio.errors import NotEditable
-from portfolio.routes.common import go_to, render
+from portfolio.routes.common import form_values, go_to, render
 from portfolio.routes.uploads import takes_files
-from portfolio.services import evidence
+from portfolio.services import evidence, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -37,6 +37,8 @@ PDF_DOWNLOAD = {**PRIVATE, "Content-Security-Policy": "sandbox; default-src 'non
 async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bool, **extra: Any) -> dict[str, Any]:
     """What the evidence partial needs; the entry and certification pages include it."""
     return {
+        # The files the verifier of a verified entry saw: removing one voids it; any other was added afterwards.
+        "evidence_seen": await signoff.attested_files(parent_id) if parent == "experience" else None,
         "evidence_parent": parent,
         "evidence_parent_id": parent_id,
         "evidence_items": await evidence.listing(parent, parent_id),
@@ -146,10 +148,12 @@ class StudentEvidenceController(Controller):
 
     @post("/evidence/{evidence_id:int}/delete")
     async def remove(self, request: Request, student: NamedDependency[CurrentUser], evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
-        row = await evidence.remove(store, student, evidence_id)
+        # The student was warned on the button itself (and asked again by the browser when it runs htmx).
+        void_ok = (await form_values(request)).get("void_ok") == "1"
+        row = await evidence.remove(store, student, evidence_id, void_ok=void_ok)
         parent: evidence.Parent = "experience" if row["experience"] else "certification"
         parent_id = row["experience"] or row["certification"]
-        if request.headers.get("hx-request"):
+        if request.headers.get("hx-request") and not void_ok:  # a voided entry's whole page changes: load it again
             context = await evidence_section(parent, parent_id, True)
             return Template(template_name="partials/_evidence.html", context=context)
         return go_to(request, PARENT_PAGES[parent].format(parent_id) + "#evidence")

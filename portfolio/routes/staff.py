@@ -195,6 +195,15 @@ class StaffController(Controller):
         await sharing.withdraw(staff, student_id, consent_id)
         return go_to(request, f"/staff/students/{student_id}?saved=withdrawn#sharing")
 
+    @post("/staff/students/{student_id:int}/signoffs/{signoff_id:int}/confirm", guards=[role("staff")])
+    async def confirm_signoff(
+        self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int], signoff_id: FromPath[int]
+    ) -> Response:
+        """An on-the-spot sign-off its supervisor never confirmed, confirmed by staff who checked with them."""
+        await _school_student(request, student_id)
+        entry_id = await signoff.confirm_for_supervisor(staff, student_id, signoff_id, ip=client_ip(request))
+        return go_to(request, f"/staff/students/{student_id}#entry-{entry_id}")
+
     @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))
     async def set_birth_date(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
         await _school_student(request, student_id)

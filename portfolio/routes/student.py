@@ -47,6 +47,8 @@ async def _edit_again(request: Request, problem: DomainError) -> Template:
     """The entry's form again, as typed, with what is wrong (or that it can no longer be edited)."""
     entry_id = request.path_params["entry_id"]
     values = entry_values(await form_values(request))
+    if isinstance(problem, FormErrors) and problem.values.get("void_ok"):
+        values["void_ok"] = "1"  # the change voids a verification: the student saw the warning, and may save again
     errors = problem.field_errors if isinstance(problem, FormErrors) else {"form": "This entry can no longer be edited."}
     context = await _form_context(request, values, errors, action=f"/student/experiences/{entry_id}",
                                   entry=await _entry(request, entry_id))
@@ -75,6 +77,13 @@ async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
     return await experiences.get(request.user, entry_id)
 
 
+async def _with_states(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries with how their verification reads now (an on-the-spot sign-off waiting for its supervisor is
+    not "Verified", whatever the stored status says)."""
+    shown = await signoff.states(entries)
+    return [entry | {"state": shown.get(entry["id"], entry["status"])} for entry in entries]
+
+
 class StudentController(Controller):
     path = "/student"
     guards = [role("student")]
@@ -85,7 +94,8 @@ class StudentController(Controller):
             request,
             "student_dashboard",
             summary=await experiences.year_summary(student),
-            entries=await experiences.recent(student, limit=10),
+            entries=await _with_states(await experiences.recent(student, limit=10)),
+            on_the_spot=await signoff.on_the_spot_news(student),
             expiring=await certifications.expiring(student),
             today=clock.today_at(await experiences.school_of(student)),
             saved=saved,
@@ -107,7 +117,7 @@ class StudentController(Controller):
     @get("/experiences")
     async def all_entries(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         entries = await experiences.recent(student, limit=1000)
-        return render(request, "experiences", entries=entries)
+        return render(request, "experiences", entries=await _with_states(entries))
 
     @get("/experiences/new")
     async def new(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
@@ -130,6 +140,7 @@ class StudentController(Controller):
         if verification["state"] == "voided":
             # The stored status may still say verified when the entry no longer matches its sign-off: never show that.
             entry = entry | {"status": "voided"}
+        entry = entry | {"state": verification["state"]}
         context = await _form_context(
             request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry, verification=verification
         )
@@ -143,8 +154,9 @@ class StudentController(Controller):
     @post("/experiences/{entry_id:int}", opt=redisplay(_edit_again))
     async def update(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int]) -> Response:
         await _entry(request, entry_id)
-        entry = parse_entry(await form_values(request), await experiences.entry_rules(student))
-        await experiences.update(student, entry_id, entry)
+        form = await form_values(request)
+        entry = parse_entry(form, await experiences.entry_rules(student))
+        await experiences.update(student, entry_id, entry, void_ok=form.get("void_ok") == "1")
         return go_to(request, f"/student?saved={entry_id}")
 
     @post("/experiences/{entry_id:int}/delete")

@@ -245,7 +245,7 @@ class VerifyController(Controller):
             await experiences.get(student, entry["id"])  # only the student's own request
         for entry in view["items"]:
             history = await signoff.history(entry["id"], student.email)
-            entry["state"] = signoff.verification_state(entry, history[0] if history else None, entry["current_hash"])
+            entry["state"] = signoff.verification_state(entry, history[0] if history else None, signoff.files_of(entry))
         return render(request, "onsite_done", view=view, evidence_base="/evidence")
 
     # --- the receipt of an on-the-spot sign-off ---------------------------------------------------

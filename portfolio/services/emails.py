@@ -148,6 +148,12 @@ class Emails:
             link=f"{self.base_url}/student/certifications/{certification_id}",
         )
 
+    async def student_dispute(self, *, to: str, name: str, supervisor: str, count: int, school_id: int | None) -> int:
+        return await self._queue(
+            EmailKind.STUDENT_DISPUTE, to, "Your hours signed on the spot are not verified", school_id=school_id,
+            name=name, supervisor=supervisor, count=count, link=f"{self.base_url}/student",
+        )
+
     # --- sharing ----------------------------------------------------------------------------------
 
     async def guardian_consent(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +20,13 @@ from portfolio.forms.entry import (
     EntryRules,
 )
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.attestation import (
+    ATTESTED_FACTS,
+    attestation,
+    content_hash,
+    fields_of,
+    still_attested,
+)
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -32,9 +37,9 @@ from portfolio.tables import (
     SignOff,
     User,
 )
-from portfolio.vocabulary import EntryStatus
+from portfolio.vocabulary import Decision, EntryStatus
 
-# A verified entry may still be edited: the edit voids its verification (see void_after_edit).
+# A verified entry may still be edited: a change to what its verifier attests voids it (see update).
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED, EntryStatus.VERIFIED)
 DELETABLE = (EntryStatus.DRAFT,)
 
@@ -82,34 +87,6 @@ async def entry_rules(student: CurrentUser) -> EntryRules:
     return EntryRules(today=await today_for(student), clusters={c["code"]: c["id"] for c in await clusters()})
 
 
-def content_hash(clean: Mapping[str, Any], evidence_hashes: list[str] | tuple[str, ...] = ()) -> str:
-    """SHA-256 over exactly what a verifier sees: the entry's fields and its evidence files' SHA-256s."""
-    seen = {
-        "kind": clean["kind"],
-        "title": clean["title"],
-        "organization": clean["organization_name"],
-        "date": clean["date"].isoformat(),
-        "minutes": clean["minutes"],
-        "cluster": clean["cluster_code"],
-        "reflection": clean["reflection"],
-        "evidence": sorted(evidence_hashes),
-    }
-    return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
-
-
-def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored entry in the shape `parse` returns, to hash it again."""
-    return {
-        "kind": row["kind"],
-        "title": row["title"],
-        "organization_name": row["organization_name"],
-        "date": row["date"],
-        "minutes": row["minutes"],
-        "cluster_code": row["cluster_code"],
-        "reflection": row["reflection"],
-    }
-
-
 async def evidence_hashes(experience_id: int) -> list[str]:
     rows = await Evidence.select(Evidence.sha256).where(Evidence.experience == experience_id)
     return [row["sha256"] for row in rows]
@@ -126,6 +103,40 @@ async def void_after_edit(experience_id: int) -> bool:
             (SignOff.experience == experience_id) & SignOff.voided_at.is_null()
         )
     return bool(changed)
+
+
+async def signed_before_change(experience_id: int) -> dict[str, Any] | None:
+    """Inside a change's transaction, before it: the sign-off that makes the entry verified now, if any. One from
+    before attestations were kept gets what it attests written on it: its hash still matching proves what the
+    verifier saw."""
+    row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
+    if row is None or row["status"] != EntryStatus.VERIFIED:
+        return None
+    latest = await SignOff.select().where(SignOff.experience == experience_id).order_by(SignOff.id, ascending=False).first()
+    files = await evidence_hashes(experience_id)
+    if latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED or not still_attested(latest, row, files):
+        return None
+    if not latest["facts_hash"]:
+        pinned = attestation(row, files)
+        await SignOff.update({getattr(SignOff, name): value for name, value in pinned.items()}).where(SignOff.id == latest["id"])
+        latest |= pinned
+    return latest
+
+
+async def after_change(experience_id: int, signed: Mapping[str, Any] | None) -> None:
+    """Inside a change's transaction, after it: the content hash again, and the verification voided unless what
+    it attests is still exactly as signed."""
+    await refresh_hash(experience_id)
+    row = await Experience.select(*ENTRY_COLUMNS).where(Experience.id == experience_id).first()
+    if signed is None or not still_attested(signed, row, await evidence_hashes(experience_id)):
+        await void_after_edit(experience_id)
+
+
+def _void_warning(signed: Mapping[str, Any], current: Mapping[str, Any], clean: Mapping[str, Any]) -> str:
+    changed = [label for name, label in ATTESTED_FACTS.items() if current[name] != clean[name]]
+    what = ", ".join(changed) or "facts"
+    return (f"{signed['verifier_name']} verified the {what} of this entry as they were. Saving this change voids the "
+            "verification, and you would need to ask for it again. Save again to change it anyway, or put it back.")
 
 
 async def refresh_hash(experience_id: int) -> None:
@@ -315,7 +326,9 @@ async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID)
     return Saved(await get(student, inserted[0]["id"]), created=True)
 
 
-async def update(student: CurrentUser, entry_id: int, entry: EntryForm) -> dict[str, Any]:
+async def update(student: CurrentUser, entry_id: int, entry: EntryForm, void_ok: bool = False) -> dict[str, Any]:
+    """Save an edit. Of a verified entry, a reflection or career cluster changes freely; a change to an attested
+    fact voids the verification, and is refused with a warning (FormErrors) unless `void_ok`."""
     clean = entry.fields()
     async with write_transaction():
         await lock_student(student.id)
@@ -323,10 +336,15 @@ async def update(student: CurrentUser, entry_id: int, entry: EntryForm) -> dict[
         if current["status"] not in EDITABLE:
             raise NotEditable()
         _check_day(entry, await _minutes_on(student.id, entry.date, excluding=entry_id))
-        new_hash = content_hash(clean, await evidence_hashes(entry_id))
+        files = await evidence_hashes(entry_id)
+        new_hash = content_hash(clean, files)
         if new_hash == current["content_hash"]:
             return current  # nothing changed: a verification stays valid
-        await void_after_edit(entry_id)
+        signed = await signed_before_change(entry_id)
+        if signed is None or not still_attested(signed, clean, files):
+            if signed is not None and not void_ok:
+                raise FormErrors({"form": _void_warning(signed, current, clean)}, {"void_ok": "1"})
+            await void_after_edit(entry_id)
         await Experience.update(
             {
                 Experience.kind: entry.kind,

@@ -178,11 +178,11 @@ async def test_on_the_spot_signed_with_a_finger(page: Page):
 
     await page.get_by_role("button", name="Verify these hours").click()
     await page.wait_for_url(re.compile(r"/v/onsite/done\?request=\d+$"))
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Signed: waiting for the supervisor to confirm")
     card = page.locator(".verify-entry").filter(has=page.get_by_role("heading", name=title))
-    await expect(card.locator(".status")).to_have_text("Verified on the spot, pending confirmation")
+    await expect(card.locator(".status")).to_have_text("Waiting for the supervisor to confirm")
     await assert_phone_ready(page)
-    assert await _status_on_dashboard(page, title) == "Verified"
+    assert await _status_on_dashboard(page, title) == "Waiting for the supervisor to confirm"
 
 
 async def test_on_the_spot_signed_by_typing(page: Page):
@@ -201,9 +201,9 @@ async def test_on_the_spot_signed_by_typing(page: Page):
     await page.get_by_label("Or type your full name to sign").fill("Morgan Lee")
     await page.get_by_role("button", name="Verify these hours").click()
     await page.wait_for_url(re.compile(r"/v/onsite/done\?request=\d+$"))
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Signed: waiting for the supervisor to confirm")
     await assert_phone_ready(page)
-    assert await _status_on_dashboard(page, title) == "Verified"
+    assert await _status_on_dashboard(page, title) == "Waiting for the supervisor to confirm"
 
 
 async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
@@ -226,5 +226,5 @@ async def test_on_the_spot_without_javascript_signs_by_typing(new_page):
     landed = await navigation.value
     assert landed is not None and landed.status == 200
     assert re.fullmatch(r"/v/onsite/done\?request=\d+", path_of(page))
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Verified on the spot, pending confirmation")
-    assert await _status_on_dashboard(scripted, title) == "Verified"
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Signed: waiting for the supervisor to confirm")
+    assert await _status_on_dashboard(scripted, title) == "Waiting for the supervisor to confirm"

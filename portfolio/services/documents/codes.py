@@ -127,7 +127,7 @@ async def make_pdf(student_id: int, access: sharing.Access | None, audience: str
                    created_by: int | None = None) -> Made:
     """A PDF of what `access` shows (None: everything), recorded with a new check code."""
     moment = now()
-    pf = await sharing.portfolio(student_id, access, moment)
+    pf = await sharing.portfolio(student_id, access)
     code = new_code()
     tz = await timezone_of(student_id)
     await PortfolioDocument.insert(

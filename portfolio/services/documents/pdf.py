@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from portfolio.formats import hours, nice_date
 from portfolio.services.documents.fonts import Fonts, fonts
-from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
+from portfolio.tables import EXPERIENCE_KINDS
 from portfolio.vocabulary import METHOD_LABELS
 
 INK = (20, 20, 20)
@@ -111,7 +111,8 @@ class _Pen:
 
     def files_line(self, files: list[Mapping[str, Any]]) -> None:
         if files:
-            names = ", ".join(f["original_name"] + (f" ({f['pages']} pages)" if f.get("pages") else "") for f in files)
+            names = ", ".join(f["original_name"] + (f" ({f['pages']} pages)" if f.get("pages") else "")
+                              + (" (added after verification)" if f.get("added_after") else "") for f in files)
             self.text(f"Evidence on file: {names}", 8, "", MUTED)
 
 
@@ -192,22 +193,27 @@ def _entry(pen: _Pen, e: Mapping[str, Any]) -> None:
         pen.text("Self-reported", 9, "B", MUTED)
     if e.get("reflection"):
         pen.text(e["reflection"], 10)
+        if e.get("reflection_added_after"):
+            pen.text("Reflection added after verification, by the student", 8, "", MUTED)
     pen.files_line(e.get("evidence", []))
     pen.pdf.ln(3)
 
 
 def _verified_mark(e: Mapping[str, Any]) -> str:
-    """How the entry was verified, by whom and when; or that the student has yet to confirm it."""
+    """How the entry was verified, by whom and when (and who confirmed a sign-off made on the student's phone)."""
     signoff = e["signoff"]
-    pending = e["state"] == "verified_pending_confirmation"
     who = signoff["verifier_name"]
     if signoff.get("verifier_title"):
         who += f", {signoff['verifier_title']}"
     if signoff.get("verifier_organization"):
         who += f" ({signoff['verifier_organization']})"
     how = e.get("method_label") or METHOD_LABELS.get(signoff["method"], "")
-    mark = EXPERIENCE_STATUSES["verified_pending_confirmation"] if pending else f"Verified {how}".strip()
-    return f"{mark}: {who}, {nice_date(signoff['created_at'])}"
+    mark = f"Verified {how}".strip()
+    confirmed = ""
+    if signoff["method"] == "on_device":
+        by = f"{signoff.get('confirmed_by_name') or 'a staff member'} (staff)" if signoff.get("confirmed_by") else "the supervisor"
+        confirmed = f", confirmed by {by}"
+    return f"{mark}: {who}, {nice_date(signoff['created_at'])}{confirmed}"
 
 
 def _certification_mark(c: Mapping[str, Any]) -> str:

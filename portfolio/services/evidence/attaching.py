@@ -1,5 +1,6 @@
 """Adding a checked file to an entry or certification, and removing one, while the student may still edit
-it: the files are part of what a verifier signs."""
+it. The files a verifier saw are part of what they attest: removing one voids the verification (after a
+warning); a file added afterwards is the student's own and voids nothing."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from portfolio.storage import EvidenceStore
 from portfolio.tables import Evidence
 
 LOCKED = "This entry is waiting for verification, so its evidence cannot change now. Cancel the request to change it."
+SEEN = ("{verifier} saw this file when they verified the entry: removing it voids the verification, and you would "
+        "need to ask for it again. Use the button that says so to remove it anyway.")
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,16 @@ async def _editable_parent(student: CurrentUser, parent: Parent, parent_id: int)
         raise NotEditable(LOCKED, title="Cannot remove")
 
 
-async def _refresh_parent(parent: Parent, parent_id: int) -> None:
-    """The files are part of what a verifier signs: a change voids a verification and updates the hash."""
+async def _signed(parent: Parent, parent_id: int) -> dict[str, Any] | None:
+    """Inside the change's transaction, before it: the entry's sign-off that makes it verified now, if any."""
+    return await experiences.signed_before_change(parent_id) if parent == "experience" else None
+
+
+async def _refresh_parent(parent: Parent, parent_id: int, signed: dict[str, Any] | None) -> None:
+    """After a file came or went: the hash again, and an entry's verification voided unless every file its
+    verifier saw is still there."""
     if parent == "experience":
-        await experiences.void_after_edit(parent_id)
-        await experiences.refresh_hash(parent_id)
+        await experiences.after_change(parent_id, signed)
     else:
         await certifications.void_after_edit(parent_id)
         await certifications.refresh_hash(parent_id)
@@ -93,6 +101,7 @@ async def store_checked(
             await _editable_parent(student, parent, parent_id)  # still editable now that the upload is done
             first = await _already_sent(student, client_uuid, parent, parent_id)
             if first is None:
+                signed = await _signed(parent, parent_id)
                 inserted = await Evidence.insert(
                     Evidence(
                         student=student.id,
@@ -109,7 +118,7 @@ async def store_checked(
                         **keys,
                     )
                 ).returning(Evidence.id)
-                await _refresh_parent(parent, parent_id)
+                await _refresh_parent(parent, parent_id, signed)
     except BaseException:
         await store.delete_keys(keys.values())
         raise
@@ -143,14 +152,23 @@ async def attach(
         await discard(ready)
 
 
-async def remove(store: EvidenceStore, student: CurrentUser, evidence_id: int) -> dict[str, Any]:
-    """Remove a file from an entry that is not yet verified; returns the row it was."""
+async def remove(store: EvidenceStore, student: CurrentUser, evidence_id: int, void_ok: bool = False) -> dict[str, Any]:
+    """Remove a file; returns the row it was. A file the verifier of a verified entry saw goes only with `void_ok`
+    (the student was warned): it voids the verification."""
     row = await get_for(student, evidence_id)
     parent: Parent = "experience" if row["experience"] else "certification"
     parent_id = row["experience"] or row["certification"]
     async with write_transaction():
         await _editable_parent(student, parent, parent_id)
+        signed = await _signed(parent, parent_id)
+        if signed is not None and row["sha256"] in seen_files(signed) and not void_ok:
+            raise NotEditable(SEEN.format(verifier=signed["verifier_name"]), title="Remove this file?")
         await Evidence.delete().where(Evidence.id == evidence_id)
-        await _refresh_parent(parent, parent_id)
+        await _refresh_parent(parent, parent_id, signed)
     await store.delete_keys((row["storage_key"], row["thumb_key"], row["display_key"]))
     return row
+
+
+def seen_files(signed: dict[str, Any] | None) -> set[str]:
+    """The SHA-256s of the files a sign-off's verifier saw."""
+    return set((signed or {}).get("evidence_seen") or ())

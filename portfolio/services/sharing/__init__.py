@@ -55,7 +55,6 @@ from portfolio.services.sharing.notices import (
 from portfolio.services.sharing.portfolio_view import (
     SHOWN_STATUSES,
     portfolio,
-    shown_state,
 )
 from portfolio.services.sharing.shares import (
     create,
@@ -72,6 +71,7 @@ from portfolio.services.sharing.visitors import (
     check_visitor_grant,
     visitor_grant,
 )
+from portfolio.services.signoff.state import shown_state
 
 __all__ = [
     "Access", "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Visitor", "add_note", "age_on",

@@ -10,10 +10,8 @@ from portfolio.clock import now
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.sharing.access import active_share
-from portfolio.services.sharing.portfolio_view import (
-    SHOWN_STATUSES,
-    shown_state,
-)
+from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
+from portfolio.services.signoff.state import shown_state
 from portfolio.tables import (
     Certification,
     EmployerNote,
@@ -26,6 +24,7 @@ from portfolio.tables import (
     SignOff,
     StudentProfile,
 )
+from portfolio.vocabulary import EntryStatus
 
 
 async def shared_with(employer: CurrentUser) -> list[int]:
@@ -101,7 +100,7 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
 
     for card in by_student.values():
         _start_card(card, profiles.get(card["id"]) or {}, marked)
-    _count_minutes(by_student, entries, hashes, latest, moment)
+    _count_minutes(by_student, entries, hashes, latest)
     _add_certification_names(by_student, certs)
     wanted = certification.strip().casefold()
     cards = [_finish_card(card, names) for card in by_student.values()]
@@ -152,7 +151,7 @@ async def _files_and_signoffs(ids: list[int]) -> tuple[dict[int, list[str]], dic
         hashes.setdefault(f["experience"], []).append(f["sha256"])
     signoffs = await SignOff.select(
         SignOff.experience, SignOff.method, SignOff.decision, SignOff.content_hash, SignOff.voided_at,
-        SignOff.confirmed_at, SignOff.created_at,
+        SignOff.confirmed_at, SignOff.created_at, SignOff.facts_hash, SignOff.evidence_seen,
     ).where(SignOff.experience.student.is_in(ids)).order_by(SignOff.id, ascending=False)
     latest: dict[int, dict[str, Any]] = {}
     for row in signoffs:
@@ -169,13 +168,12 @@ def _start_card(card: dict[str, Any], profile: dict[str, Any], marked: set[int])
 
 
 def _count_minutes(by_student: dict[int, dict[str, Any]], entries: list[dict[str, Any]], hashes: dict[int, list[str]],
-                   latest: dict[int, dict[str, Any]], moment: datetime) -> None:
+                   latest: dict[int, dict[str, Any]]) -> None:
     """Each shared entry's minutes as verified or self-reported, and its cluster, on its student's card."""
     for entry in entries:
         card = by_student[entry["student"]]
-        current = experiences.content_hash(experiences.fields_of(entry), hashes.get(entry["id"], []))
-        state = shown_state(entry, latest.get(entry["id"]), current, moment)
-        card["verified_minutes" if state.startswith("verified") else "self_reported_minutes"] += entry["minutes"]
+        state = shown_state(entry, latest.get(entry["id"]), hashes.get(entry["id"], []))
+        card["verified_minutes" if state == EntryStatus.VERIFIED else "self_reported_minutes"] += entry["minutes"]
         if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
             card["cluster_codes"].append(entry["cluster_code"])
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
-from portfolio.clock import now
-from portfolio.services import experiences
+from portfolio.services import attestation, experiences
 from portfolio.services.sharing.access import Access
 from portfolio.services.signoff.certifications import current_hash as certification_hash
 from portfolio.services.signoff.certifications import latest_signoffs, shown_certification_state
-from portfolio.services.signoff.state import verification_state
+from portfolio.services.signoff.state import shown_state, signoff_warning
 from portfolio.tables import (
     Certification,
     Evidence,
@@ -19,17 +17,18 @@ from portfolio.tables import (
     StudentProfile,
     User,
 )
-from portfolio.vocabulary import METHOD_LABELS, EntryStatus, Shown
+from portfolio.vocabulary import METHOD_LABELS, EntryStatus
 
 SHOWN_STATUSES = tuple(s for s in EntryStatus if s != EntryStatus.REJECTED)  # never rejected ones
 
 
-async def portfolio(student_id: int, access: Access | None = None, moment: datetime | None = None) -> dict[str, Any]:
+async def portfolio(student_id: int, access: Access | None = None) -> dict[str, Any]:
     """Everything a viewer may see, in a fixed number of queries whatever the portfolio's size.
 
     `access` None means everything (the student's own preview of an "everything" share)."""
-    moment = moment or now()
     student = await User.select(User.id, User.name, User.school.name.as_alias("school_name")).where(User.id == student_id).first()
+    # Only to compare with verifiers' addresses: it never reaches the viewer.
+    student_email = (await User.select(User.email).where(User.id == student_id).first() or {}).get("email", "")
     # Only what the student wrote for viewers: never the birth date or the personal e-mail.
     profile = await StudentProfile.select(
         StudentProfile.headline, StudentProfile.about, StudentProfile.skills, StudentProfile.interests,
@@ -48,20 +47,23 @@ async def portfolio(student_id: int, access: Access | None = None, moment: datet
         Evidence.id, Evidence.experience, Evidence.certification, Evidence.original_name, Evidence.content_type,
         Evidence.sha256, Evidence.pages,
     ).where(Evidence.experience.is_in(entry_ids) | Evidence.certification.is_in(cert_ids)).order_by(Evidence.id)
-    signoffs = await SignOff.select().where(SignOff.experience.is_in(entry_ids)).order_by(SignOff.id, ascending=False)
+    signoffs = await SignOff.select(
+        *SignOff.all_columns(), SignOff.confirmed_by.name.as_alias("confirmed_by_name")
+    ).where(SignOff.experience.is_in(entry_ids)).order_by(SignOff.id, ascending=False)
     latest: dict[int, dict[str, Any]] = {}
     for row in signoffs:
         latest.setdefault(row["experience"], row)
     verified, self_reported = [], []
     for entry in entries:
         entry["evidence"] = [f for f in files if f["experience"] == entry["id"]]
-        current = experiences.content_hash(experiences.fields_of(entry), [f["sha256"] for f in entry["evidence"]])
         signoff = latest.get(entry["id"])
-        state = shown_state(entry, signoff, current, moment)
+        state = shown_state(entry, signoff, [f["sha256"] for f in entry["evidence"]])
         entry["state"] = state
-        entry["signoff"] = signoff if state.startswith("verified") else None
+        entry["signoff"] = signoff if state == EntryStatus.VERIFIED else None
         entry["method_label"] = METHOD_LABELS.get(signoff["method"], "") if entry["signoff"] else ""
-        (verified if state.startswith("verified") else self_reported).append(entry)
+        entry["warning"] = signoff_warning(signoff, student_email) if entry["signoff"] else ""
+        _mark_added_after(entry)
+        (verified if state == EntryStatus.VERIFIED else self_reported).append(entry)
     cert_signoffs = await latest_signoffs([c["id"] for c in certs])
     for cert in certs:
         cert["evidence"] = [f for f in files if f["certification"] == cert["id"]]
@@ -79,8 +81,13 @@ async def portfolio(student_id: int, access: Access | None = None, moment: datet
     }
 
 
-def shown_state(entry: Mapping[str, Any], signoff: Mapping[str, Any] | None, current_hash: str, moment: datetime) -> str:
-    """What a viewer outside the school reads: the one verification rule, with everything not verified (drafts,
-    waiting, voided) shown as self-reported."""
-    state = verification_state(entry, signoff, current_hash, moment)
-    return state if state.startswith(EntryStatus.VERIFIED) else Shown.SELF_REPORTED
+
+def _mark_added_after(entry: dict[str, Any]) -> None:
+    """Files and a reflection the student added after the verification: shown as theirs, never as verified."""
+    signed = entry["signoff"]
+    seen = set(signed["evidence_seen"] or ()) if signed and signed["facts_hash"] else None
+    for file in entry["evidence"]:
+        file["added_after"] = seen is not None and file["sha256"] not in seen
+    entry["reflection_added_after"] = bool(
+        seen is not None and entry["reflection"] and attestation.text_hash(entry["reflection"]) != signed["reflection_hash"]
+    )

@@ -26,6 +26,7 @@ from portfolio.services.signoff.links import (
 from portfolio.services.signoff.mentor_queue import decide_as_mentor, mentor_queue
 from portfolio.services.signoff.on_the_spot import (
     answer_receipt,
+    confirm_for_supervisor,
     receipt_request,
     verify_on_device,
 )
@@ -37,20 +38,26 @@ from portfolio.services.signoff.reminders import (
     wants_digest,
 )
 from portfolio.services.signoff.state import (
-    CONFIRM_AFTER,
     METHOD_LABELS,
+    attested_files,
     email_warning,
     entry_for_verifier,
     entry_verification,
+    files_of,
     history,
+    on_the_spot_news,
+    shown_state,
+    signoff_warning,
+    states,
     student_record,
     verification_state,
 )
 
 __all__ = [
-    "CONFIRM_AFTER", "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor",
-    "ask_supervisor", "cancel", "check_grant", "decide_as_mentor", "decide_by_link", "email_warning",
-    "entry_for_verifier", "entry_verification", "history", "link_grant", "link_request", "mentor_queue", "opened",
-    "pending_for_student", "receipt_request", "request_view", "resend", "send_digests", "send_reminders",
-    "set_digest", "student_record", "verification_state", "verify_on_device", "wants_digest",
+    "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor", "ask_supervisor", "attested_files",
+    "cancel", "check_grant", "confirm_for_supervisor", "decide_as_mentor", "decide_by_link", "email_warning",
+    "entry_for_verifier", "entry_verification", "files_of", "history", "link_grant", "link_request", "mentor_queue",
+    "on_the_spot_news", "opened", "pending_for_student", "receipt_request", "request_view", "resend", "send_digests",
+    "send_reminders", "set_digest", "shown_state", "signoff_warning", "states", "student_record",
+    "verification_state", "verify_on_device", "wants_digest",
 ]

@@ -10,8 +10,8 @@ from typing import Any, Iterable
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.forms.verification import SupervisorForm
-from portfolio.parse import int_ids, int_or_none
+from portfolio.forms.verification import OWN_EMAIL, STUDENT_EMAIL, SupervisorForm
+from portfolio.parse import int_ids, int_or_none, mailbox_key
 from portfolio.services import audit, experiences, mentoring
 from portfolio.services.accounts import (
     CurrentUser,
@@ -22,6 +22,7 @@ from portfolio.tables import (
     Experience,
     RequestItem,
     RequestLink,
+    StudentProfile,
     User,
     VerificationRequest,
 )
@@ -96,7 +97,24 @@ async def send_link(emails: Emails, request_id: int, reminder: bool = False) -> 
     await VerificationRequest.update({VerificationRequest.last_sent_at: now()}).where(VerificationRequest.id == request_id)
 
 
+async def refuse_student_addresses(student: CurrentUser, supervisor: SupervisorForm) -> None:
+    """A supervisor's address is never a student's: the link or receipt would reach someone who cannot attest the
+    hours. The student's own (their account's, their personal one, any spelling of either) and any address of
+    a student account anywhere. Raises FormErrors."""
+    typed = supervisor.email
+    profile = await StudentProfile.select(StudentProfile.personal_email).where(StudentProfile.student == student.id).first()
+    own = {mailbox_key(student.email)} | ({mailbox_key(profile["personal_email"])} if profile and profile["personal_email"] else set())
+    if mailbox_key(typed) in own:
+        raise FormErrors({"supervisor_email": OWN_EMAIL}, supervisor.request_fields())
+    spellings = list({typed, mailbox_key(typed)})
+    if await User.exists().where(User.email.is_in(spellings) & User.roles.any("student")) or await StudentProfile.exists().where(
+        StudentProfile.personal_email.is_in(spellings)
+    ):
+        raise FormErrors({"supervisor_email": STUDENT_EMAIL}, supervisor.request_fields())
+
+
 async def ask_supervisor(emails: Emails, student: CurrentUser, entry_ids: Iterable[Any], supervisor: SupervisorForm) -> int:
+    await refuse_student_addresses(student, supervisor)
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
         request_id = await create_request(student, entries, method=Method.EMAIL_LINK, **supervisor.request_fields())

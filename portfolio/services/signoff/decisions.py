@@ -3,9 +3,10 @@ request closed when its last item is decided, and the student told."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from portfolio.clock import now
+from portfolio.services import attestation
 from portfolio.services.emails import Emails
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import EntryStatus, RequestStatus
@@ -28,6 +29,11 @@ async def record(
     ).returning(SignOff.id)
     await Experience.update({Experience.status: EntryStatus(decision)}).where(Experience.id == experience_id)
     return inserted[0]["id"]
+
+
+def attested(seen: Mapping[str, Any]) -> dict[str, Any]:
+    """What a sign-off over an entry as its verifier sees it now (state.entries_for_verifier) attests."""
+    return attestation.attestation(seen, [file["sha256"] for file in seen["evidence"]])
 
 
 async def close_if_done(request_id: int) -> None:

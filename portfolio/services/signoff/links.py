@@ -15,7 +15,7 @@ from portfolio.forms.verification import LinkDecisionForm
 from portfolio.services import audit
 from portfolio.services.accounts import token_hash
 from portfolio.services.emails import Emails
-from portfolio.services.signoff.decisions import record, tell_student
+from portfolio.services.signoff.decisions import attested, record, tell_student
 from portfolio.services.signoff.state import entries_for_verifier
 from portfolio.tables import RequestItem, RequestLink, VerificationRequest
 from portfolio.vocabulary import EntryStatus, Method, RequestStatus
@@ -108,7 +108,8 @@ async def decide_by_link(emails: Emails, request_id: int, link_id: int, decided:
         for item in items:
             entry = seen[item["experience"]]
             if entry["status"] == EntryStatus.SUBMITTED and entry["current_hash"] == item["content_hash"]:
-                await record(item["experience"], request_id, Method.EMAIL_LINK, decision, item["content_hash"], verifier, comment)
+                await record(item["experience"], request_id, Method.EMAIL_LINK, decision, item["content_hash"], verifier, comment,
+                             **attested(entry))
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await VerificationRequest.update({VerificationRequest.status: RequestStatus.DECIDED, VerificationRequest.decided_at: now()}).where(
             VerificationRequest.id == request_id

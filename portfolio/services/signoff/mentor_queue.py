@@ -12,6 +12,7 @@ from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.signoff.decisions import (
+    attested,
     close_if_done,
     record,
     tell_student,
@@ -67,7 +68,8 @@ async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterab
             entry = seen[item["experience_id"]]
             if entry["status"] != EntryStatus.SUBMITTED or entry["current_hash"] != item["content_hash"]:
                 continue  # changed since it was asked about: it must be asked again
-            await record(item["experience_id"], item["request_id"], Method.MENTOR, decision, item["content_hash"], verifier, comment)
+            await record(item["experience_id"], item["request_id"], Method.MENTOR, decision, item["content_hash"], verifier, comment,
+                         **attested(entry))
             await RequestItem.update({RequestItem.decided: True}).where(RequestItem.id == item_id)
             decided[item["student_id"]] = decided.get(item["student_id"], 0) + 1
         for request_id in {queue[i]["request_id"] for i in wanted}:

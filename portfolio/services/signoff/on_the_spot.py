@@ -1,5 +1,6 @@
 """Verified on the spot: the supervisor signs on the student's phone, and a receipt e-mailed to them lets them
-confirm it or say "this was not me"."""
+confirm it or say "this was not me". It counts only once confirmed (state.verification_state): by the supervisor
+from the receipt, or by staff who checked with them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, Iterable
 
 from portfolio.clock import now
 from portfolio.db import write_transaction
-from portfolio.errors import LinkInvalid
+from portfolio.errors import LinkInvalid, NotFound
 from portfolio.forms.verification import OnTheSpotForm
 from portfolio.services import audit, mentoring
 from portfolio.services.accounts import CurrentUser, token_hash
@@ -16,10 +17,12 @@ from portfolio.services.emails import Emails
 from portfolio.services.signoff.asking import (
     create_request,
     entries_to_ask,
+    refuse_student_addresses,
 )
-from portfolio.services.signoff.decisions import record
+from portfolio.services.signoff.decisions import attested, record
 from portfolio.services.signoff.links import request_view
-from portfolio.tables import Experience, RequestItem, SignOff, VerificationRequest
+from portfolio.services.signoff.state import confirmable, entries_for_verifier
+from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import Decision, EntryStatus, Method, RequestStatus
 
 
@@ -30,14 +33,17 @@ async def verify_on_device(emails: Emails, student: CurrentUser, entry_ids: Iter
     verifier = {"verifier_name": supervisor.name, "verifier_title": supervisor.title,
                 "verifier_organization": supervisor.organization, "verifier_email": supervisor.email}
     signature = {"signature_png": signed.signature_png, "signature_typed": signed.signature_typed}
+    await refuse_student_addresses(student, supervisor)
     async with write_transaction():
         entries = await entries_to_ask(student, entry_ids)
         request_id = await create_request(student, entries, method=Method.ON_DEVICE, status=RequestStatus.DECIDED, decided_at=now(),
                                           **supervisor.request_fields())
+        seen = await entries_for_verifier([entry["id"] for entry in entries])
         for index, entry in enumerate(entries):
             # One receipt link covers every entry signed together; it is stored on the first sign-off.
             receipt = {"receipt_token_hash": token_hash(raw)} if index == 0 else {}
-            await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier, **signature, **receipt)
+            await record(entry["id"], request_id, Method.ON_DEVICE, Decision.VERIFIED, entry["content_hash"], verifier,
+                         **signature, **receipt, **attested(seen[entry["id"]]))
         await RequestItem.update({RequestItem.decided: True}).where(RequestItem.request == request_id)
         await emails.supervisor_receipt(
             to=supervisor.email, supervisor=supervisor.name, student=student.name,
@@ -86,6 +92,7 @@ async def answer_receipt(emails: Emails, raw: str, mine: bool, ip: str = "") -> 
                 Experience.id.is_in(entry_ids) & (Experience.status == EntryStatus.VERIFIED)
             )
             await _tell_staff(emails, request_id, view)
+            await _tell_student(emails, view)
     await audit.record("verification.receipt_confirmed" if mine else "verification.disputed", subject=f"request:{request_id}", ip=ip)
     return "confirmed" if mine else "disputed"
 
@@ -102,3 +109,37 @@ async def _tell_staff(emails: Emails, request_id: int, view: dict[str, Any]) -> 
             to=person["email"], name=person["name"], student=view["student_name"], student_id=request["student_id"],
             supervisor=view["supervisor_email"], count=len(view["items"]), school_id=request["school"],
         )
+
+
+async def _tell_student(emails: Emails, view: dict[str, Any]) -> None:
+    """The student hears that these hours no longer count; inside the dispute's transaction."""
+    student = await User.select(User.email, User.name, User.school).where(User.id == view["student_id"]).first()
+    await emails.student_dispute(
+        to=student["email"], name=student["name"], supervisor=view["supervisor_name"], count=len(view["items"]),
+        school_id=student["school"],
+    )
+
+
+async def confirm_for_supervisor(staff: CurrentUser, student_id: int, signoff_id: int, ip: str = "") -> int:
+    """Staff confirm an on-the-spot sign-off its supervisor has not answered, after checking with them: every entry
+    signed with it counts from now on, recorded as this staff member's confirmation (never as the supervisor's).
+    Returns the entry's id; NotFound unless it is an unanswered sign-off of a student of the staff member's school."""
+    row = await SignOff.select(
+        SignOff.id, SignOff.request, SignOff.experience, SignOff.method, SignOff.decision, SignOff.confirmed_at,
+        SignOff.disputed_at, SignOff.voided_at, SignOff.experience.student.id.as_alias("student"),
+        SignOff.experience.student.school.as_alias("school"),
+    ).where(SignOff.id == signoff_id).first()
+    if (row is None or row["request"] is None or row["student"] != student_id or staff.school_id is None
+            or row["school"] != staff.school_id or not confirmable(row)):
+        raise NotFound(signoff_id)
+    async with write_transaction():
+        # Conditional: a receipt answered meanwhile (or a second click) changes nothing here.
+        changed = await SignOff.update({SignOff.confirmed_at: now(), SignOff.confirmed_by: staff.id}).where(
+            (SignOff.request == row["request"]) & SignOff.confirmed_at.is_null() & SignOff.disputed_at.is_null()
+            & SignOff.voided_at.is_null()
+        ).returning(SignOff.id)
+        if not changed:
+            raise NotFound(signoff_id)
+    await audit.record("verification.confirmed_by_staff", actor_id=staff.id, subject=f"request:{row['request']}", ip=ip,
+                       sign_offs=sorted(r["id"] for r in changed))
+    return row["experience"]

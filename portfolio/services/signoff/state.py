@@ -3,19 +3,15 @@ about verifier addresses, and a student's whole record."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from portfolio.clock import now
 from portfolio.errors import NotFound
-from portfolio.parse import normalize_email
-from portfolio.services import experiences, mentoring
+from portfolio.parse import mailbox_key
+from portfolio.services import attestation, experiences, mentoring
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import Evidence, Experience, SignOff
 from portfolio.vocabulary import METHOD_LABELS, Decision, EntryStatus, Method, Shown
 
-# An on-the-spot sign-off not confirmed by the supervisor shows as pending for this long.
-CONFIRM_AFTER = timedelta(days=3)
 FREE_MAIL = {
     "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
     "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com",
@@ -51,7 +47,7 @@ async def entry_for_verifier(experience_id: int) -> dict[str, Any]:
 def email_warning(verifier_email: str, student_email: str) -> str:
     if not verifier_email:
         return ""
-    if normalize_email(verifier_email) == normalize_email(student_email):
+    if mailbox_key(verifier_email) == mailbox_key(student_email):
         return "This is the student's own e-mail address."
     domain = verifier_email.rsplit("@", 1)[-1].lower()
     if domain in FREE_MAIL:
@@ -62,46 +58,118 @@ def email_warning(verifier_email: str, student_email: str) -> str:
 async def histories(experience_ids: list[int], student_email: str) -> dict[int, list[dict[str, Any]]]:
     """Every sign-off of each entry, newest first, with how it was made and any warning about the verifier's
     address. One query."""
-    rows = await SignOff.select().where(SignOff.experience.is_in(list(experience_ids) or [0])).order_by(
-        SignOff.id, ascending=False
-    )
+    rows = await SignOff.select(*SignOff.all_columns(), SignOff.confirmed_by.name.as_alias("confirmed_by_name")).where(
+        SignOff.experience.is_in(list(experience_ids) or [0])
+    ).order_by(SignOff.id, ascending=False)
     found: dict[int, list[dict[str, Any]]] = {entry_id: [] for entry_id in experience_ids}
     for row in rows:
         row["domain"] = row["verifier_email"].rsplit("@", 1)[-1] if row["verifier_email"] else ""
-        # A mentor signs in with a school account; the warning is about who is behind an e-mail address.
-        row["warning"] = "" if row["method"] == Method.MENTOR else email_warning(row["verifier_email"], student_email)
+        row["warning"] = signoff_warning(row, student_email)
         row["method_label"] = METHOD_LABELS.get(row["method"], row["method"])
+        row["confirmable"] = confirmable(row)
         found[row["experience"]].append(row)
     return found
+
+
+def signoff_warning(signoff: Mapping[str, Any], student_email: str) -> str:
+    """What a reader should check about who is behind a sign-off's e-mail address (staff, mentors, employers)."""
+    # A mentor signs in with a school account; the warning is about who is behind an e-mail address.
+    return "" if signoff["method"] == Method.MENTOR else email_warning(signoff["verifier_email"], student_email)
+
+
+def confirmable(signoff: Mapping[str, Any]) -> bool:
+    """An on-the-spot sign-off the supervisor has not answered yet: staff may confirm it for them."""
+    return (signoff["method"] == Method.ON_DEVICE and signoff["decision"] == Decision.VERIFIED
+            and signoff["confirmed_at"] is None and signoff["disputed_at"] is None and signoff["voided_at"] is None)
 
 
 async def history(experience_id: int, student_email: str) -> list[dict[str, Any]]:
     return (await histories([experience_id], student_email))[experience_id]
 
 
-def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, current_hash: str, moment: datetime | None = None) -> str:
-    """What to show for an entry. The hash is checked every time: a mismatch is never shown as verified."""
+def files_of(seen: Mapping[str, Any]) -> list[str]:
+    """The SHA-256s of an entry's files now, from its row as a verifier sees it (entries_for_verifier)."""
+    return [file["sha256"] for file in seen["evidence"]]
+
+
+def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
+    """What to show for an entry: the one rule every page, list, total and document follows. What the sign-off
+    attests is checked every time (the facts, and each file the verifier saw among `files`, the SHA-256s of the
+    entry's files now): a change to any of it is never shown as verified. An on-the-spot sign-off was made on the
+    student's own phone, so it counts only once the supervisor confirmed it from their own address (or staff did
+    for them): until then it waits, however long that takes."""
     status = entry["status"]
     if status != EntryStatus.VERIFIED:
         return status
-    if latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED or latest["content_hash"] != current_hash:
+    if (latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED
+            or not attestation.still_attested(latest, entry, list(files))):
         return EntryStatus.VOIDED
-    moment = moment or now()
-    if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None and moment - latest["created_at"] < CONFIRM_AFTER:
+    if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None:
         return Shown.PENDING_CONFIRMATION
     return EntryStatus.VERIFIED
 
 
-def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], current_hash: str) -> dict[str, Any]:
+def shown_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
+    """What a viewer outside the school reads (employers, link visitors, the PDF): verified by the one rule, or
+    self-reported (drafts, waiting, voided alike)."""
+    state = verification_state(entry, latest, files)
+    return state if state == EntryStatus.VERIFIED else Shown.SELF_REPORTED
+
+
+async def _latest_signoffs(ids: list[int]) -> dict[int, dict[str, Any]]:
+    latest: dict[int, dict[str, Any]] = {}
+    for row in await SignOff.select().where(SignOff.experience.is_in(ids or [0])).order_by(SignOff.id, ascending=False):
+        latest.setdefault(row["experience"], row)
+    return latest
+
+
+async def states(entries: list[dict[str, Any]]) -> dict[int, str]:
+    """Each entry's state by id, for lists of the student's own entries; three queries whatever the number."""
+    ids = [entry["id"] for entry in entries]
+    seen = await entries_for_verifier(ids)
+    latest = await _latest_signoffs(ids)
+    return {entry["id"]: verification_state(entry, latest.get(entry["id"]), files_of(seen[entry["id"]]))
+            for entry in entries if entry["id"] in seen}
+
+
+async def on_the_spot_news(student: CurrentUser) -> dict[str, int]:
+    """What the student's page tells them about sign-offs made on their phone: how many entries wait for the
+    supervisor to confirm, and how many a supervisor disputed (until the student asks again)."""
+    entries = await Experience.select(*experiences.ENTRY_COLUMNS).where(
+        (Experience.student == student.id) & Experience.status.is_in([EntryStatus.VERIFIED, EntryStatus.VOIDED])
+    )
+    shown = await states(entries)
+    latest = await _latest_signoffs([entry["id"] for entry in entries])
+    return {
+        "waiting": sum(1 for state in shown.values() if state == Shown.PENDING_CONFIRMATION),
+        "disputed": sum(1 for entry in entries if entry["status"] == EntryStatus.VOIDED
+                        and (latest.get(entry["id"]) or {}).get("disputed_at") is not None),
+    }
+
+
+def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], seen: Mapping[str, Any]) -> dict[str, Any]:
     latest = signoffs[0] if signoffs else None
-    return {"state": verification_state(entry, latest, current_hash), "latest": latest, "history": signoffs}
+    state = verification_state(entry, latest, files_of(seen))
+    # Files and a reflection the student added after the sign-off: theirs, shown as such (never voiding it).
+    kept = latest if state in (EntryStatus.VERIFIED, Shown.PENDING_CONFIRMATION) and latest and latest["facts_hash"] else None
+    return {"state": state, "latest": latest, "history": signoffs, "seen_files": set(latest["evidence_seen"] or ()) if kept else None,
+            "reflection_added_after": bool(kept and entry["reflection"]
+                                           and attestation.text_hash(entry["reflection"]) != kept["reflection_hash"])}
 
 
 async def entry_verification(entry: dict[str, Any], student_email: str) -> dict[str, Any]:
     """How an entry's verification reads: its state (the hash checked again, so an entry that changed after
     its sign-off never shows as verified), the newest sign-off, and every sign-off, newest first."""
     signoffs = await history(entry["id"], student_email)
-    return _verification(entry, signoffs, (await entry_for_verifier(entry["id"]))["current_hash"])
+    return _verification(entry, signoffs, await entry_for_verifier(entry["id"]))
+
+
+async def attested_files(experience_id: int) -> set[str] | None:
+    """The SHA-256s of the files the verifier of a verified (or confirming) entry saw; None when nothing is
+    verified now, or the sign-off is from before attested files were kept."""
+    entry = await entry_for_verifier(experience_id)
+    latest = await SignOff.select().where(SignOff.experience == experience_id).order_by(SignOff.id, ascending=False).first()
+    return _verification(entry, [latest] if latest else [], entry)["seen_files"]
 
 
 async def student_record(student: CurrentUser) -> dict[str, Any]:
@@ -112,7 +180,7 @@ async def student_record(student: CurrentUser) -> dict[str, Any]:
     seen = await entries_for_verifier(ids)
     signoffs = await histories(ids, student.email)
     for entry in entries:
-        entry["verification"] = _verification(entry, signoffs[entry["id"]], seen[entry["id"]]["current_hash"])
+        entry["verification"] = _verification(entry, signoffs[entry["id"]], seen[entry["id"]])
     return {
         "student": student,
         "entries": entries,
