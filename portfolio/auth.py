@@ -54,8 +54,8 @@ class Session:
     authenticated: float
     idle: int
     absolute: int
-    # The user's session generation when it started: a password change or reset raises the user's, and
-    # every session started before it ends.
+    # The user's session generation when it started: a password change or reset, a deactivation or a change
+    # of roles raises the user's, and every session started before it ends (SessionMiddleware).
     generation: int = 0
 
 
@@ -99,9 +99,6 @@ class Sessions:
         data: dict[str, Any] = json.loads(raw)
         session = Session(**(data | {"sid": sid}))
         moment = time.time()
-        if await self._ended_for_user(session):
-            await self.end(sid)
-            return None
         if moment - session.seen > session.idle or moment - session.created > session.absolute:
             await self.end(sid)
             return None
@@ -116,24 +113,6 @@ class Sessions:
 
     async def end(self, sid: str) -> None:
         await self.store.delete(self._key(sid))
-
-    # Sessions are found only by a hash of their id, never by user, in the file store as in Redis. To end
-    # every session of one user at once (deactivated, roles changed), the user gets a cut-off instead: every
-    # session of theirs started before it is refused, and deleted, at its next request. The cut-off outlives
-    # the longest session, so nothing started before it can come back, not even after a reactivation.
-
-    @staticmethod
-    def _ended_key(user_id: int) -> str:
-        return f"sessions-ended:{user_id}"
-
-    async def end_all(self, user_id: int) -> None:
-        """End every session of this user, in every process that shares the store."""
-        longest = max(policy.absolute_hours for policy in self.settings.session_policies.values()) * 3600
-        await self.store.set(self._ended_key(user_id), repr(time.time()), expires_in=longest + 60)
-
-    async def _ended_for_user(self, session: Session) -> bool:
-        cut_off = await self.store.get(self._ended_key(session.user_id))
-        return cut_off is not None and session.created <= float(cut_off)
 
 
 class SessionMiddleware:

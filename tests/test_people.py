@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import redis.asyncio as aioredis
 
-from portfolio.auth import Sessions, make_store
 from portfolio.errors import NotEditable
 from portfolio.forms.people import RoleChange
 from portfolio.services import accounts, experiences, people
@@ -179,16 +178,16 @@ async def test_deactivating_ends_sessions_and_links_at_once_and_keeps_records(
     assert await AuditEvent.exists().where(AuditEvent.action == "user.deactivated")
 
 
-async def test_sessions_end_all_refuses_only_older_sessions(settings, make_user):
-    sessions = Sessions(make_store(settings), settings)
+async def test_a_change_of_roles_ends_the_persons_sessions_and_no_one_elses(client, signed_in, make_user, make_client):
+    await signed_in("staff")
     student, other = await make_user("student"), await make_user("student")
-    before, others = await sessions.start(student), await sessions.start(other)
-    await sessions.end_all(student.id)
-    await asyncio.sleep(0.01)
-    after = await sessions.start(student)
-    assert await sessions.resume(before.sid) is None
-    assert await sessions.resume(others.sid) is not None
-    assert await sessions.resume(after.sid) is not None
+    async with browser_of(make_client, student) as phone, browser_of(make_client, other) as others_phone:
+        assert (await phone.get("/student")).status_code == 200
+        assert (await post(client, f"/staff/people/{student.id}/roles", {"roles": "mentor"})).status_code == 303
+        assert (await phone.get("/student")).status_code == 303  # signed out: the session began as a student's
+        assert (await others_phone.get("/student")).status_code == 200
+    async with browser_of(make_client, student) as again:
+        assert (await again.get("/mentor")).status_code == 200
 
 
 async def test_a_deactivated_account_is_reactivated_not_invited_again(client, signed_in):

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from portfolio.auth import Sessions, recently_signed_in, role
+from portfolio.auth import recently_signed_in, role
 from portfolio.errors import DomainError
 from portfolio.forms.people import parse_roles, parse_school, timezones
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
@@ -83,11 +83,8 @@ class PeopleController(Controller):
 
     @post("/staff/people/{user_id:int}/deactivate", guards=[role("staff", "admin"), recently_signed_in],
           opt=redisplay(_person_again))
-    async def deactivate(self, request: Request, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions],
-                         user_id: FromPath[int]) -> Response:
+    async def deactivate(self, request: Request, user: NamedDependency[CurrentUser], user_id: FromPath[int]) -> Response:
         await people.deactivate(user, user_id, ip=client_ip(request))
-        # After the commit: should this fail, the account is inactive anyway and every request checks that.
-        await sessions.end_all(user_id)
         return go_to(request, f"/staff/people/{user_id}?done=deactivated")
 
     @post("/staff/people/{user_id:int}/reactivate", guards=[role("staff", "admin"), recently_signed_in],
@@ -98,12 +95,9 @@ class PeopleController(Controller):
 
     @post("/staff/people/{user_id:int}/roles", guards=[role("staff", "admin"), recently_signed_in],
           opt=redisplay(_person_again))
-    async def set_roles(self, request: Request, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions],
-                        user_id: FromPath[int]) -> Response:
+    async def set_roles(self, request: Request, user: NamedDependency[CurrentUser], user_id: FromPath[int]) -> Response:
         change = parse_roles(await form_values(request), people.may_give(user))
-        if await people.set_roles(user, user_id, change, ip=client_ip(request)):
-            # A session's lifetime follows the roles it started with: a student's month must not carry staff powers.
-            await sessions.end_all(user_id)
+        await people.set_roles(user, user_id, change, ip=client_ip(request))
         return go_to(request, f"/staff/people/{user_id}?done=roles")
 
 

@@ -123,7 +123,10 @@ async def deactivate(actor: CurrentUser, user_id: int, ip: str = "") -> None:
             return
         if Role.ADMIN in row["roles"]:
             await _keep_an_admin(user_id)
-        await User.update({User.active: False}).where(User.id == user_id)
+        # Raising the generation ends every session of theirs at its next request (auth.SessionMiddleware).
+        await User.update({User.active: False, User.session_generation: User.session_generation + 1}).where(
+            User.id == user_id
+        )
         await AccountToken.update({AccountToken.used_at: now()}).where(
             (AccountToken.user == user_id) & AccountToken.used_at.is_null()
         )
@@ -154,7 +157,11 @@ async def set_roles(actor: CurrentUser, user_id: int, change: RoleChange, ip: st
             return False
         if Role.ADMIN in old and Role.ADMIN not in new and row["active"]:
             await _keep_an_admin(user_id)
-        await User.update({User.roles: sorted(str(r) for r in new)}).where(User.id == user_id)
+        # A session's lifetime follows the roles it started with: a student's month must not carry staff
+        # powers, so every session of theirs ends.
+        await User.update(
+            {User.roles: sorted(str(r) for r in new), User.session_generation: User.session_generation + 1}
+        ).where(User.id == user_id)
         await audit.record("user.roles_changed", actor_id=actor.id, subject=f"user:{user_id}", ip=ip,
                            before=sorted(old), after=sorted(str(r) for r in new))
     return True
