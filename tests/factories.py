@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
+import pypdfium2 as pdfium
 from litestar.routes import HTTPRoute
 
 from portfolio import csrf
@@ -264,8 +265,6 @@ async def share_with(student, organization: int, experiences_: list[int] | None 
 
 def pdf_text(data: bytes) -> str:
     """The text of every page of a PDF."""
-    import pypdfium2 as pdfium
-
     document = pdfium.PdfDocument(data)
     try:
         return "\n".join(page.get_textpage().get_text_range() for page in document)

@@ -20,7 +20,7 @@ from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.settings import get_settings
 from portfolio.tables import Certification, CertificationSignOff, Evidence, Organization, OutboxMessage, StudentProfile
 from portfolio.vocabulary import CertificationCheck, Decision, Role
-from tests.factories import as_certification, assign_mentor, browser_of, counting_queries, post
+from tests.factories import as_certification, assign_mentor, browser_of, counting_queries, pdf_text, post
 from tests.mailbox import emails_for, outbox
 
 ISSUER_URL = "https://www.credly.com/badges/0f3c"
@@ -224,14 +224,6 @@ async def test_employers_shared_pages_and_the_pdf_tell_verified_from_self_report
     assert text.count("Self-reported") >= 2
 
 
-def pdf_text(data: bytes) -> str:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 # --- expiry reminders -----------------------------------------------------------------------------

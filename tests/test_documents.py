@@ -10,7 +10,6 @@ import uuid
 import zipfile
 from datetime import datetime, timedelta, timezone
 
-import pypdfium2 as pdfium
 import pytest
 
 from portfolio import clock
@@ -28,7 +27,7 @@ from portfolio.tables import (
     SignOff,
 )
 from tests import samples
-from tests.factories import as_certification, as_entry, entry, sign_in
+from tests.factories import as_certification, as_entry, entry, pdf_text, sign_in
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = f"{SCRIPT} 😀🔧 \u202egnp.exe\u202c 中文 العربية \x07 {'W' * 300} Łódź café — “quoted” ✓"
@@ -36,12 +35,6 @@ VERIFIER = "Dana Whitfield"
 CHECK_URL = re.compile(r"http://testserver\.local/p/([A-Za-z0-9_-]{16})")
 
 
-def pdf_text(data: bytes) -> str:
-    document = pdfium.PdfDocument(data)
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
-    finally:
-        document.close()
 
 
 async def attach(settings, student, parent: str, parent_id: int, name: str, data: bytes) -> dict:

@@ -131,31 +131,29 @@ class VisitorController(Controller):
         await sharing.disclose(share["student"], "view", visitor.name, visitor.organization, share=share["id"])
         return render(request, "share_portfolio", pf=pf, evidence_base=f"{_base(token)}/evidence", visitor=visitor)
 
-    async def _evidence_row(self, request: Request, settings: Settings, token: str, evidence_id: int) -> tuple[dict[str, Any], dict[str, Any], sharing.Visitor]:
-        """The file, if the link is active, the visitor's grant good and the file part of what it shares; 404 otherwise."""
+    async def _opened_file(self, request: Request, settings: Settings, token: str, evidence_id: int) -> dict[str, Any]:
+        """The file, if the link is active, the visitor's grant good and the file part of what it shares (404
+        otherwise); its opening is a disclosure, recorded."""
         share, visitor = await self._visitor(request, settings, token)
         if share is None or visitor is None:
             raise NotFoundException()
         row = await evidence.get_for(None, evidence_id, share_access=await sharing.link_access(token))
-        return share, row, visitor
+        await sharing.disclose_file(share["student"], row["id"], visitor.name, visitor.organization, share=share["id"])
+        return row
 
     @get("/s/{token:str}/evidence/{evidence_id:int}/thumb")
     async def evidence_thumb(
         self, request: Request, token: FromPath[str], evidence_id: FromPath[int],
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
-        share, row, visitor = await self._evidence_row(request, settings, token, evidence_id)
-        await sharing.disclose_file(share["student"], row["id"], visitor.name, visitor.organization, share=share["id"])
-        return send_thumb(store, row)
+        return send_thumb(store, await self._opened_file(request, settings, token, evidence_id))
 
     @get("/s/{token:str}/evidence/{evidence_id:int}/view")
     async def evidence_view(
         self, request: Request, token: FromPath[str], evidence_id: FromPath[int],
         settings: NamedDependency[Settings], store: NamedDependency[EvidenceStore],
     ) -> Response:
-        share, row, visitor = await self._evidence_row(request, settings, token, evidence_id)
-        await sharing.disclose_file(share["student"], row["id"], visitor.name, visitor.organization, share=share["id"])
-        return await send_view(store, row)
+        return await send_view(store, await self._opened_file(request, settings, token, evidence_id))
 
     # --- a guardian's consent ---------------------------------------------------------------------
 
