@@ -411,7 +411,8 @@ class OutboxMessage(Table):
     Staff see the recipient, subject and state, never the body.
     """
 
-    recipient = Varchar(length=254)
+    # Indexed for the daily limit on the mail one person's actions send to one address.
+    recipient = Varchar(length=254, index=True)
     subject = Varchar(length=300)
     kind = Varchar(length=40, choices=EmailKind)
     body = Text(default="")
