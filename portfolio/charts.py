@@ -61,8 +61,9 @@ def _table(bars: Sequence[Bar], chart_id: str, title: str, headings: Sequence[st
         + (f"<td>{escape(bar.part_text)}</td>" if with_part else "") + "</tr>"
         for bar in bars
     )
-    return (f'<table class="visually-hidden" id="{chart_id}-table"><caption>{escape(title)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    # A table's box ignores the 1 px width that hides it: the wrapper hides it instead, so nothing scrolls sideways.
+    return (f'<div class="visually-hidden"><table id="{chart_id}-table"><caption>{escape(title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, headings: Sequence[str], legend: Sequence[str] = ()) -> Markup:

@@ -30,8 +30,8 @@ async def test_the_hours_split_into_verified_waiting_and_self_reported(client, s
     assert (await progress.glance(student))["split"] == progress.Split(verified=300, waiting=420, self_reported=180)
     page = (await client.get("/student")).text
     assert _split(page) == {"verified": "5", "waiting": "7", "self": "3", "logged": "15", "big": "5"}
-    for words in ("Waiting: you asked for verification and nobody answered yet, or a supervisor signed on your phone",
-                  "Self-reported: drafts, entries sent back for changes and verifications voided by a change.",
+    for words in ("You asked and nobody answered yet, or a supervisor signed on your phone and has not confirmed",
+                  "Drafts, entries sent back for changes, and verifications voided by a change.",
                   "Rejected entries do not count."):
         assert words in page
     # The timeline shows each entry's state by the same rule.
