@@ -83,4 +83,4 @@ async def test_the_students_dashboard_takes_the_same_queries_for_1_or_20_entries
         await assert_same_queries(lambda client: client.get("/student"), small_client, large_client)
         page = await large_client.get("/student")
     assert page.status_code == 200 and "All entries (20)" in page.text
-    assert '<li class="split-waiting"><span>Waiting for an answer</span> <strong>20 h</strong></li>' in page.text
+    assert '<li class="split-waiting"><span>Waiting for an answer</span> <strong>20 h</strong>' in page.text
