@@ -4,11 +4,12 @@ milestones, a timeline by month and certifications' expiry."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
 from portfolio import charts, clock
-from portfolio.services import certifications, experiences, progress
+from portfolio.services import audit, certifications, experiences, progress
 from portfolio.tables import CareerCluster, School
 from portfolio.vocabulary import EntryStatus, Expiry
 from tests.factories import as_certification, entries_in_every_state, new_entry, post, sign_in
@@ -53,6 +54,8 @@ async def test_the_goal_ring_shows_only_when_the_school_set_a_goal(client, signe
             assert refused.status_code == 422 and "Enter whole hours from 1 to 1,000" in refused.text, wrong
         assert (await post(theirs, f"/admin/schools/{school}", form | {"wbl_goal_hours": "20"})).status_code == 303
         assert (await School.select(School.wbl_goal_hours).where(School.id == school).first())["wbl_goal_hours"] == 20
+        [changed] = await audit.events_for(admin.id, limit=1)
+        assert changed["action"] == "school.changed" and "wbl_goal_hours" in json.loads(changed["detail"])["changed"]
         assert 'name="wbl_goal_hours" type="number" value="20"' in (await theirs.get(f"/admin/schools/{school}")).text
         assert "goal 20 h" in (await theirs.get("/admin/schools")).text
 
