@@ -52,6 +52,8 @@ class School(Table):
     year_start_month = SmallInt(default=7)
     year_start_day = SmallInt(default=1)
     created_at = Timestamptz()
+    # The verified work-based-learning hours a student aims for in a school year; none set: no goal is shown.
+    wbl_goal_hours = SmallInt(null=True, default=None)
 
 
 class Organization(Table):

@@ -11,7 +11,7 @@ from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
 from portfolio.services.experiences import EDITABLE
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
-from portfolio.vocabulary import CONSENT_STATE_LABELS, OUTBOX_STATE_LABELS, ROLE_LABELS
+from portfolio.vocabulary import CONSENT_STATE_LABELS, EXPIRY_LABELS, OUTBOX_STATE_LABELS, ROLE_LABELS
 
 HTMX_FILE = "htmx-2.0.11.min.js"
 
@@ -25,6 +25,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             OUTBOX_STATES=OUTBOX_STATE_LABELS,
             CONSENT_STATES=CONSENT_STATE_LABELS,
             ROLE_LABELS=ROLE_LABELS,
+            EXPIRY=EXPIRY_LABELS,
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,
             MAX_UPLOAD_MB=settings.max_upload_mb,

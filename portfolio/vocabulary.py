@@ -73,6 +73,23 @@ CHECK_LABELS = {
 }
 
 
+class Expiry(StrEnum):
+    """Where a certification stands against its expiry date (computed, never stored)."""
+
+    VALID = "valid"
+    SOON = "soon"  # within 60 days
+    EXPIRED = "expired"
+    NONE = "none"  # it does not expire
+
+
+EXPIRY_LABELS = {
+    Expiry.VALID: "Valid",
+    Expiry.SOON: "Expires soon",
+    Expiry.EXPIRED: "Expired",
+    Expiry.NONE: "Does not expire",
+}
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     DECIDED = "decided"

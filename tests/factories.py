@@ -23,10 +23,12 @@ from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.forms.mentoring import Assignment
 from portfolio.forms.share import parse_share
+from portfolio.forms.verification import DecisionForm, OnTheSpotForm, SupervisorForm
 from portfolio.services import evidence, experiences, mentoring, sharing, signoff
 from portfolio.settings import get_settings
 from portfolio.storage import make_store
 from portfolio.tables import Disclosure, Evidence, Experience, Organization, StudentProfile
+from portfolio.vocabulary import Decision
 from tests import samples
 from tests.mailbox import emails_for
 
@@ -176,6 +178,25 @@ async def new_entries(student, *titles: str) -> list[int]:
     for title in titles:
         saved = await experiences.create(student, await as_entry(student, entry(title=title, hours="1")), uuid.uuid4())
         ids.append(saved.entry["id"])
+    return ids
+
+
+async def entries_in_every_state(student, make_user, settings) -> dict[str, int]:
+    """One entry of `student` in each state the dashboard tells apart, each of other hours: a draft (1 h), a
+    verification voided by an edit (2 h), one asked of a supervisor and not answered (3 h), one signed on the
+    spot and not confirmed (4 h), one verified by a mentor (5 h) and one rejected (0.5 h). Their ids by state."""
+    emails = emails_for(settings)
+    mentor = await mentor_for(make_user, student)
+    hours = {"draft": "1", "voided": "1.5", "waiting": "3", "on_the_spot": "4", "verified": "5", "rejected": "0.5"}
+    ids = {state: await new_entry(student, title=state.title(), hours=h) for state, h in hours.items()}
+    await signoff.ask_mentor(emails, student, [ids["voided"], ids["verified"], ids["rejected"]], mentor.id)
+    items = await queue_ids(mentor)
+    await signoff.decide_as_mentor(emails, mentor, [items[ids["voided"]], items[ids["verified"]]], DecisionForm(Decision.VERIFIED, ""))
+    await signoff.decide_as_mentor(emails, mentor, [items[ids["rejected"]]], DecisionForm(Decision.REJECTED, "I was not there."))
+    await experiences.update(student, ids["voided"], await as_entry(student, entry(title="Voided", hours="2")), void_ok=True)
+    await signoff.ask_supervisor(emails, student, [ids["waiting"]], SupervisorForm("Pat Boss", "Manager", "Acme", "pat@acme.example"))
+    on_the_spot = SupervisorForm("Morgan Lee", "Site manager", "Acme", "morgan@acme.example")
+    await signoff.verify_on_device(emails, student, [ids["on_the_spot"]], OnTheSpotForm(on_the_spot, "", "Morgan Lee"))
     return ids
 
 

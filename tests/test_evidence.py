@@ -418,7 +418,7 @@ async def test_certifications_with_evidence_and_expiry_warnings(client, signed_i
     assert response.status_code == 303
     assert await Evidence.count().where(Evidence.certification == certification_id) == 1
     dashboard = await client.get("/student")
-    assert "Certifications to renew" in dashboard.text and "ServSafe Food Handler" in dashboard.text
+    assert "ServSafe Food Handler</a> <span class=\"status expiry-soon\">Expires soon</span>" in dashboard.text
     listing = await client.get("/student/certifications")
     assert "ServSafe Food Handler" in listing.text
     later = await certifications.create(student, await as_certification(student, {"name": "OSHA 10", "issuer": "OSHA", "issued_on": today.isoformat()}))

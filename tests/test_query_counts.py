@@ -1,5 +1,6 @@
 """Pages that list a student's entries take a fixed number of queries whatever the number of entries: the
-student record (staff and mentors), the mentor queue, a supervisor's request and the student's pending list."""
+student record (staff and mentors), the mentor queue, a supervisor's request, the student's pending list and
+the student's dashboard."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 from portfolio.forms.verification import SupervisorForm
 from portfolio.services import experiences, signoff
 from portfolio.tables import Evidence, MentorAssignment
-from tests.factories import as_entry, counting_queries
+from tests.factories import as_entry, browser_of, counting_queries
 from tests.mailbox import emails_for
 
 
@@ -73,3 +74,13 @@ async def test_a_request_and_the_pending_list_take_the_same_queries_for_1_or_20_
     assert len(view["items"]) == 20 and all(item["unchanged"] for item in view["items"])
     await assert_same_queries(signoff.pending_for_student, small, large)
     assert sorted(len(r["entries"]) for r in await signoff.pending_for_student(large)) == [20, 20]
+
+
+async def test_the_students_dashboard_takes_the_same_queries_for_1_or_20_entries(make_user, make_client, settings):
+    small, _, _ = await _student_asking(make_user, settings, 1)
+    large, _, _ = await _student_asking(make_user, settings, 20)
+    async with browser_of(make_client, small) as small_client, browser_of(make_client, large) as large_client:
+        await assert_same_queries(lambda client: client.get("/student"), small_client, large_client)
+        page = await large_client.get("/student")
+    assert page.status_code == 200 and "All entries (20)" in page.text
+    assert '<li class="split-waiting"><span>Waiting for an answer</span> <strong>20 h</strong>' in page.text

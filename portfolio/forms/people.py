@@ -1,4 +1,5 @@
-"""Forms about people and schools: the roles someone has, and a school's name, timezone and year start."""
+"""Forms about people and schools: the roles someone has, and a school's name, timezone, year start and
+work-based-learning goal."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from portfolio.parse import as_list, int_or_none
 from portfolio.vocabulary import Role
 
 SCHOOL_NAME_MAX = 200
+GOAL_HOURS_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,23 @@ class SchoolForm:
     timezone: str
     year_start_month: int
     year_start_day: int
+    # Verified hours a student aims for in a school year; None: the school set no goal.
+    wbl_goal_hours: int | None = None
+
+
+def _goal(text: str, errors: dict[str, str]) -> int | None:
+    if not text:
+        return None
+    goal = int_or_none(text)
+    if goal is None or not 1 <= goal <= GOAL_HOURS_MAX:
+        errors["wbl_goal_hours"] = f"Enter whole hours from 1 to {GOAL_HOURS_MAX:,}, or leave it empty for no goal."
+    return goal
 
 
 def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
-    values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day"))
+    values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day", "wbl_goal_hours"))
     errors: dict[str, str] = {}
+    goal = _goal(values["wbl_goal_hours"], errors)
     if not values["name"] or len(values["name"]) > SCHOOL_NAME_MAX:
         errors["name"] = f"Enter the school's name (at most {SCHOOL_NAME_MAX} characters)."
     if values["timezone"] not in timezones():
@@ -61,4 +75,4 @@ def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
     if errors:
         raise FormErrors(errors, values)
     assert month is not None and day is not None
-    return SchoolForm(values["name"], values["timezone"], month, day)
+    return SchoolForm(values["name"], values["timezone"], month, day, goal)

@@ -59,7 +59,8 @@ async def _schools_page(request: Request, status_code: int = 200, **extra: Any) 
 
 async def _school_page(request: Request, school_id: int, status_code: int = 200, **extra: Any) -> Template:
     school = await schools.get(school_id)
-    context = {"values": school, "errors": {}} | extra
+    # No goal is an empty field, not the word None.
+    context = {"values": school | {"wbl_goal_hours": school["wbl_goal_hours"] or ""}, "errors": {}} | extra
     return _no_store(render(request, "school", status_code=status_code, school=school, timezones=timezones(),
                             months=MONTHS, **context))
 
@@ -102,7 +103,7 @@ class PeopleController(Controller):
 
 
 class SchoolsController(Controller):
-    """Administrators: the schools, their names, time zones and school-year starts."""
+    """Administrators: the schools, their names, time zones, school-year starts and work-based-learning goals."""
 
     guards = [role("admin")]
 

@@ -10,10 +10,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from markupsafe import Markup
 
-from portfolio import clock
+from portfolio import charts, clock
 from portfolio.auth import role
 from portfolio.errors import Conflict, DomainError, FormErrors
+from portfolio.formats import hours
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
 from portfolio.forms.profile import parse_profile
 from portfolio.routes.common import form_values, go_to, redisplay, render
@@ -25,7 +27,7 @@ from portfolio.routes.evidence import (
     too_large,
 )
 from portfolio.routes.uploads import takes_files
-from portfolio.services import certifications, evidence, experiences, profiles, signoff
+from portfolio.services import evidence, experiences, profiles, progress, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -84,20 +86,37 @@ async def _with_states(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [entry | {"state": shown.get(entry["id"], entry["status"])} for entry in entries]
 
 
+def _goal_ring(glance: dict[str, Any]) -> Markup | None:
+    """The school's goal as a ring of verified hours (waiting ones lighter); none when the school set no goal."""
+    goal = glance["goal_hours"]
+    if not goal:
+        return None
+    return charts.progress_ring(glance["split"].verified / (goal * 60), glance["split"].waiting / (goal * 60))
+
+
+def _cluster_chart(by_cluster: list[dict[str, Any]]) -> Markup | None:
+    if not by_cluster:
+        return None
+    bars = [charts.Bar(row["name"], row["minutes"], f"{hours(row['minutes'])} h", row["verified"], f"{hours(row['verified'])} h")
+            for row in by_cluster]
+    return charts.bar_chart(bars, chart_id="by-cluster", title="Hours by career cluster this school year",
+                            headings=("Career cluster", "Hours", "Verified hours"), legend=("Verified", "Not verified yet"))
+
+
 class StudentController(Controller):
     path = "/student"
     guards = [role("student")]
 
     @get("/")
     async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
+        glance = await progress.glance(student)
         return render(
             request,
             "student_dashboard",
-            summary=await experiences.year_summary(student),
-            entries=await _with_states(await experiences.recent(student, limit=10)),
+            glance=glance,
+            ring=_goal_ring(glance),
+            cluster_chart=_cluster_chart(glance["by_cluster"]),
             on_the_spot=await signoff.on_the_spot_news(student),
-            expiring=await certifications.expiring(student),
-            today=clock.today_at(await experiences.school_of(student)),
             saved=saved,
             deleted=deleted,
         )

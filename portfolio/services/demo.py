@@ -75,7 +75,8 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
 async def _places() -> tuple[int, int]:
     """Two schools (the demo people are at the first) and the demo employer; their ids."""
     schools = await School.insert(
-        School(name="Riverside Career Center", timezone="America/New_York", year_start_month=7, year_start_day=1),
+        School(name="Riverside Career Center", timezone="America/New_York", year_start_month=7, year_start_day=1,
+               wbl_goal_hours=40),
         School(name="Lakeview High School", timezone="America/Chicago", year_start_month=7, year_start_day=1),
     ).returning(School.id)
     organization = await Organization.insert(

@@ -1,5 +1,6 @@
 """Schools, as administrators manage them: the list, adding one, renaming it, its time zone and the day its
-school year starts (which decide what "today" and "this school year" mean for its people)."""
+school year starts (which decide what "today" and "this school year" mean for its people), and its
+work-based-learning goal (the ring on its students' dashboards)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
 
-_COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day)
+_COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours)
 TAKEN = "Another school already has this name."
 
 
@@ -47,7 +48,7 @@ async def _refuse_taken_name(form: SchoolForm, school_id: int | None = None) -> 
 
 def _values(form: SchoolForm) -> dict[str, Any]:
     return {"name": form.name, "timezone": form.timezone, "year_start_month": form.year_start_month,
-            "year_start_day": form.year_start_day}
+            "year_start_day": form.year_start_day, "wbl_goal_hours": form.wbl_goal_hours}
 
 
 async def add(actor: CurrentUser, form: SchoolForm, ip: str = "") -> int:
@@ -66,6 +67,7 @@ async def update(actor: CurrentUser, school_id: int, form: SchoolForm, ip: str =
         await School.update({
             School.name: form.name, School.timezone: form.timezone,
             School.year_start_month: form.year_start_month, School.year_start_day: form.year_start_day,
+            School.wbl_goal_hours: form.wbl_goal_hours,
         }).where(School.id == school_id)
         changed = sorted(key for key, value in _values(form).items() if before[key] != value)
         await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip, changed=changed)

@@ -175,8 +175,8 @@ def parse_hours(text: str) -> Decimal:
 
 
 async def total_hours(page: Page) -> Decimal:
-    """The year's total on the student's dashboard."""
-    return parse_hours(await page.locator(".total .big").inner_text())
+    """Every hour the student logged this school year (verified or not) on their dashboard."""
+    return parse_hours(await page.locator(".logged-hours").inner_text())
 
 
 async def kind_hours(page: Page, label: str) -> Decimal:

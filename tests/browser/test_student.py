@@ -16,7 +16,6 @@ from tests.browser.helpers import (
     assert_touch_targets,
     kind_hours,
     large_file,
-    parse_hours,
     path_of,
     sign_in,
     total_hours,
@@ -182,7 +181,7 @@ async def test_works_without_javascript(new_page):
     await expect(page.get_by_label("Title", exact=True)).to_have_value(title)
     await expect(page.get_by_role("alert")).to_be_focused()  # autofocus, without script
     await page.goto("/student")
-    assert parse_hours(await page.locator(".total .big").inner_text()) == before + 3
+    assert await total_hours(page) == before + 3
 
 
 async def test_photos_chosen_on_the_form_are_saved_with_the_entry(page: Page, tmp_path):
