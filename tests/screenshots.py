@@ -1,0 +1,237 @@
+"""`make screenshots`: every page of every role at a phone's and a desktop's width, from the demo data.
+
+Starts `portfolio serve` on a fresh demo database (tests/live.py), signs in as each demo account in headless
+Chromium and saves a full-page PNG of every GET page the role may open to
+var/screenshots/<role>/<page>-<width>.png, with var/screenshots/index.html showing them all. The pages come
+from the route table; the ids in their paths are taken from the links the role's own pages show, so a new
+route is photographed without anyone listing it. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, async_playwright
+
+from portfolio.services.demo import DEMO_PASSWORD
+from portfolio.settings import Settings
+from tests.factories import route_table
+from tests.live import live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "screenshots"
+WIDTHS = (360, 1280)
+HEIGHT = 800
+# The people the demo makes (portfolio/services/demo.py); "public" is nobody signed in.
+ACCOUNTS = {
+    "public": "",
+    "student": "student@demo.example",
+    "mentor": "mentor@demo.example",
+    "staff": "counselor@demo.example",
+    "employer": "employer@demo.example",
+    "admin": "admin@demo.example",
+}
+# Not pages: files, downloads, the JSON API, the app's plumbing, and the demo's own mail viewer.
+NOT_PAGES = re.compile(
+    r"^/(api|static|dev)/|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/evidence/|/(thumb|view)$|\.(pdf|zip)$"
+)
+PAGE_SECONDS = 15
+WALK_SECONDS = 600
+# Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
+MAIL_INDEX = "/dev/outbox"
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # the route table's path, e.g. /student/experiences/{entry_id:int}
+
+    @property
+    def name(self) -> str:
+        """A file name: /student/experiences/{entry_id:int} -> student-experiences-entry_id."""
+        bare = re.sub(r"\{(\w+):\w+\}", r"\1", self.template).strip("/")
+        return bare.replace("/", "-") or "home"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"(\{\w+:\w+\})", self.template)
+        return re.compile(
+            "".join(
+                (r"\d+" if p.endswith(":int}") else r"[^/?#]+") if p.startswith("{") else re.escape(p) for p in parts
+            )
+            + "$"
+        )
+
+    @property
+    def has_params(self) -> bool:
+        return "{" in self.template
+
+
+def route_settings() -> Settings:
+    """Enough settings to build the app's route table (demo on); nothing is read or written with them."""
+    var_dir = Path(tempfile.gettempdir()) / "portfolio-routes"
+    return Settings(var_dir=var_dir, database_url=f"sqlite:///{var_dir / 'unused.sqlite3'}", secret_key="routes", demo=True)
+
+
+def pages_for(role: str, settings: Settings | None = None) -> list[Route]:
+    """The GET pages `role` may open ("public": nobody signed in), in route-table order."""
+    found: dict[str, Route] = {}
+    for path, method, guards, roles in route_table(settings or route_settings()):
+        if method != "GET" or NOT_PAGES.search(path):
+            continue
+        names = {g.__name__ for g in guards}
+        if role == "public":
+            wanted = not roles and "signed_in" not in names
+        else:
+            # "/" only sends a signed-in person to their own home, which is photographed under its own name.
+            wanted = role in roles or (not roles and "signed_in" in names and path != "/")
+        if wanted:
+            found.setdefault(path, Route(path))
+    return list(found.values())
+
+
+async def links_on(page: Page) -> list[str]:
+    """Same-origin paths the page links to."""
+    return await page.evaluate(
+        """() => Array.from(document.querySelectorAll("a[href]"))
+             .map((a) => new URL(a.href, location.href))
+             .filter((u) => u.origin === location.origin)
+             .map((u) => u.pathname)"""
+    )
+
+
+async def sign_in(page: Page, email: str) -> None:
+    await page.goto("/signin")
+    await page.get_by_label("E-mail", exact=True).fill(email)
+    await page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Sign in", exact=True).click()
+    if page.url.split("?")[0].endswith("/signin"):
+        raise RuntimeError(f"could not sign in as {email}")
+
+
+async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tuple[int, ...]) -> list[str]:
+    """Opens `path` and saves it at every width; returns the same-origin links it shows."""
+    response = await page.goto(path, wait_until="load")
+    if response is not None and response.status >= 500:
+        raise RuntimeError(f"{path} answered {response.status}")
+    for width in widths:
+        await page.set_viewport_size({"width": width, "height": HEIGHT})
+        await page.wait_for_load_state("load")
+        await page.screenshot(path=str(role_dir / f"{route.name}-{width}.png"), full_page=True)
+    return await links_on(page)
+
+
+async def walk_role(
+    browser: Browser, base_url: str, role: str, out: Path, widths: tuple[int, ...] = WIDTHS, seconds: float = WALK_SECONDS
+) -> dict[str, str]:
+    """Photographs every page of one role; returns {page name: the path photographed}. A page whose path
+    needs an id no link of the role's pages shows is left out (and named in the returned "missing" list)."""
+    role_dir = out / role
+    role_dir.mkdir(parents=True, exist_ok=True)
+    context = await browser.new_context(
+        base_url=base_url, viewport={"width": widths[0], "height": HEIGHT}, locale="en-US", service_workers="block",
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(PAGE_SECONDS * 1000)
+    deadline = time.monotonic() + seconds
+    try:
+        page = await context.new_page()
+        links: list[str] = []
+        if ACCOUNTS[role]:
+            await sign_in(page, ACCOUNTS[role])
+        else:
+            links += await _mail_links(page)
+        todo = pages_for(role)
+        done: dict[str, str] = {}
+        progress = True
+        while todo and progress and time.monotonic() < deadline:
+            progress = False
+            for route in list(todo):
+                path = route.template if not route.has_params else next(
+                    (link for link in links if route.pattern.fullmatch(link)), None
+                )
+                if path is None:
+                    continue
+                links += await shoot(page, path, route, role_dir, widths)
+                done[route.name] = path
+                todo.remove(route)
+                progress = True
+                if time.monotonic() >= deadline:
+                    break
+        if todo:
+            done["missing"] = " ".join(r.template for r in todo)
+        return done
+    finally:
+        await context.close()
+
+
+async def _mail_links(page: Page) -> list[str]:
+    """The links in the demo's e-mails, where a visitor without an account gets theirs."""
+    await page.goto(MAIL_INDEX)
+    mails = [link for link in await links_on(page) if link.startswith(MAIL_INDEX + "/")]
+    found: list[str] = []
+    for mail in mails[:20]:
+        await page.goto(mail)
+        text = await page.locator("body").inner_text()
+        found += [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"https?://[^\s<>\"']+", text)]
+    return found
+
+
+def write_index(out: Path, walked: dict[str, dict[str, str]], widths: tuple[int, ...] = WIDTHS) -> Path:
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Career Portfolio: every page</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:16px}figure{display:inline-block;vertical-align:top;"
+        "margin:0 16px 24px 0}figcaption{font-weight:600}img{border:1px solid #ccc;display:inline-block;"
+        "vertical-align:top;margin-right:8px}.w360{width:180px}.w1280{width:400px}</style></head><body>",
+        "<h1>Career Portfolio: every page of every role</h1>",
+    ]
+    for role, pages in walked.items():
+        parts.append(f"<h2 id='{role}'>{html.escape(role)}</h2>")
+        if pages.get("missing"):
+            parts.append(f"<p>Not reached (no link to one): {html.escape(pages['missing'])}</p>")
+        for name, path in pages.items():
+            if name == "missing":
+                continue
+            imgs = "".join(
+                f"<a href='{role}/{name}-{w}.png'><img class='w{w}' src='{role}/{name}-{w}.png' alt='{html.escape(path)} at {w} px' "
+                f"loading='lazy'></a>"
+                for w in widths
+            )
+            parts.append(f"<figure><figcaption>{html.escape(path)}</figcaption>{imgs}</figure>")
+    parts.append("</body></html>")
+    index = out / "index.html"
+    index.write_text("\n".join(parts), encoding="utf-8")
+    return index
+
+
+async def main() -> int:
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    started = time.monotonic()
+    walked: dict[str, dict[str, str]] = {}
+    async with live_server() as live, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for role in ACCOUNTS:
+                left = WALK_SECONDS - (time.monotonic() - started)
+                walked[role] = await walk_role(browser, live.url, role, OUT, seconds=max(left, 1))
+                print(f"{role}: {len([n for n in walked[role] if n != 'missing'])} pages", flush=True)
+        finally:
+            await browser.close()
+    index = write_index(OUT, walked)
+    missing = {role: pages["missing"] for role, pages in walked.items() if pages.get("missing")}
+    for role, templates in missing.items():
+        print(f"{role}: not reached: {templates}")
+    print(f"{index} ({time.monotonic() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
