@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -46,6 +47,7 @@ PAGE_SECONDS = 15
 WALK_SECONDS = 600
 # Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
 MAIL_INDEX = "/dev/outbox"
+MAIL_WAIT_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,12 @@ def pages_for(role: str, settings: Settings | None = None) -> list[Route]:
 
 
 async def links_on(page: Page) -> list[str]:
-    """Same-origin paths the page links to."""
+    """The page's own path and the same-origin paths it links to or shows in a field (a share's address)."""
     return await page.evaluate(
-        """() => Array.from(document.querySelectorAll("a[href]"))
-             .map((a) => new URL(a.href, location.href))
+        """() => [location.href,
+                  ...Array.from(document.querySelectorAll("a[href]"), (a) => a.href),
+                  ...Array.from(document.querySelectorAll("input"), (i) => i.value).filter((v) => v.startsWith(location.origin))]
+             .map((href) => new URL(href, location.href))
              .filter((u) => u.origin === location.origin)
              .map((u) => u.pathname)"""
     )
@@ -128,8 +132,75 @@ async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tup
     return await links_on(page)
 
 
+async def prepare(browser: Browser, base_url: str) -> list[str]:
+    """What the demo data lacks for the pages people reach by e-mail or by a shared link: the student shares a
+    link and e-mails a supervisor, a counselor invites someone, someone forgets a password. Done through the
+    forms, as people do; a step whose form changed is reported and skipped, so the pages it would have opened
+    are listed as not reached. Returns the paths the steps' pages show (the share's address)."""
+    found: list[str] = []
+    steps = [
+        ("student@demo.example", "a shared link", _share_link),
+        ("student@demo.example", "a supervisor's request", _ask_supervisor),
+        ("counselor@demo.example", "an invitation", _invite),
+        ("", "a password reset", _forgot),
+    ]
+    for email, what, step in steps:
+        context = await browser.new_context(base_url=base_url, locale="en-US", service_workers="block")
+        context.set_default_timeout(PAGE_SECONDS * 1000)
+        try:
+            page = await context.new_page()
+            if email:
+                await sign_in(page, email)
+            await step(page)
+            found += await links_on(page)
+        except Exception as error:  # noqa: BLE001 - a screenshot run goes on without the pages this step makes
+            print(f"could not make {what}: {str(error).splitlines()[0]}", flush=True)
+        finally:
+            await context.close()
+    return found
+
+
+async def _share_link(page: Page) -> None:
+    await page.goto("/student/sharing")
+    await page.get_by_label("Anyone I give a link to").check()
+    await page.get_by_label("Ends after how many days").fill("30")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Share", exact=True).click()
+
+
+async def _ask_supervisor(page: Page) -> None:
+    await page.goto("/student/verify/new")
+    await page.locator('input[name="entries"]').first.check()
+    await page.get_by_label("Supervisor's name").fill("Sam Ortiz")
+    await page.get_by_label("Work e-mail").fill("sam.ortiz@cityit.example")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="E-mail my supervisor").click()
+
+
+async def _invite(page: Page) -> None:
+    await page.goto("/staff/invite")
+    await page.get_by_label("Name", exact=True).fill("Riley Park")
+    await page.get_by_label("E-mail", exact=True).fill("riley.park@demo.example")
+    await page.get_by_label("Student", exact=True).check()
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Send invitation").click()
+
+
+async def _forgot(page: Page) -> None:
+    await page.goto("/forgot")
+    await page.get_by_label("E-mail", exact=True).fill("student2@demo.example")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Send link").click()
+
+
 async def walk_role(
-    browser: Browser, base_url: str, role: str, out: Path, widths: tuple[int, ...] = WIDTHS, seconds: float = WALK_SECONDS
+    browser: Browser,
+    base_url: str,
+    role: str,
+    out: Path,
+    widths: tuple[int, ...] = WIDTHS,
+    seconds: float = WALK_SECONDS,
+    known: list[str] | None = None,
 ) -> dict[str, str]:
     """Photographs every page of one role; returns {page name: the path photographed}. A page whose path
     needs an id no link of the role's pages shows is left out (and named in the returned "missing" list)."""
@@ -143,7 +214,7 @@ async def walk_role(
     deadline = time.monotonic() + seconds
     try:
         page = await context.new_page()
-        links: list[str] = []
+        links: list[str] = list(known or [])
         if ACCOUNTS[role]:
             await sign_in(page, ACCOUNTS[role])
         else:
@@ -174,6 +245,8 @@ async def walk_role(
 
 async def _mail_links(page: Page) -> list[str]:
     """The links in the demo's e-mails, where a visitor without an account gets theirs."""
+    # A forgotten password's e-mail is queued after the answer is sent: give the mail a moment to land.
+    await asyncio.sleep(MAIL_WAIT_SECONDS)
     await page.goto(MAIL_INDEX)
     mails = [link for link in await links_on(page) if link.startswith(MAIL_INDEX + "/")]
     found: list[str] = []
@@ -216,12 +289,14 @@ async def main() -> int:
 
     started = time.monotonic()
     walked: dict[str, dict[str, str]] = {}
+    shutil.rmtree(OUT, ignore_errors=True)  # no picture of a page that is gone
     async with live_server() as live, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
+            known = await prepare(browser, live.url)
             for role in ACCOUNTS:
                 left = WALK_SECONDS - (time.monotonic() - started)
-                walked[role] = await walk_role(browser, live.url, role, OUT, seconds=max(left, 1))
+                walked[role] = await walk_role(browser, live.url, role, OUT, seconds=max(left, 1), known=known)
                 print(f"{role}: {len([n for n in walked[role] if n != 'missing'])} pages", flush=True)
         finally:
             await browser.close()
