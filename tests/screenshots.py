@@ -48,6 +48,7 @@ WALK_SECONDS = 600
 # Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
 MAIL_INDEX = "/dev/outbox"
 MAIL_WAIT_SECONDS = 2
+REDIRECT = "redirects to"
 
 
 @dataclass(frozen=True)
@@ -120,16 +121,19 @@ async def sign_in(page: Page, email: str) -> None:
         raise RuntimeError(f"could not sign in as {email}")
 
 
-async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tuple[int, ...]) -> list[str]:
-    """Opens `path` and saves it at every width; returns the same-origin links it shows."""
+async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tuple[int, ...]) -> tuple[str, list[str]]:
+    """Opens `path` and saves it at every width. Returns where the browser ended up and the same-origin links
+    the page shows; a page that sends the browser elsewhere is not saved (the page it lands on is its own)."""
     response = await page.goto(path, wait_until="load")
     if response is not None and response.status >= 500:
         raise RuntimeError(f"{path} answered {response.status}")
-    for width in widths:
-        await page.set_viewport_size({"width": width, "height": HEIGHT})
-        await page.wait_for_load_state("load")
-        await page.screenshot(path=str(role_dir / f"{route.name}-{width}.png"), full_page=True)
-    return await links_on(page)
+    landed = re.sub(r"^https?://[^/]+", "", page.url).split("?")[0]
+    if landed == path:
+        for width in widths:
+            await page.set_viewport_size({"width": width, "height": HEIGHT})
+            await page.wait_for_load_state("load")
+            await page.screenshot(path=str(role_dir / f"{route.name}-{width}.png"), full_page=True)
+    return landed, await links_on(page)
 
 
 async def prepare(browser: Browser, base_url: str) -> list[str]:
@@ -202,8 +206,9 @@ async def walk_role(
     seconds: float = WALK_SECONDS,
     known: list[str] | None = None,
 ) -> dict[str, str]:
-    """Photographs every page of one role; returns {page name: the path photographed}. A page whose path
-    needs an id no link of the role's pages shows is left out (and named in the returned "missing" list)."""
+    """Photographs every page of one role; returns {page name: the path photographed, or "<path> redirects
+    to <path>"}. `known` are paths found before (a shared link's address). A page whose path needs an id no
+    link shows is left out, and its route is named under "missing"."""
     role_dir = out / role
     role_dir.mkdir(parents=True, exist_ok=True)
     context = await browser.new_context(
@@ -230,8 +235,9 @@ async def walk_role(
                 )
                 if path is None:
                     continue
-                links += await shoot(page, path, route, role_dir, widths)
-                done[route.name] = path
+                landed, shown = await shoot(page, path, route, role_dir, widths)
+                links += shown
+                done[route.name] = path if landed == path else f"{path} {REDIRECT} {landed}"
                 todo.remove(route)
                 progress = True
                 if time.monotonic() >= deadline:
@@ -272,6 +278,9 @@ def write_index(out: Path, walked: dict[str, dict[str, str]], widths: tuple[int,
         for name, path in pages.items():
             if name == "missing":
                 continue
+            if REDIRECT in path:
+                parts.append(f"<p>{html.escape(path)}</p>")
+                continue
             imgs = "".join(
                 f"<a href='{role}/{name}-{w}.png'><img class='w{w}' src='{role}/{name}-{w}.png' alt='{html.escape(path)} at {w} px' "
                 f"loading='lazy'></a>"
@@ -297,7 +306,8 @@ async def main() -> int:
             for role in ACCOUNTS:
                 left = WALK_SECONDS - (time.monotonic() - started)
                 walked[role] = await walk_role(browser, live.url, role, OUT, seconds=max(left, 1), known=known)
-                print(f"{role}: {len([n for n in walked[role] if n != 'missing'])} pages", flush=True)
+                shot = [n for n, path in walked[role].items() if n != "missing" and REDIRECT not in path]
+                print(f"{role}: {len(shot)} pages", flush=True)
         finally:
             await browser.close()
     index = write_index(OUT, walked)
