@@ -48,7 +48,7 @@ WALK_SECONDS = 600
 # Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
 MAIL_INDEX = "/dev/outbox"
 MAIL_WAIT_SECONDS = 2
-REDIRECT = "redirects to"
+NOT_SHOT = "not photographed:"
 
 
 @dataclass(frozen=True)
@@ -122,18 +122,22 @@ async def sign_in(page: Page, email: str) -> None:
 
 
 async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tuple[int, ...]) -> tuple[str, list[str]]:
-    """Opens `path` and saves it at every width. Returns where the browser ended up and the same-origin links
-    the page shows; a page that sends the browser elsewhere is not saved (the page it lands on is its own)."""
+    """Opens `path` and saves it at every width. Returns why it was not saved ("" when it was) and the
+    same-origin links the page shows. A page that sends the browser elsewhere is not saved (the page it lands
+    on is its own), nor one that answers "not found" to this role (a step it needs was not taken)."""
     response = await page.goto(path, wait_until="load")
     if response is not None and response.status >= 500:
         raise RuntimeError(f"{path} answered {response.status}")
     landed = re.sub(r"^https?://[^/]+", "", page.url).split("?")[0]
-    if landed == path:
-        for width in widths:
-            await page.set_viewport_size({"width": width, "height": HEIGHT})
-            await page.wait_for_load_state("load")
-            await page.screenshot(path=str(role_dir / f"{route.name}-{width}.png"), full_page=True)
-    return landed, await links_on(page)
+    if response is not None and response.status >= 400:
+        return f"answers {response.status}", []
+    if landed != path:
+        return f"redirects to {landed}", await links_on(page)
+    for width in widths:
+        await page.set_viewport_size({"width": width, "height": HEIGHT})
+        await page.wait_for_load_state("load")
+        await page.screenshot(path=str(role_dir / f"{route.name}-{width}.png"), full_page=True)
+    return "", await links_on(page)
 
 
 async def prepare(browser: Browser, base_url: str) -> list[str]:
@@ -206,8 +210,8 @@ async def walk_role(
     seconds: float = WALK_SECONDS,
     known: list[str] | None = None,
 ) -> dict[str, str]:
-    """Photographs every page of one role; returns {page name: the path photographed, or "<path> redirects
-    to <path>"}. `known` are paths found before (a shared link's address). A page whose path needs an id no
+    """Photographs every page of one role; returns {page name: the path photographed, or "<path> not
+    photographed: <why>"}. `known` are paths found before (a shared link's address). A page whose path needs an id no
     link shows is left out, and its route is named under "missing"."""
     role_dir = out / role
     role_dir.mkdir(parents=True, exist_ok=True)
@@ -235,9 +239,9 @@ async def walk_role(
                 )
                 if path is None:
                     continue
-                landed, shown = await shoot(page, path, route, role_dir, widths)
+                why_not, shown = await shoot(page, path, route, role_dir, widths)
                 links += shown
-                done[route.name] = path if landed == path else f"{path} {REDIRECT} {landed}"
+                done[route.name] = f"{path} {NOT_SHOT} {why_not}" if why_not else path
                 todo.remove(route)
                 progress = True
                 if time.monotonic() >= deadline:
@@ -278,7 +282,7 @@ def write_index(out: Path, walked: dict[str, dict[str, str]], widths: tuple[int,
         for name, path in pages.items():
             if name == "missing":
                 continue
-            if REDIRECT in path:
+            if NOT_SHOT in path:
                 parts.append(f"<p>{html.escape(path)}</p>")
                 continue
             imgs = "".join(
@@ -306,7 +310,7 @@ async def main() -> int:
             for role in ACCOUNTS:
                 left = WALK_SECONDS - (time.monotonic() - started)
                 walked[role] = await walk_role(browser, live.url, role, OUT, seconds=max(left, 1), known=known)
-                shot = [n for n, path in walked[role].items() if n != "missing" and REDIRECT not in path]
+                shot = [n for n, path in walked[role].items() if n != "missing" and NOT_SHOT not in path]
                 print(f"{role}: {len(shot)} pages", flush=True)
         finally:
             await browser.close()
@@ -314,6 +318,10 @@ async def main() -> int:
     missing = {role: pages["missing"] for role, pages in walked.items() if pages.get("missing")}
     for role, templates in missing.items():
         print(f"{role}: not reached: {templates}")
+    for role, pages in walked.items():
+        for path in pages.values():
+            if NOT_SHOT in path:
+                print(f"{role}: {path}")
     print(f"{index} ({time.monotonic() - started:.0f} s)")
     return 0
 

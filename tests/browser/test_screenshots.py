@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.screenshots import NOT_PAGES, REDIRECT, pages_for, walk_role, write_index
+from tests.screenshots import NOT_PAGES, NOT_SHOT, pages_for, walk_role, write_index
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ async def test_one_role_at_one_width_writes_its_pngs(browser, live_server, tmp_p
     assert walked.get("missing") is None, walked
     assert walked["mentor-students-student_id"].startswith("/mentor/students/"), walked
     pngs = sorted(p.name for p in (tmp_path / "mentor").glob("*.png"))
-    assert pngs == sorted(f"{name}-360.png" for name, path in walked.items() if REDIRECT not in path), pngs
+    assert pngs == sorted(f"{name}-360.png" for name, path in walked.items() if NOT_SHOT not in path), pngs
     for png in (tmp_path / "mentor").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
     index = write_index(tmp_path, {"mentor": walked}, widths=(360,)).read_text()
