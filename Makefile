@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := PORTFOLIO_DEMO=1
 
-.PHONY: run test install install-test migrate bench clean
+.PHONY: run test install install-test migrate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ clean:
 # Performance targets and their report (var/bench/report.md); exits non-zero when a target is missed.
 bench: install-test
 	$(BIN)/python -m tests.bench
+
+# A full-page PNG of every page of every role at 360 and 1280 px from the demo data, and an index.html
+# showing them all: var/screenshots/index.html.
+screenshots: install-test
+	$(BIN)/python -m tests.screenshots

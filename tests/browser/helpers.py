@@ -37,7 +37,8 @@ async (tags) => {
 
 # Every visible interactive element smaller than the minimum. A link inside a <p> that has other text
 # is exempt: it is a link in a sentence (the inline exception of WCAG 2.5.5 and 2.5.8). A checkbox or a
-# radio button is measured by its label, which is what a finger taps.
+# radio button is measured twice: the control itself (a finger aims at the box it sees, and a long label
+# beside it once squeezed it to 13 px) and its label, which is a target of its own.
 _SMALL_TARGETS = """
 (minimum) => {
   const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"]';
@@ -56,11 +57,15 @@ _SMALL_TARGETS = """
     return all.length > own.replace(/\\s+/g, " ").length;
   };
   const problems = [];
+  const boxes = [];
   for (const el of document.querySelectorAll(selector)) {
-    let box = el;
+    boxes.push([el, el]);
     if (el.matches('input[type="checkbox"], input[type="radio"]')) {
-      box = el.closest("label") || (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]')) || el;
+      const label = el.closest("label") || (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]'));
+      if (label) boxes.push([el, label]);
     }
+  }
+  for (const [el, box] of boxes) {
     const style = getComputedStyle(box);
     if (style.visibility === "hidden" || style.display === "none") continue;
     const rect = box.getBoundingClientRect();
@@ -69,7 +74,7 @@ _SMALL_TARGETS = """
     if (rect.right <= 0 || rect.bottom <= 0) continue;
     if (inSentence(el)) continue;
     if (rect.width < minimum || rect.height < minimum) {
-      problems.push({element: describe(el), width: Math.round(rect.width * 10) / 10, height: Math.round(rect.height * 10) / 10});
+      problems.push({element: describe(el) + (box === el ? "" : " (its label)"), width: Math.round(rect.width * 10) / 10, height: Math.round(rect.height * 10) / 10});
     }
   }
   return problems;

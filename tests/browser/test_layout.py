@@ -64,3 +64,38 @@ async def test_pages_fit_360(new_page):
     # The content column keeps a readable width instead of stretching across the screen.
     box = await page.locator("main").bounding_box()
     assert box is not None and box["width"] < 800, box
+
+
+async def test_checkboxes_and_radio_buttons_are_44px_targets(new_page):
+    """The sharing and verification forms' controls were 13 to 20 px wide beside a long label; axe does not
+    measure that, so the control itself is measured as well as its label row."""
+    checked = 0
+    for account, paths in (
+        ("student@demo.example", ("/student/sharing", "/student/verify/new", "/student/profile")),
+        ("mentor@demo.example", ("/mentor",)),
+        ("counselor@demo.example", ("/staff/mentors", "/staff/invite")),
+    ):
+        page = await new_page(SMALL_PHONE)
+        await sign_in(page, account)
+        for path in paths:
+            await page.goto(path)
+            sizes = await page.locator('input[type="checkbox"]:visible, input[type="radio"]:visible').evaluate_all(
+                "(els) => els.map((el) => [el.name, el.getBoundingClientRect().width, el.getBoundingClientRect().height])"
+            )
+            small = [s for s in sizes if s[1] < 44 or s[2] < 44]
+            assert small == [], f"controls smaller than 44 x 44 px on {path}: {small}"
+            checked += len(sizes)
+            await assert_touch_targets(page)
+    assert checked >= 10, checked
+
+
+async def test_motion_stops_when_the_device_asks_for_less(page):
+    """Buttons and checkboxes fade their colour; under prefers-reduced-motion nothing moves at all."""
+    await page.goto("/signin")
+    button = page.get_by_role("button", name="Sign in", exact=True)
+    durations = "(el) => [getComputedStyle(el).transitionDuration, getComputedStyle(el).animationName]"
+    await page.emulate_media(reduced_motion="no-preference")
+    moving, _ = await button.evaluate(durations)
+    assert moving not in ("0s", ""), "the button has no transition to turn off"
+    await page.emulate_media(reduced_motion="reduce")
+    assert await button.evaluate(durations) == ["0s", "none"]
