@@ -154,7 +154,9 @@ async def test_entries_awaiting_verification_are_locked(client, signed_in):
     [row] = await experiences.recent(student)
     await Experience.update({Experience.status: "submitted"}).where(Experience.id == row["id"])
     page = await client.get(f"/student/experiences/{row['id']}")
-    assert "Delete this draft" not in page.text and "disabled" in page.text
+    assert "Delete this draft" not in page.text and f"/student/experiences/{row['id']}/edit" not in page.text
+    form = await client.get(f"/student/experiences/{row['id']}/edit")
+    assert "Delete this draft" not in form.text and "disabled" in form.text
     edit = await client.post(f"/student/experiences/{row['id']}", data=entry(title="Sneaky"), headers=csrf_headers(client))
     assert edit.status_code == 409
     delete = await client.post(f"/student/experiences/{row['id']}/delete", headers=csrf_headers(client))
