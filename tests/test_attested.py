@@ -57,7 +57,7 @@ async def test_a_file_added_after_verification_keeps_it_and_is_marked(client, si
     employer = await make_user("employer", organization_id=org)
     await share_with(student, org)
     entry_id = await verified_by_a_mentor(client, make_user, make_client, student)
-    page = await client.get(f"/student/experiences/{entry_id}")
+    page = await client.get(f"/student/experiences/{entry_id}/edit")
     assert RULE in page.text  # said before the student acts
 
     added = await upload(client, f"/student/experiences/{entry_id}/evidence", ("later.png", samples.png_plain(), "image/png"))
@@ -83,7 +83,7 @@ async def test_a_file_added_after_verification_keeps_it_and_is_marked(client, si
     # A file the student added afterwards goes again freely; one the mentor saw voids it, after a warning.
     assert (await post(client, f"/student/evidence/{later['id']}/delete")).status_code == 303
     assert await state_of(entry_id, student) == "verified"
-    page = await client.get(f"/student/experiences/{entry_id}")
+    page = await client.get(f"/student/experiences/{entry_id}/edit")
     assert "Remove (voids the verification)" in html.unescape(page.text)
     refused = await post(client, f"/student/evidence/{seen['id']}/delete")
     assert refused.status_code == 409 and "voids the verification" in html.unescape(refused.text)

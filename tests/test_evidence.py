@@ -83,7 +83,7 @@ async def test_photos_are_stored_without_location(client, signed_in, settings, n
     assert has_gps(original)
     response = await upload(client, f"/student/experiences/{entry_id}/evidence", (name, original, claimed))
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/student/experiences/{entry_id}?added=1#evidence"
+    assert response.headers["location"] == f"/student/experiences/{entry_id}/edit?added=1#evidence"
     [row] = await rows_for(entry_id)
     assert row["content_type"] == mime and row["original_name"] == name
     store = make_store(settings)
@@ -106,7 +106,7 @@ async def test_photos_are_stored_without_location(client, signed_in, settings, n
     view = await client.get(f"/evidence/{row['id']}/view")
     viewed = Image.open(io.BytesIO(view.content))
     assert viewed.format == ("JPEG" if mime in ("image/heic", "image/jpeg") else Image.open(io.BytesIO(kept)).format)
-    page = await client.get(f"/student/experiences/{entry_id}?added=1")
+    page = await client.get(f"/student/experiences/{entry_id}/edit?added=1")
     assert f'src="/evidence/{row["id"]}/thumb"' in page.text and "1 file added." in page.text
 
 
@@ -132,7 +132,7 @@ async def test_the_upload_forms_say_pdfs_are_kept_as_they_are(client, signed_in)
     their location."""
     student = await signed_in("student")
     entry_id = await new_entry(student)
-    for page in (f"/student/experiences/{entry_id}", "/student/experiences/new"):
+    for page in (f"/student/experiences/{entry_id}/edit", "/student/experiences/new"):
         text = (await client.get(page)).text
         assert "Location data is removed from photos" in text or "location data is removed from photos" in text
         assert "PDFs are kept exactly as they are" in text and "a photo inside a PDF keeps any location it has" in text, page
@@ -267,7 +267,7 @@ async def test_evidence_of_an_entry_awaiting_verification_cannot_change(client, 
     removed = await client.post(f"/student/evidence/{row['id']}/delete", headers=csrf_headers(client))
     assert removed.status_code == 409
     assert len(await rows_for(entry_id)) == 1
-    page = await client.get(f"/student/experiences/{entry_id}")
+    page = await client.get(f"/student/experiences/{entry_id}/edit")
     assert 'type="file"' not in page.text and ">Remove<" not in page.text
 
 

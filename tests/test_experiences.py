@@ -32,7 +32,10 @@ async def test_student_logs_hours_and_sees_the_total(client, signed_in):
     assert response.headers["location"].startswith("/student?saved=")
     dashboard = await client.get(response.headers["location"])
     assert "Shadowed an electrician" in dashboard.text
-    assert '<span class="big">2.5</span>' in dashboard.text
+    # A draft: self-reported, logged, not verified.
+    assert '<span class="big">0</span>' in dashboard.text
+    assert '<span>Self-reported</span> <strong>2.5 h</strong>' in dashboard.text
+    assert '<strong class="logged-hours">2.5</strong>' in dashboard.text
     assert "Job shadow</span> <strong>2.5 h" in dashboard.text
     # Output is escaped.
     page = await client.get(f"/student/experiences/{(await experiences.recent(student))[0]['id']}")
@@ -154,7 +157,9 @@ async def test_entries_awaiting_verification_are_locked(client, signed_in):
     [row] = await experiences.recent(student)
     await Experience.update({Experience.status: "submitted"}).where(Experience.id == row["id"])
     page = await client.get(f"/student/experiences/{row['id']}")
-    assert "Delete this draft" not in page.text and "disabled" in page.text
+    assert "Delete this draft" not in page.text and f"/student/experiences/{row['id']}/edit" not in page.text
+    form = await client.get(f"/student/experiences/{row['id']}/edit")
+    assert "Delete this draft" not in form.text and "disabled" in form.text
     edit = await client.post(f"/student/experiences/{row['id']}", data=entry(title="Sneaky"), headers=csrf_headers(client))
     assert edit.status_code == 409
     delete = await client.post(f"/student/experiences/{row['id']}/delete", headers=csrf_headers(client))

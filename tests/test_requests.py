@@ -175,7 +175,7 @@ async def test_an_edit_after_verification_shows_it_voided_with_the_old_signoff_k
         assert (await post(desk, "/mentor/decide", {"items": str(item), "decision": "verified"})).status_code == 303
     page = await client.get(f"/student/experiences/{entry_id}")
     assert "Verification: <span class=\"status status-verified\">Verified</span>" in page.text
-    assert "must stay exactly as signed" in page.text
+    assert "must stay exactly as signed" in (await client.get(f"/student/experiences/{entry_id}/edit")).text
 
     edited = await post(client, f"/student/experiences/{entry_id}", entry(title="Verified then edited", hours="1.5") | {"void_ok": "1"})
     assert edited.status_code == 303

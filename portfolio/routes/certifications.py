@@ -1,4 +1,4 @@
-"""A student's certifications (IBCs): list, add, edit, delete, with evidence."""
+"""A student's certifications (IBCs): list, add, read, edit, delete, with evidence."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from portfolio.forms.certification import (
 )
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
-from portfolio.services import certifications, experiences
+from portfolio.services import certifications, experiences, sharing
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.storage import EvidenceStore
@@ -75,11 +75,23 @@ class CertificationController(Controller):
     @post("/", opt=redisplay(_form_again))
     async def create(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
         row = await certifications.create(student, await _read(request))
-        # Straight to its page, where the scan or PDF is added.
-        return go_to(request, f"/student/certifications/{row['id']}?saved=1#evidence")
+        # Straight to its edit page, where the scan or PDF is added.
+        return go_to(request, f"/student/certifications/{row['id']}/edit?saved=1#evidence")
 
     @get("/{certification_id:int}")
-    async def show(self, request: Request, certification_id: FromPath[int], saved: FromQuery[bool] = False, added: FromQuery[int] = 0) -> Template:
+    async def show(self, request: Request, student: NamedDependency[CurrentUser], certification_id: FromPath[int], saved: FromQuery[bool] = False) -> Template:
+        """The certification as a card to read; editing is an action of its own (/edit)."""
+        row = await _certification(request, certification_id)
+        context = await evidence_section("certification", certification_id, False)
+        return render(
+            request, "certification_card", certification=row, saved=saved,
+            signoffs=(await certificate_checks.latest_signoffs([certification_id]))[certification_id],
+            shares=await sharing.shares_including(student, certification_id=certification_id),
+            editable=row["status"] in certifications.EDITABLE, **context,
+        )
+
+    @get("/{certification_id:int}/edit")
+    async def edit(self, request: Request, certification_id: FromPath[int], saved: FromQuery[bool] = False, added: FromQuery[int] = 0) -> Template:
         row = await _certification(request, certification_id)
         return await _page(request, certifications.as_form(row), {}, row, saved=saved, added=added)
 

@@ -27,6 +27,8 @@ from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
+# Files are added and removed on the edit page; the card (PARENT_PAGES) only shows them.
+EDIT_PAGES = {parent: page + "/edit" for parent, page in PARENT_PAGES.items()}
 PRIVATE = {"Cache-Control": "private, no-store"}
 # A PDF can carry script (an OpenAction): it is only ever downloaded, never shown by our origin, and a
 # browser that renders it anyway does so in a sandbox with no script, no plugins and no same-origin access.
@@ -115,7 +117,7 @@ async def _receive(
             errors.append(f"{upload.filename or 'The file'}: {refused.message}")
         except NotEditable as locked:
             errors.append(locked.message)
-    page = PARENT_PAGES[parent].format(parent_id)
+    page = EDIT_PAGES[parent].format(parent_id)
     if request.headers.get("hx-request"):
         context = await evidence_section(parent, parent_id, True, errors=errors, added=added)
         return Template(template_name="partials/_evidence.html", context=context, status_code=422 if errors else 200)
@@ -156,7 +158,7 @@ class StudentEvidenceController(Controller):
         if request.headers.get("hx-request") and not void_ok:  # a voided entry's whole page changes: load it again
             context = await evidence_section(parent, parent_id, True)
             return Template(template_name="partials/_evidence.html", context=context)
-        return go_to(request, PARENT_PAGES[parent].format(parent_id) + "#evidence")
+        return go_to(request, EDIT_PAGES[parent].format(parent_id) + "#evidence")
 
 
 class EvidenceController(Controller):

@@ -1,4 +1,4 @@
-"""A student's dashboard and their experiences: log, edit and delete drafts."""
+"""A student's dashboard and their experiences: log, read, edit and delete drafts."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from portfolio.routes.evidence import (
     too_large,
 )
 from portfolio.routes.uploads import takes_files
-from portfolio.services import evidence, experiences, profiles, progress, signoff
+from portfolio.services import evidence, experiences, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
@@ -77,6 +77,21 @@ async def _profile_again(request: Request, problem: FormErrors) -> Template:
 async def _entry(request: Request, entry_id: int) -> dict[str, Any]:
     # NotFound (404, not 403) for another student's entry: ids must not be probed.
     return await experiences.get(request.user, entry_id)
+
+
+async def _entry_and_verification(request: Request, student: CurrentUser, entry_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The entry, and how its verification reads now (signoff's one state rule), for its card and its form."""
+    entry = await _entry(request, entry_id)
+    verification = await signoff.entry_verification(entry, student.email)
+    verification["requestable"] = entry["status"] in signoff.REQUESTABLE
+    verification["pending"] = next(
+        (r for r in await signoff.pending_for_student(student) if any(e["experience.id"] == entry_id for e in r["entries"])),
+        None,
+    )
+    if verification["state"] == "voided":
+        # The stored status may still say verified when the entry no longer matches its sign-off: never show that.
+        entry = entry | {"status": "voided"}
+    return entry | {"state": verification["state"]}, verification
 
 
 async def _with_states(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,21 +162,20 @@ class StudentController(Controller):
         return render(request, "experience_form", **context)
 
     @get("/experiences/{entry_id:int}")
+    async def show(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], saved: FromQuery[bool] = False) -> Template:
+        """The entry as a card to read: what, where, when, its files, its verification and who it is shared with.
+        Editing is an action of its own (/edit), so opening an entry never risks changing it."""
+        entry, verification = await _entry_and_verification(request, student, entry_id)
+        context = await evidence_section("experience", entry_id, False)
+        shown = await sharing.shares_including(student, experience_id=entry_id) if entry["status"] in sharing.SHOWN_STATUSES else []
+        return render(request, "experience_card", entry=entry, verification=verification, shares=shown, saved=saved,
+                      editable=entry["status"] in experiences.EDITABLE, **context)
+
+    @get("/experiences/{entry_id:int}/edit")
     async def edit(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], added: FromQuery[int] = 0) -> Template:
-        entry = await _entry(request, entry_id)
-        values = experiences.as_form(entry)
-        verification = await signoff.entry_verification(entry, student.email)
-        verification["requestable"] = entry["status"] in signoff.REQUESTABLE
-        verification["pending"] = next(
-            (r for r in await signoff.pending_for_student(student) if any(e["experience.id"] == entry_id for e in r["entries"])),
-            None,
-        )
-        if verification["state"] == "voided":
-            # The stored status may still say verified when the entry no longer matches its sign-off: never show that.
-            entry = entry | {"status": "voided"}
-        entry = entry | {"state": verification["state"]}
+        entry, verification = await _entry_and_verification(request, student, entry_id)
         context = await _form_context(
-            request, values, {}, action=f"/student/experiences/{entry_id}", entry=entry, verification=verification
+            request, experiences.as_form(entry), {}, action=f"/student/experiences/{entry_id}", entry=entry, verification=verification
         )
         context |= await evidence_section("experience", entry_id, entry["status"] in experiences.EDITABLE, added=added)
         return render(request, "experience_form", **context)
@@ -176,7 +190,7 @@ class StudentController(Controller):
         form = await form_values(request)
         entry = parse_entry(form, await experiences.entry_rules(student))
         await experiences.update(student, entry_id, entry, void_ok=form.get("void_ok") == "1")
-        return go_to(request, f"/student?saved={entry_id}")
+        return go_to(request, f"/student/experiences/{entry_id}?saved=1")
 
     @post("/experiences/{entry_id:int}/delete")
     async def delete(self, request: Request, student: NamedDependency[CurrentUser], entry_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:

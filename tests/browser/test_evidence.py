@@ -18,6 +18,7 @@ from tests.browser.conftest import SMALL_PHONE
 from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
+    assert_phone_ready,
     assert_touch_targets,
     path_of,
     sign_in,
@@ -69,6 +70,9 @@ async def _open_draft(page: Page) -> str:
     assert await drafts.count() > 0, "the demo student has no draft on the dashboard"
     await drafts.first.locator("a").click()
     await page.wait_for_url(re.compile(r"/student/experiences/\d+$"))
+    # The entry opens as a card; files are added and removed on its edit page.
+    await page.get_by_role("link", name="Add photos or files").click()
+    await page.wait_for_url(re.compile(r"/student/experiences/\d+/edit#evidence$"))
     await expect(page.get_by_role("heading", level=2, name="Evidence")).to_be_visible()
     return path_of(page)
 
@@ -219,10 +223,11 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
     await page.get_by_label(re.compile(r"^Expires on")).fill(expires.isoformat())
     await page.get_by_role("button", name="Save", exact=True).click()
 
-    step("straight to its page, to add the certificate")
-    await page.wait_for_url(re.compile(r"/student/certifications/\d+\?saved=1(#evidence)?$"))
-    certification = path_of(page).split("?")[0]
-    await expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    step("straight to its edit page, to add the certificate")
+    await page.wait_for_url(re.compile(r"/student/certifications/\d+/edit\?saved=1(#evidence)?$"))
+    edit_page = path_of(page).split("?")[0]
+    certification = edit_page.removesuffix("/edit")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Edit: {name}")
     await expect(page.get_by_role("status")).to_contain_text("Saved.")
     await expect(page.get_by_role("heading", level=2, name="Evidence")).to_be_visible()
     await expect(page.locator(THUMBS)).to_have_count(0)
@@ -233,7 +238,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
     item = await _item(page, "osha-card.pdf")
     await expect(item.locator(".entry-meta")).to_contain_text("PDF, 1 page")
     assert await _shown(page, item.locator("img")) > 0  # the preview of its first page
-    assert path_of(page).split("?")[0] == certification
+    assert path_of(page).split("?")[0] == edit_page
     await assert_accessible(page)
     await assert_touch_targets(page)
 
@@ -257,10 +262,11 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
     await assert_accessible(page)
     await assert_touch_targets(page)
     await assert_no_horizontal_scroll(page)
-    await page.goto(certification)
+    await page.goto(certification)  # its card: the file shows, read-only
+    await expect(page.get_by_role("heading", level=1)).to_have_text(name)
     await expect(page.locator(THUMBS)).to_have_count(1)
-    await assert_no_horizontal_scroll(page)
-    await assert_touch_targets(page)
+    await expect(page.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
+    await assert_phone_ready(page)
 
 
 async def test_heic_photo_is_shown_through_its_jpeg_copy(page: Page):

@@ -91,8 +91,11 @@ async def test_student_logs_hours(page: Page):
     assert await total_hours(page) == before + Decimal("2.5")
     assert await kind_hours(page, "Job shadow") == shadow_before + Decimal("2.5")
 
-    # The entry opens with what was typed.
+    # The entry opens as a card with what was typed, and its Edit action opens the form with it.
     await row.locator("a").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    await expect(page.locator(".record-facts")).to_contain_text("2.5 h")
+    await page.get_by_role("link", name="Edit", exact=True).click()
     await expect(page.get_by_label("Title", exact=True)).to_have_value(title)
     await expect(page.get_by_label("Date", exact=True)).to_have_value(today)
     await expect(page.get_by_label("Hours", exact=True)).to_have_value("2.5")

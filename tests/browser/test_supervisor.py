@@ -61,7 +61,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page, step):
     await sign_in(student, STUDENT)
     title = f"Press brake set-up {uuid.uuid4().hex[:6]}"
     entry_id = await log_draft(student, title, hours="3.5", reflection="Set up the press brake with the lead operator.")
-    await student.goto(f"/student/experiences/{entry_id}")
+    await student.goto(f"/student/experiences/{entry_id}/edit")
     await student.get_by_label("Add photos or PDFs").set_input_files(
         {"name": "press-brake.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg_with_gps(320, 240)}
     )

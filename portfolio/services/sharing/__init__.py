@@ -64,6 +64,7 @@ from portfolio.services.sharing.shares import (
     link_token,
     revoke,
     share_choices,
+    shares_including,
     shares_of,
 )
 from portfolio.services.sharing.visitors import (
@@ -80,6 +81,6 @@ __all__ = [
     "guardian_status", "guardians_of", "is_own_school_or_mentor", "link_access", "link_of", "link_share",
     "link_token", "may_share_outside", "notes", "organization_name", "portfolio", "proposals_to_confirm",
     "propose", "record_consent", "revoke", "send_employer_digests", "send_link", "set_employer_digest",
-    "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_of", "shortlist", "shown_state",
+    "set_shortlisted", "share_access", "share_choices", "shared_with", "shares_including", "shares_of", "shortlist", "shown_state",
     "student_name", "visitor_grant", "wants_employer_digest", "withdraw", "withdraw_by_guardian",
 ]

@@ -144,3 +144,23 @@ async def _item_counts(share_ids: list[int]) -> dict[int, int]:
     for row in rows:
         counts[row["share"]] = counts.get(row["share"], 0) + 1
     return counts
+
+
+async def shares_including(student: CurrentUser, *, experience_id: int | None = None,
+                           certification_id: int | None = None) -> list[dict[str, Any]]:
+    """The student's active shares that show this entry or certification: those of everything and those that
+    picked it. Two queries."""
+    rows = await Share.select(
+        Share.id, Share.organization, Share.token_hash, Share.everything, Share.label, Share.expires_at,
+        Share.organization.name.as_alias("organization_name"),
+    ).where((Share.student == student.id) & Share.revoked_at.is_null() & (Share.expires_at > now())).order_by(Share.id)
+    picked_ids = [r["id"] for r in rows if not r["everything"]]
+    item = ShareItem.experience == experience_id if experience_id is not None else ShareItem.certification == certification_id
+    picked = {r["share"] for r in await ShareItem.select(ShareItem.share).where(ShareItem.share.is_in(picked_ids or [0]) & item)}
+    found = []
+    for row in rows:
+        if row["everything"] or row["id"] in picked:
+            row["kind"] = "link" if row["token_hash"] else "organization"
+            del row["token_hash"]
+            found.append(row)
+    return found

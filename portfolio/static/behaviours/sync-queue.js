@@ -29,7 +29,7 @@
       // The entry is on the server; a file was refused. Another can be added on the entry's page.
       li.appendChild(el("p", {"class": "error"}, item.error));
       var open = el("p", {"class": "sync-actions"});
-      open.appendChild(el("a", {"class": "button", href: "/student/experiences/" + item.entry.id + "#evidence"}, "Open the entry"));
+      open.appendChild(el("a", {"class": "button", href: "/student/experiences/" + item.entry.id + "/edit#evidence"}, "Open the entry"));
       open.appendChild(el("button", {type: "button", "class": "danger", "data-sync-delete": item.client_uuid}, "Remove this notice"));
       li.appendChild(open);
     } else if (item.state === "failed") {
