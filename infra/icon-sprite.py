@@ -18,7 +18,7 @@ from pathlib import Path
 
 ICONS = (
     "award", "badge-check", "building-2", "chevron-left", "circle-user", "clock", "inbox", "lock", "log-out",
-    "mail", "school", "share-2", "star", "user-plus", "users",
+    "mail", "school", "share-2", "users",
 )
 OUT = Path(__file__).resolve().parent.parent / "portfolio" / "static" / "icons" / "sprite.svg"
 

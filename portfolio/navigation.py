@@ -35,8 +35,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
     "mentor": (Destination("/mentor", "Queue", "inbox"), ACCOUNT),
     "employer": (Destination("/employer", "Portfolios", "users"), ACCOUNT),
     "staff": (
-        Destination("/staff", "Students", "school", ("/staff/students", "/staff/people", "/staff/invite")),
-        Destination("/staff/mentors", "Mentors", "users"),
+        Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite")),
+        Destination("/staff/mentors", "Mentors", "badge-check"),
         Destination("/staff/employers", "Employers", "building-2"),
         Destination("/staff/outbox", "E-mail", "mail"),
         ACCOUNT,
