@@ -49,6 +49,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
         ACCOUNT,
     ),
 }
+
+
 @dataclass(frozen=True)
 class Tab:
     destination: Destination
