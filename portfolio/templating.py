@@ -8,6 +8,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portfolio.formats import hours, nice_date
 from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
+from portfolio.navigation import navigation
 from portfolio.services.experiences import EDITABLE
 from portfolio.settings import Settings
 from portfolio.tables import EXPERIENCE_KINDS, EXPERIENCE_STATUSES
@@ -32,6 +33,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             EDITABLE_STATUSES=EDITABLE,
             # What the new-entry form keeps on the phone when it is offline: the fields the server reads.
             ENTRY_FIELDS=ENTRY_FIELDS,
+            navigation=navigation,
         )
         env.filters["hours"] = hours
         env.filters["nice_date"] = nice_date

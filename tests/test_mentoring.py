@@ -409,6 +409,6 @@ async def test_a_mentor_sees_how_an_assigned_students_entries_were_verified(clie
         page = await desk.get(f"/mentor/students/{student.id}")
         assert page.status_code == 200
         assert "Dr. Vet" in page.text and "gmail.com is a free e-mail service" in page.text
-        assert "Back to my queue" in page.text and "Assign mentors" not in page.text
+        assert 'class="back" href="/mentor"' in page.text and "Assign mentors" not in page.text
     async with browser_of(make_client, other_mentor) as stranger:
         assert (await stranger.get(f"/mentor/students/{student.id}")).status_code == 404

@@ -273,6 +273,10 @@ class AccountController(Controller):
         await audit.record("reauth", actor_id=user.id, ip=client_ip(request))
         return Redirect(path=target, status_code=303)
 
+    @get("/account", guards=[signed_in])
+    async def account_page(self, request: Request) -> Template:
+        return render(request, "account")
+
     @get("/account/password", guards=[signed_in])
     async def password_page(self, request: Request) -> Template:
         return render(request, "password", errors={}, done=False, min_length=MIN_LENGTH, max_length=MAX_LENGTH)

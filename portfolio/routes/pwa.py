@@ -16,7 +16,7 @@ from portfolio.settings import Settings
 from portfolio.templating import HTMX_FILE
 
 STATIC = Path(__file__).parent.parent / "static"
-ICONS = ("icons/icon-192.png", "icons/icon-512.png", "icons/maskable-512.png")
+ICONS = ("icons/icon-192.png", "icons/icon-512.png", "icons/maskable-512.png", "icons/sprite.svg")
 # Every behaviour script, found rather than listed: a page opened offline finds whichever ones it links,
 # and a new one changes the worker's version like any other change to the shell.
 BEHAVIOURS = tuple(sorted(f"behaviours/{path.name}" for path in (STATIC / "behaviours").glob("*.js")))

@@ -82,7 +82,7 @@ async def test_employer_filters_opens_notes_and_shortlists(new_page, step):
     await assert_phone_ready(page)
 
     step('back on the list: marked, and the "shortlist only" filter keeps it')
-    await page.get_by_role("link", name="All shared portfolios").click()
+    await page.get_by_role("link", name="Back to Shared portfolios").click()
     await page.wait_for_url(re.compile(r"/employer$"))
     await expect(card.get_by_text("Shortlisted")).to_be_visible()
     await page.get_by_text("Filter and sort", exact=True).click()

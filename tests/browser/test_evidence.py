@@ -205,7 +205,7 @@ async def test_bad_file_is_refused_in_place(page: Page):
 async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
     step("the student adds a certification with its PDF")
     await sign_in(page, STUDENT)
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Certifications", exact=True).click()
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Certificates", exact=True).click()
     await page.wait_for_url("**/student/certifications")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Certifications")
     await assert_accessible(page)
@@ -243,7 +243,7 @@ async def test_certification_with_pdf_and_renewal_notice(page: Page, step):
     await assert_touch_targets(page)
 
     step("the dashboard reminds the student to renew it")
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name="My hours", exact=True).click()
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Hours", exact=True).click()
     await page.wait_for_url(re.compile(r"/student$"))
     renew = page.get_by_role("region", name="Certifications")
     await expect(renew).to_be_visible()

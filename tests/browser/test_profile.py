@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 async def test_student_saves_a_profile(new_page):
     page = await new_page(SMALL_PHONE)
     await sign_in(page, "student@demo.example")
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    await page.get_by_role("link", name="My profile").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     await assert_phone_ready(page)
     headline = f"Future network technician {uuid.uuid4().hex[:4]}"

@@ -258,7 +258,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
     step("back online with the API out of reach, the first student signs out; the entry stays queued")
     await context.route("**/api/v1/**", lambda route: route.abort())
     await context.set_offline(False)
-    await page.goto("/student")
+    await page.goto("/account")
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))
     await context.unroute("**/api/v1/**")
@@ -289,7 +289,7 @@ async def test_a_queued_entry_is_sent_only_under_its_own_users_session(app_conte
     await context.set_offline(False)
 
     step("the first student signs in again, and the entry is sent once")
-    await page.goto("/student")
+    await page.goto("/account")
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))
     await sign_in(page, STUDENT)
@@ -466,7 +466,7 @@ async def test_the_worker_keeps_no_one_else_s_record_and_no_page_past_its_sessio
     await page.goto(record)
     await expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     await context.set_offline(False)
-    await page.goto("/staff")
+    await page.goto("/account")
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(re.compile(r"/signin\?signed_out=1$"))
 

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.browser
 
 # email, landing path, heading, the main navigation's links
 ROLES = [
-    ("mentor@demo.example", "/mentor", "Mentor", ["Mentor", "Password"]),
-    ("employer@demo.example", "/employer", "Shared portfolios", ["Employer", "Password"]),
-    ("counselor@demo.example", "/staff", "Riverside Career Center", ["Mentor", "Staff", "Password"]),
-    ("admin@demo.example", "/admin", "Everyone", ["Admin", "Password"]),
+    ("mentor@demo.example", "/mentor", "Mentor", ["Queue", "Account"]),
+    ("employer@demo.example", "/employer", "Shared portfolios", ["Portfolios", "Account"]),
+    ("counselor@demo.example", "/staff", "Riverside Career Center", ["People", "Mentors", "Employers", "E-mail", "Account"]),
+    ("admin@demo.example", "/admin", "Everyone", ["People", "Schools", "Employers", "E-mail", "Account"]),
 ]
 
 
@@ -28,7 +28,10 @@ async def test_other_roles_land_on_their_pages(new_page):
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         nav = page.get_by_role("navigation", name="Main")
         await expect(nav.get_by_role("link")).to_have_text(links)
-        await expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+        await assert_accessible(page)
+        await assert_touch_targets(page)
+        await nav.get_by_role("link", name="Account").click()
+        await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         await assert_accessible(page)
         await assert_touch_targets(page)
 
@@ -41,7 +44,7 @@ async def test_an_admin_opens_a_person_and_the_schools(new_page):
     await expect(page.get_by_role("button", name="Deactivate Jordan Rivera")).to_be_visible()
     await assert_accessible(page)
     await assert_touch_targets(page)
-    await page.get_by_role("link", name="Back to everyone").click()
+    await page.get_by_role("link", name="Back to People").click()
     await page.get_by_role("link", name="Schools").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Schools")
     await assert_accessible(page)
