@@ -27,8 +27,19 @@ from portfolio.forms.verification import DecisionForm, OnTheSpotForm, Supervisor
 from portfolio.services import evidence, experiences, mentoring, sharing, signoff
 from portfolio.settings import get_settings
 from portfolio.storage import make_store
-from portfolio.tables import Disclosure, Evidence, Experience, Organization, StudentProfile
-from portfolio.vocabulary import Decision
+from portfolio.tables import (
+    Certification,
+    Disclosure,
+    Evidence,
+    Experience,
+    GuardianConsent,
+    Organization,
+    OutboxMessage,
+    SignOff,
+    StudentProfile,
+    User,
+)
+from portfolio.vocabulary import ConsentMethod, Decision, EmailKind, EntryStatus, OutboxState
 from tests import samples
 from tests.mailbox import emails_for
 
@@ -291,3 +302,31 @@ def pdf_text(data: bytes) -> str:
         return "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
+
+
+# --- what needs staff's attention -----------------------------------------------------------------
+
+async def needing_attention(make_user, settings, school_id: int, staff, count: int = 1) -> None:
+    """`count` of each thing that needs a staff member of `school_id`: a guardian a student proposed, an entry
+    signed on the spot 4 days ago and not confirmed, one the supervisor disputed, an invitation `staff` sent that
+    could not be delivered, a student without a mentor and a certification expiring in 30 days."""
+    emails = emails_for(settings)
+    when = datetime.now(timezone.utc)
+    for n in range(count):
+        student = await make_user("student", school_id=school_id, name=f"Needs {n}")  # no mentor
+        await GuardianConsent.insert(GuardianConsent(student=student.id, guardian_name="Pat Parent", guardian_email=f"parent{n}@example.org",
+                                                     method=ConsentMethod.GUARDIAN_LINK, proposed_by=student.id, created_at=when))
+        waiting, disputed = await new_entries(student, "Waiting on the supervisor", "Disputed by the supervisor")
+        supervisor = SupervisorForm("Morgan Lee", "Site manager", "Acme", "morgan@acme.example")
+        for entry_id in (waiting, disputed):
+            await signoff.verify_on_device(emails, student, [entry_id], OnTheSpotForm(supervisor, "", "Morgan Lee"))
+        await SignOff.update({SignOff.created_at: when - timedelta(days=4)}).where(SignOff.experience == waiting)
+        await SignOff.update({SignOff.disputed_at: when, SignOff.voided_at: when}).where(SignOff.experience == disputed)
+        await Experience.update({Experience.status: EntryStatus.VOIDED}).where(Experience.id == disputed)
+        await Certification.insert(Certification(student=student.id, name="OSHA 10", issuer="OSHA", issued_on=date.today(),
+                                                 expires_on=date.today() + timedelta(days=30), created_at=when, updated_at=when))
+        invitee = await make_user("mentor", school_id=school_id, name=f"Invited {n}")
+        await User.update({User.password_hash: ""}).where(User.id == invitee.id)  # never joined
+        await OutboxMessage.insert(OutboxMessage(
+            recipient=invitee.email, subject="You are invited", kind=EmailKind.INVITE, message_id=f"<{uuid.uuid4().hex}@test>",
+            state=OutboxState.FAILED, next_attempt_at=when, school=school_id, sender=staff.id, invitee=invitee.id, created_at=when))

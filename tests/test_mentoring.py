@@ -154,7 +154,7 @@ async def test_the_mentor_verifies_a_timesheet_in_one_batch(client, signed_in, m
     async with browser_of(make_client, mentor) as desk:
         queue = await desk.get("/mentor")
         assert queue.status_code == 200
-        assert queue.text.index("Monday at the garage") < queue.text.index("Tuesday at the garage")  # oldest first
+        assert queue.text.index("Tuesday at the garage") < queue.text.index("Monday at the garage")  # newest first
         assert "Tia Timesheet" in queue.text
         items = await queue_ids(mentor)
         assert set(items) == {monday, tuesday}
@@ -412,3 +412,28 @@ async def test_a_mentor_sees_how_an_assigned_students_entries_were_verified(clie
         assert 'class="back" href="/mentor"' in page.text and "Assign mentors" not in page.text
     async with browser_of(make_client, other_mentor) as stranger:
         assert (await stranger.get(f"/mentor/students/{student.id}")).status_code == 404
+
+
+async def test_the_queue_is_grouped_by_student_with_one_bar_of_decisions(make_user, make_client, emails):
+    staff, mentor, first = await mentor_with_student(make_user)
+    second = await make_user("student", name=f"Tess Second {uuid.uuid4().hex[:4]}")
+    assert await assign_mentor(staff, mentor, second) == 1
+    older, newer, newest = await new_entries(first, "First older", "First newer", "First newest")
+    [other] = await new_entries(second, "Second only")
+    await signoff.ask_mentor(emails, first, [older], mentor.id)
+    await signoff.ask_mentor(emails, second, [other], mentor.id)
+    await signoff.ask_mentor(emails, first, [newer, newest], mentor.id)
+    async with browser_of(make_client, mentor) as desk:
+        page = (await desk.get("/mentor")).text
+    # The student who has waited longest comes first; within a student, the newest entry first.
+    assert page.index(f'id="student-{first.id}"') < page.index(f'id="student-{second.id}"')
+    assert f'{first.name} <span class="count">3 waiting</span>' in page
+    assert f'{second.name} <span class="count">1 waiting</span>' in page
+    group = page[page.index(f'id="student-{first.id}"'):page.index(f'id="student-{second.id}"')]
+    assert group.index("First newest") < group.index("First older") and group.index("First newer") < group.index("First older")
+    assert "Second only" not in group
+    assert "4 entries are waiting for you from 2 students" in page
+    # One bar of decisions for the whole queue, inside the one form that works without JavaScript.
+    assert page.count('class="action-bar"') == 1 and page.count('name="comment"') == 1
+    assert page.count('value="verified" class="primary">Verify selected') == 1
+    assert page.index('class="action-bar"') > page.index("Second only")

@@ -1,6 +1,6 @@
 """Pages that list a student's entries take a fixed number of queries whatever the number of entries: the
 student record (staff and mentors), the mentor queue, a supervisor's request, the student's pending list and
-the student's dashboard."""
+the student's dashboard; and what needs a staff member's attention, whatever the size of the school."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import uuid
 from datetime import date, timedelta
 
 from portfolio.forms.verification import SupervisorForm
-from portfolio.services import experiences, signoff
+from portfolio.services import attention, experiences, signoff
 from portfolio.tables import Evidence, MentorAssignment
-from tests.factories import as_entry, browser_of, counting_queries
+from tests.factories import as_entry, browser_of, counting_queries, needing_attention
 from tests.mailbox import emails_for
 
 
@@ -84,3 +84,13 @@ async def test_the_students_dashboard_takes_the_same_queries_for_1_or_20_entries
         page = await large_client.get("/student")
     assert page.status_code == 200 and "All entries (20)" in page.text
     assert '<li class="split-waiting"><span>Waiting for an answer</span> <strong>20 h</strong>' in page.text
+
+
+async def test_what_needs_staff_takes_the_same_queries_for_a_small_or_a_large_school(make_user, settings, school, other_school):
+    small, large = await make_user("staff", school_id=school), await make_user("staff", school_id=other_school)
+    await needing_attention(make_user, settings, school, small, count=1)
+    await needing_attention(make_user, settings, other_school, large, count=6)
+    await assert_same_queries(lambda staff: attention.for_staff(staff.school_id, staff.id, date.today()), small, large)
+    counts = await attention.for_staff(other_school, large.id, date.today())
+    assert (counts.guardians.count, counts.unconfirmed.count, counts.disputed.count, counts.failed_invitations.count,
+            counts.without_mentor.count, counts.expiring.count) == (6, 6, 6, 6, 6, 6)

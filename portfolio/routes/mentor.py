@@ -31,6 +31,7 @@ async def _queue_page(request: Request, status_code: int = 200, **extra: Any) ->
         item["changed"] = item["entry"]["current_hash"] != item["content_hash"]
     context: dict[str, Any] = {
         "items": items,
+        "groups": signoff.by_student(items),
         "digest": await signoff.wants_digest(mentor),
         "errors": {},
         "values": {},

@@ -21,7 +21,7 @@ from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
-from portfolio.services import accounts, experiences, mentoring, outbox_listing, profiles, sharing, signoff
+from portfolio.services import accounts, attention, experiences, mentoring, outbox_listing, profiles, sharing, signoff
 from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
@@ -88,9 +88,17 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
 async def _people_page(
     request: Request, heading: str, people: list[dict[str, Any]], invited: bool, resent: bool, staff_view: bool = False
 ) -> Template:
-    """The people of a school (or everyone), with the invitations this person sent that could not be delivered."""
+    """What needs attention, then the people of a school (or everyone), with the invitations this person sent that
+    could not be delivered."""
+    user: CurrentUser = request.user
+    if staff_view:
+        today = clock.today_at(await experiences.school_of(user))
+        needs = await attention.for_staff(user.school_id, user.id, today)
+    else:
+        needs = await attention.for_admin(user.id)
     page = render(
         request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
+        attention=needs,
         failed_invitations=await outbox_listing.failed_invitations(request.user.id),
         proposals=await sharing.proposals_to_confirm(request.user.school_id) if staff_view else [],
     )

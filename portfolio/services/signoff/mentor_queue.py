@@ -50,6 +50,15 @@ async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
     return items
 
 
+def by_student(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The queue as one group per student, the student waiting longest first, their newest item first within."""
+    groups: dict[int, dict[str, Any]] = {}
+    for item in items:  # oldest first, so a group's place is its oldest item's
+        group = groups.setdefault(item["student_id"], {"id": item["student_id"], "name": item["student_name"], "items": []})
+        group["items"].insert(0, item)
+    return list(groups.values())
+
+
 async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterable[Any], answer: DecisionForm) -> int:
     """Verify, send back or reject one or several items in one step. Returns how many were decided."""
     decision, comment = answer.decision, answer.comment
