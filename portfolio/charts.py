@@ -106,3 +106,15 @@ def progress_ring(done: float, waiting: float = 0.0) -> Markup:
         f'{arc("ring-waiting", done, waiting)}{arc("ring-done", 0, done)}'
         f'<text class="ring-text" x="18" y="20.5" text-anchor="middle">{round(done * 100)}%</text></svg>'
     )
+
+
+def split_bar(part: float, whole: float) -> Markup:
+    """A thin bar: `part` of `whole` strong (say verified hours of all hours), the rest lighter. A picture only
+    (aria-hidden): the numbers are in words next to it. Stretched to its box, so no size needs a style."""
+    share = min(max(part / whole, 0.0), 1.0) if whole > 0 else 0.0
+    return Markup(
+        '<svg class="split-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+        '<rect class="split-rest" x="0" y="0" width="100" height="4" rx="2"/>'
+        + (f'<rect class="split-part" x="0" y="0" width="{share * 100:.1f}" height="4" rx="2"/>' if share > 0 else "")
+        + "</svg>"
+    )

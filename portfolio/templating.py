@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from portfolio.charts import split_bar
 from portfolio.formats import hours, nice_date
 from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
 from portfolio.navigation import navigation
@@ -34,6 +35,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             # What the new-entry form keeps on the phone when it is offline: the fields the server reads.
             ENTRY_FIELDS=ENTRY_FIELDS,
             navigation=navigation,
+            split_bar=split_bar,
         )
         env.filters["hours"] = hours
         env.filters["nice_date"] = nice_date

@@ -88,7 +88,7 @@ async def browsers(make_client):
 
 def card_ids(page_text: str) -> list[int]:
     """Student ids in the list's order."""
-    return [int(i) for i in re.findall(r'<h3 class="emp-name"><a href="/employer/students/(\d+)"', page_text)]
+    return [int(i) for i in re.findall(r'<h3 class="emp-name"><a class="emp-link" href="/employer/students/(\d+)"', page_text)]
 
 
 def cards_of(page_text: str) -> str:
@@ -286,13 +286,13 @@ async def test_shortlist_on_and_off_and_the_shortlist_filter(make_user, browsers
 
     listing = (await colleague.get("/employer")).text  # the whole organization shares one shortlist
     assert sorted(card_ids(listing)) == sorted([picked.id, passed.id])
-    assert listing.count("★ Shortlisted") == 1
+    assert listing.count("★</span> Shortlisted") == 1
     assert card_ids((await colleague.get("/employer?shortlist=1")).text) == [picked.id]
 
     off = await colleague.post(path, data={"on": "0"}, headers=csrf_headers(colleague) | {"HX-Request": "true"})
     assert off.status_code == 200 and "Add to shortlist" in off.text
     assert card_ids((await employer.get("/employer?shortlist=1")).text) == []
-    assert "★ Shortlisted" not in (await employer.get("/employer")).text
+    assert "★</span> Shortlisted" not in (await employer.get("/employer")).text
 
 
 # --- filters and sorting --------------------------------------------------------------------------
@@ -347,10 +347,12 @@ async def test_filters_and_sort_orders(make_user, browsers):
     assert '<option value="digital-technology" selected>' in page and 'value="1"' in page and 'value="comp"' in page
     assert 'name="shortlist" value="1" checked' in page and '<option value="recent" selected>' in page
     assert page.count("<option value=") == 14 + 1 + 2  # 14 clusters, "any", two sorts
-    # Each card: name, headline, hours, clusters, certifications, when shared.
+    # Each card: name (its link covering the card), headline, verified and self-reported hours in words and as a
+    # bar, clusters as chips, certifications, when shared.
     listing = cards_of((await employer.get("/employer?certification=osha")).text)
-    for text in ("First Sharer", "<strong>2</strong> verified hours", "· 0 self-reported", "Healthcare &amp; Human Services",
-                 "Construction", "Certifications: OSHA 10-Hour Construction", "Shared "):
+    for text in ("First Sharer", "<strong>2</strong> verified hours", "· 0 self-reported", '<li class="chip">Healthcare &amp; Human Services</li>',
+                 '<li class="chip">Construction</li>', "Certifications: </span>OSHA 10-Hour Construction", "Shared ",
+                 '<svg class="split-bar"', '<rect class="split-part" x="0" y="0" width="100.0"'):
         assert text in listing, text
 
 
