@@ -95,8 +95,9 @@ async def test_the_employer_list_is_candidate_cards_each_one_link(new_page):
     await expect(card.locator(".chip").first).to_be_visible()
     await assert_phone_ready(page)
     # The card's far corner, away from the name, opens the portfolio too.
+    await card.evaluate("(e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 80)")
     box = await card.bounding_box()
-    assert box is not None
+    assert box is not None and box["y"] + box["height"] < (await _box(page, ".tabs"))["y"], box
     await page.mouse.click(box["x"] + box["width"] - 8, box["y"] + box["height"] - 8)
     await page.wait_for_url(re.compile(r"/employer/students/\d+$"))
 
