@@ -54,6 +54,9 @@ class School(Table):
     created_at = Timestamptz()
     # The verified work-based-learning hours a student aims for in a school year; none set: no goal is shown.
     wbl_goal_hours = SmallInt(null=True, default=None)
+    # "#rrggbb" whose contrast with white and the page background is AA (forms.people checks it); "": the
+    # app's own green.
+    accent_colour = Varchar(length=7, default="")
 
 
 class Organization(Table):
