@@ -4,13 +4,17 @@ its own, both in its students' PDF portfolios; and the district's name on the si
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from portfolio import colours
+from portfolio.services.media import GPS_IFD
 from portfolio.tables import School
-from tests.factories import new_entry, pdf_text, post, sign_in
+from tests import samples
+from tests.factories import csrf_headers, new_entry, pdf_text, post, sign_in
 
 FORM = {"name": "Test Career Center", "timezone": "America/New_York", "year_start_month": "7", "year_start_day": "1"}
 
@@ -91,3 +95,34 @@ async def test_the_sign_in_page_shows_the_district(settings, make_client):
     assert '<p class="district">Riverside Unified School District</p>' in page
     async with make_client() as browser:
         assert 'class="district"' not in (await browser.get("/signin")).text
+
+
+async def _upload_logo(browser, school: int, name: str, data: bytes):
+    return await browser.post(f"/admin/schools/{school}/logo", files={"logo": (name, data)}, headers=csrf_headers(browser))
+
+
+async def test_a_logo_is_a_picture_without_metadata_in_its_schools_header(client, signed_in, make_user, make_client, school, other_school):
+    admin = await make_user("admin")
+    async with make_client() as theirs:
+        assert (await sign_in(theirs, admin.email)).status_code == 303
+        for name, data in (("logo.png", samples.svg_renamed()), ("logo.png", samples.html_renamed()),
+                           ("logo.pdf", samples.pdf()), ("logo.heic", samples.heic_with_gps()),
+                           ("logo.png", samples.png_plain(1200, 10)), ("logo.png", b"")):
+            refused = await _upload_logo(theirs, school, name, data)
+            assert refused.status_code == 422 and "Choose a PNG, JPEG or WebP picture of at most 512 KB" in refused.text, name
+        assert (await _upload_logo(theirs, school, "logo.jpg", samples.jpeg_with_gps())).status_code == 303
+        version = (await School.select(School.logo_version).where(School.id == school).first())["logo_version"]
+        assert f'src="/schools/{school}/logo?v={version}" alt="Test Career Center"' in (await theirs.get(f"/admin/schools/{school}")).text
+
+    await signed_in("student")
+    page = (await client.get("/student")).text
+    assert re.search(rf'<a class="brand" href="/"><img class="logo" src="/schools/{school}/logo\?v={version}" alt="" '
+                     r'width="32" height="32">Test Career Center</a>', page)
+    logo = await client.get(f"/schools/{school}/logo?v={version}")
+    assert logo.status_code == 200 and logo.headers["content-type"] == "image/jpeg"
+    assert logo.headers["x-content-type-options"] == "nosniff" and "max-age=31536000" in logo.headers["cache-control"]
+    with Image.open(io.BytesIO(logo.content)) as picture:
+        assert picture.format == "JPEG" and not picture.getexif().get_ifd(GPS_IFD) and b"GPSLatitude" not in logo.content
+    assert (await client.get(f"/schools/{other_school}/logo")).status_code == 404
+    async with make_client() as nobody:
+        assert (await nobody.get(f"/schools/{school}/logo")).status_code == 404

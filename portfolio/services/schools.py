@@ -19,7 +19,7 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
 
 _COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours,
-            School.accent_colour)
+            School.accent_colour, School.logo_version)
 TAKEN = "Another school already has this name."
 
 
