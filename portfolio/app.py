@@ -38,7 +38,7 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
-from portfolio.routes.people import PeopleController, SchoolsController
+from portfolio.routes.people import PeopleController, SchoolsController, SchoolThemeController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.sharing import SharingController
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         PeopleController,
         SchoolsController,
+        SchoolThemeController,
         MessagesController,
         # People without an account: a supervisor's e-mailed link, a share link's visitor and a guardian,
         # and the public check page of a printed PDF.

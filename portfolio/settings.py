@@ -91,6 +91,8 @@ class Settings:
     max_image_pixels: int = 50_000_000
     # Mixed into the service worker's version: a new value makes every installed phone fetch the shell again.
     release: str = ""
+    # Shown on the sign-in page, before anyone's school is known.
+    district_name: str = ""
 
     @property
     def is_postgres(self) -> bool:
@@ -143,6 +145,7 @@ def load_settings() -> Settings:
         s3_secret_key=os.environ.get("PORTFOLIO_S3_SECRET_ACCESS_KEY", ""),
         max_upload_mb=_int("PORTFOLIO_MAX_UPLOAD_MB", 20),
         release=os.environ.get("PORTFOLIO_RELEASE", "").strip(),
+        district_name=os.environ.get("PORTFOLIO_DISTRICT_NAME", "").strip(),
     )
 
 

@@ -8,6 +8,7 @@ from piccolo.columns import (
     Array,
     BigInt,
     Boolean,
+    Bytea,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -54,6 +55,14 @@ class School(Table):
     created_at = Timestamptz()
     # The verified work-based-learning hours a student aims for in a school year; none set: no goal is shown.
     wbl_goal_hours = SmallInt(null=True, default=None)
+    # "#rrggbb" whose contrast with white and the page background is AA (forms.people checks it); "": the
+    # app's own green.
+    accent_colour = Varchar(length=7, default="")
+    # A small picture without metadata (services.school_logo); its version (a hash) names it in URLs so
+    # that it can be cached for long.
+    logo = Bytea(null=True, default=None)
+    logo_type = Varchar(length=20, default="")
+    logo_version = Varchar(length=16, default="")
 
 
 class Organization(Table):

@@ -30,6 +30,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             EXPIRY=EXPIRY_LABELS,
             HTMX_FILE=HTMX_FILE,
             DEMO=settings.demo,
+            DISTRICT_NAME=settings.district_name,
             MAX_UPLOAD_MB=settings.max_upload_mb,
             EDITABLE_STATUSES=EDITABLE,
             # What the new-entry form keeps on the phone when it is offline: the fields the server reads.

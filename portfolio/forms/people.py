@@ -1,5 +1,5 @@
-"""Forms about people and schools: the roles someone has, and a school's name, timezone, year start and
-work-based-learning goal."""
+"""Forms about people and schools: the roles someone has, and a school's name, timezone, year start,
+work-based-learning goal and accent colour."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Mapping
 from zoneinfo import available_timezones
 
+from portfolio.colours import AA, HEX, accent_contrast
 from portfolio.errors import FormErrors
 from portfolio.forms import texts
 from portfolio.parse import as_list, int_or_none
@@ -47,6 +48,8 @@ class SchoolForm:
     year_start_day: int
     # Verified hours a student aims for in a school year; None: the school set no goal.
     wbl_goal_hours: int | None = None
+    # "#rrggbb" in lower case, or "" for the app's own green.
+    accent_colour: str = ""
 
 
 def _goal(text: str, errors: dict[str, str]) -> int | None:
@@ -58,10 +61,26 @@ def _goal(text: str, errors: dict[str, str]) -> int | None:
     return goal
 
 
+def _accent(text: str, errors: dict[str, str]) -> str:
+    if not text:
+        return ""
+    colour = text if text.startswith("#") else "#" + text
+    if not HEX.fullmatch(colour):
+        errors["accent_colour"] = "Enter a colour as six hexadecimal digits, like #0b5d4b, or leave it empty."
+        return ""
+    ratio = accent_contrast(colour)
+    if ratio < AA:
+        errors["accent_colour"] = (f"This colour is too light: white text on it and the colour as text on the page "
+                                   f"contrast only {ratio:.1f}:1, and they need at least {AA}:1. Choose a darker one.")
+    return colour.lower()
+
+
 def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
-    values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day", "wbl_goal_hours"))
+    values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day", "wbl_goal_hours",
+                                         "accent_colour"))
     errors: dict[str, str] = {}
     goal = _goal(values["wbl_goal_hours"], errors)
+    accent = _accent(values["accent_colour"], errors)
     if not values["name"] or len(values["name"]) > SCHOOL_NAME_MAX:
         errors["name"] = f"Enter the school's name (at most {SCHOOL_NAME_MAX} characters)."
     if values["timezone"] not in timezones():
@@ -75,4 +94,4 @@ def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
     if errors:
         raise FormErrors(errors, values)
     assert month is not None and day is not None
-    return SchoolForm(values["name"], values["timezone"], month, day, goal)
+    return SchoolForm(values["name"], values["timezone"], month, day, goal, accent)

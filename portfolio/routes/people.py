@@ -10,11 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from portfolio.auth import recently_signed_in, role
-from portfolio.errors import DomainError
+from portfolio.auth import public, recently_signed_in, role
+from portfolio.colours import darker
+from portfolio.errors import DomainError, NotFound
 from portfolio.forms.people import parse_roles, parse_school, timezones
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
-from portfolio.services import people, schools
+from portfolio.services import people, school_logo, schools
 from portfolio.services.accounts import CurrentUser
 from portfolio.vocabulary import Role
 
@@ -124,3 +125,42 @@ class SchoolsController(Controller):
     async def change(self, request: Request, user: NamedDependency[CurrentUser], school_id: FromPath[int]) -> Response:
         await schools.update(user, school_id, parse_school(await form_values(request)), ip=client_ip(request))
         return go_to(request, "/admin/schools?saved=1")
+
+    @post("/admin/schools/{school_id:int}/logo", guards=[recently_signed_in], opt=redisplay(_school_again))
+    async def logo(self, request: Request, user: NamedDependency[CurrentUser], school_id: FromPath[int]) -> Response:
+        picture = (await request.form()).get("logo")
+        # One byte past the limit is enough to refuse it.
+        data = await picture.read(school_logo.MAX_BYTES + 1) if hasattr(picture, "read") else b""
+        await school_logo.set_logo(user, school_id, data, ip=client_ip(request))
+        return go_to(request, "/admin/schools?saved=1")
+
+
+class SchoolThemeController(Controller):
+    """A school's accent colour as a stylesheet: the Content Security Policy allows no inline style, and a file
+    of its own is cached by the browser. The page links it with the colour in its URL, so a new colour is a
+    new URL and the long cache never shows an old one."""
+
+    # Public so the cache policy leaves its long cache alone; the handler answers only the school's own people.
+    guards = [public]
+
+    @get("/schools/{school_id:int}/theme.css")
+    async def theme(self, request: Request, school_id: FromPath[int]) -> Response:
+        user: CurrentUser | None = request.scope.get("user")
+        if user is None or user.school_id != school_id:
+            raise NotFound(school_id)
+        colour = await schools.accent(school_id)
+        body = f":root {{ --brand: {colour}; --brand-dark: {darker(colour)}; }}\n" if colour else ""
+        return Response(body, media_type="text/css", headers={
+            "Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})
+
+    @get("/schools/{school_id:int}/logo")
+    async def logo(self, request: Request, school_id: FromPath[int]) -> Response:
+        user: CurrentUser | None = request.scope.get("user")
+        # The school's own people see it in their header; administrators on the school's page.
+        allowed = user is not None and (user.school_id == school_id or user.has(Role.ADMIN))
+        found = await school_logo.logo(school_id) if allowed else None
+        if found is None:
+            raise NotFound(school_id)
+        data, mime = found
+        return Response(data, media_type=mime, headers={
+            "Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})

@@ -42,6 +42,10 @@ class CurrentUser:
     organization_id: int | None
     # Sessions started under another generation have ended (a password was changed or reset since).
     session_generation: int = 0
+    # The school's name and accent colour for the header ("" outside a school or with no accent of its own).
+    school_name: str = ""
+    school_accent: str = ""
+    school_logo_version: str = ""
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -61,11 +65,18 @@ def _current(row: dict[str, Any]) -> CurrentUser:
         school_id=row["school"],
         organization_id=row["organization"],
         session_generation=row["session_generation"],
+        school_name=row.get("school_name") or "",
+        school_accent=row.get("school_accent") or "",
+        school_logo_version=row.get("school_logo_version") or "",
     )
 
 
 async def load_user(user_id: int) -> CurrentUser | None:
-    row = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    # The school's name and colour come in the same query: the header of every page shows them.
+    row = await User.select(*User.all_columns(), User.school.name.as_alias("school_name"),
+                            User.school.accent_colour.as_alias("school_accent"),
+                            User.school.logo_version.as_alias("school_logo_version"),
+                            ).where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
     if row is None or not row["roles"]:
         return None
     return _current(row)

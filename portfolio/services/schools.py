@@ -1,6 +1,7 @@
 """Schools, as administrators manage them: the list, adding one, renaming it, its time zone and the day its
 school year starts (which decide what "today" and "this school year" mean for its people), and its
-work-based-learning goal (the ring on its students' dashboards)."""
+work-based-learning goal (the ring on its students' dashboards), and its accent colour (the header and
+buttons its people see)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
 
-_COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours)
+_COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours,
+            School.accent_colour, School.logo_version)
 TAKEN = "Another school already has this name."
 
 
@@ -48,7 +50,7 @@ async def _refuse_taken_name(form: SchoolForm, school_id: int | None = None) -> 
 
 def _values(form: SchoolForm) -> dict[str, Any]:
     return {"name": form.name, "timezone": form.timezone, "year_start_month": form.year_start_month,
-            "year_start_day": form.year_start_day, "wbl_goal_hours": form.wbl_goal_hours}
+            "year_start_day": form.year_start_day, "wbl_goal_hours": form.wbl_goal_hours, "accent_colour": form.accent_colour}
 
 
 async def add(actor: CurrentUser, form: SchoolForm, ip: str = "") -> int:
@@ -67,7 +69,13 @@ async def update(actor: CurrentUser, school_id: int, form: SchoolForm, ip: str =
         await School.update({
             School.name: form.name, School.timezone: form.timezone,
             School.year_start_month: form.year_start_month, School.year_start_day: form.year_start_day,
-            School.wbl_goal_hours: form.wbl_goal_hours,
+            School.wbl_goal_hours: form.wbl_goal_hours, School.accent_colour: form.accent_colour,
         }).where(School.id == school_id)
         changed = sorted(key for key, value in _values(form).items() if before[key] != value)
         await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip, changed=changed)
+
+
+async def accent(school_id: int) -> str:
+    """The school's accent colour, "" when it has none (or there is no such school)."""
+    row = await School.select(School.accent_colour).where(School.id == school_id).first()
+    return row["accent_colour"] if row else ""

@@ -37,7 +37,8 @@ def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, fon
     chosen = fonts(font_dir)
     student = pf["student"]
     made = f"Made on {nice_date(day)}" + ("" if audience == SELF else f" for {audience}")
-    pen = _Pen(_document(chosen, student["name"], f"{student['name']} · Career portfolio · {made}"), chosen)
+    pen = _Pen(_document(chosen, student["name"], f"{student['name']} · Career portfolio · {made}"), chosen,
+               _rgb(student.get("school_accent") or "") or GREEN)
     _qr_code(pen.pdf, url)
     _header(pen, pf, made)
     _check_link(pen, url)
@@ -81,6 +82,8 @@ class _Pen:
 
     pdf: Any  # an fpdf.FPDF; fpdf2 is imported only when a PDF is made
     font: Fonts
+    # The school's accent colour (checked for contrast on white when it was set), else the app's green.
+    accent: tuple[int, int, int] = GREEN
 
     def text(self, value: str, size: float = 10, style: str = "", color: tuple[int, int, int] = INK,
              height: float | None = None, w: float = 0, link: str = "") -> None:
@@ -92,7 +95,7 @@ class _Pen:
         if self.pdf.get_y() > self.pdf.page_break_trigger - 30:
             self.pdf.add_page()
         self.pdf.ln(3)
-        self.text(title, 13, "B", GREEN, height=7)
+        self.text(title, 13, "B", self.accent, height=7)
         self.pdf.ln(1)
 
     def keep_together(self) -> None:
@@ -114,6 +117,12 @@ class _Pen:
             names = ", ".join(f["original_name"] + (f" ({f['pages']} pages)" if f.get("pages") else "")
                               + (" (added after verification)" if f.get("added_after") else "") for f in files)
             self.text(f"Evidence on file: {names}", 8, "", MUTED)
+
+
+def _rgb(colour: str) -> tuple[int, int, int] | None:
+    if len(colour) != 7:
+        return None
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def _qr_code(pdf: Any, url: str) -> None:
@@ -143,7 +152,8 @@ def _header(pen: _Pen, pf: Mapping[str, Any], made: str) -> None:
     student = pf["student"]
     profile = pf.get("profile") or {}
     header_width = pen.pdf.epw - QR_SIDE - 6
-    pen.text("CAREER PORTFOLIO", 8, "B", GREEN, w=header_width)
+    kicker = f"{student['school_name']} · career portfolio" if student.get("school_name") else "Career portfolio"
+    pen.text(kicker.upper(), 8, "B", pen.accent, w=header_width)
     pen.text(student["name"], 20, "B", height=9, w=header_width)
     if profile.get("headline"):
         pen.text(profile["headline"], 11, "", w=header_width)
@@ -154,7 +164,7 @@ def _header(pen: _Pen, pf: Mapping[str, Any], made: str) -> None:
         pen.text(school, 9, "", MUTED, w=header_width)
     pen.pdf.ln(2)
     pen.text(f"{hours(pf['verified_minutes'])} verified hours · {hours(pf['self_reported_minutes'])} self-reported hours",
-             12, "B", GREEN, w=header_width)
+             12, "B", pen.accent, w=header_width)
     pen.text(made + ".", 9, "", MUTED, w=header_width)
 
 

@@ -26,7 +26,8 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
     """Everything a viewer may see, in a fixed number of queries whatever the portfolio's size.
 
     `access` None means everything (the student's own preview of an "everything" share)."""
-    student = await User.select(User.id, User.name, User.school.name.as_alias("school_name")).where(User.id == student_id).first()
+    student = await User.select(User.id, User.name, User.school.name.as_alias("school_name"),
+                                User.school.accent_colour.as_alias("school_accent")).where(User.id == student_id).first()
     # Only to compare with verifiers' addresses: it never reaches the viewer.
     student_email = (await User.select(User.email).where(User.id == student_id).first() or {}).get("email", "")
     # Only what the student wrote for viewers: never the birth date or the personal e-mail.

@@ -1,0 +1,128 @@
+"""A school's identity: its name in the header, its accent colour (checked for AA contrast) as a stylesheet of
+its own, both in its students' PDF portfolios; and the district's name on the sign-in page."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from portfolio import colours
+from portfolio.services.media import GPS_IFD
+from portfolio.tables import School
+from tests import samples
+from tests.factories import csrf_headers, new_entry, pdf_text, post, sign_in
+
+FORM = {"name": "Test Career Center", "timezone": "America/New_York", "year_start_month": "7", "year_start_day": "1"}
+
+
+@pytest.mark.parametrize(("first", "second", "ratio"), [
+    ("#000000", "#ffffff", 21.0),
+    ("#ffffff", "#ffffff", 1.0),
+    ("#777777", "#ffffff", 4.48),  # the grey just short of AA
+    ("#767676", "#ffffff", 4.54),  # the lightest grey that passes
+    ("#0b5d4b", "#ffffff", 7.83),  # the app's own green
+    ("#ff0000", "#ffffff", 4.0),
+])
+def test_contrast_is_wcag_relative_luminance(first, second, ratio):
+    assert round(colours.contrast(first, second), 2) == ratio
+    assert colours.contrast(second, first) == colours.contrast(first, second)
+
+
+def test_an_accent_must_hold_aa_on_white_and_on_the_page():
+    assert colours.accent_contrast("#0b5d4b") >= colours.AA
+    # Passes on white (4.54) but the page background is a little darker than white.
+    assert colours.contrast("#767676", colours.WHITE) >= colours.AA > colours.accent_contrast("#767676")
+    assert colours.darker("#0b5d4b") == "#084538"
+
+
+async def test_a_light_accent_is_refused_with_its_contrast_and_a_dark_one_is_kept(make_user, make_client, school):
+    admin = await make_user("admin")
+    async with make_client() as theirs:
+        assert (await sign_in(theirs, admin.email)).status_code == 303
+        refused = await post(theirs, f"/admin/schools/{school}", FORM | {"accent_colour": "#ffcc00"})
+        assert refused.status_code == 422
+        assert "This colour is too light: white text on it and the colour as text on the page contrast only 1.4:1" in refused.text
+        assert "they need at least 4.5:1" in refused.text and 'value="#ffcc00"' in refused.text
+        for wrong in ("red", "#12345", "#12345g", "javascript:x"):
+            refused = await post(theirs, f"/admin/schools/{school}", FORM | {"accent_colour": wrong})
+            assert refused.status_code == 422 and "six hexadecimal digits" in refused.text, wrong
+        assert (await post(theirs, f"/admin/schools/{school}", FORM | {"accent_colour": "7B2D8E"})).status_code == 303
+    assert (await School.select(School.accent_colour).where(School.id == school).first())["accent_colour"] == "#7b2d8e"
+
+
+async def test_the_header_names_the_school_and_links_its_colour(client, signed_in, school, other_school, make_user, make_client):
+    await School.update({School.accent_colour: "#7b2d8e"}).where(School.id == school)
+    await School.update({School.accent_colour: "#123456"}).where(School.id == other_school)
+    await signed_in("student")
+    page = (await client.get("/student")).text
+    assert re.search(r'<a class="brand" href="/">Test Career Center</a>', page)
+    assert f'<link rel="stylesheet" href="/schools/{school}/theme.css?v=7b2d8e">' in page
+    assert "<style" not in page and "style=" not in page  # the policy allows no inline style
+
+    theme = await client.get(f"/schools/{school}/theme.css?v=7b2d8e")
+    assert theme.status_code == 200 and theme.headers["content-type"].startswith("text/css")
+    assert theme.text == ":root { --brand: #7b2d8e; --brand-dark: #5c216a; }\n"
+    assert theme.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert theme.headers["x-content-type-options"] == "nosniff"
+    # Another school's colours are not for this school's people, nor for anyone signed out.
+    assert (await client.get(f"/schools/{other_school}/theme.css")).status_code == 404
+    async with make_client() as nobody:
+        assert (await nobody.get(f"/schools/{school}/theme.css")).status_code == 404
+        assert "theme.css" not in (await nobody.get("/signin")).text
+
+
+async def test_a_school_without_an_accent_links_no_theme(client, signed_in):
+    await signed_in("student")
+    page = (await client.get("/student")).text
+    assert "theme.css" not in page and '<a class="brand" href="/">Test Career Center</a>' in page
+
+
+async def test_the_pdf_names_the_school(client, signed_in, school):
+    await School.update({School.accent_colour: "#7b2d8e"}).where(School.id == school)
+    student = await signed_in("student")
+    await new_entry(student, title="Shadowed a welder", hours="2")
+    text = pdf_text((await client.get("/student/portfolio.pdf")).content)
+    assert "TEST CAREER CENTER · CAREER PORTFOLIO" in text
+
+
+async def test_the_sign_in_page_shows_the_district(settings, make_client):
+    async with make_client(dataclasses.replace(settings, district_name="Riverside Unified School District")) as browser:
+        page = (await browser.get("/signin")).text
+    assert '<p class="district">Riverside Unified School District</p>' in page
+    async with make_client() as browser:
+        assert 'class="district"' not in (await browser.get("/signin")).text
+
+
+async def _upload_logo(browser, school: int, name: str, data: bytes):
+    return await browser.post(f"/admin/schools/{school}/logo", files={"logo": (name, data)}, headers=csrf_headers(browser))
+
+
+async def test_a_logo_is_a_picture_without_metadata_in_its_schools_header(client, signed_in, make_user, make_client, school, other_school):
+    admin = await make_user("admin")
+    async with make_client() as theirs:
+        assert (await sign_in(theirs, admin.email)).status_code == 303
+        for name, data in (("logo.png", samples.svg_renamed()), ("logo.png", samples.html_renamed()),
+                           ("logo.pdf", samples.pdf()), ("logo.heic", samples.heic_with_gps()),
+                           ("logo.png", samples.png_plain(1200, 10)), ("logo.png", b"")):
+            refused = await _upload_logo(theirs, school, name, data)
+            assert refused.status_code == 422 and "Choose a PNG, JPEG or WebP picture of at most 512 KB" in refused.text, name
+        assert (await _upload_logo(theirs, school, "logo.jpg", samples.jpeg_with_gps())).status_code == 303
+        version = (await School.select(School.logo_version).where(School.id == school).first())["logo_version"]
+        assert f'src="/schools/{school}/logo?v={version}" alt="Test Career Center"' in (await theirs.get(f"/admin/schools/{school}")).text
+
+    await signed_in("student")
+    page = (await client.get("/student")).text
+    assert re.search(rf'<a class="brand" href="/"><img class="logo" src="/schools/{school}/logo\?v={version}" alt="" '
+                     r'width="32" height="32">Test Career Center</a>', page)
+    logo = await client.get(f"/schools/{school}/logo?v={version}")
+    assert logo.status_code == 200 and logo.headers["content-type"] == "image/jpeg"
+    assert logo.headers["x-content-type-options"] == "nosniff" and "max-age=31536000" in logo.headers["cache-control"]
+    with Image.open(io.BytesIO(logo.content)) as picture:
+        assert picture.format == "JPEG" and not picture.getexif().get_ifd(GPS_IFD) and b"GPSLatitude" not in logo.content
+    assert (await client.get(f"/schools/{other_school}/logo")).status_code == 404
+    async with make_client() as nobody:
+        assert (await nobody.get(f"/schools/{school}/logo")).status_code == 404
