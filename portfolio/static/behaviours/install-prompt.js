@@ -19,6 +19,14 @@
     }
   }
 
+  // Shown like the dashboard's own status line (Portfolio.say): hidden until there is something to say.
+  function tell(status, text) {
+    if (status) {
+      status.textContent = text;
+      status.hidden = false;
+    }
+  }
+
   function installed(step) {
     var button = step.querySelector("button[data-install]");
     var status = step.querySelector("[data-install-status]");
@@ -26,7 +34,7 @@
     step.classList.add("done");
     if (state) { state.textContent = "Done"; }
     if (button) { button.hidden = true; }
-    if (status) { status.textContent = "Installed: open Career Portfolio from your home screen."; }
+    tell(status, "Installed: open Career Portfolio from your home screen.");
   }
 
   window.addEventListener("beforeinstallprompt", function (event) {
@@ -59,8 +67,8 @@
       prompt.userChoice.then(function (choice) {
         if (choice && choice.outcome === "accepted") {
           installed(step);
-        } else if (status) {
-          status.textContent = "Not installed. The browser's menu can install it later.";
+        } else {
+          tell(status, "Not installed. The browser's menu can install it later.");
         }
       });
     });
