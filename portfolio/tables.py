@@ -118,6 +118,10 @@ class StudentProfile(Table):
     # Set by staff; sharing outside the school before 18 needs a guardian's consent.
     birth_date = Date(null=True, default=None)
     updated_at = Timestamptz()
+    # The dashboard's "Get started" card: when the student hid it, and when they set its install step aside
+    # (the server cannot see an installed app; the page's own media query can).
+    onboarded_at = Timestamptz(null=True, default=None)
+    install_skipped_at = Timestamptz(null=True, default=None)
 
 
 class Experience(Table):

@@ -247,3 +247,10 @@ EMAIL_KIND_LABELS = {
     EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
     EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
 }
+
+
+class FirstRunPart(StrEnum):
+    """What a student may hide of the dashboard's "Get started" card: all of it, or only its install step."""
+
+    CARD = "card"
+    INSTALL = "install"

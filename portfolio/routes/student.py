@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from markupsafe import Markup
@@ -27,10 +28,11 @@ from portfolio.routes.evidence import (
     too_large,
 )
 from portfolio.routes.uploads import takes_files
-from portfolio.services import evidence, experiences, profiles, progress, sharing, signoff
+from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
+from portfolio.vocabulary import FirstRunPart
 
 
 async def _form_context(request: Request, values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -132,9 +134,20 @@ class StudentController(Controller):
             ring=_goal_ring(glance),
             cluster_chart=_cluster_chart(glance["by_cluster"]),
             on_the_spot=await signoff.on_the_spot_news(student),
+            first_steps=await first_run.steps(student, glance["entry_count"]),
             saved=saved,
             deleted=deleted,
         )
+
+    @post("/get-started")
+    async def hide_first_steps(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
+        """The "Get started" card, or only its install step, set aside for good (a plain form: no script needed)."""
+        try:
+            part = FirstRunPart((await form_values(request)).get("hide", ""))
+        except ValueError:
+            raise ValidationException("Nothing to hide by that name.") from None
+        await first_run.hide(student, part)
+        return go_to(request, "/student")
 
     @get("/profile")
     async def profile(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[bool] = False) -> Template:
