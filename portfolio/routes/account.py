@@ -129,7 +129,8 @@ async def _reset_after_answer(emails: Emails, email: str, lifetime: timedelta, i
     try:
         await accounts.request_password_reset(emails, email, lifetime, ip=ip)
     except Exception as error:  # the answer is sent already: nobody else would hear of it
-        log.error("password reset request failed: %s", type(error).__name__)
+        # The error's type only: its text could carry the address, which is personal data.
+        log.error("reset link not queued: %s", type(error).__name__)
 
 
 async def _forgot_again(request: Request, problem: FormErrors) -> Template:
