@@ -32,8 +32,18 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination("/student/sharing", "Sharing", "share-2"),
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/student/profile")),
     ),
-    "mentor": (Destination("/mentor", "Queue", "inbox"), ACCOUNT),
-    "employer": (Destination("/employer", "Portfolios", "users"), ACCOUNT),
+    "mentor": (
+        Destination("/mentor", "Queue", "inbox"),
+        Destination("/mentor/students", "Students", "users"),
+        Destination("/mentor/history", "History", "history"),
+        ACCOUNT,
+    ),
+    "employer": (
+        Destination("/employer", "Portfolios", "users"),
+        Destination("/employer/shortlist", "Shortlist", "star"),
+        Destination("/employer/check", "Check a PDF", "file-check"),
+        ACCOUNT,
+    ),
     "staff": (
         Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite")),
         Destination("/staff/mentors", "Mentors", "badge-check"),

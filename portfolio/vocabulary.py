@@ -176,6 +176,13 @@ METHOD_LABELS = {
     Method.ON_DEVICE: "on the spot",
 }
 
+# A decision as the mentor who made it reads it in their history.
+DECISION_LABELS = {
+    Decision.VERIFIED: "Verified",
+    Decision.CHANGES_REQUESTED: "Asked for changes",
+    Decision.REJECTED: "Rejected",
+}
+
 # The words a student reads about a decision on their entries.
 DECISION_WORDS = {
     Decision.VERIFIED: "verified",

@@ -332,10 +332,12 @@ async def test_the_daily_digest_sends_one_email_for_several_requests(client, sig
     student = await signed_in("student")
     await assign_mentor(staff, mentor, student)
     async with browser_of(make_client, mentor) as desk:
-        page = await desk.get("/mentor")
+        assert 'name="digest"' not in (await desk.get("/mentor")).text  # a setting: on the Account page
+        page = await desk.get("/account")
+        assert 'action="/mentor/digest"' in page.text and 'action="/employer/digest"' not in page.text
         assert 'name="digest" value="on">' in page.text  # off by default
         chose = await post(desk, "/mentor/digest", {"digest": "on"})
-        assert chose.status_code == 303 and chose.headers["location"] == "/mentor?digest=on"
+        assert chose.status_code == 303 and chose.headers["location"] == "/account?digest=on"
         page = await desk.get(chose.headers["location"])
         assert 'name="digest" value="on" checked' in page.text and "E-mail preference saved." in page.text
     assert await signoff.wants_digest(mentor)
@@ -354,7 +356,7 @@ async def test_the_daily_digest_sends_one_email_for_several_requests(client, sig
     assert len(await outbox(settings.var_dir, mentor.email)) == 1  # told once
 
     async with browser_of(make_client, mentor) as desk:
-        assert (await post(desk, "/mentor/digest", {})).headers["location"] == "/mentor?digest=off"
+        assert (await post(desk, "/mentor/digest", {})).headers["location"] == "/account?digest=off"
     assert not await signoff.wants_digest(mentor)
 
 
@@ -409,7 +411,7 @@ async def test_a_mentor_sees_how_an_assigned_students_entries_were_verified(clie
         page = await desk.get(f"/mentor/students/{student.id}")
         assert page.status_code == 200
         assert "Dr. Vet" in page.text and "gmail.com is a free e-mail service" in page.text
-        assert 'class="back" href="/mentor"' in page.text and "Assign mentors" not in page.text
+        assert 'class="back" href="/mentor/students"' in page.text and "Assign mentors" not in page.text
     async with browser_of(make_client, other_mentor) as stranger:
         assert (await stranger.get(f"/mentor/students/{student.id}")).status_code == 404
 

@@ -24,8 +24,8 @@ def tabs(html: str) -> list[tuple[str, str, str]]:
     ("roles", "landing", "labels"),
     [
         (("student",), "/student", ["Hours", "Verify", "Certificates", "Sharing", "Account"]),
-        (("mentor",), "/mentor", ["Queue", "Account"]),
-        (("employer",), "/employer", ["Portfolios", "Account"]),
+        (("mentor",), "/mentor", ["Queue", "Students", "History", "Account"]),
+        (("employer",), "/employer", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
         (("staff",), "/staff", ["People", "Mentors", "Employers", "E-mail", "Account"]),
         (("admin",), "/admin", ["People", "Schools", "Employers", "E-mail", "Account"]),
     ],

@@ -59,7 +59,7 @@ async def test_the_header_names_the_school_and_links_its_colour(client, signed_i
     await School.update({School.accent_colour: "#123456"}).where(School.id == other_school)
     await signed_in("student")
     page = (await client.get("/student")).text
-    assert re.search(r'<a class="brand" href="/">Test Career Center</a>', page)
+    assert re.search(r'<a class="brand" href="/"><span class="brand-name">Test Career Center</span></a>', page)
     assert f'<link rel="stylesheet" href="/schools/{school}/theme.css?v=7b2d8e">' in page
     assert "<style" not in page and "style=" not in page  # the policy allows no inline style
 
@@ -78,7 +78,7 @@ async def test_the_header_names_the_school_and_links_its_colour(client, signed_i
 async def test_a_school_without_an_accent_links_no_theme(client, signed_in):
     await signed_in("student")
     page = (await client.get("/student")).text
-    assert "theme.css" not in page and '<a class="brand" href="/">Test Career Center</a>' in page
+    assert "theme.css" not in page and '<a class="brand" href="/"><span class="brand-name">Test Career Center</span></a>' in page
 
 
 async def test_the_pdf_names_the_school(client, signed_in, school):
@@ -117,7 +117,7 @@ async def test_a_logo_is_a_picture_without_metadata_in_its_schools_header(client
     await signed_in("student")
     page = (await client.get("/student")).text
     assert re.search(rf'<a class="brand" href="/"><img class="logo" src="/schools/{school}/logo\?v={version}" alt="" '
-                     r'width="32" height="32">Test Career Center</a>', page)
+                     r'width="32" height="32"><span class="brand-name">Test Career Center</span></a>', page)
     logo = await client.get(f"/schools/{school}/logo?v={version}")
     assert logo.status_code == 200 and logo.headers["content-type"] == "image/jpeg"
     assert logo.headers["x-content-type-options"] == "nosniff" and "max-age=31536000" in logo.headers["cache-control"]

@@ -148,8 +148,10 @@ async def test_an_employer_organization_is_told_of_a_share_at_once_or_in_a_daily
     async with make_client() as browser:
         await sign_in(browser, daily.email)
         chose = await browser.post("/employer/digest", data={"digest": "on"}, headers=csrf_headers(browser))
-        assert chose.headers["location"] == "/employer?digest=on"
-        assert "checked" in (await browser.get("/employer")).text
+        assert chose.headers["location"] == "/account?digest=on"
+        account = (await browser.get("/account")).text
+        assert 'action="/employer/digest"' in account and 'name="digest" value="on" checked' in account
+        assert "E-mail preference saved." in (await browser.get(chose.headers["location"])).text
 
     student = await adult_student(signed_in)
     assert (await post_share(client, audience="organization", organization=str(organization))).status_code == 303

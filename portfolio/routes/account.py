@@ -17,7 +17,7 @@ from portfolio.auth import DEVICE_COOKIE, Sessions, link_token, public, safe_nex
 from portfolio.errors import FormErrors, LinkInvalid
 from portfolio.forms.accounts import parse_email, parse_new_password, parse_password_change, parse_sign_in
 from portfolio.routes.common import client_ip, form_values, redisplay, render
-from portfolio.services import accounts, audit
+from portfolio.services import accounts, audit, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.devices import LIFETIME_DAYS, KnownDevices
 from portfolio.services.emails import Emails
@@ -275,8 +275,14 @@ class AccountController(Controller):
         return Redirect(path=target, status_code=303)
 
     @get("/account", guards=[signed_in])
-    async def account_page(self, request: Request) -> Template:
-        return render(request, "account")
+    async def account_page(self, request: Request, user: NamedDependency[CurrentUser], digest: FromQuery[str] = "") -> Template:
+        """The person's settings; the daily e-mail choice of each role that is told of new things (None: not theirs)."""
+        return render(
+            request, "account",
+            mentor_digest=await signoff.wants_digest(user) if user.has("mentor") else None,
+            employer_digest=await sharing.wants_employer_digest(user) if user.has("employer") else None,
+            digest_saved=digest in ("on", "off"),
+        )
 
     @get("/account/password", guards=[signed_in])
     async def password_page(self, request: Request) -> Template:

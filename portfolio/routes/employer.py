@@ -12,14 +12,14 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Template
 
 from portfolio.auth import role
 from portfolio.errors import FormErrors
-from portfolio.forms.employer import parse_note
+from portfolio.forms.employer import parse_document_code, parse_note
 from portfolio.routes.common import form_values, go_to, redisplay, render
-from portfolio.services import experiences, sharing
+from portfolio.services import documents, experiences, sharing
 from portfolio.services.accounts import CurrentUser
 
 SORTS = {"hours": "Most verified hours", "recent": "Most recently shared"}
@@ -108,12 +108,16 @@ async def _note_again(request: Request, problem: FormErrors) -> Template:
     return await _portfolio_page(request, student_id, errors=problem.errors, values=problem.values)
 
 
+async def _check_again(request: Request, problem: FormErrors) -> Template:
+    return render(request, "employer_check", errors=problem.errors, values=problem.values)
+
+
 class EmployerController(Controller):
     path = "/employer"
     guards = [role("employer")]
 
     @get("/")
-    async def index(self, request: Request, employer: NamedDependency[CurrentUser], digest: FromQuery[str] = "") -> Template:
+    async def index(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
         typed, wanted, errors = _filters(request)
         clusters = await experiences.clusters()
         if wanted["cluster"] not in {c["code"] for c in clusters}:
@@ -132,15 +136,31 @@ class EmployerController(Controller):
             clusters=clusters,
             sorts=SORTS,
             organization=await sharing.organization_name(employer.organization_id),
-            digest=await sharing.wants_employer_digest(employer),
-            digest_saved=digest in ("on", "off"),
         )
+
+    @get("/shortlist")
+    async def shortlisted(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
+        """The organization's shortlist: the list's own cards, filtered by the list's own service."""
+        return render(request, "employer_shortlisted", cards=await sharing.employer_list(employer, shortlist_only=True),
+                      organization=await sharing.organization_name(employer.organization_id))
+
+    @get("/check")
+    async def check_page(self, request: Request) -> Template:
+        return render(request, "employer_check", errors={}, values={})
+
+    @post("/check", opt=redisplay(_check_again))
+    async def check(self, request: Request) -> Response:
+        """A code typed off a PDF, or its pasted link, opens the public check page; a code no PDF has is told here."""
+        form = await form_values(request)
+        code = parse_document_code(form)
+        await documents.require_known(code, str(form.get("code", ""))[:500])
+        return go_to(request, f"/p/{code}")
 
     @post("/digest")
     async def digest(self, request: Request, employer: NamedDependency[CurrentUser]) -> Response:
         on = str((await form_values(request)).get("digest", "")) in ("on", "1", "true")
         await sharing.set_employer_digest(employer, on)
-        return go_to(request, f"/employer?digest={'on' if on else 'off'}")
+        return go_to(request, f"/account?digest={'on' if on else 'off'}")
 
     @get("/students/{student_id:int}")
     async def student(self, request: Request, student_id: FromPath[int]) -> Template:

@@ -16,11 +16,11 @@ from portfolio.forms.certification import certification_check_values, parse_cert
 from portfolio.forms.verification import parse_decision
 from portfolio.parse import as_list
 from portfolio.routes.common import form_values, go_to, redisplay, render
-from portfolio.services import accounts, experiences, mentoring, signoff
+from portfolio.services import accounts, experiences, mentor_overview, mentoring, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.signoff import certifications as certificate_checks
-from portfolio.vocabulary import DECISION_WORDS, Role
+from portfolio.vocabulary import DECISION_LABELS, DECISION_WORDS, Role
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
@@ -32,12 +32,10 @@ async def _queue_page(request: Request, status_code: int = 200, **extra: Any) ->
     context: dict[str, Any] = {
         "items": items,
         "groups": signoff.by_student(items),
-        "digest": await signoff.wants_digest(mentor),
         "errors": {},
         "values": {},
         "checked": set(),
         "done": None,
-        "digest_saved": False,
     }
     return render(request, "mentor", status_code=status_code, **(context | extra))
 
@@ -73,15 +71,19 @@ class MentorController(Controller):
     guards = [role("mentor")]
 
     @get("/")
-    async def queue(
-        self, request: Request, done: FromQuery[str] = "", count: FromQuery[int] = 0, digest: FromQuery[str] = ""
-    ) -> Template:
+    async def queue(self, request: Request, done: FromQuery[str] = "", count: FromQuery[int] = 0) -> Template:
         words = DECISION_WORDS.get(done)
-        return await _queue_page(
-            request,
-            done={"count": count, "words": words} if words else None,
-            digest_saved=digest in ("on", "off"),
-        )
+        return await _queue_page(request, done={"count": count, "words": words} if words else None)
+
+    @get("/students")
+    async def students(self, request: Request, mentor: NamedDependency[CurrentUser]) -> Template:
+        """The students assigned to this mentor, each with this year's hours and what waits for the mentor."""
+        return render(request, "mentor_students", students=await mentor_overview.students(mentor))
+
+    @get("/history")
+    async def history(self, request: Request, mentor: NamedDependency[CurrentUser], page: FromQuery[int] = 1) -> Template:
+        """What this mentor decided, newest first, a page at a time."""
+        return render(request, "mentor_history", **await mentor_overview.decisions(mentor, page), labels=DECISION_LABELS)
 
     @get("/students/{student_id:int}")
     async def student(self, request: Request, student_id: FromPath[int]) -> Template:
@@ -110,4 +112,4 @@ class MentorController(Controller):
         form = await form_values(request)
         on = str(form.get("digest", "")) in ("on", "1", "true")
         await signoff.set_digest(mentor, on)
-        return go_to(request, f"/mentor?digest={'on' if on else 'off'}")
+        return go_to(request, f"/account?digest={'on' if on else 'off'}")

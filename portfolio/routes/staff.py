@@ -148,8 +148,8 @@ class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
     async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
         people = await people_service.listing(user.school_id) if user.school_id is not None else []
-        heading = await accounts.school_name(user.school_id) or "Your school"
-        return await _people_page(request, heading, people, invited, resent, staff_view=True)
+        # The school's name is in the top bar already; the page says what it is: today's work, then the people.
+        return await _people_page(request, "Today", people, invited, resent, staff_view=True)
 
     @get("/staff/mentors", guards=[role("staff")])
     async def mentors(

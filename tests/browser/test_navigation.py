@@ -17,8 +17,8 @@ ROLES = [
     ("student@demo.example", "/student", ["Hours", "Verify", "Certificates", "Sharing", "Account"]),
     ("counselor@demo.example", "/staff", ["People", "Mentors", "Employers", "E-mail", "Account"]),
     ("admin@demo.example", "/admin", ["People", "Schools", "Employers", "E-mail", "Account"]),
-    ("mentor@demo.example", "/mentor", ["Queue", "Account"]),
-    ("employer@demo.example", "/employer", ["Portfolios", "Account"]),
+    ("mentor@demo.example", "/mentor", ["Queue", "Students", "History", "Account"]),
+    ("employer@demo.example", "/employer", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
 ]
 
 BAR = """() => {

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 ROLES = [
     ("mentor@demo.example", "/mentor", "Mentor", ["Queue", "Account"]),
     ("employer@demo.example", "/employer", "Shared portfolios", ["Portfolios", "Account"]),
-    ("counselor@demo.example", "/staff", "Riverside Career Center", ["People", "Mentors", "Employers", "E-mail", "Account"]),
+    ("counselor@demo.example", "/staff", "Today", ["People", "Mentors", "Employers", "E-mail", "Account"]),
     ("admin@demo.example", "/admin", "Everyone", ["People", "Schools", "Employers", "E-mail", "Account"]),
 ]
 

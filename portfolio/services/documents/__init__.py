@@ -13,6 +13,7 @@ from portfolio.services.documents.codes import (
     local_day,
     make_pdf,
     new_code,
+    require_known,
     scope_of,
     timezone_of,
 )
@@ -22,6 +23,6 @@ from portfolio.services.documents.pdf import SELF, render_pdf
 
 __all__ = [
     "CODE_RE", "FONT_DIR", "SELF", "Fonts", "Made", "access_of", "canonical", "check", "check_url", "content_hash",
-    "export_data", "filename_for", "fonts", "local_day", "make_pdf", "new_code", "render_pdf", "safe_name",
+    "export_data", "filename_for", "fonts", "local_day", "make_pdf", "new_code", "render_pdf", "require_known", "safe_name",
     "scope_of", "timezone_of", "to_latin1", "write_export",
 ]

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from portfolio.clock import now
-from portfolio.errors import NotFound
+from portfolio.errors import FormErrors, NotFound
 from portfolio.services import sharing
 from portfolio.services.documents.fonts import fold_ascii
 from portfolio.services.documents.pdf import SELF, render_pdf
@@ -137,6 +137,13 @@ async def make_pdf(student_id: int, access: sharing.Access | None, audience: str
     day = local_day(moment, tz)
     pdf = await asyncio.to_thread(render_pdf, pf, day=day, audience=audience or SELF, url=check_url(base_url, code))
     return Made(code=code, pdf=pdf, filename=filename_for(pf["student"]["name"], day), created_at=moment)
+
+
+async def require_known(code: str, typed: str) -> None:
+    """FormErrors when no PDF has this code: the form that asked says so by its field, with what was typed."""
+    if not CODE_RE.match(code) or not await PortfolioDocument.exists().where(PortfolioDocument.code == code):
+        raise FormErrors({"code": "No portfolio PDF has this code. Check it against the PDF: letters are case-sensitive."},
+                         {"code": typed})
 
 
 async def check(code: str) -> dict[str, Any]:
