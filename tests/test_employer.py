@@ -17,6 +17,7 @@ from portfolio.tables import (
     Evidence,
     Experience,
     Organization,
+    PortfolioDocument,
     Share,
     SignOff,
     StudentProfile,
@@ -495,3 +496,60 @@ async def _load_student(student_id: int):
     user = await load_user(student_id)
     assert user is not None
     return user
+
+
+# --- the shortlist page and checking a PDF --------------------------------------------------------
+
+async def test_the_shortlist_page_shows_the_organization_s_shortlist_only(make_user, browsers):
+    org, _ = await new_org()
+    other_org, _ = await new_org()
+    picked, passed = await adult_student(make_user, name="Picked Person"), await adult_student(make_user, name="Passed Person")
+    theirs = await adult_student(make_user, name="Their Pick")
+    for student in (picked, passed, theirs):
+        await share_with(student, org)
+    await share_with(theirs, other_org)
+    ours = await make_user("employer", organization_id=org)
+    other = await make_user("employer", organization_id=other_org)
+    await sharing.set_shortlisted(ours, picked.id, True)
+    await sharing.set_shortlisted(other, theirs.id, True)  # the other organization's shortlist
+
+    employer = await browsers(ours)
+    empty = await employer.get("/employer/shortlist")  # before: only the own pick
+    assert empty.status_code == 200 and empty.headers["cache-control"] == "no-store"
+    assert card_ids(empty.text) == [picked.id] and "Their Pick" not in empty.text and "Passed Person" not in empty.text
+    assert "★</span> Shortlisted" in empty.text  # the list's own cards
+    assert card_ids((await employer.get("/employer?shortlist=1")).text) == [picked.id]  # the same service
+    colleague = await browsers(await make_user("employer", organization_id=org))
+    await colleague.post(f"/employer/students/{picked.id}/shortlist", data={"on": "0"}, headers=csrf_headers(colleague))
+    none = (await employer.get("/employer/shortlist")).text
+    assert card_ids(none) == [] and "Nobody is on your shortlist." in none
+    # A shortlisted student whose share ended leaves the shortlist page with the share.
+    await sharing.set_shortlisted(other, theirs.id, True)
+    await Share.update({Share.revoked_at: datetime.now(timezone.utc)}).where((Share.student == theirs.id) & (Share.organization == other_org))
+    assert card_ids((await (await browsers(other)).get("/employer/shortlist")).text) == []
+
+
+async def test_checking_a_pdf_by_its_code_or_link_opens_the_check_page(make_user, browsers):
+    org, _ = await new_org()
+    student = await adult_student(make_user, name="Pat Printed")
+    await share_with(student, org)
+    employer = await browsers(await make_user("employer", organization_id=org))
+    assert (await employer.get(f"/employer/students/{student.id}/portfolio.pdf")).status_code == 200
+    code = (await PortfolioDocument.select(PortfolioDocument.code).where(PortfolioDocument.student == student.id).first())["code"]
+
+    form = await employer.get("/employer/check")
+    assert form.status_code == 200 and 'action="/employer/check"' in form.text and '<label for="code">' in form.text
+    for typed in (code, f"  {code[:8]} {code[8:]} ", f"https://portfolio.example.org/p/{code}", f"http://testserver.local/p/{code}/"):
+        answer = await employer.post("/employer/check", data={"code": typed}, headers=csrf_headers(employer))
+        assert answer.status_code == 303 and answer.headers["location"] == f"/p/{code}", typed
+    page = await employer.get(f"/p/{code}")
+    assert page.status_code == 200 and "Pat Printed" in page.text
+
+    for typed, message in (("", "Enter the 16 letters and digits"), ("not a code", "Enter the 16 letters and digits"),
+                           ("https://portfolio.example.org/p/short", "Enter the 16 letters and digits"),
+                           (code.swapcase(), "No portfolio PDF has this code"), (XSS, "Enter the 16 letters and digits")):
+        wrong = await employer.post("/employer/check", data={"code": typed}, headers=csrf_headers(employer))
+        assert wrong.status_code == 422 and message in wrong.text, typed
+        assert 'aria-invalid="true"' in wrong.text and 'class="error-summary"' in wrong.text
+        assert XSS not in wrong.text
+    assert ESCAPED in (await employer.post("/employer/check", data={"code": XSS}, headers=csrf_headers(employer))).text

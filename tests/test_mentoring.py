@@ -3,8 +3,11 @@ else is refused; staff read each entry's sign-off history with its warnings."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import date, timedelta
 
+from portfolio.forms.verification import DecisionForm
 from portfolio.services import experiences, mentoring, signoff
 from portfolio.tables import (
     Evidence,
@@ -14,6 +17,7 @@ from portfolio.tables import (
     SignOff,
     VerificationRequest,
 )
+from portfolio.vocabulary import Decision
 from tests import samples
 from tests.factories import (
     assign_mentor,
@@ -22,6 +26,7 @@ from tests.factories import (
     entry,
     mentor_for,
     new_entries,
+    new_entry,
     post,
     queue_ids,
     status_of,
@@ -439,3 +444,76 @@ async def test_the_queue_is_grouped_by_student_with_one_bar_of_decisions(make_us
     assert page.count('class="action-bar"') == 1 and page.count('name="comment"') == 1
     assert page.count('value="verified" class="primary">Verify selected') == 1
     assert page.index('class="action-bar"') > page.index("Second only")
+
+
+# --- the mentor's students and history ------------------------------------------------------------
+
+async def test_a_mentor_s_students_page_lists_only_their_students_with_this_year_s_hours(make_user, make_client, emails):
+    staff, mentor, student = await mentor_with_student(make_user)
+    other_mentor = await make_user("mentor", name="Mr. Someone Else")
+    stranger = await make_user("student", name="Nadia Notmine")
+    await assign_mentor(staff, other_mentor, stranger, student)  # a student may have several mentors
+    verified, waiting, asked_elsewhere = await new_entries(student, "Verified one", "Waiting one", "Waiting elsewhere")
+    await new_entries(stranger, "Not the mentor's")
+    await signoff.ask_mentor(emails, student, [verified, waiting], mentor.id)
+    await signoff.decide_as_mentor(emails, mentor, [(await queue_ids(mentor))[verified]], DecisionForm(Decision.VERIFIED, ""))
+    await signoff.ask_mentor(emails, student, [asked_elsewhere], other_mentor.id)  # waits, but not for this mentor
+    async with browser_of(make_client, mentor) as desk:
+        page = await desk.get("/mentor/students")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert student.name in page.text and f'href="/mentor/students/{student.id}"' in page.text
+    assert "Nadia Notmine" not in page.text and f"/mentor/students/{stranger.id}" not in page.text
+    assert "<strong>1</strong> verified" in page.text and "· 2 waiting for an answer" in page.text
+    assert "1 waiting for you" in page.text
+    async with browser_of(make_client, other_mentor) as theirs:
+        page = (await theirs.get("/mentor/students")).text
+    assert "Nadia Notmine" in page and student.name in page
+    assert page.count("1 waiting for you") == 1  # the entry asked of them, not the two decided or waiting elsewhere
+
+
+async def test_a_mentor_with_no_students_is_told_how_they_come(make_user, make_client):
+    async with browser_of(make_client, await make_user("mentor")) as desk:
+        page = await desk.get("/mentor/students")
+    assert page.status_code == 200 and "No students are assigned to you yet." in page.text
+
+
+async def test_the_history_shows_only_this_mentor_s_decisions_newest_first_25_a_page(make_user, make_client, emails):
+    staff, mentor, student = await mentor_with_student(make_user)
+    other_mentor = await make_user("mentor")
+    await assign_mentor(staff, other_mentor, student)
+    titles = [f"Entry {n:02}" for n in range(27)]
+    titles += ["Another mentor decided", "Sent back", "Turned down"]
+    # A day each: one day holds at most 24 hours.
+    ids = [await new_entry(student, title=title, hours="1", date=(date.today() - timedelta(days=n + 1)).isoformat())
+           for n, title in enumerate(titles)]
+    await signoff.ask_mentor(emails, student, ids[:27] + ids[28:], mentor.id)
+    items = await queue_ids(mentor)
+    for entry_id in ids[:27]:  # one by one, so newest first is a real order
+        await signoff.decide_as_mentor(emails, mentor, [items[entry_id]], DecisionForm(Decision.VERIFIED, ""))
+    await signoff.decide_as_mentor(emails, mentor, [items[ids[28]]], DecisionForm(Decision.CHANGES_REQUESTED, "Add the hours."))
+    await signoff.decide_as_mentor(emails, mentor, [items[ids[29]]], DecisionForm(Decision.REJECTED, "Not there."))
+    await signoff.ask_mentor(emails, student, [ids[27]], other_mentor.id)
+    await signoff.decide_as_mentor(emails, other_mentor, list((await queue_ids(other_mentor)).values()), DecisionForm(Decision.VERIFIED, ""))
+
+    async with browser_of(make_client, mentor) as desk:
+        first = await desk.get("/mentor/history")
+        second = await desk.get("/mentor/history?page=2")
+        beyond = await desk.get("/mentor/history?page=99")
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+    shown = re.findall(r'<span class="entry-title">([^<]+)</span>', first.text)
+    assert shown[:3] == ["Turned down", "Sent back", "Entry 26"] and len(shown) == 25
+    assert "Rejected" in first.text and "Asked for changes" in first.text and "Not there." in first.text
+    assert f'href="/mentor/students/{student.id}#entry-{ids[29]}">{student.name}</a>' in first.text
+    assert 'href="/mentor/history?page=2" rel="next"' in first.text and 'rel="prev"' not in first.text
+    assert re.findall(r'<span class="entry-title">([^<]+)</span>', second.text) == ["Entry 03", "Entry 02", "Entry 01", "Entry 00"]
+    assert 'href="/mentor/history?page=1" rel="prev"' in second.text and 'rel="next"' not in second.text
+    assert "Another mentor decided" not in first.text + second.text
+    assert beyond.status_code == 200 and "There is nothing on this page." in beyond.text
+    async with browser_of(make_client, other_mentor) as theirs:
+        page = (await theirs.get("/mentor/history")).text
+    assert re.findall(r'<span class="entry-title">([^<]+)</span>', page) == ["Another mentor decided"]
+    # A student no longer assigned stays in the history, named but not linked.
+    await MentorAssignment.delete().where((MentorAssignment.mentor == other_mentor.id) & (MentorAssignment.student == student.id))
+    async with browser_of(make_client, other_mentor) as theirs:
+        page = (await theirs.get("/mentor/history")).text
+    assert student.name in page and f"/mentor/students/{student.id}" not in page

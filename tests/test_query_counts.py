@@ -1,15 +1,17 @@
 """Pages that list a student's entries take a fixed number of queries whatever the number of entries: the
-student record (staff and mentors), the mentor queue, a supervisor's request, the student's pending list and
-the student's dashboard; and what needs a staff member's attention, whatever the size of the school."""
+student record (staff and mentors), the mentor queue, a mentor's students and history, a supervisor's request,
+the student's pending list and the student's dashboard; and what needs a staff member's attention, whatever the
+size of the school."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
 
-from portfolio.forms.verification import SupervisorForm
-from portfolio.services import attention, experiences, signoff
+from portfolio.forms.verification import DecisionForm, SupervisorForm
+from portfolio.services import attention, experiences, mentor_overview, signoff
 from portfolio.tables import Evidence, MentorAssignment
+from portfolio.vocabulary import Decision
 from tests.factories import as_entry, browser_of, counting_queries, needing_attention
 from tests.mailbox import emails_for
 
@@ -94,3 +96,22 @@ async def test_what_needs_staff_takes_the_same_queries_for_a_small_or_a_large_sc
     counts = await attention.for_staff(other_school, large.id, date.today())
     assert (counts.guardians.count, counts.unconfirmed.count, counts.disputed.count, counts.failed_invitations.count,
             counts.without_mentor.count, counts.expiring.count) == (6, 6, 6, 6, 6, 6)
+
+
+async def test_a_mentor_s_students_and_history_take_the_same_queries_for_few_or_many(make_user, settings):
+    _, small, _ = await _student_asking(make_user, settings, 2)
+    _, large, _ = await _student_asking(make_user, settings, 40)
+    for _ in range(3):  # and more students, each with entries of their own
+        other = await make_user("student")
+        await MentorAssignment.insert(MentorAssignment(mentor=large.id, student=other.id))
+        body = {"kind": "job_shadow", "title": "More", "organization": "Acme", "hours": "2",
+                "date": (date.today() - timedelta(days=1)).isoformat(), "cluster": "construction"}
+        await experiences.create(other, await as_entry(other, body), uuid.uuid4())
+    for mentor in (small, large):
+        items = [item["id"] for item in await signoff.mentor_queue(mentor)]
+        await signoff.decide_as_mentor(emails_for(settings), mentor, items, DecisionForm(Decision.VERIFIED, ""))
+    await assert_same_queries(mentor_overview.students, small, large)
+    students = await mentor_overview.students(large)
+    assert len(students) == 4 and sum(s["hours"].verified for s in students) == 20 * 60
+    await assert_same_queries(lambda mentor: mentor_overview.decisions(mentor, 1), small, large)
+    assert len((await mentor_overview.decisions(large, 1))["items"]) == 20
