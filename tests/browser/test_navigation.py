@@ -93,6 +93,54 @@ async def test_a_counselor_gets_the_staff_bar_and_a_way_to_the_mentor_pages(new_
     await assert_phone_ready(page)
 
 
+# The top bar's parts at this width: whether the title shows its whole text, and where each part is.
+TOP_BAR = """() => {
+  const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, width: r.width, height: r.height, visible: r.width > 0 && getComputedStyle(el).display !== "none"}; };
+  const title = document.querySelector(".top-title");
+  return {title: box(title), text: title.textContent, scrollWidth: title.scrollWidth, clientWidth: title.clientWidth,
+          brand: box(document.querySelector(".brand")), back: box(document.querySelector(".back")),
+          role: box(document.querySelector("nav.roles a")), viewport: window.innerWidth};
+}"""
+
+
+async def test_the_page_title_gives_way_last_in_a_narrow_top_bar(new_page):
+    """A counselor's bar holds the school's name, the title and the way to the mentor pages: at 360 px the title
+    is read in full and the school's name is what shrinks; the mentor link stays whole and large."""
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, "counselor@demo.example")
+    for path, title in (("/staff", "Today"), ("/staff/mentors", "Mentors"), ("/staff/employers", "Employers"),
+                        ("/account", "Account"), ("/mentor/students", "My students")):
+        await page.goto(path)
+        bar = await page.evaluate(TOP_BAR)
+        assert bar["text"] == title, (path, bar)
+        # Not clipped: the whole text fits in the box it has (an ellipsis would make scrollWidth larger).
+        assert bar["title"]["visible"] and bar["scrollWidth"] <= bar["clientWidth"], (path, bar)
+        assert bar["brand"]["right"] <= bar["title"]["left"] + 1, (path, bar)
+        role = bar["role"]
+        assert role and role["visible"] and role["height"] >= 44 and role["width"] >= 44, (path, bar)
+        assert role["right"] <= bar["viewport"] and bar["title"]["right"] <= role["left"] + 1, (path, bar)
+        await assert_phone_ready(page)
+    # The school's name shrank to make room, with an ellipsis, and still opens the home page.
+    await page.goto("/staff")
+    brand = page.locator("header.top .brand")
+    assert await brand.locator(".brand-name").evaluate("(el) => el.scrollWidth > el.clientWidth")
+    await expect(brand).to_have_attribute("href", "/")
+    # A page within the mentor's pages: the back link stands in for the school's name.
+    await page.goto("/mentor/history")
+    await page.get_by_role("navigation", name="Your other roles").get_by_role("link", name="Mentor").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mentor")
+
+
+async def test_a_student_s_titles_are_whole_at_360_px(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, "student@demo.example")
+    for path in ("/student/certifications", "/student/verify", "/student/sharing", "/student/experiences/new"):
+        await page.goto(path)
+        bar = await page.evaluate(TOP_BAR)
+        assert bar["title"]["visible"] and bar["scrollWidth"] <= bar["clientWidth"], (path, bar)
+
+
 async def test_the_bar_lets_go_at_200_percent_zoom(new_page):
     # A 360 x 740 phone at 200% zoom lays the page out in 180 x 370 CSS pixels.
     page = await new_page({"width": 180, "height": 370})
