@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, SMALL_PHONE
 from tests.browser.helpers import (
     assert_accessible,
     assert_phone_ready,
@@ -110,3 +110,47 @@ async def test_a_note_without_javascript(new_page):
     await page.get_by_role("button", name="Add note").click()
     await page.wait_for_url(re.compile(r"/employer/students/\d+#notes$"))
     await expect(page.locator(".emp-note-list")).to_contain_text(note)
+
+
+async def test_the_shortlist_and_checking_a_pdf_on_a_small_phone(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, EMPLOYER)
+    tabs = page.get_by_role("navigation", name="Main")
+    student_link = page.locator(".emp-card").filter(has_text=STUDENT_NAME).get_by_role("link", name=STUDENT_NAME)
+    portfolio = await student_link.get_attribute("href")
+
+    # On the shortlist page exactly when shortlisted (another test may have left the mark either way).
+    await page.goto(portfolio)
+    if not await page.get_by_role("button", name="Remove from shortlist").count():
+        await page.get_by_role("button", name="Add to shortlist").click()
+        await expect(page.get_by_role("button", name="Remove from shortlist")).to_be_visible()
+    await tabs.get_by_role("link", name="Shortlist").click()
+    await page.wait_for_url("**/employer/shortlist")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Shortlist")
+    await expect(tabs.locator("a[aria-current='page']")).to_have_text("Shortlist")
+    await expect(page.locator(".emp-card").filter(has_text=STUDENT_NAME)).to_contain_text("Shortlisted")
+    await assert_phone_ready(page)
+
+    # The PDF the employer downloads carries its check link; its code, typed in, opens the check page.
+    pdf = await page.request.get(f"{portfolio}/portfolio.pdf")
+    assert pdf.ok
+    found = re.search(rb"/p/([A-Za-z0-9_-]{16})\)", await pdf.body())
+    assert found, "no check link in the PDF"
+    await tabs.get_by_role("link", name="Check a PDF").click()
+    await page.wait_for_url("**/employer/check")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Check a PDF")
+    await assert_phone_ready(page)
+    code = page.get_by_label("Check code or link")
+    await code.fill("not-a-code")
+    await page.get_by_role("button", name="Check", exact=True).click()
+    await expect(page.locator("#code-error")).to_have_text(re.compile("Enter the 16 letters and digits"))
+    await expect(code).to_have_attribute("aria-invalid", "true")
+    await assert_phone_ready(page)
+    await code.fill("ZZZZZZZZZZZZZZZZ")
+    await page.get_by_role("button", name="Check", exact=True).click()
+    await expect(page.locator("#code-error")).to_have_text(re.compile("No portfolio PDF has this code"))
+    await code.fill(found.group(1).decode())
+    await page.get_by_role("button", name="Check", exact=True).click()
+    await page.wait_for_url(f"**/p/{found.group(1).decode()}")
+    await expect(page.locator("main")).to_contain_text(STUDENT_NAME)
+    await assert_phone_ready(page)

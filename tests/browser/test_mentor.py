@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, SMALL_PHONE
 from tests.browser.helpers import (
     assert_phone_ready,
     log_draft,
@@ -102,3 +102,42 @@ async def test_staff_pages_for_mentors_and_a_students_history(new_page):
         "Awaiting verification"
     )
     await assert_phone_ready(page)
+
+
+async def test_a_mentor_s_students_history_and_e_mail_setting_on_a_small_phone(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, MENTOR)
+    tabs = page.get_by_role("navigation", name="Main")
+    await tabs.get_by_role("link", name="Students").click()
+    await page.wait_for_url("**/mentor/students")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My students")
+    await expect(tabs.locator("a[aria-current='page']")).to_have_text("Students")
+    card = page.locator(".emp-card").filter(has_text="Jordan Rivera")
+    await expect(card).to_contain_text("verified")
+    await expect(card).to_contain_text("waiting for you")  # the demo's own waiting request
+    await assert_phone_ready(page)
+    # The whole card opens the student's record, which belongs to Students and goes back there.
+    await card.get_by_role("link", name="Jordan Rivera").click()
+    await page.wait_for_url(re.compile(r"/mentor/students/\d+$"))
+    await expect(tabs.locator("a[aria-current='true']")).to_have_text("Students")
+    await page.get_by_role("link", name="Back to Students").click()
+    await page.wait_for_url("**/mentor/students")
+
+    await tabs.get_by_role("link", name="History").click()
+    await page.wait_for_url("**/mentor/history")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    await assert_phone_ready(page)
+
+    await tabs.get_by_role("link", name="Account").click()
+    box = page.get_by_role("checkbox", name=re.compile("Verification requests: one e-mail a day"))
+    await box.set_checked(not await box.is_checked())
+    wanted = await box.is_checked()
+    await page.locator("form[action='/mentor/digest']").get_by_role("button", name="Save").click()
+    await page.wait_for_url(re.compile(r"/account\?digest=(on|off)$"))
+    await expect(page.get_by_role("status")).to_have_text("E-mail preference saved.")
+    assert await box.is_checked() == wanted
+    await assert_phone_ready(page)
+    # The browser tests share one demo database: the mentor's choice goes back to what it was.
+    await box.set_checked(not wanted)
+    await page.locator("form[action='/mentor/digest']").get_by_role("button", name="Save").click()
+    await page.wait_for_url(re.compile(r"/account\?digest=(on|off)$"))

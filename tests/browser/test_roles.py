@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 # email, landing path, heading, the main navigation's links
 ROLES = [
-    ("mentor@demo.example", "/mentor", "Mentor", ["Queue", "Account"]),
-    ("employer@demo.example", "/employer", "Shared portfolios", ["Portfolios", "Account"]),
+    ("mentor@demo.example", "/mentor", "Mentor", ["Queue", "Students", "History", "Account"]),
+    ("employer@demo.example", "/employer", "Shared portfolios", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
     ("counselor@demo.example", "/staff", "Today", ["People", "Mentors", "Employers", "E-mail", "Account"]),
     ("admin@demo.example", "/admin", "Everyone", ["People", "Schools", "Employers", "E-mail", "Account"]),
 ]
