@@ -38,9 +38,10 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
-from portfolio.routes.people import PeopleController, SchoolsController, SchoolThemeController
+from portfolio.routes.people import PeopleController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
+from portfolio.routes.schools import OwnSchoolController, SchoolsController, SchoolThemeController
 from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
 from portfolio.routes.student import StudentController
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         PeopleController,
         SchoolsController,
+        OwnSchoolController,
         SchoolThemeController,
         MessagesController,
         # People without an account: a supervisor's e-mailed link, a share link's visitor and a guardian,

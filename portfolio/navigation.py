@@ -49,7 +49,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination("/staff/mentors", "Mentors", "badge-check"),
         Destination("/staff/employers", "Employers", "building-2"),
         Destination("/staff/outbox", "E-mail", "mail"),
-        ACCOUNT,
+        # Their school's name, logo and colour are reached from the Account page.
+        Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
     ),
     "admin": (
         Destination("/admin", "People", "users", ("/staff/people", "/staff/invite")),

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portfolio.services import certifications, experiences
+from portfolio.errors import NotFound
+from portfolio.forms.people import SchoolForm, SchoolIdentity
+from portfolio.services import certifications, experiences, school_logo, schools
 from portfolio.tables import (
     ROLES,
     Evidence,
@@ -18,10 +20,12 @@ from portfolio.tables import (
     MentorAssignment,
     Organization,
     OutboxMessage,
+    School,
     Share,
     SignOff,
     VerificationRequest,
 )
+from tests import samples
 from tests.factories import (
     add_photo,
     as_certification,
@@ -31,6 +35,7 @@ from tests.factories import (
     entry,
     mentor_for,
     new_entry,
+    post,
     route_table,
     sign_in,
 )
@@ -160,6 +165,43 @@ async def test_a_counselor_is_staff_and_mentor(client, signed_in):
     assert (await client.get("/student")).status_code == 403
     page = await client.get("/mentor")
     assert 'href="/staff"' in page.text and 'href="/mentor"' in page.text
+
+
+async def test_staff_change_their_own_school_s_identity_and_never_another_s(settings, make_user, make_client, school, other_school):
+    # No path of staff names a school: the one they change is always their own.
+    for path, _method, _names, roles in routes(settings):
+        if roles and "staff" in roles:
+            assert "{school_id" not in path, path
+    await School.update({School.accent_colour: "#7b2d8e"}).where(School.id == school)
+    admin = await make_user("admin")
+    await school_logo.set_logo(admin, school, samples.png_plain(96, 96))
+    before = await School.select(School.name, School.accent_colour, School.logo_version).where(School.id == school).first()
+
+    theirs = await make_user("staff", school_id=other_school)
+    async with browser_of(make_client, theirs) as other:
+        for url in (f"/admin/schools/{school}", f"/admin/schools/{school}/logo", f"/admin/schools/{school}/logo/remove"):
+            assert (await post(other, url, {"name": "Taken Over", "accent_colour": "#123456"})).status_code == 403, url
+        assert (await other.get(f"/admin/schools/{school}")).status_code == 403
+        assert (await other.get(f"/schools/{school}/logo")).status_code == 404
+        # Their own page changes their own school, whatever id rides along.
+        assert "<h1>Other High School</h1>" in (await other.get("/staff/school")).text
+        data = {"name": "Other High Renamed", "accent_colour": "#123456", "school_id": str(school)}
+        assert (await post(other, f"/staff/school?school_id={school}", data)).status_code == 303
+        assert (await post(other, f"/staff/school/logo/remove?school_id={school}", {"school_id": str(school)})).status_code == 303
+    assert await School.select(School.name, School.accent_colour, School.logo_version).where(School.id == school).first() == before
+    assert (await School.select(School.name).where(School.id == other_school).first())["name"] == "Other High Renamed"
+
+    # The services hold it too: another school's staff, and staff for more than the identity, find nothing.
+    ours = await make_user("staff")
+    for attempt in (schools.update(theirs, school, SchoolIdentity("Taken Over")), school_logo.remove_logo(theirs, school),
+                    school_logo.set_logo(theirs, school, samples.png_plain()),
+                    schools.update(ours, school, SchoolForm("Test Career Center", "Europe/Paris", 1, 1))):
+        with pytest.raises(NotFound):
+            await attempt
+    # Staff of no school have no school page.
+    async with browser_of(make_client, await make_user("staff", school_id=None)) as nowhere:
+        assert (await nowhere.get("/staff/school")).status_code == 404
+        assert "/staff/school" not in (await nowhere.get("/account")).text
 
 
 OUT_OF_RANGE = [2**64, 2**31, -(2**63) - 1]

@@ -55,6 +55,15 @@ async def test_a_page_inside_a_destination_marks_it_and_links_back(client, signe
     assert 'class="back"' not in (await client.get("/student/sharing")).text
 
 
+async def test_a_staff_member_s_school_page_is_within_account(client, signed_in):
+    await signed_in("staff")
+    account = await client.get("/account")
+    assert '<a href="/staff/school">' in account.text
+    school = await client.get("/staff/school")
+    assert [label for _, label, current in tabs(school.text) if current] == ["Account"]
+    assert re.search(r'<a class="back" href="/account">.*Back to </span>Account', school.text, re.S)
+
+
 async def test_a_person_with_several_roles_gets_the_main_bar_and_a_way_to_the_others(client, signed_in):
     await signed_in("staff", "mentor")
     queue = await client.get("/mentor")

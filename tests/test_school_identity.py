@@ -1,20 +1,23 @@
 """A school's identity: its name in the header, its accent colour (checked for AA contrast) as a stylesheet of
-its own, both in its students' PDF portfolios; and the district's name on the sign-in page."""
+its own, its logo, all in its students' PDF portfolios; set by an administrator or the school's own staff; and
+the district's name on the sign-in page."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
 from portfolio import colours
 from portfolio.services.media import GPS_IFD
-from portfolio.tables import School
+from portfolio.tables import AuditEvent, School
 from tests import samples
-from tests.factories import csrf_headers, new_entry, pdf_text, post, sign_in
+from tests.factories import browser_of, csrf_headers, new_entry, pdf_text, post, sign_in
 
 FORM = {"name": "Test Career Center", "timezone": "America/New_York", "year_start_month": "7", "year_start_day": "1"}
 
@@ -97,8 +100,14 @@ async def test_the_sign_in_page_shows_the_district(settings, make_client):
         assert 'class="district"' not in (await browser.get("/signin")).text
 
 
-async def _upload_logo(browser, school: int, name: str, data: bytes):
-    return await browser.post(f"/admin/schools/{school}/logo", files={"logo": (name, data)}, headers=csrf_headers(browser))
+async def _upload_logo(browser, school: int | None, name: str, data: bytes):
+    """Upload to an administrator's school page, or (school None) to the staff member's own school."""
+    url = "/staff/school/logo" if school is None else f"/admin/schools/{school}/logo"
+    return await browser.post(url, files={"logo": (name, data)}, headers=csrf_headers(browser))
+
+
+async def _identity(school: int) -> dict:
+    return await School.select(School.name, School.accent_colour, School.logo_version).where(School.id == school).first()
 
 
 async def test_a_logo_is_a_picture_without_metadata_in_its_schools_header(client, signed_in, make_user, make_client, school, other_school):
@@ -126,3 +135,108 @@ async def test_a_logo_is_a_picture_without_metadata_in_its_schools_header(client
     assert (await client.get(f"/schools/{other_school}/logo")).status_code == 404
     async with make_client() as nobody:
         assert (await nobody.get(f"/schools/{school}/logo")).status_code == 404
+
+
+async def test_staff_set_their_own_school_s_name_and_colour_with_the_administrator_s_checks(make_user, make_client, school, other_school):
+    staff = await make_user("staff")
+    async with browser_of(make_client, staff) as theirs:
+        page = await theirs.get("/staff/school")
+        assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+        assert '<form method="post" action="/staff/school" novalidate>' in page.text and 'value="Test Career Center"' in page.text
+        # Only the identity: what the school's year and goal are stays the administrator's.
+        assert 'name="timezone"' not in page.text and 'name="wbl_goal_hours"' not in page.text
+        assert "No logo: the header shows the school's name alone." in page.text and "Remove logo" not in page.text
+        account = (await theirs.get("/account")).text
+        assert '<a href="/staff/school">' in account and "School name, logo and colour" in account
+
+        refused = await post(theirs, "/staff/school", {"name": "Test Career Center", "accent_colour": "#ffcc00"})
+        assert refused.status_code == 422
+        assert "This colour is too light: white text on it and the colour as text on the page contrast only 1.4:1" in refused.text
+        assert 'value="#ffcc00"' in refused.text and 'class="error-summary"' in refused.text
+        refused = await post(theirs, "/staff/school", {"name": "", "accent_colour": "red"})
+        assert refused.status_code == 422 and "Enter the school&#39;s name" in refused.text and "six hexadecimal digits" in refused.text
+        refused = await post(theirs, "/staff/school", {"name": "other high school", "accent_colour": ""})
+        assert refused.status_code == 422 and "Another school already has this name." in refused.text
+        # A school id sent along is no way into another school: the page is the staff member's own.
+        saved = await post(theirs, "/staff/school", {"name": "Northside Tech", "accent_colour": "7B2D8E", "school_id": str(other_school),
+                                                      "timezone": "Europe/Paris", "wbl_goal_hours": "40"})
+        assert saved.status_code == 303 and saved.headers["location"] == "/staff/school?saved=1"
+        again = await theirs.get(saved.headers["location"])
+        assert "School saved." in again.text and "<h1>Northside Tech</h1>" in again.text
+        assert '<a class="brand" href="/">Northside Tech</a>' in again.text
+        assert f'href="/schools/{school}/theme.css?v=7b2d8e"' in again.text
+    row = await School.select().where(School.id == school).first()
+    assert (row["name"], row["accent_colour"], row["timezone"], row["wbl_goal_hours"]) == ("Northside Tech", "#7b2d8e", "America/New_York", None)
+    assert (await _identity(other_school))["name"] == "Other High School"
+    # Who changed what is recorded, as for an administrator.
+    event = await AuditEvent.select().where((AuditEvent.action == "school.changed") & (AuditEvent.actor == staff.id)).first()
+    assert event["subject"] == f"school:{school}"
+    assert json.loads(event["detail"]) == {"changed": ["accent_colour", "name"]}
+
+
+async def test_staff_upload_and_remove_their_school_s_logo_and_the_colour_stays(client, signed_in, make_user, make_client, school):
+    await School.update({School.accent_colour: "#7b2d8e"}).where(School.id == school)
+    staff = await make_user("staff")
+    async with browser_of(make_client, staff) as theirs:
+        refused = await _upload_logo(theirs, None, "logo.png", samples.svg_renamed())
+        assert refused.status_code == 422 and "Choose a PNG, JPEG or WebP picture of at most 512 KB" in refused.text
+        assert (await _upload_logo(theirs, None, "logo.png", samples.png_plain(96, 96))).status_code == 303
+        version = (await _identity(school))["logo_version"]
+        page = (await theirs.get("/staff/school")).text
+        assert f'<img class="logo" src="/schools/{school}/logo?v={version}"' in page  # their own header
+        assert '<form method="post" action="/staff/school/logo/remove" class="logo-remove">' in page
+        assert (await theirs.get(f"/schools/{school}/logo")).status_code == 200
+
+        student = await signed_in("student")
+        assert f'<img class="logo" src="/schools/{school}/logo?v={version}"' in (await client.get("/student")).text
+
+        removed = await post(theirs, "/staff/school/logo/remove")
+        assert removed.status_code == 303 and removed.headers["location"] == "/staff/school?saved=1"
+        assert (await theirs.get(f"/schools/{school}/logo")).status_code == 404
+    assert await _identity(school) == {"name": "Test Career Center", "accent_colour": "#7b2d8e", "logo_version": ""}
+    page = (await client.get("/student")).text
+    assert '<a class="brand" href="/">Test Career Center</a>' in page and 'class="logo"' not in page
+    assert f'href="/schools/{school}/theme.css?v=7b2d8e"' in page
+    assert (await client.get(f"/schools/{school}/logo")).status_code == 404
+    changes = await AuditEvent.select(AuditEvent.detail).where((AuditEvent.action == "school.changed") & (AuditEvent.actor == staff.id))
+    assert len(changes) == 2, student
+
+
+async def test_an_administrator_removes_a_school_s_logo(make_user, make_client, school):
+    admin = await make_user("admin")
+    async with browser_of(make_client, admin) as theirs:
+        assert (await _upload_logo(theirs, school, "logo.jpg", samples.jpeg_with_gps())).status_code == 303
+        assert "Remove logo" in (await theirs.get(f"/admin/schools/{school}")).text
+        removed = await post(theirs, f"/admin/schools/{school}/logo/remove")
+        assert removed.status_code == 303 and removed.headers["location"] == "/admin/schools?saved=1"
+        page = (await theirs.get(f"/admin/schools/{school}")).text
+        assert "No logo: the header shows the school's name alone." in page and "Remove logo" not in page
+        assert (await theirs.get(f"/schools/{school}/logo")).status_code == 404
+        # Removing what is not there is no error: the school simply has no logo.
+        assert (await post(theirs, f"/admin/schools/{school}/logo/remove")).status_code == 303
+    assert (await _identity(school))["logo_version"] == ""
+
+
+def _images_on_first_page(data: bytes) -> int:
+    document = pdfium.PdfDocument(data)
+    try:
+        return sum(1 for item in document[0].get_objects() if item.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("picture", [samples.png_plain(600, 200), samples.jpeg_with_gps(), samples.webp_with_location()])
+async def test_the_pdf_draws_the_school_s_logo_beside_its_name(client, signed_in, make_user, make_client, school, picture):
+    student = await signed_in("student")
+    await new_entry(student, title="Shadowed a welder", hours="2")
+    without = (await client.get("/student/portfolio.pdf")).content
+    assert _images_on_first_page(without) == 0 and "TEST CAREER CENTER · CAREER PORTFOLIO" in pdf_text(without)
+
+    async with browser_of(make_client, await make_user("staff")) as staff:
+        assert (await _upload_logo(staff, None, "logo", picture)).status_code == 303
+    made = await client.get("/student/portfolio.pdf")
+    assert made.status_code == 200 and made.headers["content-type"] == "application/pdf"
+    assert _images_on_first_page(made.content) == 1 and b"/Subtype /Image" in made.content
+    assert "TEST CAREER CENTER · CAREER PORTFOLIO" in pdf_text(made.content)
+    # Shrunk to what 12 mm of paper needs, so the logo does not weigh on every PDF.
+    assert len(made.content) - len(without) < 60_000

@@ -1,5 +1,6 @@
 """Forms about people and schools: the roles someone has, and a school's name, timezone, year start,
-work-based-learning goal and accent colour."""
+work-based-learning goal and accent colour (its identity, name and colour, is also a form of its own: its staff
+change that and nothing else)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ def timezones() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class SchoolIdentity:
+    """How a school's people see it: what its own staff may change, as well as administrators."""
+
+    name: str
+    # "#rrggbb" in lower case, or "" for the app's own green.
+    accent_colour: str = ""
+
+
+@dataclass(frozen=True)
 class SchoolForm:
     name: str
     timezone: str
@@ -75,14 +85,28 @@ def _accent(text: str, errors: dict[str, str]) -> str:
     return colour.lower()
 
 
+def _identity(values: Mapping[str, str], errors: dict[str, str]) -> SchoolIdentity:
+    accent = _accent(values["accent_colour"], errors)
+    if not values["name"] or len(values["name"]) > SCHOOL_NAME_MAX:
+        errors["name"] = f"Enter the school's name (at most {SCHOOL_NAME_MAX} characters)."
+    return SchoolIdentity(values["name"], accent)
+
+
+def parse_identity(raw: Mapping[str, Any]) -> SchoolIdentity:
+    values: dict[str, Any] = texts(raw, ("name", "accent_colour"))
+    errors: dict[str, str] = {}
+    identity = _identity(values, errors)
+    if errors:
+        raise FormErrors(errors, values)
+    return identity
+
+
 def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
     values: dict[str, Any] = texts(raw, ("name", "timezone", "year_start_month", "year_start_day", "wbl_goal_hours",
                                          "accent_colour"))
     errors: dict[str, str] = {}
     goal = _goal(values["wbl_goal_hours"], errors)
-    accent = _accent(values["accent_colour"], errors)
-    if not values["name"] or len(values["name"]) > SCHOOL_NAME_MAX:
-        errors["name"] = f"Enter the school's name (at most {SCHOOL_NAME_MAX} characters)."
+    identity = _identity(values, errors)
     if values["timezone"] not in timezones():
         errors["timezone"] = "Choose the school's time zone."
     month, day = int_or_none(values["year_start_month"]), int_or_none(values["year_start_day"])
@@ -94,4 +118,4 @@ def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
     if errors:
         raise FormErrors(errors, values)
     assert month is not None and day is not None
-    return SchoolForm(values["name"], values["timezone"], month, day, goal, accent)
+    return SchoolForm(identity.name, values["timezone"], month, day, goal, identity.accent_colour)

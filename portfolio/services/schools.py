@@ -1,10 +1,11 @@
 """Schools, as administrators manage them: the list, adding one, renaming it, its time zone and the day its
 school year starts (which decide what "today" and "this school year" mean for its people), and its
 work-based-learning goal (the ring on its students' dashboards), and its accent colour (the header and
-buttons its people see)."""
+buttons its people see). A school's own staff change its identity (name, colour, logo) as well."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -13,10 +14,11 @@ from piccolo.query.functions.string import Lower
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.forms.people import SchoolForm
+from portfolio.forms.people import SchoolForm, SchoolIdentity
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
+from portfolio.vocabulary import Role
 
 _COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours,
             School.accent_colour, School.logo_version)
@@ -40,7 +42,16 @@ async def get(school_id: int) -> dict[str, Any]:
     return row
 
 
-async def _refuse_taken_name(form: SchoolForm, school_id: int | None = None) -> None:
+def refuse_others(actor: CurrentUser, school_id: int, form: SchoolForm | SchoolIdentity | None = None) -> None:
+    """NotFound unless the actor may make this change (form None: the logo): administrators change anything of
+    any school; staff, the identity alone of the school they belong to. The routes give staff their own school;
+    this holds even if one ever gave another."""
+    own_identity = not isinstance(form, SchoolForm) and actor.has(Role.STAFF) and actor.school_id == school_id
+    if not (actor.has(Role.ADMIN) or own_identity):
+        raise NotFound(school_id)
+
+
+async def _refuse_taken_name(form: SchoolForm | SchoolIdentity, school_id: int | None = None) -> None:
     query = School.exists().where(Lower(School.name) == form.name.lower())
     if school_id is not None:
         query = query.where(School.id != school_id)
@@ -48,9 +59,8 @@ async def _refuse_taken_name(form: SchoolForm, school_id: int | None = None) -> 
         raise FormErrors({"name": TAKEN}, _values(form))
 
 
-def _values(form: SchoolForm) -> dict[str, Any]:
-    return {"name": form.name, "timezone": form.timezone, "year_start_month": form.year_start_month,
-            "year_start_day": form.year_start_day, "wbl_goal_hours": form.wbl_goal_hours, "accent_colour": form.accent_colour}
+def _values(form: SchoolForm | SchoolIdentity) -> dict[str, Any]:
+    return dataclasses.asdict(form)
 
 
 async def add(actor: CurrentUser, form: SchoolForm, ip: str = "") -> int:
@@ -62,16 +72,15 @@ async def add(actor: CurrentUser, form: SchoolForm, ip: str = "") -> int:
     return school_id
 
 
-async def update(actor: CurrentUser, school_id: int, form: SchoolForm, ip: str = "") -> None:
+async def update(actor: CurrentUser, school_id: int, form: SchoolForm | SchoolIdentity, ip: str = "") -> None:
+    """Everything an administrator's form holds, or the identity alone (a school's staff, or an administrator)."""
+    refuse_others(actor, school_id, form)
+    values = _values(form)
     async with write_transaction():
         before = await get(school_id)
         await _refuse_taken_name(form, school_id)
-        await School.update({
-            School.name: form.name, School.timezone: form.timezone,
-            School.year_start_month: form.year_start_month, School.year_start_day: form.year_start_day,
-            School.wbl_goal_hours: form.wbl_goal_hours, School.accent_colour: form.accent_colour,
-        }).where(School.id == school_id)
-        changed = sorted(key for key, value in _values(form).items() if before[key] != value)
+        await School.update({getattr(School, key): value for key, value in values.items()}).where(School.id == school_id)
+        changed = sorted(key for key, value in values.items() if before[key] != value)
         await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip, changed=changed)
 
 

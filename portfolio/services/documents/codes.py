@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from portfolio.clock import now
 from portfolio.errors import FormErrors, NotFound
-from portfolio.services import sharing
+from portfolio.services import school_logo, sharing
 from portfolio.services.documents.fonts import fold_ascii
 from portfolio.services.documents.pdf import SELF, render_pdf
 from portfolio.tables import PortfolioDocument, User
@@ -135,7 +135,8 @@ async def make_pdf(student_id: int, access: sharing.Access | None, audience: str
                           audience=(audience or SELF)[:200], created_by=created_by, created_at=moment)
     )
     day = local_day(moment, tz)
-    pdf = await asyncio.to_thread(render_pdf, pf, day=day, audience=audience or SELF, url=check_url(base_url, code))
+    pdf = await asyncio.to_thread(render_pdf, pf, day=day, audience=audience or SELF, url=check_url(base_url, code),
+                                  logo=await school_logo.of_student(student_id))
     return Made(code=code, pdf=pdf, filename=filename_for(pf["student"]["name"], day), created_at=moment)
 
 

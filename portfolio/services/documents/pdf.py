@@ -1,8 +1,10 @@
 """Drawing a portfolio as a PDF with fpdf2 (pure Python). Anything a student typed is drawn as plain text;
-the QR code (segno) is drawn as vectors, so it prints sharply at any resolution."""
+the QR code (segno) is drawn as vectors, so it prints sharply at any resolution; the school's logo, shrunk to
+what its place on the page needs."""
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ GREEN = (11, 93, 75)
 SELF = "self"
 
 QR_SIDE = 30.0
+# The box a school's logo is drawn in (mm), and the pixels it keeps: 12 mm at about 500 dpi, so a 1000-pixel
+# logo does not make every PDF heavy.
+LOGO_BOX = (30.0, 12.0)
+LOGO_PIXELS = 240
 CLOSING_NOTE = (
     "Verified entries were confirmed by the person named, who saw exactly what is shown here; an entry changed "
     "after its verification is listed as self-reported. Scan the code or open the link above to check that "
@@ -29,9 +35,11 @@ CLOSING_NOTE = (
 )
 
 
-def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, font_dir: Path | None = None) -> bytes:
+def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, font_dir: Path | None = None,
+               logo: bytes | None = None) -> bytes:
     """The portfolio as a Letter-size PDF: the same marks as the page (verified first, with how and by whom;
-    then self-reported; certifications with expiry; reflections), dated, with the check URL and its QR code."""
+    then self-reported; certifications with expiry; reflections), dated, with the check URL and its QR code,
+    and the school's logo (`logo`, as the school stored it) beside its name."""
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting logs every glyph at INFO
 
     chosen = fonts(font_dir)
@@ -40,7 +48,7 @@ def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, fon
     pen = _Pen(_document(chosen, student["name"], f"{student['name']} · Career portfolio · {made}"), chosen,
                _rgb(student.get("school_accent") or "") or GREEN)
     _qr_code(pen.pdf, url)
-    _header(pen, pf, made)
+    _header(pen, pf, made, _logo_image(logo) if logo else None)
     _check_link(pen, url)
     _about(pen, pf.get("profile") or {})
     pen.section(f"Verified experience · {hours(pf['verified_minutes'])} hours", pf["verified"], _entry,
@@ -147,13 +155,51 @@ def _qr_code(pdf: Any, url: str) -> None:
     pdf.link(left, top, QR_SIDE, QR_SIDE, url)
 
 
-def _header(pen: _Pen, pf: Mapping[str, Any], made: str) -> None:
-    """Who, their school and the hours, left of the QR code."""
+def _logo_image(data: bytes) -> tuple[io.BytesIO, int, int] | None:
+    """The logo as PNG or JPEG (fpdf2 takes no WebP) at most LOGO_PIXELS a side, with its size; None for a
+    picture Pillow cannot read (it was checked on upload: the PDF is made without it rather than not at all)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            # A photo stays JPEG; anything that may be transparent (a drawn logo) becomes PNG.
+            photo = picture.mode in ("RGB", "L") and picture.format == "JPEG"
+            picture.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
+            out = io.BytesIO()
+            if photo:
+                picture.save(out, "JPEG", quality=85)
+            else:
+                picture.convert("RGBA" if "A" in picture.getbands() or picture.mode == "P" else "RGB").save(out, "PNG")
+            out.seek(0)
+            return out, picture.width, picture.height
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+
+
+def _kicker(pen: _Pen, text: str, width: float, logo: tuple[io.BytesIO, int, int] | None) -> None:
+    """The line naming the school, after its logo when it has one."""
+    if logo is None:
+        pen.text(text, 8, "B", pen.accent, w=width)
+        return
+    pdf = pen.pdf
+    data, pixels_wide, pixels_high = logo
+    box_w, box_h = LOGO_BOX
+    logo_h = min(box_h, box_w * pixels_high / pixels_wide)
+    logo_w = logo_h * pixels_wide / pixels_high
+    top = pdf.get_y()
+    pdf.image(data, x=pdf.l_margin, y=top, w=logo_w, h=logo_h)
+    pdf.set_xy(pdf.l_margin + logo_w + 3, top + max(0.0, logo_h - 4) / 2)
+    pen.text(text, 8, "B", pen.accent, w=width - logo_w - 3)
+    pdf.set_y(max(pdf.get_y(), top + logo_h) + 1.5)
+
+
+def _header(pen: _Pen, pf: Mapping[str, Any], made: str, logo: tuple[io.BytesIO, int, int] | None = None) -> None:
+    """Who, their school (its logo first) and the hours, left of the QR code."""
     student = pf["student"]
     profile = pf.get("profile") or {}
     header_width = pen.pdf.epw - QR_SIDE - 6
     kicker = f"{student['school_name']} · career portfolio" if student.get("school_name") else "Career portfolio"
-    pen.text(kicker.upper(), 8, "B", pen.accent, w=header_width)
+    _kicker(pen, kicker.upper(), header_width, logo)
     pen.text(student["name"], 20, "B", height=9, w=header_width)
     if profile.get("headline"):
         pen.text(profile["headline"], 11, "", w=header_width)
