@@ -86,6 +86,10 @@ async def test_the_cluster_chart_has_a_table_of_clusters_and_hours(client, signe
     # The bigger cluster fills the width; the other is drawn to scale.
     assert 'class="chart-bar" x="0" y="20" width="320.0"' in chart and 'width="48.0"' in chart
     assert 'class="chart-part" x="0" y="20" width="106.7"' in chart
+    # Every picture on the page (chart, goal ring, icons) is coloured by app.css classes or currentColor, so it
+    # follows the light or dark scheme: none has a colour of its own.
+    pictures = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(pictures) > 3 and not [svg for svg in pictures if re.search(r"\b(fill|stroke|color|style)=", svg)]
 
 
 async def test_labels_are_escaped_in_the_chart_and_its_table(client, signed_in):

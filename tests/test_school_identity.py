@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import re
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -42,6 +43,43 @@ def test_an_accent_must_hold_aa_on_white_and_on_the_page():
     assert colours.darker("#0b5d4b") == "#084538"
 
 
+@pytest.mark.parametrize("colour", ["#0b5d4b", "#000080", "#7b2d8e", "#000000", "#b3261e", "#ffcc00", "#ffffff"])
+def test_a_dark_mode_accent_holds_aa_on_every_dark_surface_and_under_button_text(colour):
+    dark = colours.dark_accent(colour)
+    hover = colours.lighter(dark)
+    for surface in (colours.DARK_SURFACE, colours.DARK_CARD, colours.DARK_PAGE):
+        assert colours.contrast(dark, surface) >= colours.AA, (colour, dark, surface)
+    for shade in (dark, hover):
+        assert colours.contrast(shade, colours.ON_ACCENT_DARK) >= colours.AA, (colour, shade)
+    # Lightened in its own hue, and only as far as it must be: a light colour is kept as it is.
+    if colours.contrast(colour, colours.DARK_SURFACE) >= colours.AA:
+        assert dark == colour
+    else:
+        assert colours.luminance(dark) > colours.luminance(colour)
+        assert colours.contrast(colours.darker(dark, 0.97), colours.DARK_SURFACE) < colours.AA + 0.5
+
+
+def test_a_lightened_accent_keeps_its_hue():
+    assert colours.dark_accent("#000080") == "#8a8aff"  # navy becomes a light blue, not a grey
+    assert colours.dark_accent("#ffcc00") == "#ffcc00"
+    assert colours.dark_accent("#0b5d4b") == "#14a686"
+
+
+def test_app_css_dark_colours_are_the_ones_the_accent_is_checked_against():
+    css = (Path(colours.__file__).parent / "static" / "app.css").read_text(encoding="utf-8")
+    dark = css[css.index("@media (prefers-color-scheme: dark)"):]
+    dark = dark[: dark.index("\n  }\n")]
+    assert "color-scheme: light dark;" in css
+    default = colours.dark_accent("#0b5d4b")
+    for name, value in (("bg", colours.DARK_PAGE), ("card", colours.DARK_CARD), ("notice-bg", colours.DARK_SURFACE),
+                        ("on-brand", colours.ON_ACCENT_DARK), ("brand", default), ("brand-dark", colours.lighter(default))):
+        assert f"--{name}: {value};" in dark, name
+    # Every colour of the light theme has a dark counterpart.
+    light = css[css.index(":root {"): css.index("@media (prefers-color-scheme: dark)")]
+    light_names = set(re.findall(r"--([a-z-]+): (?:#|rgba)", light))
+    assert light_names <= set(re.findall(r"--([a-z-]+):", dark)), light_names - set(re.findall(r"--([a-z-]+):", dark))
+
+
 async def test_a_light_accent_is_refused_with_its_contrast_and_a_dark_one_is_kept(make_user, make_client, school):
     admin = await make_user("admin")
     async with make_client() as theirs:
@@ -68,7 +106,8 @@ async def test_the_header_names_the_school_and_links_its_colour(client, signed_i
 
     theme = await client.get(f"/schools/{school}/theme.css?v=7b2d8e")
     assert theme.status_code == 200 and theme.headers["content-type"].startswith("text/css")
-    assert theme.text == ":root { --brand: #7b2d8e; --brand-dark: #5c216a; }\n"
+    assert theme.text == (":root { --brand: #7b2d8e; --brand-dark: #5c216a; }\n"
+                          "@media (prefers-color-scheme: dark) { :root { --brand: #c176d4; --brand-dark: #cd91dd; } }\n")
     assert theme.headers["cache-control"] == "private, max-age=31536000, immutable"
     assert theme.headers["x-content-type-options"] == "nosniff"
     # Another school's colours are not for this school's people, nor for anyone signed out.

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from portfolio.auth import public, recently_signed_in, role
-from portfolio.colours import darker
+from portfolio.colours import theme_css
 from portfolio.errors import DomainError, NotFound
 from portfolio.forms.people import parse_identity, parse_school, timezones
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
@@ -153,7 +153,7 @@ class SchoolThemeController(Controller):
         if user is None or user.school_id != school_id:
             raise NotFound(school_id)
         colour = await schools.accent(school_id)
-        body = f":root {{ --brand: {colour}; --brand-dark: {darker(colour)}; }}\n" if colour else ""
+        body = theme_css(colour) if colour else ""
         return Response(body, media_type="text/css", headers={
             "Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})
 

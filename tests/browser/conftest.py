@@ -61,18 +61,20 @@ def _response(page: Page, response) -> None:
 
 @pytest.fixture
 async def new_page(browser: Browser, live_server: str):
-    """A page in a fresh context (its own cookies): new_page(viewport=SMALL_PHONE, javascript=False).
+    """A page in a fresh context (its own cookies): new_page(viewport=SMALL_PHONE, javascript=False,
+    color_scheme="dark").
 
     Every page records uncaught script errors and console errors (a CSP violation is one) in
     `page.problems`; the fixture fails the test if any were seen."""
     contexts: list[BrowserContext] = []
     pages: list[Page] = []
 
-    async def factory(viewport: dict[str, int] = PHONE, javascript: bool = True) -> Page:
+    async def factory(viewport: dict[str, int] = PHONE, javascript: bool = True, color_scheme: str = "light") -> Page:
         context = await browser.new_context(
             base_url=live_server,
             viewport=viewport,
             java_script_enabled=javascript,
+            color_scheme=color_scheme,
             locale="en-US",
             service_workers="block",
         )
