@@ -15,8 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+# Lighthouse comes from npm (pinned in tests/node/package-lock.json); Node 20 is enough for it.
+$(VENV)/.installed-test: pyproject.toml tests/node/package-lock.json $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[test]"
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed
@@ -34,11 +36,12 @@ run: install
 # piccolo finds one engine per process, so the suite runs twice: every test on SQLite, and every database
 # test and the browser smoke tests on PostgreSQL (127.0.0.1:5432; it makes and drops its own databases).
 # The two runs share nothing, so they run side by side; each one's output is printed when both are done.
+# Lighthouse on every page runs once, in the shorter PostgreSQL run, so the two end closer together.
 test: install-test
 	@mkdir -p var
 	$(BIN)/ruff check portfolio tests
-	@$(BIN)/python -m pytest -q > var/test-sqlite.log 2>&1 & sqlite=$$!; \
-	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke" > var/test-postgres.log 2>&1 & pg=$$!; \
+	@$(BIN)/python -m pytest -q -m "not lighthouse" > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke or lighthouse" > var/test-postgres.log 2>&1 & pg=$$!; \
 	wait $$sqlite; s=$$?; wait $$pg; p=$$?; \
 	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
 	test $$s -eq 0 && test $$p -eq 0

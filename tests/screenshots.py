@@ -16,6 +16,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.settings import Settings
-from tests.factories import route_table
+from tests.browser.helpers import log_draft
+from tests.factories import pdf_text, route_table
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,9 +44,11 @@ ACCOUNTS = {
 }
 # Not pages: files, downloads, the JSON API, the app's plumbing, and the demo's own mail viewer.
 NOT_PAGES = re.compile(
-    r"^/(api|static|dev)/|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/evidence/|/(thumb|view)$|\.(pdf|zip)$"
+    r"^/(api|static|dev)/|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/evidence/|/(thumb|view|logo|theme\.css)$|\.(pdf|zip)$"
 )
 PAGE_SECONDS = 15
+# How many more pages a walk may open only for their links.
+EXPLORE = 20
 WALK_SECONDS = 600
 # Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
 MAIL_INDEX = "/dev/outbox"
@@ -140,6 +145,11 @@ async def shoot(page: Page, path: str, route: Route, role_dir: Path, widths: tup
     return "", await links_on(page)
 
 
+async def _links_of(page: Page, path: str) -> list[str]:
+    response = await page.goto(path, wait_until="load")
+    return await links_on(page) if response is not None and response.status < 400 else []
+
+
 async def prepare(browser: Browser, base_url: str) -> list[str]:
     """What the demo data lacks for the pages people reach by e-mail or by a shared link: the student shares a
     link and e-mails a supervisor, a counselor invites someone, someone forgets a password. Done through the
@@ -149,7 +159,10 @@ async def prepare(browser: Browser, base_url: str) -> list[str]:
     steps = [
         ("student@demo.example", "a shared link", _share_link),
         ("student@demo.example", "a supervisor's request", _ask_supervisor),
+        ("student@demo.example", "a supervisor's receipt", _on_the_spot),
+        ("student@demo.example", "a PDF's check code", _pdf_code),
         ("counselor@demo.example", "an invitation", _invite),
+        ("counselor@demo.example", "a guardian's consent link", _consent_link),
         ("", "a password reset", _forgot),
     ]
     for email, what, step in steps:
@@ -159,7 +172,7 @@ async def prepare(browser: Browser, base_url: str) -> list[str]:
             page = await context.new_page()
             if email:
                 await sign_in(page, email)
-            await step(page)
+            found += await step(page) or []
             found += await links_on(page)
         except Exception as error:  # noqa: BLE001 - a screenshot run goes on without the pages this step makes
             print(f"could not make {what}: {str(error).splitlines()[0]}", flush=True)
@@ -185,6 +198,46 @@ async def _ask_supervisor(page: Page) -> None:
         await page.get_by_role("button", name="E-mail my supervisor").click()
 
 
+async def _on_the_spot(page: Page) -> None:
+    entry_id = await log_draft(page, "Ran the press brake", hours="0.5")
+    await page.goto(f"/v/onsite?entries={entry_id}")
+    await page.get_by_label("Your name").fill("Morgan Lee")
+    await page.get_by_label("Your job title").fill("Site manager")
+    await page.get_by_label("Your work e-mail").fill("morgan.lee@acme-manufacturing.example")
+    await page.get_by_label("Or type your full name to sign").fill("Morgan Lee")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Verify these hours").click()
+
+
+async def _pdf_code(page: Page) -> list[str]:
+    """The address a printed portfolio's QR code opens."""
+    response = await page.request.get("/student/portfolio.pdf")
+    return [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"https?://\S+/p/[\w-]+", pdf_text(await response.body()))]
+
+
+async def _consent_link(page: Page) -> None:
+    await page.goto("/staff")
+    record = page.locator('a[href^="/staff/students/"]').first
+    await page.goto(await record.get_attribute("href"))
+    await page.get_by_label("Guardian's name").fill("Casey Rivera")
+    await page.get_by_label("Guardian's e-mail").fill("casey.rivera@demo.example")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="E-mail the guardian a consent link").click()
+
+
+async def _see_share(page: Page, links: list[str]) -> list[str]:
+    """A visitor with a shared link gives their name before the portfolio opens, on their own device."""
+    link = next((link for link in links if re.fullmatch(r"/s/[^/]+", link)), None)
+    if link is None:
+        return []
+    await page.goto(link)
+    await page.get_by_label("Your name").fill("Robin Hale")
+    await page.get_by_label("Your organization").fill("Hale Welding")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="See the portfolio").click()
+    return await links_on(page)
+
+
 async def _invite(page: Page) -> None:
     await page.goto("/staff/invite")
     await page.get_by_label("Name", exact=True).fill("Riley Park")
@@ -201,6 +254,79 @@ async def _forgot(page: Page) -> None:
         await page.get_by_role("button", name="Send link").click()
 
 
+@asynccontextmanager
+async def role_page(browser: Browser, base_url: str, role: str, width: int = WIDTHS[0]) -> AsyncIterator[Page]:
+    """A page in a fresh context, signed in as the role's demo account (nobody for "public")."""
+    context = await browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": HEIGHT}, locale="en-US", service_workers="block",
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(PAGE_SECONDS * 1000)
+    try:
+        page = await context.new_page()
+        if ACCOUNTS[role]:
+            await sign_in(page, ACCOUNTS[role])
+        yield page
+    finally:
+        await context.close()
+
+
+async def walk(
+    page: Page,
+    role: str,
+    out: Path | None = None,
+    widths: tuple[int, ...] = WIDTHS,
+    seconds: float = WALK_SECONDS,
+    known: list[str] | None = None,
+) -> dict[str, str]:
+    """Opens every page of one role, photographed into `out` at each of `widths` (none: only opened); returns {page
+    name: the path opened, or "<path> not photographed: <why>"}. `known` are paths found before (a shared
+    link's address). A page whose path needs an id no link shows is left out, and its route is named under
+    "missing"."""
+    role_dir = (out or Path()) / role
+    if widths:
+        role_dir.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + seconds
+    links: list[str] = list(known or [])
+    if not ACCOUNTS[role]:
+        links += await _mail_links(page)
+        links += await _see_share(page, links)
+    routes = pages_for(role)
+    todo = list(routes)
+    done: dict[str, str] = {}
+    opened: set[str] = set()
+    explored = 0
+    progress = True
+    while todo and progress and time.monotonic() < deadline:
+        progress = False
+        for route in list(todo):
+            path = route.template if not route.has_params else next(
+                (link for link in links if route.pattern.fullmatch(link)), None
+            )
+            if path is None:
+                continue
+            why_not, shown = await shoot(page, path, route, role_dir, widths)
+            opened.add(path)
+            links += shown
+            done[route.name] = f"{path} {NOT_SHOT} {why_not}" if why_not else path
+            todo.remove(route)
+            progress = True
+            if time.monotonic() >= deadline:
+                break
+        if todo and not progress and explored < EXPLORE:
+            # A page reached only from another instance of a page already seen (a draft's Edit, not the
+            # first entry's): open one more of the role's pages not opened yet, for its links.
+            more = next((link for link in links if link not in opened and any(r.pattern.fullmatch(link) for r in routes)), None)
+            if more is not None:
+                opened.add(more)
+                explored += 1
+                links += await _links_of(page, more)
+                progress = True
+    if todo:
+        done["missing"] = " ".join(r.template for r in todo)
+    return done
+
+
 async def walk_role(
     browser: Browser,
     base_url: str,
@@ -210,47 +336,9 @@ async def walk_role(
     seconds: float = WALK_SECONDS,
     known: list[str] | None = None,
 ) -> dict[str, str]:
-    """Photographs every page of one role; returns {page name: the path photographed, or "<path> not
-    photographed: <why>"}. `known` are paths found before (a shared link's address). A page whose path needs an id no
-    link shows is left out, and its route is named under "missing"."""
-    role_dir = out / role
-    role_dir.mkdir(parents=True, exist_ok=True)
-    context = await browser.new_context(
-        base_url=base_url, viewport={"width": widths[0], "height": HEIGHT}, locale="en-US", service_workers="block",
-        reduced_motion="reduce",
-    )
-    context.set_default_timeout(PAGE_SECONDS * 1000)
-    deadline = time.monotonic() + seconds
-    try:
-        page = await context.new_page()
-        links: list[str] = list(known or [])
-        if ACCOUNTS[role]:
-            await sign_in(page, ACCOUNTS[role])
-        else:
-            links += await _mail_links(page)
-        todo = pages_for(role)
-        done: dict[str, str] = {}
-        progress = True
-        while todo and progress and time.monotonic() < deadline:
-            progress = False
-            for route in list(todo):
-                path = route.template if not route.has_params else next(
-                    (link for link in links if route.pattern.fullmatch(link)), None
-                )
-                if path is None:
-                    continue
-                why_not, shown = await shoot(page, path, route, role_dir, widths)
-                links += shown
-                done[route.name] = f"{path} {NOT_SHOT} {why_not}" if why_not else path
-                todo.remove(route)
-                progress = True
-                if time.monotonic() >= deadline:
-                    break
-        if todo:
-            done["missing"] = " ".join(r.template for r in todo)
-        return done
-    finally:
-        await context.close()
+    """Photographs every page of one role (see walk)."""
+    async with role_page(browser, base_url, role, widths[0]) as page:
+        return await walk(page, role, out, widths, seconds, known)
 
 
 async def _mail_links(page: Page) -> list[str]:

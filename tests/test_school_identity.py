@@ -202,7 +202,7 @@ async def test_staff_set_their_own_school_s_name_and_colour_with_the_administrat
         assert saved.status_code == 303 and saved.headers["location"] == "/staff/school?saved=1"
         again = await theirs.get(saved.headers["location"])
         assert "School saved." in again.text and "<h1>Northside Tech</h1>" in again.text
-        assert '<a class="brand" href="/">Northside Tech</a>' in again.text
+        assert '<a class="brand" href="/"><span class="brand-name">Northside Tech</span></a>' in again.text
         assert f'href="/schools/{school}/theme.css?v=7b2d8e"' in again.text
     row = await School.select().where(School.id == school).first()
     assert (row["name"], row["accent_colour"], row["timezone"], row["wbl_goal_hours"]) == ("Northside Tech", "#7b2d8e", "America/New_York", None)
@@ -234,7 +234,7 @@ async def test_staff_upload_and_remove_their_school_s_logo_and_the_colour_stays(
         assert (await theirs.get(f"/schools/{school}/logo")).status_code == 404
     assert await _identity(school) == {"name": "Test Career Center", "accent_colour": "#7b2d8e", "logo_version": ""}
     page = (await client.get("/student")).text
-    assert '<a class="brand" href="/">Test Career Center</a>' in page and 'class="logo"' not in page
+    assert '<a class="brand" href="/"><span class="brand-name">Test Career Center</span></a>' in page and 'class="logo"' not in page
     assert f'href="/schools/{school}/theme.css?v=7b2d8e"' in page
     assert (await client.get(f"/schools/{school}/logo")).status_code == 404
     changes = await AuditEvent.select(AuditEvent.detail).where((AuditEvent.action == "school.changed") & (AuditEvent.actor == staff.id))
