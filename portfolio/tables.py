@@ -27,14 +27,19 @@ from portfolio.vocabulary import (
     STATUS_LABELS,
     CertificationCheck,
     ConsentMethod,
+    ContactRole,
     Decision,
     DisclosureKind,
     EmailKind,
     EntryStatus,
     ExperienceKind,
     Method,
+    Offering,
     OrganizationKind,
     OutboxState,
+    PartnerKind,
+    PartnerStatus,
+    ReachBy,
     RequestStatus,
     Role,
     TokenPurpose,
@@ -66,12 +71,22 @@ class School(Table):
 
 
 class Organization(Table):
-    """An employer or an industry partner."""
+    """An employer or an industry partner: one record per organization across the district.
+
+    What is true of the organization whichever school works with it lives here (its kind of partner, website,
+    address, the clusters it serves), so a correction made by one school serves all and a partner is never
+    entered twice. What one school agreed with it (status, what it offers that school, owners, contacts) lives
+    on PartnerSchool: another school's staff see none of it."""
 
     name = Varchar(length=200)
+    # Whether it has employer users who review shared portfolios ("employer") or not; unrelated to partner_kind.
     kind = Varchar(length=20, default=OrganizationKind.EMPLOYER, choices=OrganizationKind)
     website = Varchar(length=300, default="")
     created_at = Timestamptz()
+    # Empty until a school takes it into its partner directory.
+    partner_kind = Varchar(length=30, default="", choices=PartnerKind)
+    address = Varchar(length=300, default="")
+    updated_at = Timestamptz(null=True, default=None)
 
 
 class CareerCluster(Table):
@@ -446,3 +461,58 @@ class OutboxMessage(Table):
     invitee = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+
+class PartnerCluster(Table):
+    """A career cluster an organization serves (a fact about its industry, the same for every school). This and
+    the other partner link tables are unique per pair through indexes made in their migration (piccolo's Unique
+    constraint is added by ALTER TABLE, which SQLite cannot do)."""
+
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.cascade, index=True)
+    cluster = ForeignKey(references=CareerCluster, on_delete=OnDelete.cascade, index=True)
+
+
+class PartnerSchool(Table):
+    """One school's relationship with a partner organization: the partner as that school's staff see it.
+    Contacts, owners, offerings (and later interactions, agreements, board seats) hang from it, so they belong
+    to the school and outlast any one member of its staff."""
+
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.restrict, index=True)
+    school = ForeignKey(references=School, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=20, default=PartnerStatus.PROSPECT, index=True, choices=PartnerStatus)
+    # Made when the add form is shown, so that a form sent twice adds the partner once.
+    client_uuid = UUID(null=True, default=None, unique=True)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    updated_at = Timestamptz(index=True)
+
+
+class PartnerOffering(Table):
+    """Something a partner offers this school (a hospital may host one school's job shadows and only speak at
+    another's), hence on the relationship and not on the organization."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    offering = Varchar(length=30, choices=Offering, index=True)
+
+
+class PartnerOwner(Table):
+    """A staff member of the school who looks after the relationship; a partner has one or more."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+
+
+class PartnerContact(Table):
+    """A person at the partner whom this school deals with; other schools never see them. One who left is
+    marked inactive and kept, so the history of who the school talked to stays whole."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    title = Varchar(length=120, default="")
+    email = Varchar(length=254, default="")
+    phone = Varchar(length=40, default="")
+    reach_by = Varchar(length=20, default=ReachBy.EMAIL, choices=ReachBy)
+    role = Varchar(length=30, default=ContactRole.EDUCATION_OUTREACH, choices=ContactRole)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -20,6 +20,8 @@ from portfolio.tables import (
     MentorAssignment,
     Organization,
     OutboxMessage,
+    PartnerContact,
+    PartnerSchool,
     School,
     Share,
     SignOff,
@@ -109,10 +111,34 @@ async def owned_ids(owner) -> dict[str, int]:
         OutboxMessage(recipient=owner.email, subject="Invitation", kind="invite", message_id=f"<{uuid.uuid4()}@guards>",
                       state="failed", invitee=owner.id, school=owner.school_id)
     ).returning(OutboxMessage.id)
-    return {"entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    # A partner of the owner's school, with a contact: only its staff (and admins) open them.
+    partner = await PartnerSchool.insert(PartnerSchool(
+        organization=org_id(await Organization.insert(Organization(name="Guard Partner")).returning(Organization.id)),
+        school=owner.school_id)).returning(PartnerSchool.id)
+    contact = await PartnerContact.insert(PartnerContact(partner=partner[0]["id"], name="C")).returning(PartnerContact.id)
+    return {"partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
             "signoff_id": signed[0]["id"]}
+
+
+def org_id(rows: list[dict]) -> int:
+    return rows[0]["id"]
+
+
+async def test_another_school_s_staff_are_refused_every_partner_by_id(settings, make_user, make_client, other_school):
+    owner = await make_user("student")
+    ids = await owned_ids(owner)
+    checked = 0
+    async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
+        for path, method, _names, _roles in routes(settings):
+            if "{partner_id:int}" not in path:
+                continue
+            url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
+            response = await theirs.request(method, url, headers=csrf_headers(theirs))
+            assert response.status_code == 404, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 7
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

@@ -1,0 +1,145 @@
+"""Staff and admins: the school's partner directory, a partner's page, adding and changing partners and their
+contacts. The partners services scope everything to the person's school; this module parses and renders."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from portfolio.auth import role
+from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
+from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.partners import contacts, directory, records
+from portfolio.vocabulary import (
+    CONTACT_ROLE_LABELS,
+    OFFERING_LABELS,
+    PARTNER_KIND_LABELS,
+    PARTNER_STATUS_LABELS,
+    REACH_BY_LABELS,
+)
+
+STAFF = [role("staff", "admin")]
+WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offering_labels": OFFERING_LABELS,
+         "contact_roles": CONTACT_ROLE_LABELS, "reach_by": REACH_BY_LABELS, "limits": LIMITS}
+NOTICES = {"added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
+           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again."}
+
+
+async def _form_page(request: Request, values: dict[str, Any], errors: dict[str, str], partner_id: int | None = None,
+                     matches: list[dict[str, Any]] | None = None, status_code: int = 200) -> Template:
+    user: CurrentUser = request.user
+    if partner_id is None:
+        choices = await records.choices(user)
+    else:
+        _, choices = await records.owner_choices_for(user, partner_id)
+    return render(request, "partner_form", status_code=status_code, values=values, errors=errors, choices=choices,
+                  partner_id=partner_id, matches=matches or [], **WORDS)
+
+
+async def _new_again(request: Request, problem: Any) -> Template:
+    return await _form_page(request, problem.values, problem.errors, matches=getattr(problem, "matches", None),
+                            status_code=problem.status)
+
+
+async def _edit_again(request: Request, problem: Any) -> Template:
+    return await _form_page(request, problem.values, problem.errors, request.path_params["partner_id"],
+                            status_code=problem.status)
+
+
+async def _contact_page(request: Request, partner_id: int, values: dict[str, Any], errors: dict[str, str],
+                        contact_id: int | None = None, status_code: int = 200) -> Template:
+    found = await records.page(request.user, partner_id)
+    return render(request, "contact_form", status_code=status_code, partner=found, values=values, errors=errors,
+                  contact_id=contact_id, **WORDS)
+
+
+async def _contact_again(request: Request, problem: Any) -> Template:
+    return await _contact_page(request, request.path_params["partner_id"], problem.values, problem.errors,
+                               request.path_params.get("contact_id"), status_code=problem.status)
+
+
+class PartnersController(Controller):
+    guards = STAFF
+
+    @get("/staff/partners")
+    async def directory(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
+        wanted = parse_filter(request.query_params)
+        found = await directory.listing(user, wanted)
+        choices = await records.choices(user)
+        return render(request, "partners", listing=found, filters=wanted.values(), filtered=wanted.filtered,
+                      choices=choices, sorts=SORTS, query=_query(wanted.values()), **WORDS)
+
+    @get("/staff/partners/new")
+    async def new(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
+        values = {"status": "prospect", "owners": [str(user.id)], "clusters": [], "offerings": [],
+                  "client_uuid": str(uuid.uuid4())}
+        return await _form_page(request, values, {})
+
+    @post("/staff/partners/new", opt=redisplay(_new_again))
+    async def add(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:
+        raw = await form_values(request)
+        form = parse_partner(raw, await records.choices(user))
+        partner_id = await records.create(user, form, partner_values(raw))
+        return go_to(request, f"/staff/partners/{partner_id}?done=added")
+
+    @get("/staff/partners/{partner_id:int}")
+    async def partner(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
+        found = await records.page(user, partner_id)
+        done = request.query_params.get("done", "")
+        return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
+                      **WORDS)
+
+    @get("/staff/partners/{partner_id:int}/edit")
+    async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
+        found = await records.page(user, partner_id)
+        return await _form_page(request, records.as_form(found), {}, partner_id)
+
+    @post("/staff/partners/{partner_id:int}/edit", opt=redisplay(_edit_again))
+    async def save(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Response:
+        _, choices = await records.owner_choices_for(user, partner_id)
+        await records.update(user, partner_id, parse_partner(await form_values(request), choices))
+        return go_to(request, f"/staff/partners/{partner_id}?done=saved")
+
+    @get("/staff/partners/{partner_id:int}/contacts/new")
+    async def new_contact(self, request: Request, partner_id: FromPath[int]) -> Template:
+        return await _contact_page(request, partner_id, {"reach_by": "email", "role": "education_outreach"}, {})
+
+    @post("/staff/partners/{partner_id:int}/contacts/new", opt=redisplay(_contact_again))
+    async def add_contact(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Response:
+        form = await form_values(request)
+        await records.page(user, partner_id)  # another school's partner is not found before its form is judged
+        contact_id = await contacts.add(user, partner_id, parse_contact(form))
+        return go_to(request, f"/staff/partners/{partner_id}?done=contact#contact-{contact_id}")
+
+    @get("/staff/partners/{partner_id:int}/contacts/{contact_id:int}/edit")
+    async def edit_contact(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int],
+                           contact_id: FromPath[int]) -> Template:
+        row = await contacts.get(user, partner_id, contact_id)
+        return await _contact_page(request, partner_id, contacts.as_form(row), {}, contact_id)
+
+    @post("/staff/partners/{partner_id:int}/contacts/{contact_id:int}/edit", opt=redisplay(_contact_again))
+    async def save_contact(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int],
+                           contact_id: FromPath[int]) -> Response:
+        await contacts.get(user, partner_id, contact_id)
+        await contacts.edit(user, partner_id, contact_id, parse_contact(await form_values(request)))
+        return go_to(request, f"/staff/partners/{partner_id}?done=contact#contact-{contact_id}")
+
+    @post("/staff/partners/{partner_id:int}/contacts/{contact_id:int}/active")
+    async def contact_active(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int],
+                             contact_id: FromPath[int]) -> Response:
+        active = (await form_values(request)).get("active") == "1"
+        await contacts.set_active(user, partner_id, contact_id, active)
+        return go_to(request, f"/staff/partners/{partner_id}?done={'back' if active else 'left'}#contact-{contact_id}")
+
+
+def _query(values: dict[str, Any]) -> str:
+    """The filters as a query string, for the pager's links."""
+    return urlencode({k: v for k, v in values.items() if v})
+
