@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.verification import DecisionForm, SupervisorForm
 from portfolio.services import attention, experiences, mentor_overview, signoff
+from portfolio.services.partners import contacts, directory, records
 from portfolio.tables import Evidence, MentorAssignment
 from portfolio.vocabulary import Decision
 from tests.factories import as_entry, browser_of, counting_queries, needing_attention
@@ -115,3 +117,18 @@ async def test_a_mentor_s_students_and_history_take_the_same_queries_for_few_or_
     assert len(students) == 4 and sum(s["hours"].verified for s in students) == 20 * 60
     await assert_same_queries(lambda mentor: mentor_overview.decisions(mentor, 1), small, large)
     assert len((await mentor_overview.decisions(large, 1))["items"]) == 20
+
+
+async def test_the_partner_directory_takes_the_same_queries_for_1_or_30_partners(make_user, school, other_school):
+    small, large = await make_user("staff", school_id=school), await make_user("staff", school_id=other_school)
+    for staff, count in ((small, 1), (large, 30)):
+        choices = await records.choices(staff)
+        for n in range(count):
+            raw = {"name": f"Partner {staff.id}-{n}", "kind": "employer", "status": "active", "owners": str(staff.id),
+                   "offerings": ["job_shadow", "site_visit"], "clusters": [str(c) for c in list(choices.clusters)[:2]]}
+            partner = await records.create(staff, parse_partner(raw, choices), raw)
+            await contacts.add(staff, partner, parse_contact({"contact_name": "Pat", "email": "pat@example.org",
+                                                              "reach_by": "email", "role": "hr"}))
+    await assert_same_queries(lambda staff: directory.listing(staff, parse_filter({})), small, large)
+    listing = await directory.listing(large, parse_filter({}))
+    assert listing.total == 30 and all(r["contacts"] == 1 and len(r["clusters"]) == 2 for r in listing.rows)

@@ -10,12 +10,14 @@ from portfolio import clock
 from portfolio.forms.certification import parse_certification
 from portfolio.forms.entry import parse_entry
 from portfolio.forms.mentoring import Assignment
+from portfolio.forms.partners import parse_contact, parse_partner
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
+from portfolio.services.partners import contacts, records
 from portfolio.services.passwords import Hasher
-from portfolio.tables import Organization, School, StudentProfile, User
+from portfolio.tables import Organization, PartnerSchool, School, StudentProfile, User
 
 DEMO_PASSWORD = "demo-portfolio-2026"
 DEMO_ACCOUNTS = [
@@ -69,7 +71,63 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     share = {"audience": "organization", "organization": str(organization_id), "days": "90", "scope": "everything",
              "label": "Acme internship application"}
     await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
+    await _partners(counselor, organization_id)
     return True
+
+
+DEMO_PARTNERS = [
+    # name, kind, website, clusters, offerings, status, contacts (name, title, e-mail, phone, reach by, role, active)
+    ("Tri-County Builders Association", "intermediary", "https://tricountybuilders.example", ["construction"],
+     ["site_visit", "job_demonstration", "advisory_board_seat", "apprenticeship"], "active",
+     [("Maria Lopez", "Workforce director (runs Senior Days with 20 member companies)", "maria@tricountybuilders.example",
+       "555-010-3100", "phone", "education_outreach", True)]),
+    ("Riverside Health", "employer", "https://riversidehealth.example", ["healthcare-human-services"],
+     ["job_shadow", "site_visit", "internship_unpaid"], "active",
+     [("Sam Okoro", "Volunteer and student programs", "sokoro@riversidehealth.example", "555-010-4400 ext. 12",
+       "email", "education_outreach", True),
+      ("Lee Park", "Former HR partner", "lpark@riversidehealth.example", "", "email", "hr", False)]),
+    ("Riverside Community College", "college", "https://rcc.example", ["advanced-manufacturing", "healthcare-human-services"],
+     ["guest_lecture", "site_visit"], "active",
+     [("Dr. Ann Bell", "Dual enrollment coordinator", "abell@rcc.example", "555-010-5000", "email", "education_outreach", True)]),
+    ("Riverside Chamber of Commerce", "chamber", "https://riversidechamber.example", [], ["mock_interviews", "resume_review"],
+     "active", [("Tom Reyes", "President", "tom@riversidechamber.example", "", "in_person", "executive", True)]),
+    ("Acme Manufacturing", "employer", "https://acme.example", ["advanced-manufacturing"],
+     ["guest_lecture", "internship_paid", "teacher_externship"], "active",
+     [("Dana Brooks", "Plant HR manager", "dana@acme.example", "555-010-6000", "email", "hr", True)]),
+    ("Valley Electrical JATC", "training_provider", "https://valleyjatc.example", ["construction", "energy-natural-resources"],
+     ["apprenticeship", "job_demonstration"], "active", []),
+    ("City IT Department", "public_agency", "", ["digital-technology"], ["job_shadow"], "paused",
+     [("Chris Wu", "Network supervisor", "", "555-010-7000", "text", "supervisor", True)]),
+    ("Northside Auto Group", "employer", "https://northsideauto.example", ["supply-chain-transportation"],
+     ["internship_paid", "equipment_or_facility"], "prospect", []),
+    ("Riverside Credit Union", "employer", "https://riversidecu.example", ["financial-services"],
+     ["sponsorship", "mock_interviews"], "active", []),
+    ("Harbor Hotel Group", "employer", "", ["hospitality-events-tourism"], ["job_shadow"], "former", []),
+    ("County Sheriff's Office", "public_agency", "", ["public-service-safety"], ["guest_lecture"], "prospect", []),
+    ("Green Acres Co-op", "other", "", ["agriculture"], ["site_visit"], "active", []),
+]
+
+
+async def _partners(counselor: CurrentUser, acme_id: int) -> None:
+    """A dozen partners of Riverside Career Center, one of them also Lakeview High School's."""
+    clusters = {c["code"]: c["id"] for c in await experiences.clusters()}
+    choices = await records.choices(counselor)
+    for name, kind, website, codes, offerings, status, people in DEMO_PARTNERS:
+        raw = {"name": name, "kind": kind, "website": website, "status": status, "owners": str(counselor.id),
+               "clusters": [str(clusters[c]) for c in codes if c in clusters], "offerings": offerings}
+        if name == "Acme Manufacturing":  # the demo employer's own record, taken into the directory
+            raw |= {"use": "existing", "existing": str(acme_id)}
+        partner_id = await records.create(counselor, parse_partner(raw, choices), raw)
+        for contact_name, title, email, phone, reach_by, role, active in people:
+            contact_id = await contacts.add(counselor, partner_id, parse_contact(
+                {"contact_name": contact_name, "title": title[:120], "email": email, "phone": phone, "reach_by": reach_by,
+                 "role": role}))
+            if not active:
+                await contacts.set_active(counselor, partner_id, contact_id, False)
+    lakeview = await School.select(School.id).where(School.name == "Lakeview High School").first()
+    health = await Organization.select(Organization.id).where(Organization.name == "Riverside Health").first()
+    await PartnerSchool.insert(PartnerSchool(organization=health["id"], school=lakeview["id"], status="active",
+                                             created_at=clock.now(), updated_at=clock.now()))
 
 
 async def _places() -> tuple[int, int]:
