@@ -100,6 +100,11 @@ async def create(user: CurrentUser, form: PartnerForm, values: dict[str, Any]) -
                 raise NotFound("organization")
             await Organization.update({Organization.partner_kind: form.kind}).where(
                 (Organization.id == organization_id) & (Organization.partner_kind == ""))
+            # The clusters this school knows it for join those already recorded; nothing else of the record changes.
+            known = {r["cluster"] for r in await PartnerCluster.select(PartnerCluster.cluster).where(
+                PartnerCluster.organization == organization_id)}
+            if missing := [c for c in form.clusters if c not in known]:
+                await PartnerCluster.insert(*[PartnerCluster(organization=organization_id, cluster=c) for c in missing])
         else:
             if not form.confirmed_new and (matches := await similar(form.name, form.website)):
                 raise PossibleDuplicate(matches, values)
