@@ -58,8 +58,16 @@ async def test_another_school_s_staff_find_nothing_by_id_but_the_schools_names(m
     ours_page = await records.page(ours, partner)
     assert ours_page["also_with"] == ["Other High School"]
     assert "Mr. Theirs" not in str(ours_page) and "Pat Nguyen" not in str(theirs_page)
-    # An admin opens either.
+    # An admin opens either, and adds a partner for a school with that school's staff as owners only.
     admin = await make_user("admin", school_id=None)
+    raw = partner_raw(ours, name="Lakeside Dental", website="", school=str(other_school))
+    with pytest.raises(FormErrors) as wrong_owner:
+        await records.create(admin, parse_partner(raw, await records.choices(admin)), raw)
+    assert "owners" in wrong_owner.value.errors
+    raw |= {"owners": str(theirs.id)}
+    await records.create(admin, parse_partner(raw, await records.choices(admin)), raw)
+    assert (await directory.listing(theirs, parse_filter({}))).total == 2
+    await PartnerSchool.delete().where(PartnerSchool.id.not_in([partner, their_partner]))
     assert (await records.page(admin, their_partner))["name"] == "Riverside Health"
     assert (await directory.listing(admin, parse_filter({}))).total == 2
 
@@ -157,3 +165,25 @@ async def test_pages_need_the_csrf_token_and_another_school_s_staff_get_404(make
         response = await browser.post(f"/staff/partners/{partner}/contacts/{contact}/active", data={"active": "0"},
                                       headers=csrf_headers(browser))
         assert response.status_code == 404
+
+
+async def test_the_add_form_warns_then_uses_the_existing_record_once(make_user, make_client, other_school):
+    theirs = await make_user("staff", school_id=other_school)
+    await add_partner(theirs, name="Riverside Health")
+    staff = await make_user("staff")
+    async with browser_of(make_client, staff) as browser:
+        form = (await browser.get("/staff/partners/new")).text
+        client_uuid = form.split('name="client_uuid" value="')[1].split('"')[0]
+        data = {"name": "riverside health inc", "kind": "employer", "status": "active", "owners": str(staff.id),
+                "client_uuid": client_uuid}
+        warned = await post(browser, "/staff/partners/new", data)
+        assert warned.status_code == 422 and "Already in the directory?" in warned.text
+        assert 'value="riverside health inc"' in warned.text and "Add anyway" in warned.text
+        existing = warned.text.split('name="existing" value="')[1].split('"')[0]
+        first = await post(browser, "/staff/partners/new", data | {"existing": existing, "use": "existing"})
+        again = await post(browser, "/staff/partners/new", data | {"existing": existing, "use": "existing"})
+        assert first.status_code == again.status_code == 303
+        assert first.headers["location"] == again.headers["location"]
+        card = await browser.get(first.headers["location"])
+        assert "Also works with Other High School." in card.text
+    assert await Organization.count() == 1 and await PartnerSchool.count() == 2

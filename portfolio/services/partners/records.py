@@ -88,6 +88,9 @@ async def create(user: CurrentUser, form: PartnerForm, values: dict[str, Any]) -
     """This school's relationship with a new or an existing organization; its id. A form sent twice (the same
     client UUID), or a school taking up an organization it already has, gives the relationship it made first."""
     school_id = _school_of(user, form)
+    # An admin chose among every school's staff: the owners must work at the partner's school.
+    if await User.count().where(User.id.is_in(list(form.owners)) & (User.school != school_id)):
+        raise FormErrors({"owners": "Choose owners among the staff of that school."}, values)
     async with db.write_transaction():
         if form.client_uuid is not None:
             again = await PartnerSchool.select(PartnerSchool.id).where(
