@@ -54,8 +54,10 @@ try {
     if (page.cookie) flags.extraHeaders = { Cookie: page.cookie };
     let line;
     try {
-      const run = await lighthouse(page.url, flags, config);
-      const result = run.lhr;
+      let result = (await lighthouse(page.url, flags, config)).lhr;
+      // A trace that missed the navigation (NO_NAVSTART) happens now and then on a busy machine: Lighthouse
+      // itself says to run it again. Once; a page that fails twice is reported.
+      if (result.runtimeError) result = (await lighthouse(page.url, flags, config)).lhr;
       line = {
         id: page.id,
         url: page.url,
