@@ -38,7 +38,7 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
-from portfolio.routes.partners import PartnersController
+from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         PeopleController,
         PartnersController,
+        InteractionsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,

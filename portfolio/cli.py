@@ -92,15 +92,18 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 @main.command()
 def remind() -> None:
     """Send due reminders to workplace supervisors, certification expiry reminders to students (60 and 14
-    days before), and the daily digests to mentors and employers (run it daily)."""
+    days before), and the daily digests to mentors, employers and staff with partner follow-ups due (run it
+    daily; running it twice the same day sends no second follow-ups digest)."""
     from portfolio.services import certifications, sharing, signoff
+    from portfolio.services.partners import follow_ups
 
     settings = get_settings()
     emails = _emails(settings)
 
     async def work() -> tuple[int, int]:
         reminders = await signoff.send_reminders(emails) + await certifications.send_expiry_reminders(emails)
-        counts = reminders, await signoff.send_digests(emails) + await sharing.send_employer_digests(emails)
+        counts = reminders, (await signoff.send_digests(emails) + await sharing.send_employer_digests(emails)
+                            + await follow_ups.send_digests(emails))
         # Queued like every e-mail; delivered here at once too, so the job needs no server running beside it
         # (a worker that also picks them up is harmless: each message is claimed by one).
         await _worker(settings).run_once()

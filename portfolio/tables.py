@@ -33,6 +33,7 @@ from portfolio.vocabulary import (
     EmailKind,
     EntryStatus,
     ExperienceKind,
+    InteractionKind,
     Method,
     Offering,
     OrganizationKind,
@@ -516,3 +517,53 @@ class PartnerContact(Table):
     active = Boolean(default=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+
+# --- partner interactions and follow-ups -------------------------------------------------------------
+
+
+class PartnerInteraction(Table):
+    """A call, meeting, e-mail, visit or event between the school and a partner: the relationship's history,
+    kept with the relationship so it outlasts whoever logged it."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20, choices=InteractionKind)
+    happened_on = Date(index=True)
+    summary = Text()
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class InteractionStaff(Table):
+    """Who from the school took part (staff of the relationship's school)."""
+
+    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
+    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+
+
+class InteractionContact(Table):
+    """Which of the relationship's contacts took part."""
+
+    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
+    contact = ForeignKey(references=PartnerContact, on_delete=OnDelete.cascade, index=True)
+
+
+class FollowUp(Table):
+    """What someone on staff promised to do after an interaction, and by when. Its own row (not columns of the
+    interaction) so that open follow-ups can be listed per owner and handed on when the owner leaves."""
+
+    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
+    what = Varchar(length=300)
+    owner = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
+    due_on = Date(index=True)
+    done_at = Timestamptz(null=True, default=None)
+    done_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+
+
+class FollowUpDigest(Table):
+    """The day (the school's date) a staff member was sent their follow-ups digest: unique per person and day,
+    by an index made in the migration, so a second run of the daily command the same day sends nothing."""
+
+    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    sent_on = Date()

@@ -234,6 +234,7 @@ class EmailKind(StrEnum):
     GUARDIAN_RECEIPT = "guardian_receipt"
     STAFF_CONSENT = "staff_consent"
     CERTIFICATION_EXPIRY = "certification_expiry"
+    FOLLOW_UP_DIGEST = "follow_up_digest"
 
 
 EMAIL_KIND_LABELS = {
@@ -253,6 +254,7 @@ EMAIL_KIND_LABELS = {
     EmailKind.GUARDIAN_RECEIPT: "Guardian's consent receipt",
     EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
     EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
+    EmailKind.FOLLOW_UP_DIGEST: "Staff member's daily follow-ups",
 }
 
 
@@ -369,4 +371,26 @@ REACH_BY_LABELS = {
     ReachBy.PHONE: "Phone call",
     ReachBy.TEXT: "Text message",
     ReachBy.IN_PERSON: "In person",
+}
+
+
+# --- partner interactions and follow-ups -------------------------------------------------------------
+
+
+class InteractionKind(StrEnum):
+    """How the school was in touch with a partner."""
+
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    VISIT = "visit"
+    EVENT = "event"
+
+
+INTERACTION_KIND_LABELS = {
+    InteractionKind.CALL: "Call",
+    InteractionKind.MEETING: "Meeting",
+    InteractionKind.EMAIL: "E-mail",
+    InteractionKind.VISIT: "Visit",
+    InteractionKind.EVENT: "Event",
 }

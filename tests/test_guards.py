@@ -16,11 +16,13 @@ from portfolio.services import certifications, experiences, school_logo, schools
 from portfolio.tables import (
     ROLES,
     Evidence,
+    FollowUp,
     GuardianConsent,
     MentorAssignment,
     Organization,
     OutboxMessage,
     PartnerContact,
+    PartnerInteraction,
     PartnerSchool,
     School,
     Share,
@@ -116,7 +118,12 @@ async def owned_ids(owner) -> dict[str, int]:
         organization=org_id(await Organization.insert(Organization(name="Guard Partner")).returning(Organization.id)),
         school=owner.school_id)).returning(PartnerSchool.id)
     contact = await PartnerContact.insert(PartnerContact(partner=partner[0]["id"], name="C")).returning(PartnerContact.id)
-    return {"partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    # --- an interaction of that partner, with a follow-up ---
+    interaction = await PartnerInteraction.insert(PartnerInteraction(
+        partner=partner[0]["id"], kind="call", summary="S")).returning(PartnerInteraction.id)
+    follow_up = await FollowUp.insert(FollowUp(interaction=interaction[0]["id"], what="W", owner=owner.id)).returning(
+        FollowUp.id)
+    return {"follow_up_id": follow_up[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
             "signoff_id": signed[0]["id"]}
@@ -138,7 +145,7 @@ async def test_another_school_s_staff_are_refused_every_partner_by_id(settings, 
             response = await theirs.request(method, url, headers=csrf_headers(theirs))
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
-    assert checked >= 7
+    assert checked >= 11
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):

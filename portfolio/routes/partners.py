@@ -12,13 +12,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from portfolio import clock
 from portfolio.auth import role
+from portfolio.forms.interactions import INTERACTION_LIMITS, parse_interaction
 from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
+from portfolio.parse import int_or_none
 from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, records
+from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
+    INTERACTION_KIND_LABELS,
     OFFERING_LABELS,
     PARTNER_KIND_LABELS,
     PARTNER_STATUS_LABELS,
@@ -27,8 +32,10 @@ from portfolio.vocabulary import (
 
 STAFF = [role("staff", "admin")]
 WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offering_labels": OFFERING_LABELS,
-         "contact_roles": CONTACT_ROLE_LABELS, "reach_by": REACH_BY_LABELS, "limits": LIMITS}
-NOTICES = {"added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
+         "contact_roles": CONTACT_ROLE_LABELS, "reach_by": REACH_BY_LABELS, "limits": LIMITS | INTERACTION_LIMITS,
+         "interaction_kinds": INTERACTION_KIND_LABELS}
+NOTICES = {"logged": "Interaction saved.", "follow_up_done": "Follow-up marked done.",
+           "follow_up_open": "Follow-up open again.", "added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
            "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again."}
 
 
@@ -93,8 +100,9 @@ class PartnersController(Controller):
     async def partner(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
+        recent, count = await interactions.recent(user, partner_id)
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
-                      **WORDS)
+                      interactions=recent, interaction_count=count, **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
@@ -137,6 +145,67 @@ class PartnersController(Controller):
         active = (await form_values(request)).get("active") == "1"
         await contacts.set_active(user, partner_id, contact_id, active)
         return go_to(request, f"/staff/partners/{partner_id}?done={'back' if active else 'left'}#contact-{contact_id}")
+
+
+async def _today(user: CurrentUser) -> Any:
+    return clock.today_at(await experiences.school_of(user))
+
+
+async def _interaction_page(request: Request, partner_id: int, values: dict[str, Any], errors: dict[str, str],
+                            status_code: int = 200) -> Template:
+    found, choices = await interactions.choices(request.user, partner_id)
+    return render(request, "interaction_form", status_code=status_code, partner=found, values=values, errors=errors,
+                  choices=choices, today=(await _today(request.user)).isoformat(), **WORDS)
+
+
+async def _interaction_again(request: Request, problem: Any) -> Template:
+    return await _interaction_page(request, request.path_params["partner_id"], problem.values, problem.errors,
+                                   status_code=problem.status)
+
+
+class InteractionsController(Controller):
+    """A partner's interaction log and follow-ups, and each staff member's own follow-ups."""
+
+    guards = STAFF
+
+    @get("/staff/partners/{partner_id:int}/interactions")
+    async def log(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
+        found = await records.page(user, partner_id)
+        page = int_or_none(request.query_params.get("page")) or 1
+        return render(request, "interactions", partner=found, log=await interactions.log(user, partner_id, page),
+                      notice=NOTICES.get(request.query_params.get("done", ""), ""), **WORDS)
+
+    @get("/staff/partners/{partner_id:int}/interactions/new")
+    async def new_interaction(self, request: Request, user: NamedDependency[CurrentUser],
+                              partner_id: FromPath[int]) -> Template:
+        values = {"kind": "call", "happened_on": (await _today(user)).isoformat(), "staff": [str(user.id)],
+                  "contacts": [], "owner": str(user.id)}
+        return await _interaction_page(request, partner_id, values, {})
+
+    @post("/staff/partners/{partner_id:int}/interactions/new", opt=redisplay(_interaction_again))
+    async def add_interaction(self, request: Request, user: NamedDependency[CurrentUser],
+                              partner_id: FromPath[int]) -> Response:
+        # Choices first: another school's partner is not found before its form is judged.
+        _, choices = await interactions.choices(user, partner_id)
+        form = parse_interaction(await form_values(request), choices, await _today(user))
+        interaction_id = await interactions.add(user, partner_id, form)
+        return go_to(request, f"/staff/partners/{partner_id}?done=logged#interaction-{interaction_id}")
+
+    @post("/staff/partners/{partner_id:int}/follow-ups/{follow_up_id:int}/done")
+    async def follow_up_done(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int],
+                             follow_up_id: FromPath[int]) -> Response:
+        form = await form_values(request)
+        done = form.get("done") == "1"
+        await follow_ups.set_done(user, partner_id, follow_up_id, done)
+        notice = "follow_up_done" if done else "follow_up_open"
+        back = {"mine": "/staff/follow-ups", "log": f"/staff/partners/{partner_id}/interactions"}.get(
+            str(form.get("back", "")), f"/staff/partners/{partner_id}")
+        return go_to(request, f"{back}?done={notice}#follow-up-{follow_up_id}")
+
+    @get("/staff/follow-ups")
+    async def mine(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
+        return render(request, "follow_ups", mine=await follow_ups.mine(user, await _today(user)),
+                      notice=NOTICES.get(request.query_params.get("done", ""), ""))
 
 
 def _query(values: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.clock import now
+from portfolio.services.partners import follow_ups
 from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
@@ -34,11 +35,13 @@ class Attention:
     failed_invitations: Count
     without_mentor: Count
     expiring: Count
+    # --- partners ---
+    follow_ups: Count = Count()
 
     @property
     def nothing(self) -> bool:
         return not any(c.count for c in (self.guardians, self.unconfirmed, self.disputed, self.failed_invitations,
-                                         self.without_mentor, self.expiring))
+                                         self.without_mentor, self.expiring, self.follow_ups))
 
 
 def _count(found: list[tuple[int, int | None]]) -> Count:
@@ -112,6 +115,12 @@ async def _expiring(school_id: int, today: date) -> Count:
     return _count([(r["student"], r["id"]) for r in rows])
 
 
+async def _follow_ups(staff_id: int, today: date) -> Count:
+    """Partner follow-ups this person owns that are due today or overdue; `item` is the oldest one's partner."""
+    due = await follow_ups.due_for(staff_id, today)
+    return Count(len(due), None, due[0]["partner_id"]) if due else Count()
+
+
 async def for_staff(school_id: int | None, sender_id: int, today: date) -> Attention:
     """What needs a staff member of `school_id` today; `sender_id`'s own undelivered invitations too."""
     if school_id is None:
@@ -123,6 +132,7 @@ async def for_staff(school_id: int | None, sender_id: int, today: date) -> Atten
         failed_invitations=await _failed_invitations(sender_id),
         without_mentor=await _without_mentor(school_id),
         expiring=await _expiring(school_id, today),
+        follow_ups=await _follow_ups(sender_id, today),
     )
 
 

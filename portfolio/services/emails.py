@@ -193,3 +193,16 @@ class Emails:
             EmailKind.STAFF_CONSENT, to, subject, school_id=school_id, name=name, student=student, guardian=guardian,
             withdrawn=withdrawn, link=f"{self.base_url}/staff/students/{student_id}#sharing",
         )
+
+    # --- partners ---------------------------------------------------------------------------------
+
+    async def follow_up_digest(
+        self, *, to: str, name: str, overdue: int, due_today: int, partners: Sequence[dict[str, Any]],
+        school_id: int | None,
+    ) -> int:
+        count = overdue + due_today
+        return await self._queue(
+            EmailKind.FOLLOW_UP_DIGEST, to, f"{count} partner {'follow-up' if count == 1 else 'follow-ups'} due",
+            school_id=school_id, name=name, overdue=overdue, due_today=due_today, partners=partners,
+            link=f"{self.base_url}/staff/follow-ups",
+        )

@@ -11,6 +11,7 @@ from piccolo.engine.postgres import PostgresEngine
 from portfolio import db
 from portfolio.forms.partners import PAGE_SIZE, DirectoryFilter
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.partners import interactions
 from portfolio.services.partners.scope import sees_every_school, visible
 from portfolio.tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerOwner, PartnerSchool
 
@@ -70,7 +71,9 @@ async def listing(user: CurrentUser, wanted: DirectoryFilter) -> Listing:
         PartnerOwner.partner.is_in(ids)).order_by(PartnerOwner.staff.name)
     contacts = await PartnerContact.select(PartnerContact.partner).where(
         PartnerContact.partner.is_in(ids) & (PartnerContact.active == True))  # noqa: E712
+    last_contacts = await interactions.last_contacts([r["id"] for r in rows])
     for row in rows:
+        row["last_contact"] = last_contacts.get(row["id"])
         row["clusters"] = [c["name"] for c in clusters if c["organization"] == row["organization"]]
         row["offerings"] = [o["offering"] for o in offerings if o["partner"] == row["id"]]
         row["owners"] = [o["name"] for o in owners if o["partner"] == row["id"]]
