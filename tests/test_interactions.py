@@ -12,9 +12,10 @@ from portfolio import clock
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
-from portfolio.services import attention
+from portfolio.services import attention, demo, experiences
+from portfolio.services.accounts import load_user
 from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
-from portfolio.tables import FollowUp, PartnerInteraction
+from portfolio.tables import FollowUp, PartnerInteraction, User
 from tests.factories import browser_of, csrf_headers, post
 from tests.mailbox import emails_for, link_in, outbox
 
@@ -166,3 +167,15 @@ async def test_pages_guards_csrf_and_messages(make_user, make_client, other_scho
             assert response.status_code == 404, url
         assert "Send the MOU" not in (await browser.get("/staff/follow-ups")).text
     assert await PartnerInteraction.count() == 1
+
+
+async def test_the_demo_counselor_has_interactions_and_one_follow_up_due_soon(clean_database, hasher, emails):
+    assert await demo.seed(hasher, emails) is True
+    counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
+    today = clock.today_at(await experiences.school_of(counselor))
+    mine = await follow_ups.mine(counselor, today)
+    assert mine.overdue == [] and len(mine.done) == 1
+    [due] = mine.due
+    assert today < due["due_on"] <= today + timedelta(days=7) and due["partner_name"] == "Tri-County Builders Association"
+    rows, count = await interactions.recent(counselor, due["partner_id"])
+    assert count == 2 and rows[0]["contacts"] == ["Maria Lopez"]

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from portfolio import clock
 from portfolio.forms.certification import parse_certification
 from portfolio.forms.entry import parse_entry
+from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.mentoring import Assignment
-from portfolio.forms.partners import parse_contact, parse_partner
+from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
-from portfolio.services.partners import contacts, records
+from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, PartnerSchool, School, StudentProfile, User
 
@@ -72,6 +73,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
              "label": "Acme internship application"}
     await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
     await _partners(counselor, organization_id)
+    await _interactions(counselor, today)
     return True
 
 
@@ -128,6 +130,39 @@ async def _partners(counselor: CurrentUser, acme_id: int) -> None:
     health = await Organization.select(Organization.id).where(Organization.name == "Riverside Health").first()
     await PartnerSchool.insert(PartnerSchool(organization=health["id"], school=lakeview["id"], status="active",
                                              created_at=clock.now(), updated_at=clock.now()))
+
+
+# --- partner interactions and follow-ups ---
+DEMO_INTERACTIONS = [
+    # partner, kind, days ago, summary, follow-up (what, due in days, done) or None
+    ("Tri-County Builders Association", "event", 40, "Senior Days planning breakfast: 20 member companies will host "
+     "job demonstrations in April.", ("Send the list of seniors' trade interests", -30, True)),
+    ("Tri-County Builders Association", "call", 6, "Maria confirmed two apprenticeship information sessions this "
+     "spring and asked for a date.", ("Send Maria two dates for the apprenticeship sessions", 2, False)),
+    ("Riverside Health", "visit", 15, "Toured the lab with the volunteer coordinator; job shadows can restart in the "
+     "fall.", None),
+    ("Riverside Community College", "meeting", 25, "Dual-enrollment welding seats for next year: eight seats held.",
+     None),
+]
+
+
+async def _interactions(counselor: CurrentUser, today: date) -> None:
+    """A few interactions of the counselor's, one with an open follow-up due in two days (their home shows it
+    once it is due; My follow-ups at once)."""
+    listing = {p["name"]: p["id"] for p in (await directory.listing(counselor, parse_filter({}))).rows}
+    for name, kind, days_ago, summary, follow_up in DEMO_INTERACTIONS:
+        partner_id = listing[name]
+        _, choices = await interactions.choices(counselor, partner_id)
+        raw = {"kind": kind, "happened_on": (today - timedelta(days=days_ago)).isoformat(), "summary": summary,
+               "staff": str(counselor.id), "contacts": [str(c) for c in list(choices.contacts)[:1]]}
+        if follow_up:
+            raw |= {"follow_up": follow_up[0], "owner": str(counselor.id),
+                    "due_on": (today + timedelta(days=follow_up[1])).isoformat()}
+        await interactions.add(counselor, partner_id, parse_interaction(raw, choices, today))
+        if follow_up and follow_up[2]:
+            mine = await follow_ups.mine(counselor, today)
+            done = next(f for f in mine.overdue if f["what"] == follow_up[0])
+            await follow_ups.set_done(counselor, partner_id, done["id"], True)
 
 
 async def _places() -> tuple[int, int]:
