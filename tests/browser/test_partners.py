@@ -76,3 +76,41 @@ async def test_the_directory_on_a_desktop_filters_by_status(new_page):
     await page.get_by_role("link", name="Riverside Health").click()
     await expect(page.get_by_text("Also works with Lakeview High School.")).to_be_visible()
     await assert_phone_ready(page)
+
+
+async def test_a_coordinator_logs_an_interaction_with_a_follow_up_on_a_phone_and_marks_it_done(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, "counselor@demo.example")
+    await page.goto("/staff/partners?q=Riverside+Credit")
+    await page.get_by_role("link", name="Riverside Credit Union").click()
+    await page.get_by_role("link", name="Log an interaction").click()
+    await assert_phone_ready(page)
+    what = f"Send the mock interview schedule {uuid.uuid4().hex[:4]}"
+    await page.get_by_label("How you were in touch").select_option("meeting")
+    await page.get_by_role("button", name="Save interaction").click()  # no summary yet: asked for, nothing lost
+    await expect(page.locator(".error-summary")).to_be_visible()
+    await assert_phone_ready(page)
+    await page.get_by_label("Summary").fill("Met at the chamber breakfast: they will run mock interviews in May.")
+    await page.locator("summary", has_text="Follow-up").click()
+    await page.get_by_label("What is to be done").fill(what)
+    today = await page.get_by_label("Date", exact=True).input_value()
+    await page.get_by_label("Due").fill(today)
+    await page.get_by_role("button", name="Save interaction").click()
+    await page.wait_for_url("**/staff/partners/*?done=logged*")
+    await expect(page.locator(".partner-interactions")).to_contain_text(what)
+    await expect(page.get_by_text("Last contact:")).to_be_visible()
+    await assert_phone_ready(page)
+
+    await page.goto("/staff")
+    card = page.locator(".attention-card", has_text="partner follow-up")
+    await expect(card).to_be_visible()
+    await card.click()
+    assert path_of(page) == "/staff/follow-ups"
+    item = page.locator(".entry", has_text=what)
+    await expect(item).to_be_visible()
+    await assert_phone_ready(page)
+    await item.get_by_role("button", name="Mark done").click()
+    await expect(page.get_by_role("status")).to_have_text("Follow-up marked done.")
+    await expect(page.locator("section", has=page.locator("#done-heading")).locator(".entry", has_text=what)).to_be_visible()
+    await page.goto("/staff")
+    await expect(page.locator(".attention-card", has_text="partner follow-up")).to_have_count(0)
