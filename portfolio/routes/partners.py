@@ -12,13 +12,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from portfolio import clock
 from portfolio.auth import role
 from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
 from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, records
+from portfolio.services.partners import contacts, directory, documents, records
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATE_LABELS,
     OFFERING_LABELS,
     PARTNER_KIND_LABELS,
     PARTNER_STATUS_LABELS,
@@ -29,7 +33,10 @@ STAFF = [role("staff", "admin")]
 WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offering_labels": OFFERING_LABELS,
          "contact_roles": CONTACT_ROLE_LABELS, "reach_by": REACH_BY_LABELS, "limits": LIMITS}
 NOTICES = {"added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
-           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again."}
+           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again.",
+           # Agreements and documents
+           "document": "Document added.", "renewed": "Renewal added. The document it replaces is kept, marked replaced.",
+           "document_deleted": "Document deleted."}
 
 
 async def _form_page(request: Request, values: dict[str, Any], errors: dict[str, str], partner_id: int | None = None,
@@ -93,7 +100,9 @@ class PartnersController(Controller):
     async def partner(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
+        agreements = await documents.for_partner(user, partner_id, clock.today_at(await experiences.school_of(user)))
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
+                      documents=agreements, document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
                       **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.clock import now
+from portfolio.services.partners import documents
 from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
@@ -34,11 +35,13 @@ class Attention:
     failed_invitations: Count
     without_mentor: Count
     expiring: Count
+    # Partner documents (agreements, insurance) expired or expiring within 60 days
+    partner_documents: Count = Count()
 
     @property
     def nothing(self) -> bool:
         return not any(c.count for c in (self.guardians, self.unconfirmed, self.disputed, self.failed_invitations,
-                                         self.without_mentor, self.expiring))
+                                         self.without_mentor, self.expiring, self.partner_documents))
 
 
 def _count(found: list[tuple[int, int | None]]) -> Count:
@@ -123,6 +126,7 @@ async def for_staff(school_id: int | None, sender_id: int, today: date) -> Atten
         failed_invitations=await _failed_invitations(sender_id),
         without_mentor=await _without_mentor(school_id),
         expiring=await _expiring(school_id, today),
+        partner_documents=Count(await documents.count_expiring(school_id, today)),
     )
 
 
