@@ -38,6 +38,7 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
+from portfolio.routes.partner_documents import PartnerDocumentFileController, PartnerDocumentsController
 from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
 from portfolio.routes.pwa import PwaController
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PeopleController,
         PartnersController,
         InteractionsController,
+        PartnerDocumentsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Files and documents, for whoever the evidence policy allows.
         EvidenceController,
         DownloadController,
+        PartnerDocumentFileController,
         create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):

@@ -30,6 +30,7 @@ from portfolio.vocabulary import (
     ContactRole,
     Decision,
     DisclosureKind,
+    DocumentKind,
     EmailKind,
     EntryStatus,
     ExperienceKind,
@@ -567,3 +568,24 @@ class FollowUpDigest(Table):
 
     staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     sent_on = Date()
+# -- Partner documents ------------------------------------------------------------------------------------------
+
+
+class PartnerDocument(Table):
+    """An agreement or document one school keeps on file with a partner (an MOU, an insurance certificate ...),
+    its file in the evidence store. A renewal is a new row; the one it replaces keeps `replaced_by`, so the
+    history stays and only the newest counts for expiry. Only the app writes storage keys."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=30, choices=DocumentKind)
+    title = Varchar(length=200)
+    signed_on = Date(null=True, default=None)
+    expires_on = Date(null=True, default=None, index=True)
+    replaced_by = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    storage_key = Varchar(length=200, unique=True)
+    original_name = Varchar(length=255)
+    content_type = Varchar(length=50)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    uploaded_at = Timestamptz()

@@ -394,3 +394,42 @@ INTERACTION_KIND_LABELS = {
     InteractionKind.VISIT: "Visit",
     InteractionKind.EVENT: "Event",
 }
+
+
+# -- Partner documents (agreements, certificates) -------------------------------------------------------------
+
+
+class DocumentKind(StrEnum):
+    """What an agreement or document on file with a partner is."""
+
+    MOU = "mou"
+    INSURANCE = "insurance"
+    BACKGROUND_CHECK = "background_check"
+    PLACEMENT_TEMPLATE = "placement_template"
+    OTHER = "other"
+
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.MOU: "Memorandum of understanding (MOU)",
+    DocumentKind.INSURANCE: "Insurance certificate",
+    DocumentKind.BACKGROUND_CHECK: "Background-check attestation",
+    DocumentKind.PLACEMENT_TEMPLATE: "Student placement agreement template",
+    DocumentKind.OTHER: "Other",
+}
+
+
+class DocumentState(StrEnum):
+    """Where a document stands on a given day; derived from its dates and whether a newer one replaced it."""
+
+    CURRENT = "current"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
+
+
+DOCUMENT_STATE_LABELS = {
+    DocumentState.CURRENT: "Current",
+    DocumentState.EXPIRING: "Expires soon",
+    DocumentState.EXPIRED: "Expired",
+    DocumentState.SUPERSEDED: "Replaced",
+}

@@ -22,9 +22,11 @@ from portfolio.db import engine
 from portfolio.forms.certification import CertificationForm, parse_certification
 from portfolio.forms.entry import EntryForm, parse_entry
 from portfolio.forms.mentoring import Assignment
+from portfolio.forms.partner_documents import parse_document
 from portfolio.forms.share import parse_share
 from portfolio.forms.verification import DecisionForm, OnTheSpotForm, SupervisorForm
 from portfolio.services import evidence, experiences, mentoring, sharing, signoff
+from portfolio.services.partners import documents as partner_documents
 from portfolio.settings import get_settings
 from portfolio.storage import make_store
 from portfolio.tables import (
@@ -330,3 +332,19 @@ async def needing_attention(make_user, settings, school_id: int, staff, count: i
         await OutboxMessage.insert(OutboxMessage(
             recipient=invitee.email, subject="You are invited", kind=EmailKind.INVITE, message_id=f"<{uuid.uuid4().hex}@test>",
             state=OutboxState.FAILED, next_attempt_at=when, school=school_id, sender=staff.id, invitee=invitee.id, created_at=when))
+
+
+# --- partner documents ------------------------------------------------------------------------------
+
+async def add_partner_document(settings, staff, partner_id: int, data: bytes | None = None, name: str = "mou.pdf",
+                               replaces: int | None = None, **fields) -> int:
+    """A document (by default a one-page PDF MOU) added to a partner through its service; returns its id."""
+    work = settings.var_dir / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"upload-{uuid.uuid4().hex}"
+    path.write_bytes(samples.pdf() if data is None else data)
+    form = parse_document({"kind": "mou", "title": "Memorandum of understanding"} | fields, date(2026, 12, 7))
+    return await partner_documents.add(
+        make_store(settings), staff, partner_id, form, evidence.Upload(path=path, original_name=name), replaces=replaces,
+        work_root=work, max_bytes=settings.max_upload_mb * 1024 * 1024, max_pixels=settings.max_image_pixels,
+    )

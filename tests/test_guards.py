@@ -22,6 +22,7 @@ from portfolio.tables import (
     Organization,
     OutboxMessage,
     PartnerContact,
+    PartnerDocument,
     PartnerInteraction,
     PartnerSchool,
     School,
@@ -31,6 +32,7 @@ from portfolio.tables import (
 )
 from tests import samples
 from tests.factories import (
+    add_partner_document,
     add_photo,
     as_certification,
     as_entry,
@@ -123,7 +125,11 @@ async def owned_ids(owner) -> dict[str, int]:
         partner=partner[0]["id"], kind="call", summary="S")).returning(PartnerInteraction.id)
     follow_up = await FollowUp.insert(FollowUp(interaction=interaction[0]["id"], what="W", owner=owner.id)).returning(
         FollowUp.id)
-    return {"follow_up_id": follow_up[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    # A document of that partner (its file is stored where a test needs it: add_partner_document).
+    document = await PartnerDocument.insert(PartnerDocument(
+        partner=partner[0]["id"], kind="mou", title="MOU", storage_key=f"partners/{owner.school_id}/g/original.pdf",
+        original_name="mou.pdf", content_type="application/pdf", size=1, sha256="0" * 64)).returning(PartnerDocument.id)
+    return {"follow_up_id": follow_up[0]["id"], "document_id": document[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
             "signoff_id": signed[0]["id"]}
@@ -139,13 +145,15 @@ async def test_another_school_s_staff_are_refused_every_partner_by_id(settings, 
     checked = 0
     async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
         for path, method, _names, _roles in routes(settings):
-            if "{partner_id:int}" not in path:
+            if "{partner_id:int}" not in path and "{document_id:int}" not in path:
                 continue
             url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
-            response = await theirs.request(method, url, headers=csrf_headers(theirs))
+            # Multipart, which the routes that take files insist on and the others read too.
+            body = {"files": {"file": ("a.pdf", samples.pdf(), "application/pdf")}} if method == "POST" else {}
+            response = await theirs.request(method, url, headers=csrf_headers(theirs), **body)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
-    assert checked >= 11
+    assert checked >= 17
 
 
 async def test_each_role_is_refused_where_it_does_not_belong(settings, role_clients, make_user, make_client):
@@ -280,6 +288,7 @@ async def test_every_signed_in_page_but_a_student_s_own_is_never_stored(settings
     owner = await make_user("student")
     ids = await owned_ids(owner)
     ids["evidence_id"] = (await add_photo(settings, owner, ids["entry_id"]))["id"]  # a real file, which staff open
+    ids["document_id"] = await add_partner_document(settings, await make_user("staff"), ids["partner_id"])
     checked = 0
     for path, method, names, roles in routes(settings):
         if method != "GET" or not shows_others(names, roles):

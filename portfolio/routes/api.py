@@ -11,8 +11,7 @@ from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
 from portfolio.forms.entry import parse_entry
-from portfolio.routes.evidence import limits, read_upload_form, spooled, too_large
-from portfolio.routes.uploads import takes_files
+from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath
-from litestar.response import File, Redirect, Stream, Template
+from litestar.response import Stream, Template
 
 from portfolio.auth import role, signed_in
 from portfolio.errors import NotEditable
 from portfolio.routes.common import form_values, go_to, render
-from portfolio.routes.uploads import takes_files
+from portfolio.routes.files import PRIVATE, send_file
+from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings
@@ -29,11 +23,6 @@ from portfolio.storage import EvidenceStore
 PARENT_PAGES = {"experience": "/student/experiences/{}", "certification": "/student/certifications/{}"}
 # Files are added and removed on the edit page; the card (PARENT_PAGES) only shows them.
 EDIT_PAGES = {parent: page + "/edit" for parent, page in PARENT_PAGES.items()}
-PRIVATE = {"Cache-Control": "private, no-store"}
-# A PDF can carry script (an OpenAction): it is only ever downloaded, never shown by our origin, and a
-# browser that renders it anyway does so in a sandbox with no script, no plugins and no same-origin access.
-# Pages show a PDF as the page image the preview worker rendered.
-PDF_DOWNLOAD = {**PRIVATE, "Content-Security-Policy": "sandbox; default-src 'none'"}
 
 
 async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bool, **extra: Any) -> dict[str, Any]:
@@ -48,52 +37,6 @@ async def evidence_section(parent: evidence.Parent, parent_id: int, editable: bo
         "evidence_action": PARENT_PAGES[parent].format(parent_id) + "/evidence",
         "evidence_errors": extra.get("errors", []),
         "evidence_added": extra.get("added", 0),
-    }
-
-
-def too_large(settings: Settings) -> str:
-    return f"This file is larger than {settings.max_upload_mb} MB. Take a smaller photo, or scan fewer pages."
-
-
-async def read_upload_form(request: Request, settings: Settings) -> tuple[FormMultiDict | None, list[UploadFile]]:
-    """The form and its files (empty file inputs left out); no form when the body was over the limit."""
-    try:
-        form = await request.form()
-    except HTTPException as problem:
-        if problem.status_code != 413:
-            raise
-        return None, []
-    uploads = [item for item in form.getall("file", []) if isinstance(item, UploadFile) and item.filename]
-    return form, uploads
-
-
-@asynccontextmanager
-async def spooled(upload: UploadFile, settings: Settings) -> AsyncIterator[evidence.Upload]:
-    """The upload as a file of its own on disk (Litestar keeps a part in memory up to 1 MB): the checks
-    want a real file. Removed afterwards."""
-    work = settings.var_dir / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkstemp(dir=work)[1])
-
-    def copy() -> None:
-        upload.file.seek(0)
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, 1024 * 1024)
-
-    try:
-        await asyncio.to_thread(copy)
-        yield evidence.Upload(path=path, original_name=upload.filename or "evidence")
-    finally:
-        path.unlink(missing_ok=True)
-        await upload.close()
-
-
-def limits(settings: Settings) -> dict[str, Any]:
-    """What evidence.check and evidence.attach need to know of the settings."""
-    return {
-        "work_root": settings.var_dir / "tmp",
-        "max_bytes": settings.max_upload_mb * 1024 * 1024,
-        "max_pixels": settings.max_image_pixels,
     }
 
 
@@ -175,7 +118,7 @@ class EvidenceController(Controller):
     async def original(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
         row = await self._row(request, evidence_id)
         disposition = "inline" if row["content_type"] in ("image/jpeg", "image/png", "image/webp", "application/pdf") else "attachment"
-        return await _send(store, row["storage_key"], row["original_name"], row["content_type"], disposition)
+        return await send_file(store, row["storage_key"], row["original_name"], row["content_type"], disposition)
 
     @get("/{evidence_id:int}/view")
     async def view(self, request: Request, evidence_id: FromPath[int], store: NamedDependency[EvidenceStore]) -> Response:
@@ -192,28 +135,10 @@ async def send_view(store: EvidenceStore, row: dict[str, Any]) -> Response:
     the evidence policy; the supervisor's link pages use this too."""
     if row["display_key"]:
         name = Path(row["original_name"]).stem + ".jpg"
-        return await _send(store, row["display_key"], name, "image/jpeg", "inline")
-    return await _send(store, row["storage_key"], row["original_name"], row["content_type"], "inline")
+        return await send_file(store, row["display_key"], name, "image/jpeg", "inline")
+    return await send_file(store, row["storage_key"], row["original_name"], row["content_type"], "inline")
 
 
 def send_thumb(store: EvidenceStore, row: dict[str, Any]) -> Response:
     # Thumbnails always come through the app, so pages never need the bucket's origin for them.
     return Stream(store.stream(row["thumb_key"]), media_type="image/jpeg", headers=PRIVATE)
-
-
-async def _send(store: EvidenceStore, key: str, filename: str, content_type: str, disposition: str) -> Response:
-    headers = PRIVATE
-    if content_type == "application/pdf":
-        disposition, headers = "attachment", PDF_DOWNLOAD
-    path = store.local_path(key)
-    if path is not None:
-        return File(
-            path=path,
-            filename=filename,
-            media_type=content_type,
-            content_disposition_type=disposition,
-            headers=headers,
-        )
-    # The bucket's own origin answers a presigned URL, and it is sent as a download all the same.
-    url = await store.presigned_get(key, 60, filename, content_type, disposition)
-    return Redirect(path=url, status_code=303, headers=PRIVATE)

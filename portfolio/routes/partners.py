@@ -20,9 +20,11 @@ from portfolio.parse import int_or_none
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
+from portfolio.services.partners import contacts, directory, documents, follow_ups, interactions, records
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATE_LABELS,
     INTERACTION_KIND_LABELS,
     OFFERING_LABELS,
     PARTNER_KIND_LABELS,
@@ -36,7 +38,9 @@ WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offer
          "interaction_kinds": INTERACTION_KIND_LABELS}
 NOTICES = {"logged": "Interaction saved.", "follow_up_done": "Follow-up marked done.",
            "follow_up_open": "Follow-up open again.", "added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
-           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again."}
+           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again.",
+           "document": "Document added.", "renewed": "Renewal added. The document it replaces is kept, marked replaced.",
+           "document_deleted": "Document deleted."}
 
 
 async def _form_page(request: Request, values: dict[str, Any], errors: dict[str, str], partner_id: int | None = None,
@@ -101,8 +105,10 @@ class PartnersController(Controller):
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
         recent, count = await interactions.recent(user, partner_id)
+        agreements = await documents.for_partner(user, partner_id, clock.today_at(await experiences.school_of(user)))
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
-                      interactions=recent, interaction_count=count, **WORDS)
+                      interactions=recent, interaction_count=count, documents=agreements,
+                      document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS, **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:

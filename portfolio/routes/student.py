@@ -20,14 +20,8 @@ from portfolio.formats import hours
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
 from portfolio.forms.profile import parse_profile
 from portfolio.routes.common import form_values, go_to, redisplay, render
-from portfolio.routes.evidence import (
-    evidence_section,
-    limits,
-    read_upload_form,
-    spooled,
-    too_large,
-)
-from portfolio.routes.uploads import takes_files
+from portfolio.routes.evidence import evidence_section
+from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.settings import Settings

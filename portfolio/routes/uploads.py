@@ -4,14 +4,23 @@ pages, evidence, API); every other route keeps Litestar's small default."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from portfolio.csrf import CHECKED_INSIDE, CsrfMiddleware
+from portfolio.services import evidence
 from portfolio.settings import Settings
 
 # Multipart framing and the other form fields ride on top of the files themselves.
@@ -77,4 +86,50 @@ def takes_files(forms: bool = False) -> dict[str, Any]:
         "request_max_body_size": None,
         "middleware": [DefineMiddleware(UploadGate, forms=forms), DefineMiddleware(CsrfMiddleware, inside=True)],
         CHECKED_INSIDE: True,
+    }
+
+
+def too_large(settings: Settings) -> str:
+    return f"This file is larger than {settings.max_upload_mb} MB. Take a smaller photo, or scan fewer pages."
+
+
+async def read_upload_form(request: Request, settings: Settings) -> tuple[FormMultiDict | None, list[UploadFile]]:
+    """The form and its files (empty file inputs left out); no form when the body was over the limit."""
+    try:
+        form = await request.form()
+    except HTTPException as problem:
+        if problem.status_code != 413:
+            raise
+        return None, []
+    uploads = [item for item in form.getall("file", []) if isinstance(item, UploadFile) and item.filename]
+    return form, uploads
+
+
+@asynccontextmanager
+async def spooled(upload: UploadFile, settings: Settings) -> AsyncIterator[evidence.Upload]:
+    """The upload as a file of its own on disk (Litestar keeps a part in memory up to 1 MB): the checks
+    want a real file. Removed afterwards."""
+    work = settings.var_dir / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkstemp(dir=work)[1])
+
+    def copy() -> None:
+        upload.file.seek(0)
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1024 * 1024)
+
+    try:
+        await asyncio.to_thread(copy)
+        yield evidence.Upload(path=path, original_name=upload.filename or "evidence")
+    finally:
+        path.unlink(missing_ok=True)
+        await upload.close()
+
+
+def limits(settings: Settings) -> dict[str, Any]:
+    """What evidence.check and evidence.attach need to know of the settings."""
+    return {
+        "work_root": settings.var_dir / "tmp",
+        "max_bytes": settings.max_upload_mb * 1024 * 1024,
+        "max_pixels": settings.max_image_pixels,
     }

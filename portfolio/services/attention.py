@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.clock import now
-from portfolio.services.partners import follow_ups
+from portfolio.services.partners import documents, follow_ups
 from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
@@ -37,11 +37,14 @@ class Attention:
     expiring: Count
     # --- partners ---
     follow_ups: Count = Count()
+    # Partner documents (agreements, insurance) expired or expiring within 60 days
+    partner_documents: Count = Count()
 
     @property
     def nothing(self) -> bool:
         return not any(c.count for c in (self.guardians, self.unconfirmed, self.disputed, self.failed_invitations,
-                                         self.without_mentor, self.expiring, self.follow_ups))
+                                         self.without_mentor, self.expiring, self.follow_ups,
+                                         self.partner_documents))
 
 
 def _count(found: list[tuple[int, int | None]]) -> Count:
@@ -133,6 +136,7 @@ async def for_staff(school_id: int | None, sender_id: int, today: date) -> Atten
         without_mentor=await _without_mentor(school_id),
         expiring=await _expiring(school_id, today),
         follow_ups=await _follow_ups(sender_id, today),
+        partner_documents=Count(await documents.count_expiring(school_id, today)),
     )
 
 
