@@ -38,6 +38,7 @@ from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
+from portfolio.routes.partner_links import PartnerNamesController, PartnerSuggestionsController
 from portfolio.routes.partners import PartnersController
 from portfolio.routes.people import PeopleController
 from portfolio.routes.pwa import PwaController
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         PeopleController,
         PartnersController,
+        PartnerNamesController,
+        PartnerSuggestionsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,

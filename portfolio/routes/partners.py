@@ -16,7 +16,7 @@ from portfolio.auth import role
 from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, records
+from portfolio.services.partners import contacts, directory, engagement, records
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
     OFFERING_LABELS,
@@ -94,7 +94,7 @@ class PartnersController(Controller):
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
-                      **WORDS)
+                      engagement=await engagement.engagement(found), **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
