@@ -12,11 +12,12 @@ import pytest
 from portfolio import clock
 from portfolio.errors import NotFound
 from portfolio.forms.partners import parse_partner
-from portfolio.services import experiences, signoff
+from portfolio.services import demo, experiences, signoff
+from portfolio.services.accounts import load_user
 from portfolio.services.experiences import school_year_start
 from portfolio.services.partners import engagement, linking, records
 from portfolio.services.partners.scope import relationship
-from portfolio.tables import Experience, School, SignOff
+from portfolio.tables import Experience, School, SignOff, User
 from portfolio.vocabulary import EntryStatus
 from tests.factories import as_entry, browser_of, csrf_headers, entry, mentor_for, new_entry, post, queue_ids, status_of
 
@@ -195,3 +196,12 @@ async def test_staff_merge_a_typed_name_from_the_names_page(client, signed_in, m
         refused = await post(theirs, "/staff/partners/names/merge", {"name": "Acme Mfg", "partner": str(directory["Acme Manufacturing"])})
         assert refused.status_code == 404
     assert await link_of(first) == directory["Acme Manufacturing"] and await link_of(other_entry) is None
+
+
+async def test_the_demo_links_jordan_s_entries_and_leaves_a_name_to_merge(hasher, emails, clean_database):
+    assert await demo.seed(hasher, emails) is True
+    counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
+    rows = await Experience.select(Experience.organization_name, Experience.partner.organization.name.as_alias("partner"))
+    assert {r["organization_name"]: r["partner"] for r in rows} == {
+        "Acme Manufacturing": "Acme Manufacturing", "Riverside Health": "Riverside Health", "City IT Department": None}
+    assert [(n["name"], n["entries"]) for n in await linking.unlinked_names(counselor)] == [("City IT Department", 1)]

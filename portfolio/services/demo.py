@@ -15,7 +15,7 @@ from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
-from portfolio.services.partners import contacts, records
+from portfolio.services.partners import contacts, linking, records
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, PartnerSchool, School, StudentProfile, User
 
@@ -72,6 +72,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
              "label": "Acme internship application"}
     await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
     await _partners(counselor, organization_id)
+    await _linked_entries(counselor)
     return True
 
 
@@ -128,6 +129,16 @@ async def _partners(counselor: CurrentUser, acme_id: int) -> None:
     health = await Organization.select(Organization.id).where(Organization.name == "Riverside Health").first()
     await PartnerSchool.insert(PartnerSchool(organization=health["id"], school=lakeview["id"], status="active",
                                              created_at=clock.now(), updated_at=clock.now()))
+
+
+async def _linked_entries(counselor: CurrentUser) -> None:
+    """Jordan's entries at Acme and the hospital count toward those partners, as if picked from the suggestions;
+    "City IT Department" (a paused partner, never suggested) stays on the staff's "Names students typed" page to
+    merge."""
+    for name in ("Acme Manufacturing", "Riverside Health"):
+        partner = await PartnerSchool.select(PartnerSchool.id).where(
+            (PartnerSchool.school == counselor.school_id) & (PartnerSchool.organization.name == name)).first()
+        await linking.merge_name(counselor, name, partner["id"])
 
 
 async def _places() -> tuple[int, int]:
