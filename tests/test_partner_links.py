@@ -207,3 +207,15 @@ async def test_the_demo_links_jordan_s_entries_and_leaves_a_name_to_merge(hasher
     assert {r["organization_name"]: r["partner"] for r in rows} == {
         "Acme Manufacturing": "Acme Manufacturing", "Riverside Health": "Riverside Health", "City IT Department": None}
     assert [(n["name"], n["entries"]) for n in await linking.unlinked_names(counselor)] == [("City IT Department", 1)]
+
+
+async def test_an_admin_sees_every_school_s_names_and_merges_within_the_partner_s_school(make_user, other_school, directory):
+    admin = await make_user("admin")
+    ours = await new_entry(await make_user("student"), organization="Acme Mfg")
+    theirs = await new_entry(await make_user("student", school_id=other_school), organization="Acme Mfg")
+    rows = [n for n in await linking.unlinked_names(admin) if n["name"] == "Acme Mfg"]
+    assert sorted(n["school_name"] for n in rows) == ["Other High School", "Test Career Center"]
+    for row in rows:  # each name offers only the partners of its own school
+        assert {p["school"] for p in row["partners"]} == {row["school"]}
+    assert await linking.merge_name(admin, "Acme Mfg", directory["Acme Other"]) == 1
+    assert await link_of(theirs) == directory["Acme Other"] and await link_of(ours) is None
