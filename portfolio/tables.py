@@ -161,6 +161,9 @@ class Experience(Table):
     content_hash = Varchar(length=64, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    # The school's partner that hosted it, set from the typed name or by staff merging names. Not part of what a
+    # verifier sees or signs: organization_name stays as the student wrote it, and linking never voids anything.
+    partner = ForeignKey(references="PartnerSchool", null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
 class Certification(Table):

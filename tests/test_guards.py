@@ -16,6 +16,7 @@ from portfolio.services import certifications, experiences, school_logo, schools
 from portfolio.tables import (
     ROLES,
     Evidence,
+    Experience,
     FollowUp,
     GuardianConsent,
     MentorAssignment,
@@ -366,3 +367,19 @@ async def test_a_number_no_id_can_be_is_a_form_error_in_every_form(client, signe
     async with browser_of(make_client, mentor) as browser:
         response = await browser.post("/mentor/decide", data={"items": huge, "decision": "verified"}, headers=csrf_headers(browser))
         assert response.status_code in (404, 422), response.status_code
+
+
+# --- partner links (names students typed, the entry form's type-ahead) ------------------------------------------
+
+async def test_another_school_s_staff_cannot_merge_names_into_a_partner_by_id(make_user, make_client, other_school):
+    owner = await make_user("student")
+    ids = await owned_ids(owner)  # the owner's entry names "Bright Sparks LLC", unlinked
+    async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
+        names = await theirs.get("/staff/partners/names")
+        assert names.status_code == 200 and "Bright Sparks" not in names.text
+        refused = await post(theirs, "/staff/partners/names/merge", {"name": "Bright Sparks LLC", "partner": str(ids["partner_id"])})
+        assert refused.status_code == 404
+    linked = await Experience.select(Experience.partner).where(Experience.id == ids["entry_id"]).first()
+    assert linked["partner"] is None
+    async with browser_of(make_client, await make_user("staff")) as ours:
+        assert "Bright Sparks LLC" in (await ours.get("/staff/partners/names")).text

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.verification import DecisionForm, SupervisorForm
 from portfolio.services import attention, experiences, mentor_overview, signoff
-from portfolio.services.partners import contacts, directory, records
+from portfolio.services.partners import contacts, directory, engagement, records
 from portfolio.tables import Evidence, MentorAssignment
 from portfolio.vocabulary import Decision
 from tests.factories import as_entry, browser_of, counting_queries, needing_attention
@@ -132,3 +132,24 @@ async def test_the_partner_directory_takes_the_same_queries_for_1_or_30_partners
     await assert_same_queries(lambda staff: directory.listing(staff, parse_filter({})), small, large)
     listing = await directory.listing(large, parse_filter({}))
     assert listing.total == 30 and all(r["contacts"] == 1 and len(r["clusters"]) == 2 for r in listing.rows)
+
+
+async def test_a_partner_s_engagement_takes_the_same_queries_for_1_or_20_linked_entries(make_user, school):
+    staff = await make_user("staff", school_id=school)
+    partners = {}
+    for name, count in (("Small Partner", 1), ("Large Partner", 20)):
+        raw = {"name": name, "kind": "employer", "status": "active", "owners": str(staff.id), "offerings": [], "clusters": []}
+        partners[count] = await records.create(staff, parse_partner(raw, await records.choices(staff)), raw)
+        for n in range(count):
+            student = await make_user("student", school_id=school)
+            body = {"kind": "job_shadow", "title": f"Entry {n}", "organization": name, "hours": "1",
+                    "date": (date.today() - timedelta(days=n % 3 + 1)).isoformat(), "cluster": "construction"}
+            await experiences.create(student, await as_entry(student, body), uuid.uuid4())
+
+    async def partner_page(partner_id):
+        return await engagement.engagement(await records.page(staff, partner_id))
+
+    await assert_same_queries(partner_page, partners[1], partners[20])
+    found = await partner_page(partners[20])
+    assert found.this_year.student_count + found.before.student_count == 20
+    assert found.this_year.minutes + found.before.minutes == 20 * 60

@@ -20,7 +20,7 @@ from portfolio.parse import int_or_none
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, documents, follow_ups, interactions, records
+from portfolio.services.partners import contacts, directory, documents, engagement, follow_ups, interactions, records
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -108,7 +108,8 @@ class PartnersController(Controller):
         agreements = await documents.for_partner(user, partner_id, clock.today_at(await experiences.school_of(user)))
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
                       interactions=recent, interaction_count=count, documents=agreements,
-                      document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS, **WORDS)
+                      document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
+                      engagement=await engagement.engagement(found), **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:

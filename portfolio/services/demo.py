@@ -16,7 +16,7 @@ from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
-from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
+from portfolio.services.partners import contacts, directory, follow_ups, interactions, linking, records
 from portfolio.services.passwords import Hasher
 from portfolio.tables import Organization, PartnerSchool, School, StudentProfile, User
 
@@ -74,6 +74,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
     await _partners(counselor, organization_id)
     await _interactions(counselor, today)
+    await _linked_entries(counselor)
     return True
 
 
@@ -163,6 +164,14 @@ async def _interactions(counselor: CurrentUser, today: date) -> None:
             mine = await follow_ups.mine(counselor, today)
             done = next(f for f in mine.overdue if f["what"] == follow_up[0])
             await follow_ups.set_done(counselor, partner_id, done["id"], True)
+async def _linked_entries(counselor: CurrentUser) -> None:
+    """Jordan's entries at Acme and the hospital count toward those partners, as if picked from the suggestions;
+    "City IT Department" (a paused partner, never suggested) stays on the staff's "Names students typed" page to
+    merge."""
+    for name in ("Acme Manufacturing", "Riverside Health"):
+        partner = await PartnerSchool.select(PartnerSchool.id).where(
+            (PartnerSchool.school == counselor.school_id) & (PartnerSchool.organization.name == name)).first()
+        await linking.merge_name(counselor, name, partner["id"])
 
 
 async def _places() -> tuple[int, int]:

@@ -27,6 +27,7 @@ from portfolio.services.attestation import (
     fields_of,
     still_attested,
 )
+from portfolio.services.partners.linking import partner_for_name, same_name
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -321,6 +322,7 @@ async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID)
                 reflection=entry.reflection,
                 status=EntryStatus.DRAFT,
                 content_hash=digest,
+                partner=await partner_for_name(student.school_id, entry.organization),
             )
         ).returning(Experience.id)
     return Saved(await get(student, inserted[0]["id"]), created=True)
@@ -356,9 +358,16 @@ async def update(student: CurrentUser, entry_id: int, entry: EntryForm, void_ok:
                 Experience.reflection: entry.reflection,
                 Experience.content_hash: new_hash,
                 Experience.updated_at: clock.now(),
-            }
+            } | await _relinked(student, current, entry)
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
     return await get(student, entry_id)
+
+
+async def _relinked(student: CurrentUser, current: Mapping[str, Any], entry: EntryForm) -> dict[Any, Any]:
+    """A new organization name links anew; the same name keeps the link it has (staff may have merged it)."""
+    if same_name(current["organization_name"]) == same_name(entry.organization):
+        return {}
+    return {Experience.partner: await partner_for_name(student.school_id, entry.organization)}
 
 
 async def delete(student: CurrentUser, entry_id: int, store: EvidenceStore) -> None:
