@@ -40,6 +40,7 @@ from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.partners import PartnersController
 from portfolio.routes.people import PeopleController
+from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.schools import OwnSchoolController, SchoolsController, SchoolThemeController
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StaffController,
         PeopleController,
         PartnersController,
+        ProgramsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,

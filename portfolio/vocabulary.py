@@ -370,3 +370,14 @@ REACH_BY_LABELS = {
     ReachBy.TEXT: "Text message",
     ReachBy.IN_PERSON: "In person",
 }
+
+
+# Programs of study and their advisory boards.
+class ActionStatus(StrEnum):
+    """Where a board's action item stands."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+ACTION_STATUS_LABELS = {ActionStatus.OPEN: "Open", ActionStatus.DONE: "Done"}

@@ -17,6 +17,7 @@ from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter,
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import contacts, directory, records
+from portfolio.services.programs import board
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
     OFFERING_LABELS,
@@ -93,8 +94,9 @@ class PartnersController(Controller):
     async def partner(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
+        seats = await board.seats(user, partner_id)
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
-                      **WORDS)
+                      seats=seats, **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:

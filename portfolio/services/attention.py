@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.clock import now
-from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, SignOff, User
+from portfolio.services.programs import cadence
+from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, Program, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
 # An on-the-spot sign-off the supervisor has not confirmed for this long is worth a call to them.
@@ -34,11 +35,13 @@ class Attention:
     failed_invitations: Count
     without_mentor: Count
     expiring: Count
+    # Programs whose advisory board has not met in six months (the first one's id in `item`).
+    boards: Count = Count()
 
     @property
     def nothing(self) -> bool:
         return not any(c.count for c in (self.guardians, self.unconfirmed, self.disputed, self.failed_invitations,
-                                         self.without_mentor, self.expiring))
+                                         self.without_mentor, self.expiring, self.boards))
 
 
 def _count(found: list[tuple[int, int | None]]) -> Count:
@@ -112,6 +115,13 @@ async def _expiring(school_id: int, today: date) -> Count:
     return _count([(r["student"], r["id"]) for r in rows])
 
 
+async def _boards(school_id: int, today: date) -> Count:
+    """Programs of the school whose board has not met in the last six months."""
+    programs = await Program.select(Program.id).where(Program.school == school_id).order_by(Program.name)
+    last = await cadence.last_meetings([p["id"] for p in programs], today)
+    return _count([(None, p["id"]) for p in programs if cadence.overdue(last.get(p["id"]), today)])
+
+
 async def for_staff(school_id: int | None, sender_id: int, today: date) -> Attention:
     """What needs a staff member of `school_id` today; `sender_id`'s own undelivered invitations too."""
     if school_id is None:
@@ -123,6 +133,7 @@ async def for_staff(school_id: int | None, sender_id: int, today: date) -> Atten
         failed_invitations=await _failed_invitations(sender_id),
         without_mentor=await _without_mentor(school_id),
         expiring=await _expiring(school_id, today),
+        boards=await _boards(school_id, today),
     )
 
 
