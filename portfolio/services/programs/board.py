@@ -47,7 +47,7 @@ async def choices(user: CurrentUser, found: dict[str, Any], seats: list[dict[str
         clusters=base.clusters, staff=base.staff,
         students=await records.student_choices(found["school"], found["id"]),
         contacts={c["id"]: f"{c['name']}, {c['partner_name']}" for c in contacts if c["id"] not in seated_contacts},
-        members={s["id"]: s["name"] for s in seats},
+        members={s["id"]: s["name"] + (f", {s['from']}" if s["contact"] else "") for s in seats},
     )
 
 
