@@ -184,3 +184,32 @@ async def test_the_minutes_export_as_a_pdf_with_the_school_s_name(make_user, mak
                      "Move TIG to the fall term.", "Order TIG torches", "owner Mr. Okafor", "due Apr 30, 2027"):
         assert expected in text, expected
     assert await BoardMeeting.count() == 1
+
+
+async def test_programs_and_meetings_are_edited_and_an_admin_adds_one_for_a_school(make_user, make_client, school, other_school):
+    staff = await make_user("staff", name="Mr. Okafor")
+    program = await new_program(staff)
+    await board.add_member(staff, program, MemberForm(staff=staff.id))
+    seat = (await board.members(program))[0]["id"]
+    meeting = await meet(staff, program, date(2027, 2, 1), seat)
+    async with browser_of(make_client, staff) as desk:
+        response = await post(desk, f"/staff/programs/{program}/edit", {"name": "Welding & Fabrication", "cluster": "999999"})
+        assert response.status_code == 422 and "Choose a career cluster" in response.text
+        assert (await post(desk, f"/staff/programs/{program}/edit", {"name": "Welding & Fabrication"})).status_code == 303
+        form = (await desk.get(f"/staff/programs/{program}/meetings/{meeting}/edit")).text
+        assert 'value="2027-02-01"' in form and f'value="{seat}" checked' in form
+        data = {"held_on": "2027-02-02", "minutes": "Corrected.", "attendees": []}
+        assert (await post(desk, f"/staff/programs/{program}/meetings/{meeting}/edit", data)).status_code == 303
+    found = await board.meeting(staff, program, meeting)
+    assert (found["held_on"], found["minutes"], found["attendees"]) == (date(2027, 2, 2), "Corrected.", [])
+    assert found["program"]["name"] == "Welding & Fabrication"
+    # An admin adds a program for a school they name, and sees every school's.
+    admin = await make_user("admin")
+    async with browser_of(make_client, admin) as district:
+        response = await post(district, "/staff/programs/new", {"name": "Health Science: CNA"})
+        assert response.status_code == 422 and "Choose the school" in response.text
+        response = await post(district, "/staff/programs/new", {"name": "Health Science: CNA", "school": str(other_school)})
+        assert response.status_code == 303
+        listing = (await district.get("/staff/programs")).text
+    assert "Other High School" in listing and "Test Career Center" in listing
+    assert [p["name"] for p in await records.listing(staff, TODAY)] == ["Welding & Fabrication"]
