@@ -42,6 +42,7 @@ from portfolio.routes.partner_documents import PartnerDocumentFileController, Pa
 from portfolio.routes.partner_links import PartnerNamesController, PartnerSuggestionsController
 from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
+from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.schools import OwnSchoolController, SchoolsController, SchoolThemeController
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerDocumentsController,
         PartnerNamesController,
         PartnerSuggestionsController,
+        ProgramsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,

@@ -47,8 +47,9 @@ BARS: dict[str, tuple[Destination, ...]] = {
     "staff": (
         Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite")),
         Destination("/staff/mentors", "Mentors", "badge-check"),
-        # A coordinator's partners, with the employer accounts (who review shared portfolios) reached from there.
-        Destination("/staff/partners", "Partners", "building-2", ("/staff/employers",)),
+        # A coordinator's partners, with the employer accounts (who review shared portfolios) and the programs with
+        # their advisory boards reached from there.
+        Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
         Destination("/staff/outbox", "E-mail", "mail"),
         # Their school's name, logo and colour are reached from the Account page.
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
@@ -56,7 +57,7 @@ BARS: dict[str, tuple[Destination, ...]] = {
     "admin": (
         Destination("/admin", "People", "users", ("/staff/people", "/staff/invite")),
         Destination("/admin/schools", "Schools", "school"),
-        Destination("/staff/partners", "Partners", "building-2", ("/staff/employers",)),
+        Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
         Destination("/staff/outbox", "E-mail", "mail"),
         ACCOUNT,
     ),

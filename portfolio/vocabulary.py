@@ -433,3 +433,12 @@ DOCUMENT_STATE_LABELS = {
     DocumentState.EXPIRED: "Expired",
     DocumentState.SUPERSEDED: "Replaced",
 }
+# Programs of study and their advisory boards.
+class ActionStatus(StrEnum):
+    """Where a board's action item stands."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+ACTION_STATUS_LABELS = {ActionStatus.OPEN: "Open", ActionStatus.DONE: "Done"}

@@ -15,6 +15,9 @@ from portfolio.forms.people import SchoolForm, SchoolIdentity
 from portfolio.services import certifications, experiences, school_logo, schools
 from portfolio.tables import (
     ROLES,
+    ActionItem,
+    BoardMeeting,
+    BoardMember,
     Evidence,
     Experience,
     FollowUp,
@@ -26,9 +29,12 @@ from portfolio.tables import (
     PartnerDocument,
     PartnerInteraction,
     PartnerSchool,
+    Program,
+    ProgramStudent,
     School,
     Share,
     SignOff,
+    User,
     VerificationRequest,
 )
 from tests import samples
@@ -130,7 +136,8 @@ async def owned_ids(owner) -> dict[str, int]:
     document = await PartnerDocument.insert(PartnerDocument(
         partner=partner[0]["id"], kind="mou", title="MOU", storage_key=f"partners/{owner.school_id}/g/original.pdf",
         original_name="mou.pdf", content_type="application/pdf", size=1, sha256="0" * 64)).returning(PartnerDocument.id)
-    return {"follow_up_id": follow_up[0]["id"], "document_id": document[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    ids = await program_ids(owner, contact[0]["id"])
+    return ids | {"follow_up_id": follow_up[0]["id"], "document_id": document[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
             "signoff_id": signed[0]["id"]}
@@ -138,6 +145,39 @@ async def owned_ids(owner) -> dict[str, int]:
 
 def org_id(rows: list[dict]) -> int:
     return rows[0]["id"]
+
+
+async def program_ids(owner, contact_id: int) -> dict[str, int]:
+    """A program of the owner's school with the owner in it, a board seat, a meeting and an action item."""
+    program = await Program.insert(Program(school=owner.school_id, name="Guard Program")).returning(Program.id)
+    program_id = program[0]["id"]
+    await ProgramStudent.insert(ProgramStudent(program=program_id, student=owner.id, started_on=datetime.now().date()))
+    member = await BoardMember.insert(BoardMember(program=program_id, contact=contact_id)).returning(BoardMember.id)
+    meeting = await BoardMeeting.insert(BoardMeeting(program=program_id, held_on=datetime.now().date())).returning(
+        BoardMeeting.id)
+    staff = await User.select(User.id).where(User.roles.any("staff")).first()
+    action = await ActionItem.insert(ActionItem(program=program_id, text="A", owner=(staff or {"id": owner.id})["id"])
+                                     ).returning(ActionItem.id)
+    return {"program_id": program_id, "member_id": member[0]["id"], "meeting_id": meeting[0]["id"],
+            "action_id": action[0]["id"]}
+
+
+async def test_another_school_s_staff_are_refused_every_program_by_id(settings, make_user, make_client, other_school):
+    owner = await make_user("student")
+    ids = await owned_ids(owner)
+    checked = 0
+    async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
+        for path, method, _names, _roles in routes(settings):
+            if "{program_id:int}" not in path:
+                continue
+            url = re.sub(r"\{(\w+):int\}", lambda m: str(ids[m.group(1)]), path)
+            response = await theirs.request(method, url, headers=csrf_headers(theirs))
+            assert response.status_code == 404, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 15
+    # Nothing of the program changed.
+    assert await ProgramStudent.exists().where(ProgramStudent.ended_on.is_null())
+    assert await BoardMember.exists().where(BoardMember.id == ids["member_id"])
 
 
 async def test_another_school_s_staff_are_refused_every_partner_by_id(settings, make_user, make_client, other_school):

@@ -9,9 +9,12 @@ import uuid
 from datetime import date, timedelta
 
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
+from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.verification import DecisionForm, SupervisorForm
 from portfolio.services import attention, experiences, mentor_overview, signoff
 from portfolio.services.partners import contacts, directory, engagement, records
+from portfolio.services.programs import board
+from portfolio.services.programs import records as programs
 from portfolio.tables import Evidence, MentorAssignment
 from portfolio.vocabulary import Decision
 from tests.factories import as_entry, browser_of, counting_queries, needing_attention
@@ -153,3 +156,31 @@ async def test_a_partner_s_engagement_takes_the_same_queries_for_1_or_20_linked_
     found = await partner_page(partners[20])
     assert found.this_year.student_count + found.before.student_count == 20
     assert found.this_year.minutes + found.before.minutes == 20 * 60
+
+
+# --- programs and boards --------------------------------------------------------------------------
+
+async def test_programs_and_a_board_take_the_same_queries_for_few_or_many(make_user, school, other_school):
+    small, large = await make_user("staff", school_id=school), await make_user("staff", school_id=other_school)
+    boards = {}
+    for staff, count in ((small, 1), (large, 12)):
+        ids = [await programs.create(staff, ProgramForm(f"Program {n}", None)) for n in range(count)]
+        student = await make_user("student", school_id=staff.school_id)
+        partner = await records.create(staff, parse_partner(
+            raw := {"name": f"Board partner {staff.id}", "kind": "employer", "status": "active", "owners": str(staff.id)},
+            await records.choices(staff)), raw)
+        for n in range(count):
+            contact = await contacts.add(staff, partner, parse_contact({"contact_name": f"Pat {n}", "email": "p@example.org",
+                                                                        "reach_by": "email", "role": "hr"}))
+            await board.add_member(staff, ids[0], MemberForm(contact=contact))
+            await programs.add_student(staff, ids[0], student.id, date.today())
+        seats = tuple(m["id"] for m in await board.members(ids[0]))
+        for n in range(count):
+            await board.record_meeting(staff, ids[n], MeetingForm(date.today() - timedelta(days=n), "", "", "", "", seats,
+                                                                  ActionForm(f"Do {n}", staff.id, None)))
+        boards[staff.id] = ids[0]
+    await assert_same_queries(lambda staff: programs.listing(staff, date.today()), small, large)
+    await assert_same_queries(lambda staff: board.page(staff, boards[staff.id], date.today()), small, large)
+    await assert_same_queries(lambda staff: board.seats(staff, partner), large, large)
+    page = await board.page(large, boards[large.id], date.today())
+    assert len(page["members"]) == 12 and page["meetings"][0]["attendees"] == 12 and not page["overdue"]

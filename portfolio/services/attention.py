@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from portfolio.clock import now
 from portfolio.services.partners import documents, follow_ups
-from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, SignOff, User
+from portfolio.services.programs import cadence
+from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, Program, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
 # An on-the-spot sign-off the supervisor has not confirmed for this long is worth a call to them.
@@ -39,12 +40,14 @@ class Attention:
     follow_ups: Count = Count()
     # Partner documents (agreements, insurance) expired or expiring within 60 days
     partner_documents: Count = Count()
+    # Programs whose advisory board has not met in six months (the first one's id in `item`).
+    boards: Count = Count()
 
     @property
     def nothing(self) -> bool:
         return not any(c.count for c in (self.guardians, self.unconfirmed, self.disputed, self.failed_invitations,
                                          self.without_mentor, self.expiring, self.follow_ups,
-                                         self.partner_documents))
+                                         self.partner_documents, self.boards))
 
 
 def _count(found: list[tuple[int, int | None]]) -> Count:
@@ -124,6 +127,13 @@ async def _follow_ups(staff_id: int, today: date) -> Count:
     return Count(len(due), None, due[0]["partner_id"]) if due else Count()
 
 
+async def _boards(school_id: int, today: date) -> Count:
+    """Programs of the school whose board has not met in the last six months."""
+    programs = await Program.select(Program.id).where(Program.school == school_id).order_by(Program.name)
+    last = await cadence.last_meetings([p["id"] for p in programs], today)
+    return _count([(None, p["id"]) for p in programs if cadence.overdue(last.get(p["id"]), today)])
+
+
 async def for_staff(school_id: int | None, sender_id: int, today: date) -> Attention:
     """What needs a staff member of `school_id` today; `sender_id`'s own undelivered invitations too."""
     if school_id is None:
@@ -137,6 +147,7 @@ async def for_staff(school_id: int | None, sender_id: int, today: date) -> Atten
         expiring=await _expiring(school_id, today),
         follow_ups=await _follow_ups(sender_id, today),
         partner_documents=Count(await documents.count_expiring(school_id, today)),
+        boards=await _boards(school_id, today),
     )
 
 

@@ -12,13 +12,16 @@ from portfolio.forms.entry import parse_entry
 from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.mentoring import Assignment
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
+from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.share import parse_share
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
 from portfolio.services.partners import contacts, directory, follow_ups, interactions, linking, records
 from portfolio.services.passwords import Hasher
-from portfolio.tables import Organization, PartnerSchool, School, StudentProfile, User
+from portfolio.services.programs import board
+from portfolio.services.programs import records as programs
+from portfolio.tables import Organization, PartnerContact, PartnerSchool, School, StudentProfile, User
 
 DEMO_PASSWORD = "demo-portfolio-2026"
 DEMO_ACCOUNTS = [
@@ -75,6 +78,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await _partners(counselor, organization_id)
     await _interactions(counselor, today)
     await _linked_entries(counselor)
+    await _programs(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
     return True
 
 
@@ -223,3 +227,39 @@ async def _certifications(student: CurrentUser, today: date) -> None:
          "verification_url": "https://www.redcross.org/take-a-class/digital-certificate"},
     ):
         await certifications.create(student, parse_certification(raw, today))
+
+
+# Programs of study and their advisory boards.
+DEMO_PROGRAMS = [
+    # name, cluster, board members (contacts by name; "staff" for the counselor), meetings (days ago, place,
+    # who came), an open action item's text or ""
+    ("Welding Technology", "advanced-manufacturing", ["Maria Lopez", "Dana Brooks", "Dr. Ann Bell", "staff"],
+     [(150, "Welding lab, room 114", ["Maria Lopez", "Dana Brooks", "staff"]),
+      (40, "Acme Manufacturing training room", ["Maria Lopez", "Dana Brooks", "Dr. Ann Bell", "staff"])],
+     "Send the board the updated AWS D1.1 practice test results"),
+    # Last met eight months ago: the programs list and the staff home flag it.
+    ("Health Science: CNA", "healthcare-human-services", ["Sam Okoro", "Dr. Ann Bell", "staff"],
+     [(240, "Riverside Health, conference room B", ["Sam Okoro", "staff"])], ""),
+]
+
+
+async def _programs(counselor: CurrentUser, student_ids: list[int], today: date) -> None:
+    """Two Riverside programs with a student each, and their boards of partner contacts and the counselor."""
+    clusters = {c["code"]: c["id"] for c in await experiences.clusters()}
+    people = {c["name"]: c["id"] for c in await PartnerContact.select(PartnerContact.id, PartnerContact.name).where(
+        PartnerContact.partner.school == counselor.school_id)}
+    for (name, cluster, seated, meetings, action), student_id in zip(DEMO_PROGRAMS, student_ids):
+        program_id = await programs.create(counselor, ProgramForm(name, clusters.get(cluster)))
+        await programs.add_student(counselor, program_id, student_id, today - timedelta(days=200))
+        for person in seated:
+            await board.add_member(counselor, program_id, MemberForm(staff=counselor.id) if person == "staff"
+                                   else MemberForm(contact=people[person]))
+        seats = {m["contact_name"] or "staff": m["id"] for m in await board.members(program_id)}
+        for days_ago, place, came in meetings:
+            await board.record_meeting(counselor, program_id, MeetingForm(
+                today - timedelta(days=days_ago), place, "Curriculum review; equipment needs; work-based learning",
+                "The board reviewed the program's results and the equipment list.",
+                "Keep the current sequence; ask partners for two more job shadow slots.",
+                tuple(seats[c] for c in came)))
+        if action:
+            await board.add_action(counselor, program_id, ActionForm(action, counselor.id, today + timedelta(days=30)))

@@ -1,0 +1,96 @@
+"""A board meeting's minutes as a PDF (fpdf2), with the school's name on it: what was on the agenda, who came,
+what was said and decided, and the action items that came out of it. Everything typed is drawn as plain text
+through the same fonts (and their fallback) as the portfolio PDF."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+from portfolio import clock
+from portfolio.formats import nice_date
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.documents.fonts import Fonts, fonts
+from portfolio.services.documents.pdf import INK, MUTED
+from portfolio.services.programs import board
+from portfolio.vocabulary import ACTION_STATUS_LABELS
+
+ACCENT = (11, 93, 75)
+
+
+def render_minutes(meeting: Mapping[str, Any], *, day: date, font_dir: Path | None = None) -> bytes:
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting logs every glyph at INFO
+    from fpdf import FPDF
+
+    chosen = fonts(font_dir)
+    program = meeting["program"]
+    title = f"{program['name']} advisory board · {nice_date(meeting['held_on'])}"
+    footer = f"{program['school_name']} · Minutes made on {nice_date(day)}"
+
+    class Document(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(chosen.family, "", 8)
+            self.set_text_color(*MUTED)
+            self.cell(0, 5, chosen.clean(f"{footer} · page {self.page_no()} of {{nb}}"), align="C")
+
+    pdf = Document(format="letter", unit="mm")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=18)
+    for style, path in chosen.files.items():
+        pdf.add_font(chosen.family, style, str(path))
+    pdf.set_title(chosen.clean(f"Minutes: {title}"))
+    pdf.set_author(chosen.clean(program["school_name"]))
+    pdf.set_creator("Career Portfolio")
+    pdf.add_page()
+
+    write = _Writer(pdf, chosen)
+    write(program["school_name"], 9, "B", ACCENT)
+    write(f"Minutes: {title}", 15, "B")
+    if meeting["place"]:
+        write(f"Place: {meeting['place']}", 10, "", MUTED)
+    came = ", ".join(f"{a['name']} ({a['from']})" for a in meeting["attendees"])
+    for heading, text, empty in (("Attendees", came, "No attendance recorded."),
+                                 ("Agenda", meeting["agenda"], "No agenda recorded."),
+                                 ("Minutes", meeting["minutes"], "No minutes recorded."),
+                                 ("Decisions", meeting["decisions"], "No decisions recorded.")):
+        write.section(heading, text, empty)
+    items = [f"{a['text']} · owner {a['owner_name']}"
+             + (f" · due {nice_date(a['due_on'])}" if a["due_on"] else "")
+             + f" · {ACTION_STATUS_LABELS[a['status']].lower()}" for a in meeting["actions"]]
+    write.section("Action items", "\n".join(f"- {i}" for i in items), "No action items from this meeting.")
+    return bytes(pdf.output())
+
+
+class _Writer:
+    """Every piece of text goes through the font's clean(): what the font cannot draw becomes "?"."""
+
+    def __init__(self, pdf: Any, chosen: Fonts) -> None:
+        self.pdf, self.font = pdf, chosen
+
+    def __call__(self, text: str, size: float = 10, style: str = "", color: tuple[int, int, int] = INK) -> None:
+        self.pdf.set_font(self.font.family, style, size)
+        self.pdf.set_text_color(*color)
+        self.pdf.multi_cell(0, size * 0.5, self.font.clean(text), new_x="LMARGIN", new_y="NEXT")
+
+    def section(self, heading: str, text: str, empty: str) -> None:
+        if self.pdf.get_y() > self.pdf.page_break_trigger - 30:
+            self.pdf.add_page()
+        self.pdf.ln(3)
+        self(heading, 12, "B", ACCENT)
+        self.pdf.ln(1)
+        if text:
+            self(text)
+        else:
+            self(empty, 10, "I", MUTED)
+
+
+async def export(user: CurrentUser, program_id: int, meeting_id: int) -> tuple[bytes, str]:
+    """The meeting's minutes as a PDF and its file name; NotFound for another school's."""
+    found = await board.meeting(user, program_id, meeting_id)
+    day = clock.today_at(found["program"]["timezone"])
+    data = await asyncio.to_thread(render_minutes, found, day=day)
+    return data, f"minutes-{found['held_on'].isoformat()}.pdf"

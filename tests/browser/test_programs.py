@@ -1,0 +1,59 @@
+"""A coordinator opens a program's advisory board from a phone and records a meeting with who came and an
+action item; the partner's page shows its board seats."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.conftest import SMALL_PHONE
+from tests.browser.helpers import assert_phone_ready, path_of, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+async def test_a_coordinator_records_a_board_meeting_from_a_phone(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, "counselor@demo.example")
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners").click()
+    await page.get_by_role("link", name="Programs and boards").click()
+    assert path_of(page) == "/staff/programs"
+    # The Health Science board last met eight months ago in the demo data.
+    await expect(page.locator(".entry", has_text="Health Science: CNA").get_by_text("No meeting in 6 months")).to_be_visible()
+    await assert_phone_ready(page)
+    await page.get_by_role("link", name="Welding Technology").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Welding Technology")
+    await expect(page.locator(".board-members")).to_contain_text("Maria Lopez")
+    await assert_phone_ready(page)
+
+    await page.get_by_role("link", name="Record a meeting").click()
+    await assert_phone_ready(page)
+    minutes = f"Partners reviewed the booth layout {uuid.uuid4().hex[:6]}."
+    await page.get_by_label("Date", exact=True).fill("")
+    await page.get_by_label("Minutes").fill(minutes)
+    await page.get_by_role("button", name="Save meeting").click()
+    await expect(page.locator(".error-summary")).to_be_visible()
+    await expect(page.get_by_label("Minutes")).to_have_value(minutes)
+    await assert_phone_ready(page)
+    await page.get_by_label("Date", exact=True).fill("2026-11-20")
+    await page.get_by_label("Place").fill("Welding lab")
+    await page.get_by_label("Maria Lopez, Tri-County Builders Association").check()
+    await page.get_by_label("Mr. Okafor (counselor)").check()
+    await page.get_by_label("What is to be done").fill("Price two new welding booths")
+    await page.get_by_label("Owner").select_option(label="Mr. Okafor (counselor)")
+    await page.get_by_role("button", name="Save meeting").click()
+    await page.wait_for_url("**/meetings/*?done=meeting")
+    await expect(page.get_by_text(minutes)).to_be_visible()
+    await expect(page.locator(".chip", has_text="Maria Lopez")).to_be_visible()
+    await expect(page.get_by_role("link", name="Minutes as PDF")).to_be_visible()
+    await assert_phone_ready(page)
+
+    await page.get_by_role("link", name="Welding Technology").first.click()
+    action = page.locator(".entry", has_text="Price two new welding booths")
+    await expect(action.get_by_text("Open", exact=True)).to_be_visible()
+    await assert_phone_ready(page)
+    await page.locator(".board-members").get_by_role("link", name="Maria Lopez").click()
+    await expect(page.locator(".board-seats")).to_contain_text("Welding Technology advisory board")
+    await assert_phone_ready(page)
