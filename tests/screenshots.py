@@ -19,12 +19,14 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
 
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.settings import Settings
+from tests import samples
 from tests.browser.helpers import log_draft
 from tests.factories import pdf_text, route_table
 from tests.live import live_server
@@ -44,7 +46,7 @@ ACCOUNTS = {
 }
 # Not pages: files, downloads, the JSON API, the app's plumbing, and the demo's own mail viewer.
 NOT_PAGES = re.compile(
-    r"^/(api|static|dev)/|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/evidence/|/(thumb|view|logo|theme\.css)$|\.(pdf|zip)$"
+    r"^/(api|static|dev)/|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/(evidence|partner-documents)/|/(thumb|view|logo|theme\.css)$|\.(pdf|zip)$"
 )
 PAGE_SECONDS = 15
 # How many more pages a walk may open only for their links.
@@ -163,6 +165,7 @@ async def prepare(browser: Browser, base_url: str) -> list[str]:
         ("student@demo.example", "a PDF's check code", _pdf_code),
         ("counselor@demo.example", "an invitation", _invite),
         ("counselor@demo.example", "a guardian's consent link", _consent_link),
+        ("counselor@demo.example", "a partner's document", _partner_document),
         ("", "a password reset", _forgot),
     ]
     for email, what, step in steps:
@@ -223,6 +226,23 @@ async def _consent_link(page: Page) -> None:
     await page.get_by_label("Guardian's e-mail").fill("casey.rivera@demo.example")
     async with page.expect_navigation():
         await page.get_by_role("button", name="E-mail the guardian a consent link").click()
+
+
+async def _partner_document(page: Page) -> None:
+    """An insurance certificate expiring within the month, so the expiring list and a renewal have one."""
+    await page.goto("/staff/partners")
+    partner = await page.evaluate(
+        "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.pathname).find((p) => /^\\/staff\\/partners\\/\\d+$/.test(p))")
+    await page.goto(f"{partner}/documents/new")
+    await page.get_by_label("Kind").select_option("insurance")
+    await page.get_by_label("Title").fill("Certificate of liability insurance")
+    await page.get_by_label("Expires on").fill((date.today() + timedelta(days=30)).isoformat())
+    with tempfile.TemporaryDirectory() as folder:
+        upload = Path(folder) / "insurance.pdf"
+        upload.write_bytes(samples.pdf())
+        await page.get_by_label("File").set_input_files(str(upload))
+        async with page.expect_navigation():
+            await page.get_by_role("button", name="Upload", exact=True).click()
 
 
 async def _see_share(page: Page, links: list[str]) -> list[str]:
