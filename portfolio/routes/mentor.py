@@ -9,7 +9,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from portfolio import clock
 from portfolio.auth import role
 from portfolio.errors import DomainError, FormErrors, NotFound
 from portfolio.forms.certification import certification_check_values, parse_certification_check
@@ -51,7 +50,7 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
     student = await accounts.load_user(student_id)
     if student is None or not await mentoring.is_assigned(mentor.id, student_id):
         raise NotFound()
-    today = clock.today_at(await experiences.school_of(student))
+    today = await experiences.today_for(student)
     context = {
         "viewer": "mentor", "verify_base": f"/mentor/students/{student_id}", "cert_errors": {}, "cert_values": {},
         "certifications": await certificate_checks.student_certifications(student_id, today),

@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from portfolio import clock
 from portfolio.auth import signed_in
 from portfolio.errors import FormErrors
 from portfolio.forms.partner_documents import DOCUMENT_LIMITS, parse_document
@@ -30,9 +29,6 @@ WORDS = {"document_kinds": DOCUMENT_KIND_LABELS, "document_states": DOCUMENT_STA
          "document_limits": DOCUMENT_LIMITS, "soon_days": documents.EXPIRY_SOON_DAYS}
 SAFE_INLINE = {"image/jpeg", "image/png", "image/webp"}
 
-
-async def _today(user: CurrentUser):
-    return clock.today_at(await experiences.school_of(user))
 
 
 async def _form_page(request: Request, partner_id: int, values: dict[str, Any], errors: dict[str, str],
@@ -56,7 +52,7 @@ async def _receive(request: Request, partner_id: int, store: EvidenceStore, sett
     form, uploads = await read_upload_form(request, settings)
     if form is None:
         raise FormErrors({"file": too_large(settings) + " Nothing was saved: fill in the form again."})
-    parsed = parse_document(form, await _today(user))
+    parsed = parse_document(form, await experiences.today_for(user))
     if not uploads:
         document_id = await documents.add(store, user, partner_id, parsed, None, replaces=replaces, **limits(settings))
     else:
@@ -72,7 +68,7 @@ class PartnerDocumentsController(Controller):
 
     @get("/staff/partners/expiring")
     async def expiring(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
-        found = await documents.expiring(user, await _today(user))
+        found = await documents.expiring(user, await experiences.today_for(user))
         return render(request, "partner_documents_expiring", documents=found, every_school=user.has("admin"), **WORDS)
 
     @get("/staff/partners/{partner_id:int}/documents/new")

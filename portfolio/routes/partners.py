@@ -12,7 +12,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from portfolio import clock
 from portfolio.auth import role
 from portfolio.forms.interactions import INTERACTION_LIMITS, parse_interaction
 from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
@@ -106,7 +105,7 @@ class PartnersController(Controller):
         found = await records.page(user, partner_id)
         done = request.query_params.get("done", "")
         recent, count = await interactions.recent(user, partner_id)
-        agreements = await documents.for_partner(user, partner_id, clock.today_at(await experiences.school_of(user)))
+        agreements = await documents.for_partner(user, partner_id, await experiences.today_for(user))
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
                       interactions=recent, interaction_count=count, documents=agreements,
                       document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
@@ -155,15 +154,12 @@ class PartnersController(Controller):
         return go_to(request, f"/staff/partners/{partner_id}?done={'back' if active else 'left'}#contact-{contact_id}")
 
 
-async def _today(user: CurrentUser) -> Any:
-    return clock.today_at(await experiences.school_of(user))
-
 
 async def _interaction_page(request: Request, partner_id: int, values: dict[str, Any], errors: dict[str, str],
                             status_code: int = 200) -> Template:
     found, choices = await interactions.choices(request.user, partner_id)
     return render(request, "interaction_form", status_code=status_code, partner=found, values=values, errors=errors,
-                  choices=choices, today=(await _today(request.user)).isoformat(), **WORDS)
+                  choices=choices, today=(await experiences.today_for(request.user)).isoformat(), **WORDS)
 
 
 async def _interaction_again(request: Request, problem: Any) -> Template:
@@ -186,7 +182,7 @@ class InteractionsController(Controller):
     @get("/staff/partners/{partner_id:int}/interactions/new")
     async def new_interaction(self, request: Request, user: NamedDependency[CurrentUser],
                               partner_id: FromPath[int]) -> Template:
-        values = {"kind": "call", "happened_on": (await _today(user)).isoformat(), "staff": [str(user.id)],
+        values = {"kind": "call", "happened_on": (await experiences.today_for(user)).isoformat(), "staff": [str(user.id)],
                   "contacts": [], "owner": str(user.id)}
         return await _interaction_page(request, partner_id, values, {})
 
@@ -195,7 +191,7 @@ class InteractionsController(Controller):
                               partner_id: FromPath[int]) -> Response:
         # Choices first: another school's partner is not found before its form is judged.
         _, choices = await interactions.choices(user, partner_id)
-        form = parse_interaction(await form_values(request), choices, await _today(user))
+        form = parse_interaction(await form_values(request), choices, await experiences.today_for(user))
         interaction_id = await interactions.add(user, partner_id, form)
         return go_to(request, f"/staff/partners/{partner_id}?done=logged#interaction-{interaction_id}")
 
@@ -212,7 +208,7 @@ class InteractionsController(Controller):
 
     @get("/staff/follow-ups")
     async def mine(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
-        return render(request, "follow_ups", mine=await follow_ups.mine(user, await _today(user)),
+        return render(request, "follow_ups", mine=await follow_ups.mine(user, await experiences.today_for(user)),
                       notice=NOTICES.get(request.query_params.get("done", ""), ""))
 
 

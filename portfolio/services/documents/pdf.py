@@ -45,7 +45,8 @@ def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, fon
     chosen = fonts(font_dir)
     student = pf["student"]
     made = f"Made on {nice_date(day)}" + ("" if audience == SELF else f" for {audience}")
-    pen = _Pen(_document(chosen, student["name"], f"{student['name']} · Career portfolio · {made}"), chosen,
+    pen = _Pen(letter_document(chosen, f"Career portfolio of {student['name']}", student["name"],
+                               f"{student['name']} · Career portfolio · {made}"), chosen,
                _rgb(student.get("school_accent") or "") or GREEN)
     _qr_code(pen.pdf, url)
     _header(pen, pf, made, _logo_image(logo) if logo else None)
@@ -61,8 +62,9 @@ def render_pdf(pf: Mapping[str, Any], *, day: date, audience: str, url: str, fon
     return bytes(pen.pdf.output())
 
 
-def _document(chosen: Fonts, name: str, footer: str) -> Any:
-    """A Letter-size fpdf2 document with its fonts, metadata and footer, on its first page."""
+def letter_document(chosen: Fonts, title: str, author: str, footer: str) -> Any:
+    """A Letter-size fpdf2 document with its fonts, metadata and a footer numbering its pages, on its first page
+    (the portfolio and a board's minutes look alike)."""
     from fpdf import FPDF
 
     class Document(FPDF):
@@ -77,8 +79,8 @@ def _document(chosen: Fonts, name: str, footer: str) -> Any:
     pdf.set_auto_page_break(True, margin=18)
     for style, path in chosen.files.items():
         pdf.add_font(chosen.family, style, str(path))
-    pdf.set_title(chosen.clean(f"Career portfolio of {name}"))
-    pdf.set_author(chosen.clean(name))
+    pdf.set_title(chosen.clean(title))
+    pdf.set_author(chosen.clean(author))
     pdf.set_creator("Career Portfolio")
     pdf.add_page()
     return pdf

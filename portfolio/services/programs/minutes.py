@@ -14,7 +14,7 @@ from portfolio import clock
 from portfolio.formats import nice_date
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.documents.fonts import Fonts, fonts
-from portfolio.services.documents.pdf import INK, MUTED
+from portfolio.services.documents.pdf import INK, MUTED, letter_document
 from portfolio.services.programs import board
 from portfolio.vocabulary import ACTION_STATUS_LABELS
 
@@ -23,29 +23,11 @@ ACCENT = (11, 93, 75)
 
 def render_minutes(meeting: Mapping[str, Any], *, day: date, font_dir: Path | None = None) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting logs every glyph at INFO
-    from fpdf import FPDF
-
     chosen = fonts(font_dir)
     program = meeting["program"]
     title = f"{program['name']} advisory board · {nice_date(meeting['held_on'])}"
     footer = f"{program['school_name']} · Minutes made on {nice_date(day)}"
-
-    class Document(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font(chosen.family, "", 8)
-            self.set_text_color(*MUTED)
-            self.cell(0, 5, chosen.clean(f"{footer} · page {self.page_no()} of {{nb}}"), align="C")
-
-    pdf = Document(format="letter", unit="mm")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    for style, path in chosen.files.items():
-        pdf.add_font(chosen.family, style, str(path))
-    pdf.set_title(chosen.clean(f"Minutes: {title}"))
-    pdf.set_author(chosen.clean(program["school_name"]))
-    pdf.set_creator("Career Portfolio")
-    pdf.add_page()
+    pdf = letter_document(chosen, f"Minutes: {title}", program["school_name"], footer)
 
     write = _Writer(pdf, chosen)
     write(program["school_name"], 9, "B", ACCENT)
