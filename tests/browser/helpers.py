@@ -84,6 +84,9 @@ _SMALL_TARGETS = """
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A and AA violations on the page as it is now."""
+    # A click on a link returns once the next page has started, not loaded: axe on a page still arriving
+    # finds no document (seen under load).
+    await page.wait_for_load_state("load")
     if not await page.evaluate("() => typeof window.axe === 'object'"):
         assert await page.evaluate(_INJECT_AXE) is True
         assert await page.evaluate("() => typeof window.axe === 'object' && typeof axe.run === 'function'")

@@ -19,6 +19,8 @@ async def test_a_coordinator_records_a_board_meeting_from_a_phone(new_page):
     await sign_in(page, "counselor@demo.example")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners").click()
     await page.get_by_role("link", name="Programs and boards").click()
+    # A click waits for the next page to start, not to load: each step waits for what it then reads.
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Programs and boards")
     assert path_of(page) == "/staff/programs"
     # The Health Science board last met eight months ago in the demo data.
     await expect(page.locator(".entry", has_text="Health Science: CNA").get_by_text("No meeting in 6 months")).to_be_visible()
@@ -29,6 +31,7 @@ async def test_a_coordinator_records_a_board_meeting_from_a_phone(new_page):
     await assert_phone_ready(page)
 
     await page.get_by_role("link", name="Record a meeting").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Record a meeting")
     await assert_phone_ready(page)
     minutes = f"Partners reviewed the booth layout {uuid.uuid4().hex[:6]}."
     await page.get_by_label("Date", exact=True).fill("")
@@ -51,6 +54,7 @@ async def test_a_coordinator_records_a_board_meeting_from_a_phone(new_page):
     await assert_phone_ready(page)
 
     await page.get_by_role("link", name="Welding Technology").first.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Welding Technology")
     action = page.locator(".entry", has_text="Price two new welding booths")
     await expect(action.get_by_text("Open", exact=True)).to_be_visible()
     await assert_phone_ready(page)
