@@ -128,7 +128,7 @@ async def adopt_squashed_history() -> bool:
     they may lack (the e-mail outbox came last). True when it did."""
     from piccolo.apps.migrations.tables import Migration
 
-    from portfolio.tables import OutboxMessage
+    from portfolio.record_tables import OutboxMessage
 
     if not await Migration.table_exists():
         return False

@@ -5,7 +5,10 @@ from portfolio.settings import ROOT
 APP_CONFIG = AppConfig(
     app_name="portfolio",
     migrations_folder_path=str(ROOT / "migrations"),
-    table_classes=table_finder(modules=["portfolio.tables"], exclude_imported=True),
+    table_classes=table_finder(
+        modules=["portfolio.tables", "portfolio.partner_tables", "portfolio.program_tables",
+                 "portfolio.record_tables"], exclude_imported=True
+    ),
     migration_dependencies=[],
     commands=[],
 )

@@ -10,7 +10,6 @@ from piccolo.columns import (
     Boolean,
     Bytea,
     Date,
-    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -25,24 +24,15 @@ from piccolo.table import Table
 from portfolio.vocabulary import (
     KIND_LABELS,
     STATUS_LABELS,
-    ActionStatus,
     CertificationCheck,
     ConsentMethod,
-    ContactRole,
     Decision,
     DisclosureKind,
-    DocumentKind,
-    EmailKind,
     EntryStatus,
     ExperienceKind,
-    InteractionKind,
     Method,
-    Offering,
     OrganizationKind,
-    OutboxState,
     PartnerKind,
-    PartnerStatus,
-    ReachBy,
     RequestStatus,
     Role,
     TokenPurpose,
@@ -403,27 +393,6 @@ class AccountToken(Table):
     created_at = Timestamptz()
 
 
-class ThrottleCounter(Table):
-    """Attempts counted per key (an account, an address) for growing delays; the key only as its SHA-256."""
-
-    key_digest = Varchar(length=64, unique=True)
-    attempts = Integer(default=0)
-    # Seconds since the epoch: the last counted attempt, and when the next one is allowed.
-    last_at = DoublePrecision(default=0.0, index=True)
-    next_at = DoublePrecision(default=0.0)
-
-
-class AuditEvent(Table):
-    """Append-only record of security-relevant actions."""
-
-    at = Timestamptz(index=True)
-    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    action = Varchar(length=60, index=True)
-    subject = Varchar(length=100, default="")
-    ip = Varchar(length=45, default="")
-    detail = JSON(default={})
-
-
 class PortfolioDocument(Table):
     """A PDF of a portfolio that was made: its public check code (in the QR code, /p/{code}), the SHA-256 of
     what it showed, what it covered (to hash the same scope again later) and for whom it was made."""
@@ -436,223 +405,3 @@ class PortfolioDocument(Table):
     audience = Varchar(length=200, default="self")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
-
-
-class OutboxMessage(Table):
-    """Every e-mail, written in the transaction that caused it and delivered by a worker.
-
-    queued -> sending (claimed by one worker until lease_until) -> sent; a failed attempt goes back to queued
-    with a later next_attempt_at, or to failed for good. The body is encrypted with a key derived from the
-    secret key and emptied once the message is sent or has failed for good: it may carry a one-time link.
-    Staff see the recipient, subject and state, never the body.
-    """
-
-    # Indexed for the daily limit on the mail one person's actions send to one address.
-    recipient = Varchar(length=254, index=True)
-    subject = Varchar(length=300)
-    kind = Varchar(length=40, choices=EmailKind)
-    body = Text(default="")
-    # Made when the message is queued, so a message sent again after a crash is recognisably the same one.
-    message_id = Varchar(length=250, unique=True)
-    state = Varchar(length=10, default=OutboxState.QUEUED, index=True, choices=OutboxState)
-    attempts = SmallInt(default=0)
-    next_attempt_at = Timestamptz(index=True)
-    lease_until = Timestamptz(null=True, default=None)
-    lease_holder = Varchar(length=100, default="")
-    # What went wrong the last time, as a kind ("connection", "refused 550"): never an address or a body.
-    last_error = Varchar(length=60, default="")
-    # Whose staff see it; an invitation also names who sent it (they may send it again) and whom it invites.
-    school = ForeignKey(references=School, null=True, on_delete=OnDelete.set_null, index=True)
-    sender = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null, index=True)
-    invitee = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    created_at = Timestamptz()
-    sent_at = Timestamptz(null=True, default=None)
-
-
-class PartnerCluster(Table):
-    """A career cluster an organization serves (a fact about its industry, the same for every school). This and
-    the other partner link tables are unique per pair through indexes made in their migration (piccolo's Unique
-    constraint is added by ALTER TABLE, which SQLite cannot do)."""
-
-    organization = ForeignKey(references=Organization, on_delete=OnDelete.cascade, index=True)
-    cluster = ForeignKey(references=CareerCluster, on_delete=OnDelete.cascade, index=True)
-
-
-class PartnerSchool(Table):
-    """One school's relationship with a partner organization: the partner as that school's staff see it.
-    Contacts, owners, offerings (and later interactions, agreements, board seats) hang from it, so they belong
-    to the school and outlast any one member of its staff."""
-
-    organization = ForeignKey(references=Organization, on_delete=OnDelete.restrict, index=True)
-    school = ForeignKey(references=School, on_delete=OnDelete.cascade, index=True)
-    status = Varchar(length=20, default=PartnerStatus.PROSPECT, index=True, choices=PartnerStatus)
-    # Made when the add form is shown, so that a form sent twice adds the partner once.
-    client_uuid = UUID(null=True, default=None, unique=True)
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    created_at = Timestamptz()
-    updated_at = Timestamptz(index=True)
-
-
-class PartnerOffering(Table):
-    """Something a partner offers this school (a hospital may host one school's job shadows and only speak at
-    another's), hence on the relationship and not on the organization."""
-
-    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
-    offering = Varchar(length=30, choices=Offering, index=True)
-
-
-class PartnerOwner(Table):
-    """A staff member of the school who looks after the relationship; a partner has one or more."""
-
-    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
-    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-
-
-class PartnerContact(Table):
-    """A person at the partner whom this school deals with; other schools never see them. One who left is
-    marked inactive and kept, so the history of who the school talked to stays whole."""
-
-    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
-    name = Varchar(length=200)
-    title = Varchar(length=120, default="")
-    email = Varchar(length=254, default="")
-    phone = Varchar(length=40, default="")
-    reach_by = Varchar(length=20, default=ReachBy.EMAIL, choices=ReachBy)
-    role = Varchar(length=30, default=ContactRole.EDUCATION_OUTREACH, choices=ContactRole)
-    active = Boolean(default=True)
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
-
-
-
-# --- partner interactions and follow-ups -------------------------------------------------------------
-
-
-class PartnerInteraction(Table):
-    """A call, meeting, e-mail, visit or event between the school and a partner: the relationship's history,
-    kept with the relationship so it outlasts whoever logged it."""
-
-    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
-    kind = Varchar(length=20, choices=InteractionKind)
-    happened_on = Date(index=True)
-    summary = Text()
-    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    created_at = Timestamptz()
-
-
-class InteractionStaff(Table):
-    """Who from the school took part (staff of the relationship's school)."""
-
-    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
-    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-
-
-class InteractionContact(Table):
-    """Which of the relationship's contacts took part."""
-
-    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
-    contact = ForeignKey(references=PartnerContact, on_delete=OnDelete.cascade, index=True)
-
-
-class FollowUp(Table):
-    """What someone on staff promised to do after an interaction, and by when. Its own row (not columns of the
-    interaction) so that open follow-ups can be listed per owner and handed on when the owner leaves."""
-
-    interaction = ForeignKey(references=PartnerInteraction, on_delete=OnDelete.cascade, index=True)
-    what = Varchar(length=300)
-    owner = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
-    due_on = Date(index=True)
-    done_at = Timestamptz(null=True, default=None)
-    done_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-
-
-class FollowUpDigest(Table):
-    """The day (the school's date) a staff member was sent their follow-ups digest: unique per person and day,
-    by an index made in the migration, so a second run of the daily command the same day sends nothing."""
-
-    staff = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-    sent_on = Date()
-# -- Partner documents ------------------------------------------------------------------------------------------
-
-
-class PartnerDocument(Table):
-    """An agreement or document one school keeps on file with a partner (an MOU, an insurance certificate ...),
-    its file in the evidence store. A renewal is a new row; the one it replaces keeps `replaced_by`, so the
-    history stays and only the newest counts for expiry. Only the app writes storage keys."""
-
-    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
-    kind = Varchar(length=30, choices=DocumentKind)
-    title = Varchar(length=200)
-    signed_on = Date(null=True, default=None)
-    expires_on = Date(null=True, default=None, index=True)
-    replaced_by = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.set_null, index=True)
-    storage_key = Varchar(length=200, unique=True)
-    original_name = Varchar(length=255)
-    content_type = Varchar(length=50)
-    size = BigInt()
-    sha256 = Varchar(length=64)
-    uploaded_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
-    uploaded_at = Timestamptz()
-# Programs of study and their advisory boards.
-class Program(Table):
-    """A program of study of one school ("Welding Technology", "Health Science: CNA"), in one career cluster.
-    Kept plain: later work counts and plans by program."""
-
-    school = ForeignKey(references=School, on_delete=OnDelete.cascade, index=True)
-    name = Varchar(length=200)
-    cluster = ForeignKey(references=CareerCluster, null=True, on_delete=OnDelete.set_null)
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
-
-
-class ProgramStudent(Table):
-    """A student in a program, since when; one row per pair (index in the migration). Taken out of the
-    program, the row keeps its dates (ended_on) rather than going away."""
-
-    program = ForeignKey(references=Program, on_delete=OnDelete.cascade, index=True)
-    student = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
-    started_on = Date()
-    ended_on = Date(null=True, default=None)
-
-
-class BoardMember(Table):
-    """A seat on a program's advisory board: a contact at one of the school's partners, or a staff member
-    (exactly one of the two). One seat per person per board (indexes in the migration)."""
-
-    program = ForeignKey(references=Program, on_delete=OnDelete.cascade, index=True)
-    contact = ForeignKey(references=PartnerContact, null=True, on_delete=OnDelete.cascade, index=True)
-    staff = ForeignKey(references=User, null=True, on_delete=OnDelete.cascade, index=True)
-    created_at = Timestamptz()
-
-
-class BoardMeeting(Table):
-    """A meeting of a program's advisory board, with its minutes and decisions."""
-
-    program = ForeignKey(references=Program, on_delete=OnDelete.cascade, index=True)
-    held_on = Date(index=True)
-    place = Varchar(length=200, default="")
-    agenda = Text(default="")
-    minutes = Text(default="")
-    decisions = Text(default="")
-    created_at = Timestamptz()
-    updated_at = Timestamptz()
-
-
-class MeetingAttendee(Table):
-    """A board member who came to a meeting."""
-
-    meeting = ForeignKey(references=BoardMeeting, on_delete=OnDelete.cascade, index=True)
-    member = ForeignKey(references=BoardMember, on_delete=OnDelete.cascade, index=True)
-
-
-class ActionItem(Table):
-    """Something a board agreed to do, owned by a staff member, perhaps from a meeting."""
-
-    program = ForeignKey(references=Program, on_delete=OnDelete.cascade, index=True)
-    meeting = ForeignKey(references=BoardMeeting, null=True, on_delete=OnDelete.set_null)
-    text = Varchar(length=500)
-    owner = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
-    due_on = Date(null=True, default=None)
-    status = Varchar(length=10, default=ActionStatus.OPEN, choices=ActionStatus)
-    created_at = Timestamptz()
-    done_at = Timestamptz(null=True, default=None)

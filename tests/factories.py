@@ -25,6 +25,7 @@ from portfolio.forms.mentoring import Assignment
 from portfolio.forms.partner_documents import parse_document
 from portfolio.forms.share import parse_share
 from portfolio.forms.verification import DecisionForm, OnTheSpotForm, SupervisorForm
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import evidence, experiences, mentoring, sharing, signoff
 from portfolio.services.partners import documents as partner_documents
 from portfolio.settings import get_settings
@@ -36,7 +37,6 @@ from portfolio.tables import (
     Experience,
     GuardianConsent,
     Organization,
-    OutboxMessage,
     SignOff,
     StudentProfile,
     User,

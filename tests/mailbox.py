@@ -20,10 +20,10 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from portfolio.mail import make_mailer
+from portfolio.record_tables import OutboxMessage
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import SENDING, Sealer, Worker
 from portfolio.settings import Settings, get_settings
-from portfolio.tables import OutboxMessage
 
 LINK_RE = re.compile(r"https?://\S+")
 DRAIN_SECONDS = 15

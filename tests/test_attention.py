@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import attention
-from portfolio.tables import Certification, MentorAssignment, OutboxMessage, SignOff
+from portfolio.tables import Certification, MentorAssignment, SignOff
 from tests.factories import browser_of, needing_attention
 
 

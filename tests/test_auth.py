@@ -10,8 +10,8 @@ import pytest
 
 from portfolio import clock
 from portfolio.auth import SESSION_COOKIE
+from portfolio.record_tables import AuditEvent
 from portfolio.settings import SessionPolicy
-from portfolio.tables import AuditEvent
 from tests.conftest import REDIS_URL
 from tests.factories import TEST_PASSWORD, browser_of, csrf_headers, forget_redis_throttles, sign_in
 from tests.mailbox import outbox

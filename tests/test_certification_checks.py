@@ -15,10 +15,11 @@ from portfolio import clock
 from portfolio.errors import NotFound
 from portfolio.forms.certification import CertificationCheckForm
 from portfolio.forms.share import parse_share
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import certifications, sharing
 from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.settings import get_settings
-from portfolio.tables import Certification, CertificationSignOff, Evidence, Organization, OutboxMessage, StudentProfile
+from portfolio.tables import Certification, CertificationSignOff, Evidence, Organization, StudentProfile
 from portfolio.vocabulary import CertificationCheck, Decision, Role
 from tests.factories import as_certification, assign_mentor, browser_of, counting_queries, pdf_text, post
 from tests.mailbox import emails_for, outbox

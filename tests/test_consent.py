@@ -9,8 +9,9 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from portfolio.record_tables import OutboxMessage
 from portfolio.services.accounts import token_hash
-from portfolio.tables import GuardianConsent, Organization, OutboxMessage, Share
+from portfolio.tables import GuardianConsent, Organization, Share
 from tests.factories import browser_of, csrf_headers, csrf_token, post, set_birth
 from tests.mailbox import link_in, outbox
 

@@ -12,25 +12,17 @@ import pytest
 
 from portfolio.errors import NotFound
 from portfolio.forms.people import SchoolForm, SchoolIdentity
+from portfolio.partner_tables import FollowUp, PartnerContact, PartnerDocument, PartnerInteraction, PartnerSchool
+from portfolio.program_tables import ActionItem, BoardMeeting, BoardMember, Program, ProgramStudent
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import certifications, experiences, school_logo, schools
 from portfolio.tables import (
     ROLES,
-    ActionItem,
-    BoardMeeting,
-    BoardMember,
     Evidence,
     Experience,
-    FollowUp,
     GuardianConsent,
     MentorAssignment,
     Organization,
-    OutboxMessage,
-    PartnerContact,
-    PartnerDocument,
-    PartnerInteraction,
-    PartnerSchool,
-    Program,
-    ProgramStudent,
     School,
     Share,
     SignOff,

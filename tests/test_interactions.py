@@ -12,10 +12,11 @@ from portfolio import clock
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
+from portfolio.partner_tables import FollowUp, PartnerInteraction
 from portfolio.services import attention, demo, experiences
 from portfolio.services.accounts import load_user
 from portfolio.services.partners import contacts, directory, follow_ups, interactions, records
-from portfolio.tables import FollowUp, PartnerInteraction, User
+from portfolio.tables import User
 from tests.factories import browser_of, csrf_headers, post
 from tests.mailbox import emails_for, link_in, outbox
 

@@ -17,9 +17,10 @@ from portfolio.forms.consent import parse_guardian
 from portfolio.forms.verification import parse_supervisor
 from portfolio.mail import one_line
 from portfolio.parse import clean_name, is_email
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import signoff
 from portfolio.services.emails import PER_ADDRESS, PER_SENDER
-from portfolio.tables import AccountToken, OutboxMessage, VerificationRequest
+from portfolio.tables import AccountToken, VerificationRequest
 from tests.factories import csrf_headers, new_entry, post, sign_in
 from tests.mailbox import emails_for, outbox
 

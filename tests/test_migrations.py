@@ -41,7 +41,8 @@ asyncio.run(main())
 COUNT = """
 import asyncio
 from piccolo.apps.migrations.tables import Migration
-from portfolio.tables import CareerCluster, OutboxMessage
+from portfolio.tables import CareerCluster
+from portfolio.record_tables import OutboxMessage
 
 async def main():
     ran = await Migration.count().where(Migration.name.is_in({names!r}))

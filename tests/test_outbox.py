@@ -17,10 +17,11 @@ import pytest
 from portfolio import clock, db
 from portfolio.forms.verification import SupervisorForm
 from portfolio.mail import OutboxMailer, SmtpMailer
+from portfolio.record_tables import OutboxMessage
 from portfolio.services import outbox, signoff
 from portfolio.services.emails import Emails
 from portfolio.services.outbox import Sealer, Worker
-from portfolio.tables import Experience, OutboxMessage, User, VerificationRequest
+from portfolio.tables import Experience, User, VerificationRequest
 from tests.factories import csrf_headers, new_entry, sign_in
 from tests.live import run_cli
 from tests.mailbox import SmtpServer, deliver, free_port, link_in, read_outbox

@@ -9,10 +9,11 @@ import pytest
 
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
+from portfolio.partner_tables import PartnerSchool
 from portfolio.services.accounts import load_user
 from portfolio.services.partners import contacts, directory, records
 from portfolio.services.partners.records import PossibleDuplicate
-from portfolio.tables import Organization, PartnerSchool
+from portfolio.tables import Organization
 from tests.factories import browser_of, csrf_headers, post
 
 

@@ -12,8 +12,9 @@ import redis.asyncio as aioredis
 
 from portfolio.errors import NotEditable
 from portfolio.forms.people import RoleChange
+from portfolio.record_tables import AuditEvent
 from portfolio.services import accounts, experiences, people
-from portfolio.tables import AccountToken, AuditEvent, School, User
+from portfolio.tables import AccountToken, School, User
 from portfolio.vocabulary import Role
 from tests.conftest import REDIS_URL
 from tests.factories import TEST_PASSWORD, browser_of, csrf_headers, new_entry, post, sign_in

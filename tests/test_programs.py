@@ -11,17 +11,11 @@ import pytest
 from portfolio import clock
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm, parse_meeting
+from portfolio.partner_tables import PartnerContact, PartnerSchool
+from portfolio.program_tables import ActionItem, BoardMeeting, MeetingAttendee, ProgramStudent
 from portfolio.services import attention
 from portfolio.services.programs import board, cadence, records
-from portfolio.tables import (
-    ActionItem,
-    BoardMeeting,
-    MeetingAttendee,
-    Organization,
-    PartnerContact,
-    PartnerSchool,
-    ProgramStudent,
-)
+from portfolio.tables import Organization
 from tests.factories import browser_of, pdf_text, post
 
 TODAY = date(2027, 3, 15)

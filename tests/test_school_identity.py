@@ -15,8 +15,9 @@ import pytest
 from PIL import Image
 
 from portfolio import colours
+from portfolio.record_tables import AuditEvent
 from portfolio.services.media import GPS_IFD
-from portfolio.tables import AuditEvent, School
+from portfolio.tables import School
 from tests import samples
 from tests.factories import browser_of, csrf_headers, new_entry, pdf_text, post, sign_in
 

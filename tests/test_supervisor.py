@@ -19,18 +19,12 @@ from PIL import Image, ImageDraw
 
 from portfolio import csrf
 from portfolio.forms.verification import parse_supervisor
+from portfolio.record_tables import AuditEvent
 from portfolio.routes.verify import GRANT_COOKIE
 from portfolio.services import sharing, signoff
 from portfolio.settings import Settings, get_settings
 from portfolio.storage import make_store
-from portfolio.tables import (
-    AuditEvent,
-    Experience,
-    RequestLink,
-    SignOff,
-    StudentProfile,
-    VerificationRequest,
-)
+from portfolio.tables import Experience, RequestLink, SignOff, StudentProfile, VerificationRequest
 from tests import samples
 from tests.factories import (
     add_photo,

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.clock import now
+from portfolio.program_tables import Program
+from portfolio.record_tables import OutboxMessage
 from portfolio.services.partners import documents, follow_ups
 from portfolio.services.programs import cadence
-from portfolio.tables import Certification, GuardianConsent, MentorAssignment, OutboxMessage, Program, SignOff, User
+from portfolio.tables import Certification, GuardianConsent, MentorAssignment, SignOff, User
 from portfolio.vocabulary import Decision, EmailKind, EntryStatus, Method, OutboxState
 
 # An on-the-spot sign-off the supervisor has not confirmed for this long is worth a call to them.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portfolio.tables import AuditEvent
+from portfolio.record_tables import AuditEvent
 
 
 async def record(action: str, *, actor_id: int | None = None, subject: str = "", ip: str = "", **detail: Any) -> None:

@@ -14,6 +14,7 @@ from portfolio.forms.mentoring import Assignment
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.share import parse_share
+from portfolio.partner_tables import PartnerContact, PartnerSchool
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
@@ -21,7 +22,7 @@ from portfolio.services.partners import contacts, directory, follow_ups, interac
 from portfolio.services.passwords import Hasher
 from portfolio.services.programs import board
 from portfolio.services.programs import records as programs
-from portfolio.tables import Organization, PartnerContact, PartnerSchool, School, StudentProfile, User
+from portfolio.tables import Organization, School, StudentProfile, User
 
 DEMO_PASSWORD = "demo-portfolio-2026"
 DEMO_ACCOUNTS = [

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from portfolio import db
 from portfolio.clock import now
 from portfolio.mail import Mail, Mailer
-from portfolio.tables import OutboxMessage
+from portfolio.record_tables import OutboxMessage
 from portfolio.vocabulary import OutboxState
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from portfolio.tables import OutboxMessage, User
+from portfolio.record_tables import OutboxMessage
+from portfolio.tables import User
 from portfolio.vocabulary import EmailKind, OutboxState
 
 PROBLEMS = {

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from portfolio import clock
-from portfolio.tables import ThrottleCounter
+from portfolio.record_tables import ThrottleCounter
 
 # Counts are forgotten a day after the last attempt.
 FORGET_AFTER_SECONDS = 86400

@@ -8,9 +8,9 @@ from typing import Any
 from portfolio import clock, db
 from portfolio.errors import NotFound
 from portfolio.forms.partners import ContactForm
+from portfolio.partner_tables import PartnerContact, PartnerSchool
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship
-from portfolio.tables import PartnerContact, PartnerSchool
 
 
 def _fields(form: ContactForm) -> dict[Any, Any]:

@@ -10,10 +10,10 @@ from piccolo.engine.postgres import PostgresEngine
 
 from portfolio import db
 from portfolio.forms.partners import PAGE_SIZE, DirectoryFilter
+from portfolio.partner_tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerOwner, PartnerSchool
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import interactions
 from portfolio.services.partners.scope import sees_every_school, visible
-from portfolio.tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerOwner, PartnerSchool
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from typing import Any
 from portfolio import db
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.partner_documents import DocumentForm
+from portfolio.partner_tables import PartnerDocument
 from portfolio.services import evidence
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school
 from portfolio.storage import EvidenceStore
-from portfolio.tables import PartnerDocument
 from portfolio.vocabulary import DocumentState, Role
 
 EXPIRY_SOON_DAYS = 60

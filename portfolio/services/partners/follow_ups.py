@@ -9,10 +9,10 @@ from typing import Any
 
 from portfolio import clock, db
 from portfolio.errors import NotFound
+from portfolio.partner_tables import FollowUp, FollowUpDigest, PartnerSchool
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.partners.scope import relationship, visible
-from portfolio.tables import FollowUp, FollowUpDigest, PartnerSchool
 from portfolio.vocabulary import Role
 
 # Done follow-ups shown on "My follow-ups": the recent ones are a record of work; older ones stay on the partner.

@@ -11,17 +11,17 @@ from piccolo.query.functions.aggregate import Max
 
 from portfolio import clock, db
 from portfolio.forms.interactions import InteractionChoices, InteractionForm
-from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners.scope import relationship
-from portfolio.tables import (
+from portfolio.partner_tables import (
     FollowUp,
     InteractionContact,
     InteractionStaff,
     PartnerContact,
     PartnerInteraction,
     PartnerSchool,
-    User,
 )
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.partners.scope import relationship
+from portfolio.tables import User
 from portfolio.vocabulary import Role
 
 # What the partner's page shows; the rest is on the "all interactions" page.

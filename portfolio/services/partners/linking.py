@@ -13,9 +13,10 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from portfolio import db
+from portfolio.partner_tables import PartnerSchool
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school, visible
-from portfolio.tables import Experience, PartnerSchool
+from portfolio.tables import Experience
 from portfolio.vocabulary import PartnerStatus
 
 SUGGESTIONS = 8

@@ -9,19 +9,10 @@ from typing import Any
 from portfolio import clock, db
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.partners import PartnerChoices, PartnerForm, tel_uri, website_host
+from portfolio.partner_tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerOwner, PartnerSchool
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school
-from portfolio.tables import (
-    CareerCluster,
-    Organization,
-    PartnerCluster,
-    PartnerContact,
-    PartnerOffering,
-    PartnerOwner,
-    PartnerSchool,
-    School,
-    User,
-)
+from portfolio.tables import CareerCluster, Organization, School, User
 from portfolio.vocabulary import OrganizationKind, Role
 
 # Words that do not tell two organizations apart: "Acme Manufacturing, Inc." is "acme manufacturing".

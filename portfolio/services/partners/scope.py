@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.errors import NotFound
+from portfolio.partner_tables import PartnerSchool
 from portfolio.services.accounts import CurrentUser
-from portfolio.tables import PartnerSchool
 from portfolio.vocabulary import Role
 
 

@@ -10,11 +10,12 @@ from typing import Any
 from portfolio import clock, db
 from portfolio.errors import NotFound
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramChoices
+from portfolio.partner_tables import PartnerContact
+from portfolio.program_tables import ActionItem, BoardMeeting, BoardMember, MeetingAttendee
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship
 from portfolio.services.programs import cadence, records
 from portfolio.services.programs.scope import program
-from portfolio.tables import ActionItem, BoardMeeting, BoardMember, MeetingAttendee, PartnerContact
 from portfolio.vocabulary import ActionStatus
 
 

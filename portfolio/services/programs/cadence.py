@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from portfolio.tables import BoardMeeting
+from portfolio.program_tables import BoardMeeting
 
 MONTHS = 6
 

@@ -8,11 +8,12 @@ from typing import Any
 from portfolio import clock, db
 from portfolio.errors import NotFound
 from portfolio.forms.programs import ProgramChoices, ProgramForm
+from portfolio.program_tables import Program, ProgramStudent
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import records as partners
 from portfolio.services.programs import cadence
 from portfolio.services.programs.scope import program, visible
-from portfolio.tables import Program, ProgramStudent, User
+from portfolio.tables import User
 from portfolio.vocabulary import Role
 
 

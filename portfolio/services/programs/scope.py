@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.errors import NotFound
+from portfolio.program_tables import Program
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import sees_every_school
-from portfolio.tables import Program
 
 
 def visible(user: CurrentUser) -> Any:
