@@ -154,7 +154,7 @@ class Experience(Table):
     updated_at = Timestamptz()
     # The school's partner that hosted it, set from the typed name or by staff merging names. Not part of what a
     # verifier sees or signs: organization_name stays as the student wrote it, and linking never voids anything.
-    partner = ForeignKey(references="PartnerSchool", null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    partner = ForeignKey(references="portfolio.partner_tables.PartnerSchool", null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
 class Certification(Table):
