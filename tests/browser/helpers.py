@@ -147,6 +147,8 @@ async def horizontal_overflow(page: Page) -> dict[str, int]:
 
 
 async def assert_no_horizontal_scroll(page: Page) -> None:
+    # Measured before the stylesheet has loaded, a page that wraps long words is as wide as its longest word.
+    await page.wait_for_load_state("load")
     sizes = await horizontal_overflow(page)
     if sizes["scrollWidth"] > sizes["innerWidth"]:
         wide = await page.evaluate(
