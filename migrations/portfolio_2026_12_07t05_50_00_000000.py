@@ -6,7 +6,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Date, Text
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-07T06:10:00:000000"
+ID = "2026-12-07T05:50:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Board seats end; a school's notes on a partner"
 
