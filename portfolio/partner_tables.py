@@ -49,6 +49,8 @@ class PartnerSchool(Table):
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
     updated_at = Timestamptz(index=True)
+    # The school's own notes on the relationship: never shown to another school's staff.
+    notes = Text(default="")
 
 
 class PartnerOffering(Table):

@@ -44,12 +44,16 @@ class ProgramStudent(Table):
 
 class BoardMember(Table):
     """A seat on a program's advisory board: a contact at one of the school's partners, or a staff member
-    (exactly one of the two). One seat per person per board (indexes in the migration)."""
+    (exactly one of the two). A seat ends rather than going away, so past meetings keep who came; one open
+    seat per person per board (partial indexes in the migration), and a person seated again after a gap gets
+    a new seat. started_on is None for seats made before seats had dates: seated since before any meeting."""
 
     program = ForeignKey(references=Program, on_delete=OnDelete.cascade, index=True)
     contact = ForeignKey(references=PartnerContact, null=True, on_delete=OnDelete.cascade, index=True)
     staff = ForeignKey(references=User, null=True, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz()
+    started_on = Date(null=True, default=None)
+    ended_on = Date(null=True, default=None)
 
 
 class BoardMeeting(Table):

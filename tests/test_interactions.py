@@ -180,3 +180,27 @@ async def test_the_demo_counselor_has_interactions_and_one_follow_up_due_soon(cl
     assert today < due["due_on"] <= today + timedelta(days=7) and due["partner_name"] == "Tri-County Builders Association"
     rows, count = await interactions.recent(counselor, due["partner_id"])
     assert count == 2 and rows[0]["contacts"] == ["Maria Lopez"]
+
+
+async def test_my_follow_ups_shows_overdue_due_and_done_in_their_own_sections(make_user, make_client, other_school):
+    staff = await make_user("staff")
+    colleague = await make_user("staff", name="Colleague")
+    partner = await add_partner(staff)
+    for what, days, owner in (("Book the visit", -3, staff), ("Send the MOU", 0, staff), ("Thank them", 5, staff),
+                              ("Their own call", -1, colleague), ("Was done", -9, staff)):
+        await log(staff, partner, follow_up=what, owner=str(owner.id), due_on=(TODAY + timedelta(days=days)).isoformat())
+    done = (await FollowUp.select(FollowUp.id).where(FollowUp.what == "Was done").first())["id"]
+    await follow_ups.set_done(staff, partner, done, True)
+    theirs = await make_user("staff", school_id=other_school)
+    async with browser_of(make_client, staff) as desk:
+        page = (await desk.get("/staff/follow-ups")).text
+    sections = {s.split('"', 1)[0]: s for s in page.split('<section aria-labelledby="')[1:]}
+    assert list(sections) == ["overdue-heading", "due-heading", "done-heading"]
+    assert "Overdue <span class=\"entry-meta\">(1)</span>" in sections["overdue-heading"]
+    assert "Book the visit" in sections["overdue-heading"] and "Mark done" in sections["overdue-heading"]
+    due = sections["due-heading"]
+    assert due.index("Send the MOU") < due.index("Thank them") and "due today" in due and "(2)" in due
+    assert "Was done" in sections["done-heading"] and "Reopen" in sections["done-heading"]
+    assert "Their own call" not in page
+    async with browser_of(make_client, theirs) as other:
+        assert "Book the visit" not in (await other.get("/staff/follow-ups")).text

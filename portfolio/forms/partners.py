@@ -22,8 +22,9 @@ TITLE_MAX = 120
 EMAIL_MAX = 254
 PHONE_MAX = 40
 SEARCH_MAX = 100
+NOTES_MAX = 4_000
 LIMITS = {"name": NAME_MAX, "website": WEBSITE_MAX, "address": ADDRESS_MAX, "contact_name": CONTACT_NAME_MAX,
-          "title": TITLE_MAX, "email": EMAIL_MAX, "phone": PHONE_MAX, "q": SEARCH_MAX}
+          "title": TITLE_MAX, "email": EMAIL_MAX, "phone": PHONE_MAX, "q": SEARCH_MAX, "notes": NOTES_MAX}
 
 # Digits, spaces, + ( ) - . and an optional extension ("x 12", "ext. 12"); 7 to 15 digits before it (E.164
 # allows 15; a local number has at least 7).
@@ -93,6 +94,8 @@ class PartnerForm:
     confirmed_new: bool = False
     # "Use the existing record": the organization this school's relationship is made with.
     existing: int | None = None
+    # The school's own notes on the relationship (line breaks kept).
+    notes: str = ""
 
 
 def _choice(text: str, enum: type, errors: dict[str, str], name: str, message: str) -> Any:
@@ -106,7 +109,7 @@ def _choice(text: str, enum: type, errors: dict[str, str], name: str, message: s
 def partner_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The partner form's fields as typed, to show again."""
     values: dict[str, Any] = texts(raw, ("kind", "website", "status", "school", "client_uuid", "confirm_new",
-                                         "existing", "use"))
+                                         "existing", "use", "notes"))
     values |= {"name": clean_name(raw.get("name")), "address": clean_name(raw.get("address"))}
     return values | {"clusters": as_list(raw.get("clusters")), "offerings": as_list(raw.get("offerings")),
                      "owners": as_list(raw.get("owners"))}
@@ -114,7 +117,7 @@ def partner_values(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def parse_partner(raw: Mapping[str, Any], choices: PartnerChoices) -> PartnerForm:
     values = partner_values(raw)
-    errors = too_long(values, {"name": NAME_MAX, "website": WEBSITE_MAX, "address": ADDRESS_MAX})
+    errors = too_long(values, {"name": NAME_MAX, "website": WEBSITE_MAX, "address": ADDRESS_MAX, "notes": NOTES_MAX})
     if not values["name"]:
         errors["name"] = "Enter the organization's name."
     kind = _choice(values["kind"], PartnerKind, errors, "kind", "Choose what kind of organization it is.")
@@ -146,7 +149,7 @@ def parse_partner(raw: Mapping[str, Any], choices: PartnerChoices) -> PartnerFor
         raise FormErrors(errors, values)
     return PartnerForm(values["name"], kind, website, values["address"], clusters, tuple(Offering(o) for o in offerings),
                        status, owners, school_id, client, values["use"] == "new" and values["confirm_new"] == "1",
-                       int_or_none(values["existing"]) if values["use"] == "existing" else None)
+                       int_or_none(values["existing"]) if values["use"] == "existing" else None, values["notes"])
 
 
 @dataclass(frozen=True)

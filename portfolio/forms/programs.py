@@ -74,17 +74,25 @@ def parse_student(raw: Mapping[str, Any], choices: ProgramChoices) -> int:
 class MemberForm:
     contact: int | None = None
     staff: int | None = None
+    # The first day on the board; None: today.
+    since: date | None = None
 
 
-def parse_member(raw: Mapping[str, Any], choices: ProgramChoices) -> MemberForm:
-    """A seat for a partner contact ("contact-12") or a staff member ("staff-3") of the program's school."""
-    kind, _, number = texts(raw, ("member",))["member"].partition("-")
+def parse_member(raw: Mapping[str, Any], choices: ProgramChoices, today: date) -> MemberForm:
+    """A seat for a partner contact ("contact-12") or a staff member ("staff-3") of the program's school, from
+    a day not after today (a board recorded after the fact seats its members from when they joined)."""
+    values = texts(raw, ("member", "since"))
+    kind, _, number = values["member"].partition("-")
     person = int_or_none(number)
-    if kind == "contact" and person in choices.contacts:
-        return MemberForm(contact=person)
-    if kind == "staff" and person in choices.staff:
-        return MemberForm(staff=person)
-    raise FormErrors({"member": "Choose a contact at one of the school's partners, or someone on its staff."}, {})
+    errors: dict[str, str] = {}
+    if not ((kind == "contact" and person in choices.contacts) or (kind == "staff" and person in choices.staff)):
+        errors["member"] = "Choose a contact at one of the school's partners, or someone on its staff."
+    since = iso_date(values["since"]) if values["since"] else None
+    if values["since"] and (since is None or since.year < EARLIEST_YEAR or since > today):
+        errors["since"] = "Enter the day they joined the board, like 2026-09-01, not after today, or leave it empty."
+    if errors:
+        raise FormErrors(errors, values)
+    return MemberForm(person, None, since) if kind == "contact" else MemberForm(None, person, since)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offer
          "interaction_kinds": INTERACTION_KIND_LABELS}
 NOTICES = {"logged": "Interaction saved.", "follow_up_done": "Follow-up marked done.",
            "follow_up_open": "Follow-up open again.", "added": "Partner added.", "saved": "Changes saved.", "contact": "Contact saved.",
-           "left": "Contact marked as left. They stay on the record.", "back": "Contact marked as active again.",
+           "left": "Contact marked as left. They stay on the record; their board seats end today.", "back": "Contact marked as active again.",
            "document": "Document added.", "renewed": "Renewal added. The document it replaces is kept, marked replaced.",
            "document_deleted": "Document deleted."}
 
@@ -61,7 +61,7 @@ async def _new_again(request: Request, problem: Any) -> Template:
 
 async def _edit_again(request: Request, problem: Any) -> Template:
     return await _form_page(request, problem.values, problem.errors, request.path_params["partner_id"],
-                            status_code=problem.status)
+                            matches=getattr(problem, "matches", None), status_code=problem.status)
 
 
 async def _contact_page(request: Request, partner_id: int, values: dict[str, Any], errors: dict[str, str],
@@ -119,7 +119,8 @@ class PartnersController(Controller):
     @post("/staff/partners/{partner_id:int}/edit", opt=redisplay(_edit_again))
     async def save(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Response:
         _, choices = await records.owner_choices_for(user, partner_id)
-        await records.update(user, partner_id, parse_partner(await form_values(request), choices))
+        raw = await form_values(request)
+        await records.update(user, partner_id, parse_partner(raw, choices), partner_values(raw))
         return go_to(request, f"/staff/partners/{partner_id}?done=saved")
 
     @get("/staff/partners/{partner_id:int}/contacts/new")
@@ -208,7 +209,8 @@ class InteractionsController(Controller):
 
     @get("/staff/follow-ups")
     async def mine(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
-        return render(request, "follow_ups", mine=await follow_ups.mine(user, await experiences.today_for(user)),
+        today = await experiences.today_for(user)
+        return render(request, "follow_ups", mine=await follow_ups.mine(user, today), today=today,
                       notice=NOTICES.get(request.query_params.get("done", ""), ""))
 
 

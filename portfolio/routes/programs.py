@@ -31,7 +31,7 @@ from portfolio.vocabulary import ACTION_STATUS_LABELS, ActionStatus
 STAFF = [role("staff", "admin")]
 NOTICES = {"added": "Program added.", "saved": "Changes saved.", "student": "Student added to the program.",
            "student_out": "Student taken out of the program.", "member": "Member added to the board.",
-           "member_out": "Member taken off the board.", "meeting": "Meeting saved.", "action": "Action item added.",
+           "member_out": "Seat ended. Past meetings still name them.", "meeting": "Meeting saved.", "action": "Action item added.",
            "done": "Action item marked done.", "open": "Action item open again."}
 WORDS = {"limits": LIMITS, "action_labels": ACTION_STATUS_LABELS}
 
@@ -75,7 +75,7 @@ async def _meeting_form(request: Request, program_id: int, values: dict[str, Any
                         meeting_id: int | None = None, status_code: int = 200) -> Template:
     user: CurrentUser = request.user
     found = await program(user, program_id)
-    choices = await board.choices(user, found)
+    choices = await board.meeting_choices(user, program_id, str(values.get("held_on", "")), meeting_id)
     return render(request, "meeting_form", status_code=status_code, program=found, choices=choices, values=values,
                   errors=errors, meeting_id=meeting_id, **WORDS)
 
@@ -137,14 +137,14 @@ class ProgramsController(Controller):
 
     @post("/staff/programs/{program_id:int}/members", opt=redisplay(_page_again))
     async def add_member(self, request: Request, user: NamedDependency[CurrentUser], program_id: FromPath[int]) -> Response:
-        member = parse_member(await form_values(request), await _choices(user, program_id))
+        member = parse_member(await form_values(request), await _choices(user, program_id), await today_for(user))
         await board.add_member(user, program_id, member)
         return go_to(request, f"/staff/programs/{program_id}?done=member#members-heading")
 
     @post("/staff/programs/{program_id:int}/members/{member_id:int}/remove")
     async def remove_member(self, request: Request, user: NamedDependency[CurrentUser], program_id: FromPath[int],
                             member_id: FromPath[int]) -> Response:
-        await board.remove_member(user, program_id, member_id)
+        await board.end_member(user, program_id, member_id)
         return go_to(request, f"/staff/programs/{program_id}?done=member_out#members-heading")
 
     @post("/staff/programs/{program_id:int}/actions", opt=redisplay(_page_again))
@@ -167,8 +167,9 @@ class ProgramsController(Controller):
 
     @post("/staff/programs/{program_id:int}/meetings/new", opt=redisplay(_meeting_again))
     async def record_meeting(self, request: Request, user: NamedDependency[CurrentUser], program_id: FromPath[int]) -> Response:
-        choices = await _choices(user, program_id)
-        form = parse_meeting(await form_values(request), choices, await today_for(user))
+        raw = await form_values(request)
+        choices = await board.meeting_choices(user, program_id, str(raw.get("held_on", "")))
+        form = parse_meeting(raw, choices, await today_for(user))
         meeting_id = await board.record_meeting(user, program_id, form)
         return go_to(request, f"/staff/programs/{program_id}/meetings/{meeting_id}?done=meeting")
 
@@ -188,9 +189,9 @@ class ProgramsController(Controller):
     @post("/staff/programs/{program_id:int}/meetings/{meeting_id:int}/edit", opt=redisplay(_meeting_again))
     async def save_meeting(self, request: Request, user: NamedDependency[CurrentUser], program_id: FromPath[int],
                            meeting_id: FromPath[int]) -> Response:
-        await board.meeting(user, program_id, meeting_id)
-        choices = await _choices(user, program_id)
-        form = parse_meeting(await form_values(request), choices, await today_for(user))
+        raw = await form_values(request)
+        choices = await board.meeting_choices(user, program_id, str(raw.get("held_on", "")), meeting_id)
+        form = parse_meeting(raw, choices, await today_for(user))
         await board.edit_meeting(user, program_id, meeting_id, form)
         return go_to(request, f"/staff/programs/{program_id}/meetings/{meeting_id}?done=meeting")
 

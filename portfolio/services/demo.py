@@ -252,9 +252,11 @@ async def _programs(counselor: CurrentUser, student_ids: list[int], today: date)
     for (name, cluster, seated, meetings, action), student_id in zip(DEMO_PROGRAMS, student_ids):
         program_id = await programs.create(counselor, ProgramForm(name, clusters.get(cluster)))
         await programs.add_student(counselor, program_id, student_id, today - timedelta(days=200))
+        # Seated a year ago, so that the meetings below were held while they sat on the board.
+        since = today - timedelta(days=365)
         for person in seated:
-            await board.add_member(counselor, program_id, MemberForm(staff=counselor.id) if person == "staff"
-                                   else MemberForm(contact=people[person]))
+            await board.add_member(counselor, program_id, MemberForm(staff=counselor.id, since=since) if person == "staff"
+                                   else MemberForm(contact=people[person], since=since))
         seats = {m["contact_name"] or "staff": m["id"] for m in await board.members(program_id)}
         for days_ago, place, came in meetings:
             await board.record_meeting(counselor, program_id, MeetingForm(

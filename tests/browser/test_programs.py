@@ -1,8 +1,10 @@
 """A coordinator opens a program's advisory board from a phone and records a meeting with who came and an
-action item; the partner's page shows its board seats."""
+action item, ends a member's seat (the meeting still names them, and its edit form keeps them checked) and
+seats them again; the partner's page shows its board seats."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -58,6 +60,30 @@ async def test_a_coordinator_records_a_board_meeting_from_a_phone(new_page):
     action = page.locator(".entry", has_text="Price two new welding booths")
     await expect(action.get_by_text("Open", exact=True)).to_be_visible()
     await assert_phone_ready(page)
+
+    # Maria Lopez leaves the board: her seat ends, folded under past members, and the meeting keeps her.
+    await page.get_by_role("button", name="End seat of Maria Lopez on the board").click()
+    await expect(page.get_by_role("status")).to_have_text("Seat ended. Past meetings still name them.")
+    await expect(page.locator(".board-members")).not_to_contain_text("Maria Lopez")
+    past = page.locator(".past-members")
+    await past.get_by_text("Past members").click()
+    await expect(past.locator(".entry", has_text="Maria Lopez")).to_contain_text(re.compile(r"Member \w{3} \d{4} – \w{3} \d{4}"))
+    await assert_phone_ready(page)
+    await page.get_by_role("link", name="Nov 20, 2026").first.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Board meeting, Nov 20, 2026")
+    await expect(page.locator(".chip", has_text="Maria Lopez")).to_be_visible()
+    await page.get_by_role("link", name="Edit the meeting").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Edit meeting")
+    kept = page.get_by_label(re.compile(r"Maria Lopez, Tri-County Builders Association \(left the board"))
+    await expect(kept).to_be_checked()
+    await assert_phone_ready(page)
+    await page.get_by_role("link", name="Cancel").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Welding Technology")
+    # Seated again the same day: her seat opens again.
+    await page.get_by_label("Add a member").select_option(label="Maria Lopez, Tri-County Builders Association")
+    await page.get_by_role("button", name="Add to the board").click()
+    await expect(page.get_by_role("status")).to_have_text("Member added to the board.")
+    await expect(page.locator(".board-members")).to_contain_text("Maria Lopez")
     await page.locator(".board-members").get_by_role("link", name="Maria Lopez").click()
     await expect(page.locator(".board-seats")).to_contain_text("Welding Technology advisory board")
     await assert_phone_ready(page)

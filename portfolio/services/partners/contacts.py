@@ -9,8 +9,10 @@ from portfolio import clock, db
 from portfolio.errors import NotFound
 from portfolio.forms.partners import ContactForm
 from portfolio.partner_tables import PartnerContact, PartnerSchool
+from portfolio.program_tables import BoardMember
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship
+from portfolio.tables import School
 
 
 def _fields(form: ContactForm) -> dict[Any, Any]:
@@ -53,11 +55,18 @@ async def edit(user: CurrentUser, partner_id: int, contact_id: int, form: Contac
 
 
 async def set_active(user: CurrentUser, partner_id: int, contact_id: int, active: bool) -> None:
-    """Mark a contact as having left (or back): kept either way, with what the school knew of them."""
-    await get(user, partner_id, contact_id)
+    """Mark a contact as having left (or back): kept either way, with what the school knew of them. One who
+    left no longer sits on the school's boards: their open seats end today, in the same transaction. One who
+    comes back is not seated again by it: staff decide that on the board's page."""
+    found = await get(user, partner_id, contact_id)
     async with db.write_transaction():
         await PartnerContact.update({PartnerContact.active: active, PartnerContact.updated_at: clock.now()}).where(
             PartnerContact.id == contact_id)
+        if not active and found["active"]:
+            school = await School.select(School.timezone).where(School.id.is_in(PartnerSchool.select(
+                PartnerSchool.school).where(PartnerSchool.id == partner_id))).first()
+            await BoardMember.update({BoardMember.ended_on: clock.today_at(school)}).where(
+                (BoardMember.contact == contact_id) & BoardMember.ended_on.is_null())
         await _touch(partner_id)
 
 

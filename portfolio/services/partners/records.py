@@ -26,12 +26,15 @@ def name_key(name: str) -> str:
 
 
 class PossibleDuplicate(FormErrors):
-    """An organization with a similar name or the same website is already in the district: the form comes
-    back offering to use it, or to add a new one anyway."""
+    """An organization with a similar name or the same website is already in the district: the add form
+    comes back offering to use it, or to add a new one anyway; the edit form, to save anyway."""
 
-    def __init__(self, matches: list[dict[str, Any]], values: dict[str, Any]) -> None:
-        super().__init__({"form": "This partner may already be in the district's directory. Use the existing "
-                                  "record, or add a new one anyway."}, values)
+    def __init__(self, matches: list[dict[str, Any]], values: dict[str, Any], editing: bool = False) -> None:
+        message = ("The new name or website matches another organization in the district's directory. Check it "
+                   "is a different organization, then save anyway." if editing else
+                   "This partner may already be in the district's directory. Use the existing record, or add a "
+                   "new one anyway.")
+        super().__init__({"form": message}, values)
         self.matches = matches
 
 
@@ -115,15 +118,22 @@ async def create(user: CurrentUser, form: PartnerForm, values: dict[str, Any]) -
         now = clock.now()
         partner_id = (await PartnerSchool.insert(PartnerSchool(
             organization=organization_id, school=school_id, status=form.status, client_uuid=form.client_uuid,
-            created_by=user.id, created_at=now, updated_at=now,
+            created_by=user.id, created_at=now, updated_at=now, notes=form.notes,
         )).returning(PartnerSchool.id))[0]["id"]
         await _set_relationship(partner_id, form)
     return partner_id
 
 
-async def update(user: CurrentUser, partner_id: int, form: PartnerForm) -> None:
-    """The organization's facts (shared by every school that works with it) and this school's relationship."""
+async def update(user: CurrentUser, partner_id: int, form: PartnerForm, values: dict[str, Any] | None = None) -> None:
+    """The organization's facts (shared by every school that works with it) and this school's relationship.
+    A new name or website that matches another organization warns first, as adding does, unless confirmed."""
     found = await relationship(user, partner_id)
+    renamed = name_key(form.name) != name_key(found["name"])
+    moved = website_host(form.website) != website_host(found["website"])
+    if (renamed or moved) and not form.confirmed_new:
+        matches = await similar(form.name if renamed else "", form.website if moved else "", found["organization"])
+        if matches:
+            raise PossibleDuplicate(matches, values or {}, editing=True)
     async with db.write_transaction():
         now = clock.now()
         await Organization.update({
@@ -131,8 +141,8 @@ async def update(user: CurrentUser, partner_id: int, form: PartnerForm) -> None:
             Organization.address: form.address, Organization.updated_at: now,
         }).where(Organization.id == found["organization"])
         await _set_clusters(found["organization"], form.clusters)
-        await PartnerSchool.update({PartnerSchool.status: form.status, PartnerSchool.updated_at: now}).where(
-            PartnerSchool.id == partner_id)
+        await PartnerSchool.update({PartnerSchool.status: form.status, PartnerSchool.notes: form.notes,
+                                    PartnerSchool.updated_at: now}).where(PartnerSchool.id == partner_id)
         await _set_relationship(partner_id, form)
 
 
@@ -184,4 +194,5 @@ def as_form(found: dict[str, Any]) -> dict[str, Any]:
     """A partner page's data as the edit form's values."""
     return {"name": found["name"], "kind": found["kind"], "website": found["website"], "address": found["address"],
             "status": found["status"], "clusters": [str(c["cluster"]) for c in found["clusters"]],
-            "offerings": list(found["offerings"]), "owners": [str(o["id"]) for o in found["owners"]]}
+            "offerings": list(found["offerings"]), "owners": [str(o["id"]) for o in found["owners"]],
+            "notes": found["notes"]}

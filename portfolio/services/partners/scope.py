@@ -25,7 +25,7 @@ async def relationship(user: CurrentUser, partner_id: int) -> dict[str, Any]:
     """The relationship with its organization, or NotFound: another school's reads as none at all."""
     row = await PartnerSchool.select(
         PartnerSchool.id, PartnerSchool.status, PartnerSchool.school, PartnerSchool.school.name.as_alias("school_name"),
-        PartnerSchool.organization, PartnerSchool.created_at, PartnerSchool.updated_at,
+        PartnerSchool.organization, PartnerSchool.created_at, PartnerSchool.updated_at, PartnerSchool.notes,
         PartnerSchool.organization.name.as_alias("name"), PartnerSchool.organization.website.as_alias("website"),
         PartnerSchool.organization.address.as_alias("address"),
         PartnerSchool.organization.partner_kind.as_alias("kind"),

@@ -5,10 +5,11 @@ were judged against the program's own school's people (choices), so nobody of an
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 from portfolio import clock, db
 from portfolio.errors import NotFound
+from portfolio.forms import iso_date
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramChoices
 from portfolio.partner_tables import PartnerContact
 from portfolio.program_tables import ActionItem, BoardMeeting, BoardMember, MeetingAttendee
@@ -20,9 +21,11 @@ from portfolio.vocabulary import ActionStatus
 
 
 async def members(program_id: int) -> list[dict[str, Any]]:
-    """The board's seats, each with the person's name and where they come from; contacts first."""
+    """The board's seats, current and ended, each with the person's name and where they come from; contacts
+    first."""
     rows = await BoardMember.select(
-        BoardMember.id, BoardMember.contact, BoardMember.staff, BoardMember.contact.name.as_alias("contact_name"),
+        BoardMember.id, BoardMember.contact, BoardMember.staff, BoardMember.started_on, BoardMember.ended_on,
+        BoardMember.contact.name.as_alias("contact_name"),
         BoardMember.contact.title.as_alias("title"), BoardMember.contact.active.as_alias("active"),
         BoardMember.contact.partner.as_alias("partner_id"),
         BoardMember.contact.partner.organization.name.as_alias("partner_name"),
@@ -31,44 +34,81 @@ async def members(program_id: int) -> list[dict[str, Any]]:
     for row in rows:
         row["name"] = row["contact_name"] if row["contact"] else row["staff_name"]
         row["from"] = row["partner_name"] if row["contact"] else "Staff"
-    return sorted(rows, key=lambda r: (r["staff"] is not None, r["name"].lower()))
+    return sorted(rows, key=lambda r: (r["staff"] is not None, r["name"].lower(), r["started_on"] or date.min))
 
 
-async def choices(user: CurrentUser, found: dict[str, Any], seats: list[dict[str, Any]] | None = None) -> ProgramChoices:
+def seated_on(seat: dict[str, Any], day: date) -> bool:
+    """Whether the seat was held on that day (its first and its last day included)."""
+    return (seat["started_on"] is None or seat["started_on"] <= day) and (seat["ended_on"] is None or day <= seat["ended_on"])
+
+
+def _label(seat: dict[str, Any]) -> str:
+    ended = f" (left the board {seat['ended_on'].strftime('%b %Y')})" if seat["ended_on"] else ""
+    return seat["name"] + (f", {seat['from']}" if seat["contact"] else "") + ended
+
+
+async def choices(user: CurrentUser, found: dict[str, Any], seats: list[dict[str, Any]] | None = None, *,
+                  held_on: date | None = None, came: Iterable[int] = ()) -> ProgramChoices:
     """What the program's forms may choose: its school's staff and students, the active contacts of its
-    school's partners who have no seat yet, and the board's members."""
+    school's partners who have no open seat, and, as a meeting's attendees, the members seated on its date
+    (today's when it has none) together with those already recorded as having come (a member who left since
+    stays on an old meeting)."""
     seats = await members(found["id"]) if seats is None else seats
     base = await records.choices(user, found["school"])
-    seated_contacts = {s["contact"] for s in seats if s["contact"]}
+    seated_contacts = {s["contact"] for s in seats if s["contact"] and s["ended_on"] is None}
     contacts = await PartnerContact.select(
         PartnerContact.id, PartnerContact.name, PartnerContact.partner.organization.name.as_alias("partner_name"),
     ).where((PartnerContact.partner.school == found["school"]) & (PartnerContact.active == True)  # noqa: E712
             ).order_by(PartnerContact.partner.organization.name).order_by(PartnerContact.name)
+    day, kept = held_on or clock.today_at(found["timezone"]), set(came)
     return ProgramChoices(
         clusters=base.clusters, staff=base.staff,
         students=await records.student_choices(found["school"], found["id"]),
         contacts={c["id"]: f"{c['name']}, {c['partner_name']}" for c in contacts if c["id"] not in seated_contacts},
-        members={s["id"]: s["name"] + (f", {s['from']}" if s["contact"] else "") for s in seats},
+        members={s["id"]: _label(s) for s in seats if seated_on(s, day) or s["id"] in kept},
     )
 
 
+async def meeting_choices(user: CurrentUser, program_id: int, held_on: str, meeting_id: int | None = None
+                          ) -> ProgramChoices:
+    """A meeting form's choices for the date it names (NotFound first for another school's program or
+    meeting); an edited meeting keeps the attendees it has."""
+    found = await program(user, program_id)
+    came: list[int] = []
+    if meeting_id is not None:
+        came = [a["id"] for a in (await meeting(user, program_id, meeting_id))["attendees"]]
+    return await choices(user, found, held_on=iso_date(held_on), came=came)
+
+
+def current(seats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in seats if s["ended_on"] is None]
+
+
 async def add_member(user: CurrentUser, program_id: int, form: MemberForm) -> None:
-    await program(user, program_id)
+    """A seat from the day chosen (today when none). A person with an open seat keeps it; one whose last
+    seat ended on or after that day has it opened again (no gap to record); otherwise a new seat."""
+    found = await program(user, program_id)
+    since = form.since or clock.today_at(found["timezone"])
+    person = (BoardMember.contact == form.contact) if form.contact else (BoardMember.staff == form.staff)
     async with db.write_transaction():
-        taken = BoardMember.exists().where((BoardMember.program == program_id) & (
-            (BoardMember.contact == form.contact) if form.contact else (BoardMember.staff == form.staff)))
-        if not await taken:
-            await BoardMember.insert(BoardMember(program=program_id, contact=form.contact, staff=form.staff,
-                                                 created_at=clock.now()))
+        seats = await BoardMember.select(BoardMember.id, BoardMember.ended_on).where(
+            (BoardMember.program == program_id) & person).order_by(BoardMember.id, ascending=False)
+        if any(s["ended_on"] is None for s in seats):
+            return
+        if seats and seats[0]["ended_on"] >= since:
+            await BoardMember.update({BoardMember.ended_on: None}).where(BoardMember.id == seats[0]["id"])
+            return
+        await BoardMember.insert(BoardMember(program=program_id, contact=form.contact, staff=form.staff,
+                                             started_on=since, created_at=clock.now()))
 
 
-async def remove_member(user: CurrentUser, program_id: int, member_id: int) -> None:
-    """The seat goes, and with it the member from past meetings' attendance: minutes keep their own text."""
-    await program(user, program_id)
-    where = (BoardMember.id == member_id) & (BoardMember.program == program_id)
+async def end_member(user: CurrentUser, program_id: int, member_id: int) -> None:
+    """The seat ends today; who came to past meetings and their minutes still name the member."""
+    found = await program(user, program_id)
+    where = (BoardMember.id == member_id) & (BoardMember.program == program_id) & BoardMember.ended_on.is_null()
     if not await BoardMember.exists().where(where):
         raise NotFound("member")
-    await BoardMember.delete().where(where)
+    await BoardMember.update({BoardMember.ended_on: clock.today_at(found["timezone"])}).where(where)
 
 
 async def meetings(program_id: int) -> list[dict[str, Any]]:
@@ -173,17 +213,22 @@ async def page(user: CurrentUser, program_id: int, today: date) -> dict[str, Any
     seats = await members(program_id)
     last = (await cadence.last_meetings([program_id], today)).get(program_id)
     return found | {
-        "students": await records.students(program_id), "members": seats, "meetings": await meetings(program_id),
+        "students": await records.students(program_id), "members": current(seats),
+        "past_members": sorted((s for s in seats if s["ended_on"]), key=lambda s: s["ended_on"], reverse=True),
+        "meetings": await meetings(program_id),
         "actions": await actions(program_id), "last_meeting": last, "overdue": cadence.overdue(last, today),
         "choices": await choices(user, found, seats),
     }
 
 
 async def seats(user: CurrentUser, partner_id: int) -> list[dict[str, Any]]:
-    """The board seats of a partner's contacts: which program's board each sits on."""
+    """The board seats of a partner's contacts, current and ended: which program's board each sits (or sat)
+    on; current ones first."""
     await relationship(user, partner_id)
-    return await BoardMember.select(
+    rows = await BoardMember.select(
         BoardMember.program.as_alias("program_id"), BoardMember.program.name.as_alias("program_name"),
         BoardMember.contact.name.as_alias("contact_name"), BoardMember.contact.active.as_alias("active"),
+        BoardMember.started_on, BoardMember.ended_on,
     ).where(BoardMember.contact.partner == partner_id).order_by(BoardMember.program.name).order_by(
         BoardMember.contact.name)
+    return sorted(rows, key=lambda r: r["ended_on"] is not None)
