@@ -12,6 +12,7 @@ from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
 from portfolio.record_tables import AuditEvent
 from portfolio.services.partners import contacts, export, sheet, spreadsheet
 from portfolio.tables import Organization
+from tests.factories import counting_queries
 from tests.test_partners import add_partner, contact_raw
 
 HEADER = ",".join(sheet.COLUMNS)
@@ -164,3 +165,21 @@ async def test_the_export_escapes_formulas_and_imports_again_as_nothing_to_chang
     found = await spreadsheet.plan(staff, text.encode())
     assert [r.outcome for r in found.rows] == ["same"] * 4, [r.errors + r.notes for r in found.rows]
     assert await AuditEvent.count().where(AuditEvent.action == "partners.exported") == 1
+
+
+async def test_the_export_and_the_dry_run_take_the_same_queries_for_1_or_30_partners(make_user, other_school):
+    small, large = await make_user("staff"), await make_user("staff", school_id=other_school)
+    files = {}
+    for staff, count in ((small, 1), (large, 30)):
+        rows = [f"Partner {staff.id}-{n},employer,p{staff.id}-{n}.example,,active,Construction,site_visit,"
+                f"Pat {n},,pat{n}@p.example,,," for n in range(count)]
+        files[count] = csv_of(*rows)
+        assert (await confirm(staff, files[count]))[1]
+    seen = {}
+    for staff, count in ((small, 1), (large, 30)):
+        async with counting_queries() as queries:
+            header, rows = await export.rows(staff, parse_filter({}))
+            found = await spreadsheet.plan(staff, files[count])
+        assert len(rows) == count and [r.outcome for r in found.rows] == ["same"] * count
+        seen[count] = len(queries)
+    assert seen[1] == seen[30]
