@@ -183,3 +183,16 @@ async def test_the_export_and_the_dry_run_take_the_same_queries_for_1_or_30_part
         assert len(rows) == count and [r.outcome for r in found.rows] == ["same"] * count
         seen[count] = len(queries)
     assert seen[1] == seen[30]
+
+
+def test_access_logs_never_show_what_the_directory_was_searched_for():
+    import logging
+
+    from portfolio.logs import RedactSecrets
+
+    for path, shown in (("/staff/partners.csv?q=Riverside+Health&owner=3", "/staff/partners.csv?[redacted]"),
+                        ("/staff/partners?q=Riverside", "/staff/partners?[redacted]"),
+                        ("/staff/partners/import", "/staff/partners/import")):
+        record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '"%s %s"', ("GET", path), None)
+        RedactSecrets().filter(record)
+        assert record.getMessage() == f'"GET {shown}"', path
