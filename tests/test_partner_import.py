@@ -78,6 +78,8 @@ async def test_changes_and_new_contacts_of_existing_partners_are_told_apart(make
     assert found.rows[1].notes == ["New contact: Jo Park."]
     assert (await confirm(staff, changed))[1]
     assert (await PartnerSchool.select(PartnerSchool.status).first())["status"] == "paused"
+    # Another spelling of the same website is not a change: the address stays as it was recorded.
+    assert (await Organization.select(Organization.website).first())["website"] == "https://riversidehealth.example"
     assert await PartnerContact.count() == 2 and await Organization.count() == 1
 
 
@@ -94,6 +96,16 @@ async def test_an_error_names_row_and_column_and_blocks_the_whole_import(make_us
     assert any(e.startswith("Row 4, column 'email':") for e in found.rows[2].errors)
     assert found.rows[3].errors == [f"Row 5, column 'phone': {parse_error('phone')}"]
     assert found.blocked
+    await add_partner(staff, name="Twin Co", website="twin.example")
+    await add_partner(staff, name="Other Twin", website="other-twin.example")
+    mixed = await spreadsheet.plan(staff, csv_of("Twin Co,,other-twin.example,,,,,,,,,,",
+                                                 "Fresh Co,employer,,,active,,,,,,,,",
+                                                 "Fresh Co,,,,paused,,,,,,,,"))
+    assert mixed.rows[0].errors[0].startswith("Row 2, column 'organization': it matches more than one organization")
+    assert mixed.rows[2].errors == ["Row 4, column 'status': this partner's details differ from row 3's. Give them "
+                                    "once, or the same on every row of the partner."]
+    await PartnerSchool.delete().where(PartnerSchool.id > 0)
+    await Organization.delete().where(Organization.id > 0)
     assert await spreadsheet.apply(staff, bad, None, found.fingerprint) == (found_again := (await spreadsheet.apply(
         staff, bad, None, found.fingerprint))) and found_again[1] is False
     assert await counts() == (0, 0, 0)

@@ -11,7 +11,7 @@ are never read, let alone shown."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -147,12 +147,28 @@ async def _state(school_id: int) -> dict[str, Any]:
     org_clusters: dict[int, list[int]] = {}
     for row in await PartnerCluster.select(PartnerCluster.organization, PartnerCluster.cluster):
         org_clusters.setdefault(row["organization"], []).append(row["cluster"])
-    by_org = {r["organization"]: r | {"offerings": [o["offering"] for o in offerings if o["partner"] == r["id"]],
-                                      "contacts": [c for c in contacts if c["partner"] == r["id"]]}
+    offered: dict[int, list[str]] = {}
+    for row in offerings:
+        offered.setdefault(row["partner"], []).append(row["offering"])
+    people: dict[int, list[dict[str, Any]]] = {}
+    for row in contacts:
+        people.setdefault(row["partner"], []).append(row)
+    by_org = {r["organization"]: r | {"offerings": offered.get(r["id"], []), "contacts": people.get(r["id"], [])}
               for r in relationships}
     names = {c["name"].casefold(): c["id"] for c in clusters} | {c["code"].casefold(): c["id"] for c in clusters}
-    return {"clusters": {c["id"]: c["name"] for c in clusters}, "cluster_names": names, "organizations": organizations,
-            "org_clusters": org_clusters, "relationships": by_org, "planned": {}}
+    state = {"clusters": {c["id"]: c["name"] for c in clusters}, "cluster_names": names, "by_key": {}, "by_host": {},
+             "org_clusters": org_clusters, "relationships": by_org, "planned": {}}
+    for org in organizations:
+        _index(state, org)
+    return state
+
+
+def _index(state: dict[str, Any], org: dict[str, Any]) -> None:
+    """The organization found again by its name read as records.similar reads it, and by its website's host."""
+    if key := name_key(org["name"]):
+        state["by_key"].setdefault(key, []).append(org)
+    if host := website_host(org["website"]):
+        state["by_host"].setdefault(host, []).append(org)
 
 
 def _error(result: RowResult, column: str, message: str) -> None:
@@ -193,10 +209,10 @@ def _clusters(result: RowResult, state: dict[str, Any], cell: str) -> list[int]:
 
 def _match(result: RowResult, state: dict[str, Any], name: str, website: str) -> dict[str, Any] | None:
     key, host = name_key(name), website_host(website if "//" in website else f"https://{website}")
-    named = [o for o in state["organizations"] if key and name_key(o["name"]) == key]
-    hosted = [o for o in state["organizations"] if host and website_host(o["website"]) == host]
-    both = [o for o in named if o in hosted]
-    candidates = both or named or hosted
+    named = state["by_key"].get(key, []) if key else []
+    hosted = state["by_host"].get(host, []) if host else []
+    # A name of one organization and the website of another: which one the row means is for a person to say.
+    candidates = [o for o in named if o in hosted] or named + [o for o in hosted if o not in named]
     if len({o["id"] for o in candidates}) > 1:
         _error(result, "organization", "it matches more than one organization in the district's directory ("
                + "; ".join(o["name"] for o in candidates) + "): make the name or the website tell them apart.")
@@ -276,13 +292,15 @@ def _partner(result: RowResult, state: dict[str, Any], plan: Plan, cells: dict[s
         found = PartnerPlan(None, None, form, result.number)
         result.notes.append("New partner.")
         org = {"id": -len(plan.partners) - 1, "name": form.name, "website": form.website}
-        state["organizations"].append(org)
+        _index(state, org)
     elif relationship is None:
         found = PartnerPlan(org["id"], None, form, result.number)
         result.notes.append("Already in the district's directory: your school's relationship with it is added.")
     else:
         recorded = _partner_form(result, state, plan, {c: "" for c in sheet.COLUMNS}, {}, base)
         differ = _changes(recorded, form) if recorded else []
+        if "website" not in differ:
+            form = replace(form, website=org["website"])  # the address as recorded, not another spelling of it
         found = PartnerPlan(org["id"], relationship["id"], form, result.number, changed=bool(differ))
         found.known_contacts = relationship["contacts"]
         result.notes.append(("Partner exists: changes " + ", ".join(differ) + ".") if differ else
