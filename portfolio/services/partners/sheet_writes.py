@@ -3,7 +3,7 @@ spreadsheet.apply inside its one write transaction, so a failure anywhere leaves
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portfolio import clock
 from portfolio.partner_tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerOwner, PartnerSchool
@@ -15,7 +15,25 @@ if TYPE_CHECKING:
     from portfolio.services.partners.spreadsheet import PartnerPlan, Plan
 
 
-async def _organization(found: PartnerPlan) -> int:
+# Rows inserted together at the end, a few hundred a statement (SQLite caps the values one statement takes).
+BATCH = 300
+
+
+class Batch:
+    def __init__(self) -> None:
+        self.rows: dict[type, list[Any]] = {}
+
+    def add(self, *rows: Any) -> None:
+        for row in rows:
+            self.rows.setdefault(type(row), []).append(row)
+
+    async def insert(self) -> None:
+        for table, rows in self.rows.items():
+            for start in range(0, len(rows), BATCH):
+                await table.insert(*rows[start:start + BATCH])
+
+
+async def _organization(found: PartnerPlan, batch: Batch) -> int:
     form, now = found.form, clock.now()
     if found.organization_id is None:
         organization_id = (await Organization.insert(Organization(
@@ -41,19 +59,18 @@ async def _organization(found: PartnerPlan) -> int:
             Organization.id == organization_id)
         await PartnerCluster.delete().where(PartnerCluster.organization == organization_id)
         missing = list(form.clusters)
-    if missing:
-        await PartnerCluster.insert(*[PartnerCluster(organization=organization_id, cluster=c) for c in missing])
+    batch.add(*[PartnerCluster(organization=organization_id, cluster=c) for c in missing])
     return organization_id
 
 
-async def _relationship(user: CurrentUser, plan: Plan, found: PartnerPlan, organization_id: int) -> int:
+async def _relationship(user: CurrentUser, plan: Plan, found: PartnerPlan, organization_id: int, batch: Batch) -> int:
     form, now = found.form, clock.now()
     if found.partner_id is None:
         partner_id = (await PartnerSchool.insert(PartnerSchool(
             organization=organization_id, school=plan.school_id, status=form.status, created_by=user.id,
             created_at=now, updated_at=now,
         )).returning(PartnerSchool.id))[0]["id"]
-        await PartnerOwner.insert(PartnerOwner(partner=partner_id, staff=plan.owner_id))
+        batch.add(PartnerOwner(partner=partner_id, staff=plan.owner_id))
     else:
         partner_id = found.partner_id
         if not (found.changed or found.new_contacts or found.changed_contacts):
@@ -63,17 +80,15 @@ async def _relationship(user: CurrentUser, plan: Plan, found: PartnerPlan, organ
         if not found.changed:
             return partner_id
         await PartnerOffering.delete().where(PartnerOffering.partner == partner_id)
-    if form.offerings:
-        await PartnerOffering.insert(*[PartnerOffering(partner=partner_id, offering=o) for o in form.offerings])
+    batch.add(*[PartnerOffering(partner=partner_id, offering=o) for o in form.offerings])
     return partner_id
 
 
-async def _contacts(found: PartnerPlan, partner_id: int) -> None:
+async def _contacts(found: PartnerPlan, partner_id: int, batch: Batch) -> None:
     now = clock.now()
-    if found.new_contacts:
-        await PartnerContact.insert(*[PartnerContact(
-            partner=partner_id, name=c.name, title=c.title, email=c.email, phone=c.phone, reach_by=c.reach_by,
-            role=c.role, created_at=now, updated_at=now) for c in found.new_contacts])
+    batch.add(*[PartnerContact(partner=partner_id, name=c.name, title=c.title, email=c.email, phone=c.phone,
+                               reach_by=c.reach_by, role=c.role, created_at=now, updated_at=now)
+                for c in found.new_contacts])
     for contact_id, c in found.changed_contacts.items():
         await PartnerContact.update({
             PartnerContact.name: c.name, PartnerContact.title: c.title, PartnerContact.email: c.email,
@@ -82,7 +97,9 @@ async def _contacts(found: PartnerPlan, partner_id: int) -> None:
 
 
 async def write(user: CurrentUser, plan: Plan) -> None:
+    batch = Batch()
     for found in plan.partners:
-        organization_id = await _organization(found)
-        partner_id = await _relationship(user, plan, found, organization_id)
-        await _contacts(found, partner_id)
+        organization_id = await _organization(found, batch)
+        partner_id = await _relationship(user, plan, found, organization_id, batch)
+        await _contacts(found, partner_id, batch)
+    await batch.insert()
