@@ -57,6 +57,9 @@ async def test_staff_import_after_a_dry_run_and_a_confirmation(make_user, make_c
         assert again.status_code == 200 and "Nothing to change" in again.text
         assert await PartnerSchool.count() == 2 and await PartnerContact.count() == 2
 
+        # The directory's link carries its filter: the export holds what the list shows, every page of it.
+        assert 'href="/staff/partners.csv?q=Riverside&amp;status=active&amp;sort=name"' in (
+            await ours.get("/staff/partners?q=Riverside&status=active")).text
         exported = await ours.get("/staff/partners.csv?q=Riverside")
         assert exported.headers["content-type"].startswith("text/csv")
         assert exported.headers["content-disposition"].startswith("attachment")

@@ -55,7 +55,6 @@ ENUMS: dict[str, tuple[type[StrEnum], dict[Any, str], str]] = {
     "reach_by": (ReachBy, REACH_BY_LABELS, "a way to reach someone"),
     "role": (ContactRole, CONTACT_ROLE_LABELS, "a contact role"),
 }
-PARTNER_COLUMNS = ("kind", "website", "address", "status", "clusters", "offerings")
 CONTACT_COLUMNS = ("contact_name", "title", "email", "phone", "reach_by", "role")
 
 
