@@ -39,6 +39,7 @@ from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.partner_documents import PartnerDocumentFileController, PartnerDocumentsController
+from portfolio.routes.partner_import import PartnerImportController
 from portfolio.routes.partner_links import PartnerNamesController, PartnerSuggestionsController
 from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnersController,
         InteractionsController,
         PartnerDocumentsController,
+        PartnerImportController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

@@ -10,6 +10,13 @@ from typing import Any
 # Password-reset, invitation, supervisor-link and receipt tokens (but not /v/r/<id> or /v/onsite), share
 # links (/s/<token>, and every page under it) and guardian-consent links (/consent/<token>).
 SECRET_PATH = re.compile(r"/(reset|invite|consent|s|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
+# The partner directory's filters and its export (a name searched for, an owner): the directory stays out of
+# the logs.
+DIRECTORY_QUERY = re.compile(r"(/staff/partners[^\s?\"']*)\?[^\s\"']*")
+
+
+def _redact(text: str) -> str:
+    return DIRECTORY_QUERY.sub(r"\1?[redacted]", SECRET_PATH.sub(r"/\1/[redacted]", text))
 
 
 class RedactSecrets(logging.Filter):
@@ -18,10 +25,10 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                SECRET_PATH.sub(r"/\1/[redacted]", arg) if isinstance(arg, str) else arg for arg in record.args
+                _redact(arg) if isinstance(arg, str) else arg for arg in record.args
             )
         if isinstance(record.msg, str):
-            record.msg = SECRET_PATH.sub(r"/\1/[redacted]", record.msg)
+            record.msg = _redact(record.msg)
         return True
 
 

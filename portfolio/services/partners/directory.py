@@ -47,6 +47,11 @@ def _where(user: CurrentUser, wanted: DirectoryFilter) -> Any:
     return where
 
 
+def matching(user: CurrentUser, wanted: DirectoryFilter) -> Any:
+    """The where-clause of the relationships the filter shows (the export takes all of them, not a page)."""
+    return _where(user, wanted)
+
+
 async def listing(user: CurrentUser, wanted: DirectoryFilter) -> Listing:
     where = _where(user, wanted)
     total = await PartnerSchool.count().where(where)
