@@ -13,7 +13,8 @@ from portfolio.forms.partners import parse_filter
 from portfolio.forms.people import RoleChange
 from portfolio.partner_tables import FollowUp, PartnerHandoff, PartnerOwner, PartnerSchool
 from portfolio.record_tables import AuditEvent
-from portfolio.services import people
+from portfolio.services import demo, people
+from portfolio.services.accounts import load_user
 from portfolio.services.partners import cold, directory, follow_ups, owners
 from portfolio.tables import Experience, School, User
 from portfolio.vocabulary import Role
@@ -86,6 +87,15 @@ async def test_a_forged_colleague_is_refused_and_nothing_moves(make_user, other_
     assert refused.value.errors == {"colleague": owners.NOT_A_COLLEAGUE}
     assert (await User.select(User.active).where(User.id == ann.id).first())["active"] is True
     assert await owners_of(first) == [ann.id] and await PartnerHandoff.count() == 0
+
+
+async def test_with_no_colleague_at_all_the_account_still_closes_and_its_partners_wait_to_be_taken(make_user):
+    ann, admin = await make_user("staff"), await make_user("admin")
+    partner = await add_partner(ann, "Lonely Co")
+    assert (await people.person(admin, ann.id))["colleagues"] == {}
+    await people.deactivate(admin, ann.id)
+    assert [p["id"] for p in (await owners.ownerless(admin)).partners] == [partner]
+    assert await PartnerHandoff.count() == 0
 
 
 async def test_nothing_to_hand_over_asks_for_nobody(make_user):
@@ -261,3 +271,13 @@ async def test_staff_set_when_partners_go_cold_within_limits(client, signed_in, 
     assert saved == (int(days) if status == 303 else 120)
     if status == 422:
         assert "from 14 (two weeks) to 730 (two years)" in answer.text
+
+
+async def test_the_demo_has_partners_to_take_and_one_going_cold(clean_database, hasher, emails):
+    assert await demo.seed(hasher, emails) is True
+    counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
+    found = await owners.ownerless(counselor)
+    assert [p["name"] for p in found.partners] == ["Green Acres Co-op", "Valley Electrical JATC"]
+    assert [f["partner_name"] for f in found.follow_ups] == ["Valley Electrical JATC"]
+    quiet = {c["name"]: c["quiet_days"] for c in await cold.going_cold(PartnerSchool.school == counselor.school_id)}
+    assert quiet["Riverside Credit Union"] == 160 and "Riverside Health" not in quiet

@@ -68,13 +68,19 @@ async def hand_over(actor: CurrentUser, leaving: dict[str, Any], colleague_id: i
                     ip: str = "") -> Handover:
     """Move the leaving account's partners and open follow-ups to the colleague, within the caller's write
     transaction, and record it per partner and in the audit log. FormErrors when there is something to hand
-    over and no colleague, or one who is not active staff of the leaving account's school."""
+    over and no colleague chosen (while the school has one), or one who is not active staff of the leaving
+    account's school."""
     found = await handover(leaving["id"])
     if not found.any:
         return found
+    choices = await colleagues(leaving["school"], leaving["id"])
+    if colleague_id is None and not choices:
+        # Nobody to hand them to: closing the account must not wait (it may be compromised). They wait on
+        # "Partners without an owner" until someone on staff joins and takes them.
+        return Handover()
     if colleague_id is None:
         raise FormErrors({"colleague": f"Choose a colleague to hand {found.words} to."}, values)
-    if colleague_id not in await colleagues(leaving["school"], leaving["id"]):
+    if colleague_id not in choices:
         raise FormErrors({"colleague": NOT_A_COLLEAGUE}, values)
     owned = [r["partner"] for r in await PartnerOwner.select(PartnerOwner.partner).where(
         PartnerOwner.staff == leaving["id"])]
