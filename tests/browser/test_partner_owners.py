@@ -58,3 +58,19 @@ async def test_staff_take_an_ownerless_partner_and_an_admin_hands_over_at_deacti
     # Mr. Grant's open follow-up is the counselor's now.
     await staff.goto("/staff/follow-ups")
     await expect(staff.get_by_role("link", name="Send the two students' names")).to_be_visible()
+
+
+async def test_partners_going_cold_on_a_phone_from_the_home_card(new_page):
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, "counselor@demo.example")
+    await page.goto("/staff")
+    await page.get_by_role("link", name="All partners going cold").click()
+    row = page.locator(".entry", has=page.get_by_role("link", name=re.compile("Riverside Credit Union")))
+    await expect(row).to_contain_text("No contact for 160 days")
+    await expect(page.get_by_label(re.compile("Going cold only"))).to_be_checked()
+    await assert_phone_ready(page)
+    await page.goto("/staff/school")
+    await page.get_by_label("Days without contact before an active partner is going cold").fill("9")
+    await page.get_by_role("button", name="Save").last.click()
+    await expect(page.locator("#cold_after_days-error")).to_contain_text("from 14 (two weeks) to 730 (two years)")
+    await assert_phone_ready(page)
