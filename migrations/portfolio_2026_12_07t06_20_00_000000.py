@@ -20,7 +20,7 @@ class User(Table, tablename="app_user", schema=None):
                 choices=None, db_column_name="id", secret=False)
 
 
-ID = "2026-12-07T05:50:00:000000"
+ID = "2026-12-07T06:20:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Schools' going-cold setting and partner hand-offs"
 
