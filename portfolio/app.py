@@ -41,6 +41,7 @@ from portfolio.routes.outbox import OutboxController
 from portfolio.routes.partner_documents import PartnerDocumentFileController, PartnerDocumentsController
 from portfolio.routes.partner_import import PartnerImportController
 from portfolio.routes.partner_links import PartnerNamesController, PartnerSuggestionsController
+from portfolio.routes.partner_owners import PartnerOwnersController
 from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
 from portfolio.routes.programs import ProgramsController
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PeopleController,
         PartnersController,
         InteractionsController,
+        PartnerOwnersController,
         PartnerDocumentsController,
         PartnerImportController,
         PartnerNamesController,

@@ -10,6 +10,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     OnDelete,
+    SmallInt,
     Text,
     Timestamptz,
     Varchar,
@@ -83,6 +84,18 @@ class PartnerContact(Table):
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
+
+class PartnerHandoff(Table):
+    """A relationship handed from one staff member to a colleague (when the first left or stopped being staff):
+    what the partner's page shows as "Handed from A to B", kept even if either account goes."""
+
+    partner = ForeignKey(references=PartnerSchool, on_delete=OnDelete.cascade, index=True)
+    from_staff = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    to_staff = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    partners = SmallInt(default=0)  # 1 when the relationship itself moved, 0 when only follow-ups did
+    follow_ups = SmallInt(default=0)
+    handed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    handed_at = Timestamptz()
 
 
 # --- partner interactions and follow-ups -------------------------------------------------------------

@@ -61,6 +61,8 @@ class School(Table):
     logo = Bytea(null=True, default=None)
     logo_type = Varchar(length=20, default="")
     logo_version = Varchar(length=16, default="")
+    # An active partner with no interaction and no student activity for this many days is "going cold".
+    cold_after_days = SmallInt(default=120)
 
 
 class Organization(Table):

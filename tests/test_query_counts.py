@@ -8,14 +8,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.verification import DecisionForm, SupervisorForm
 from portfolio.services import attention, experiences, mentor_overview, signoff
-from portfolio.services.partners import contacts, directory, engagement, records
+from portfolio.services.partners import cold, contacts, directory, engagement, interactions, owners, records
 from portfolio.services.programs import board
 from portfolio.services.programs import records as programs
-from portfolio.tables import Evidence, MentorAssignment
+from portfolio.tables import Evidence, MentorAssignment, User
 from portfolio.vocabulary import Decision
 from tests.factories import as_entry, browser_of, counting_queries, needing_attention
 from tests.mailbox import emails_for
@@ -184,3 +185,26 @@ async def test_programs_and_a_board_take_the_same_queries_for_few_or_many(make_u
     await assert_same_queries(lambda staff: board.seats(staff, partner), large, large)
     page = await board.page(large, boards[large.id], date.today())
     assert len(page["members"]) == 12 and page["meetings"][0]["attendees"] == 12 and not page["overdue"]
+
+
+async def test_partners_without_an_owner_and_going_cold_take_the_same_queries_for_1_or_30(make_user, school,
+                                                                                          other_school):
+    small, large = await make_user("staff", school_id=school), await make_user("staff", school_id=other_school)
+    for staff, count in ((small, 1), (large, 30)):
+        leaver = await make_user("staff", school_id=staff.school_id)
+        choices = await records.choices(leaver)
+        for n in range(count):
+            raw = {"name": f"Quiet {staff.id}-{n}", "kind": "employer", "status": "active", "owners": str(leaver.id)}
+            partner = await records.create(leaver, parse_partner(raw, choices), raw)
+            _, people = await interactions.choices(leaver, partner)
+            old = (date.today() - timedelta(days=200 + n)).isoformat()
+            form = {"kind": "call", "happened_on": old, "staff": str(leaver.id), "summary": "Hello.",
+                    "follow_up": "Call back", "owner": str(leaver.id), "due_on": date.today().isoformat()}
+            await interactions.add(leaver, partner, parse_interaction(form, people, date.today()))
+        await User.update({User.active: False}).where(User.id == leaver.id)
+    await assert_same_queries(owners.ownerless, small, large)
+    await assert_same_queries(cold.for_home, small, large)
+    await assert_same_queries(lambda staff: directory.listing(staff, parse_filter({"cold": "1"})), small, large)
+    found = await owners.ownerless(large)
+    assert found.partner_count == found.follow_up_count == 30 and len(found.partners) == owners.SHOWN
+    assert (await cold.for_home(large))["count"] == 30

@@ -200,19 +200,23 @@ class DirectoryFilter:
     school: int | None = None
     sort: str = "name"
     page: int = 1
+    # Active partners going cold only, the quietest first (the sort is then that).
+    cold: bool = False
 
     @property
     def filtered(self) -> bool:
-        return bool(self.q or self.status or self.kind or self.cluster or self.offering or self.owner or self.school)
+        return bool(self.q or self.status or self.kind or self.cluster or self.offering or self.owner or self.school
+                    or self.cold)
 
     def values(self) -> dict[str, Any]:
         return {"q": self.q, "status": self.status, "kind": self.kind, "cluster": self.cluster or "",
-                "offering": self.offering, "owner": self.owner or "", "school": self.school or "", "sort": self.sort}
+                "offering": self.offering, "owner": self.owner or "", "school": self.school or "", "sort": self.sort,
+                "cold": "1" if self.cold else ""}
 
 
 def parse_filter(raw: Mapping[str, Any]) -> DirectoryFilter:
     """The directory's query string; anything unknown is dropped rather than refused (a link may be old)."""
-    values = texts(raw, ("q", "status", "kind", "cluster", "offering", "owner", "school", "sort", "page"))
+    values = texts(raw, ("q", "status", "kind", "cluster", "offering", "owner", "school", "sort", "page", "cold"))
     page = int_or_none(values["page"]) or 1
     return DirectoryFilter(
         q=values["q"][:SEARCH_MAX],
@@ -224,4 +228,5 @@ def parse_filter(raw: Mapping[str, Any]) -> DirectoryFilter:
         school=int_or_none(values["school"]),
         sort=values["sort"] if values["sort"] in SORTS else "name",
         page=max(1, min(page, 10_000)),
+        cold=values["cold"] == "1",
     )

@@ -23,6 +23,13 @@ GOAL_HOURS_MAX = 1000
 @dataclass(frozen=True)
 class RoleChange:
     roles: tuple[Role, ...]
+    # Who takes over their partners and follow-ups when the staff role is taken away.
+    colleague: int | None = None
+
+
+def parse_colleague(raw: Mapping[str, Any]) -> int | None:
+    """The colleague chosen to take over a leaving account's partners (the service checks who they are)."""
+    return int_or_none(texts(raw, ("colleague",))["colleague"])
 
 
 def parse_roles(raw: Mapping[str, Any], givable: tuple[Role, ...]) -> RoleChange:
@@ -32,7 +39,7 @@ def parse_roles(raw: Mapping[str, Any], givable: tuple[Role, ...]) -> RoleChange
         raise FormErrors({"roles": "Choose at least one role."}, {"roles": chosen})
     if not set(chosen) <= {str(r) for r in givable}:
         raise FormErrors({"roles": "You may not give that role."}, {"roles": chosen})
-    return RoleChange(tuple(sorted(Role(r) for r in set(chosen))))
+    return RoleChange(tuple(sorted(Role(r) for r in set(chosen))), parse_colleague(raw))
 
 
 @cache
@@ -119,3 +126,22 @@ def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
         raise FormErrors(errors, values)
     assert month is not None and day is not None
     return SchoolForm(identity.name, values["timezone"], month, day, goal, identity.accent_colour)
+
+
+COLD_DAYS = (14, 730)
+
+
+@dataclass(frozen=True)
+class PartnerSettings:
+    """How the school's partner directory judges a relationship: going cold after this many quiet days."""
+
+    cold_after_days: int
+
+
+def parse_partner_settings(raw: Mapping[str, Any]) -> PartnerSettings:
+    values = texts(raw, ("cold_after_days",))
+    days = int_or_none(values["cold_after_days"])
+    if days is None or not COLD_DAYS[0] <= days <= COLD_DAYS[1]:
+        raise FormErrors({"cold_after_days": f"Enter a number of days from {COLD_DAYS[0]} (two weeks) to "
+                                             f"{COLD_DAYS[1]} (two years)."}, values)
+    return PartnerSettings(days)

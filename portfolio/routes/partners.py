@@ -19,7 +19,16 @@ from portfolio.parse import int_or_none
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import contacts, directory, documents, engagement, follow_ups, interactions, records
+from portfolio.services.partners import (
+    contacts,
+    directory,
+    documents,
+    engagement,
+    follow_ups,
+    interactions,
+    owners,
+    records,
+)
 from portfolio.services.programs import board
 from portfolio.vocabulary import (
     CONTACT_ROLE_LABELS,
@@ -109,7 +118,8 @@ class PartnersController(Controller):
         return render(request, "partner", partner=found, notice=NOTICES.get(done, ""), every_school=user.has("admin"),
                       interactions=recent, interaction_count=count, documents=agreements,
                       document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
-                      engagement=await engagement.engagement(found), seats=await board.seats(user, partner_id), **WORDS)
+                      engagement=await engagement.engagement(found), seats=await board.seats(user, partner_id),
+                      handoffs=await owners.history(partner_id), **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:

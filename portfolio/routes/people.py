@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from portfolio.auth import recently_signed_in, role
 from portfolio.errors import DomainError
-from portfolio.forms.people import parse_roles
+from portfolio.forms.people import parse_colleague, parse_roles
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import people
 from portfolio.services.accounts import CurrentUser
@@ -36,16 +36,16 @@ def _home(user: CurrentUser) -> str:
 
 async def _person_page(request: Request, user_id: int, status_code: int = 200, **extra: Any) -> Template:
     user: CurrentUser = request.user
-    context = {"notice": "", "errors": {}, "values": {}} | extra
+    context = {"notice": "", "errors": {}, "values": {}, "sent": ""} | extra
     found = await people.person(user, user_id)
-    if not context["values"]:
-        context["values"] = {"roles": found["roles"]}
+    context["values"] = {"roles": found["roles"]} | context["values"]
     return _no_store(render(request, "person", status_code=status_code, person=found, home=_home(user), **context))
 
 
 async def _person_again(request: Request, problem: DomainError) -> Template:
     return await _person_page(request, request.path_params["user_id"], status_code=problem.status,
-                              errors=problem.field_errors, values=getattr(problem, "values", {}))
+                              errors=problem.field_errors, values=getattr(problem, "values", {}),
+                              sent=request.url.path.rsplit("/", 1)[-1])
 
 
 class PeopleController(Controller):
@@ -58,7 +58,8 @@ class PeopleController(Controller):
     @post("/staff/people/{user_id:int}/deactivate", guards=[role("staff", "admin"), recently_signed_in],
           opt=redisplay(_person_again))
     async def deactivate(self, request: Request, user: NamedDependency[CurrentUser], user_id: FromPath[int]) -> Response:
-        await people.deactivate(user, user_id, ip=client_ip(request))
+        colleague = parse_colleague(await form_values(request))
+        await people.deactivate(user, user_id, ip=client_ip(request), colleague=colleague)
         return go_to(request, f"/staff/people/{user_id}?done=deactivated")
 
     @post("/staff/people/{user_id:int}/reactivate", guards=[role("staff", "admin"), recently_signed_in],

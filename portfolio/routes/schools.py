@@ -14,7 +14,7 @@ from litestar.response import Template
 from portfolio.auth import public, recently_signed_in, role
 from portfolio.colours import theme_css
 from portfolio.errors import DomainError, NotFound
-from portfolio.forms.people import parse_identity, parse_school, timezones
+from portfolio.forms.people import parse_identity, parse_partner_settings, parse_school, timezones
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import school_logo, schools
 from portfolio.services.accounts import CurrentUser
@@ -104,7 +104,8 @@ def _own_school(user: CurrentUser) -> int:
 
 async def _own_school_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
     school = await schools.get(_own_school(request.user))
-    context = {"values": school, "errors": {}, "saved": False} | extra
+    context = {"errors": {}, "saved": False} | extra
+    context["values"] = school | context.get("values", {})
     return _no_store(render(request, "own_school", status_code=status_code, school=school, logo_action=f"{OWN}/logo",
                             **context))
 
@@ -127,6 +128,12 @@ class OwnSchoolController(Controller):
     async def change(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:
         await schools.update(user, _own_school(user), parse_identity(await form_values(request)), ip=client_ip(request))
         return go_to(request, f"{OWN}?saved=1")
+
+    @post(f"{OWN}/partners", guards=[recently_signed_in], opt=redisplay(_own_school_again))
+    async def partner_settings(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:
+        form = parse_partner_settings(await form_values(request))
+        await schools.set_partner_settings(user, _own_school(user), form, ip=client_ip(request))
+        return go_to(request, f"{OWN}?saved=1#partners-heading")
 
     @post(f"{OWN}/logo", guards=[recently_signed_in], opt=redisplay(_own_school_again))
     async def logo(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:

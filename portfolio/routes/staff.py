@@ -25,6 +25,7 @@ from portfolio.services import accounts, attention, experiences, mentoring, outb
 from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
+from portfolio.services.partners import cold, owners
 from portfolio.services.signoff import certifications as certificate_checks
 from portfolio.settings import Settings
 from portfolio.vocabulary import Role
@@ -86,7 +87,8 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
 
 
 async def _people_page(
-    request: Request, heading: str, people: list[dict[str, Any]], invited: bool, resent: bool, staff_view: bool = False
+    request: Request, heading: str, people: list[dict[str, Any]], invited: bool, resent: bool, staff_view: bool = False,
+    status_code: int = 200, **extra: Any,
 ) -> Template:
     """What needs attention, then the people of a school (or everyone), with the invitations this person sent that
     could not be delivered."""
@@ -98,9 +100,11 @@ async def _people_page(
         needs = await attention.for_admin(user.id)
     page = render(
         request, "people", heading=heading, people=people, invited=invited, resent=resent, staff_view=staff_view,
-        attention=needs,
+        attention=needs, status_code=status_code,
         failed_invitations=await outbox_listing.failed_invitations(request.user.id),
         proposals=await sharing.proposals_to_confirm(request.user.school_id) if staff_view else [],
+        ownerless=await owners.ownerless(user), cold=await cold.for_home(user) if staff_view else None,
+        **({"take_errors": {}} | extra),
     )
     page.headers["Cache-Control"] = "no-store"  # other people's names and addresses
     return page
@@ -144,12 +148,23 @@ async def _invite_again(request: Request, problem: FormErrors) -> Template:
     return render(request, "invite", choices=choices, values=problem.values, errors=problem.errors)
 
 
+async def role_home(request: Request, status_code: int = 200, **extra: Any) -> Template:
+    """The person's home again (a "Take it" form that came back): an administrator's or a staff member's."""
+    user: CurrentUser = request.user
+    if user.has(Role.ADMIN):
+        return await _people_page(request, "Everyone", await people_service.listing(), False, False,
+                                  status_code=status_code, **extra)
+    people = await people_service.listing(user.school_id) if user.school_id is not None else []
+    return await _people_page(request, "Today", people, False, False, staff_view=True, status_code=status_code, **extra)
+
+
 class StaffController(Controller):
     @get("/staff", guards=[role("staff")])
-    async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
+    async def staff_home(self, request: Request, user: NamedDependency[CurrentUser], invited: FromQuery[bool] = False,
+                         resent: FromQuery[bool] = False, taken: FromQuery[bool] = False) -> Template:
         people = await people_service.listing(user.school_id) if user.school_id is not None else []
         # The school's name is in the top bar already; the page says what it is: today's work, then the people.
-        return await _people_page(request, "Today", people, invited, resent, staff_view=True)
+        return await _people_page(request, "Today", people, invited, resent, staff_view=True, taken=taken)
 
     @get("/staff/mentors", guards=[role("staff")])
     async def mentors(
@@ -230,8 +245,9 @@ class StaffController(Controller):
         return go_to(request, f"/staff/students/{student_id}?saved=certification#certification-{certification_id}")
 
     @get("/admin", guards=[role("admin")])
-    async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False) -> Template:
-        return await _people_page(request, "Everyone", await people_service.listing(), invited, resent)
+    async def admin_home(self, request: Request, invited: FromQuery[bool] = False, resent: FromQuery[bool] = False,
+                         taken: FromQuery[bool] = False) -> Template:
+        return await _people_page(request, "Everyone", await people_service.listing(), invited, resent, taken=taken)
 
     @get("/staff/employers", guards=[role("staff", "admin")])
     async def employers(self, request: Request, invited: FromQuery[bool] = False) -> Template:

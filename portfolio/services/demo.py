@@ -14,7 +14,7 @@ from portfolio.forms.mentoring import Assignment
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.share import parse_share
-from portfolio.partner_tables import PartnerContact, PartnerSchool
+from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
 from portfolio.services import certifications, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
@@ -78,6 +78,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await sharing.create(emails, student, parse_share(share, await sharing.employer_ids()))
     await _partners(counselor, organization_id)
     await _interactions(counselor, today)
+    await _retired_owner(counselor, today)
     await _linked_entries(counselor)
     await _programs(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
     return True
@@ -149,6 +150,9 @@ DEMO_INTERACTIONS = [
      "fall.", None),
     ("Riverside Community College", "meeting", 25, "Dual-enrollment welding seats for next year: eight seats held.",
      None),
+    # Nobody has been in touch since: the staff home's "Going cold" names it ("No contact for 160 days").
+    ("Riverside Credit Union", "meeting", 160, "Talked about sponsoring the mock interview day; they asked us to "
+     "call back after their budget is set.", None),
 ]
 
 
@@ -169,6 +173,24 @@ async def _interactions(counselor: CurrentUser, today: date) -> None:
             mine = await follow_ups.mine(counselor, today)
             done = next(f for f in mine.overdue if f["what"] == follow_up[0])
             await follow_ups.set_done(counselor, partner_id, done["id"], True)
+async def _retired_owner(counselor: CurrentUser, today: date) -> None:
+    """Mr. Grant retired before partners were handed over at deactivation (as a roster import still leaves it):
+    two partners and an open follow-up of his wait on the staff home's "Partners without an owner"."""
+    grant_id = await create_user("retired@demo.example", "Mr. Grant (retired)", ["staff"], school_id=counselor.school_id)
+    grant = await load_user(grant_id)
+    assert grant is not None
+    listing = {p["name"]: p["id"] for p in (await directory.listing(counselor, parse_filter({}))).rows}
+    for name in ("Green Acres Co-op", "Valley Electrical JATC"):
+        await PartnerOwner.update({PartnerOwner.staff: grant_id}).where(PartnerOwner.partner == listing[name])
+    partner_id = listing["Valley Electrical JATC"]
+    _, choices = await interactions.choices(grant, partner_id)
+    await interactions.add(grant, partner_id, parse_interaction({
+        "kind": "call", "happened_on": (today - timedelta(days=30)).isoformat(), "staff": str(grant_id),
+        "summary": "They can take two pre-apprentices this summer.", "follow_up": "Send the two students' names",
+        "owner": str(grant_id), "due_on": (today + timedelta(days=5)).isoformat()}, choices, today))
+    await User.update({User.active: False}).where(User.id == grant_id)
+
+
 async def _linked_entries(counselor: CurrentUser) -> None:
     """Jordan's entries at Acme and the hospital count toward those partners, as if picked from the suggestions;
     "City IT Department" (a paused partner, never suggested) stays on the staff's "Names students typed" page to

@@ -17,6 +17,7 @@ from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.forms.people import RoleChange
 from portfolio.services import audit
 from portfolio.services.accounts import STAFF_MAY_INVITE, CurrentUser
+from portfolio.services.partners import owners
 from portfolio.tables import AccountToken, User
 from portfolio.vocabulary import Role
 
@@ -66,12 +67,14 @@ async def person(actor: CurrentUser, user_id: int) -> dict[str, Any]:
     """What a person's page shows, with what this viewer may do there."""
     row = await _row(actor, user_id)
     refusal = _may_change(actor, row)
+    looks_after = await owners.handover(user_id) if not refusal else owners.Handover()
     return {
         "id": row["id"], "name": row["name"], "email": row["email"], "roles": list(row["roles"] or ()),
         "active": row["active"], "joined": bool(row["password_hash"]), "created_at": row["created_at"],
         "last_sign_in_at": row["last_sign_in_at"], "school_id": row["school"], "school": row["school.name"] or "",
         "organization": row["organization.name"] or "", "refusal": refusal, "may_change": not refusal,
-        "givable": list(may_give(actor)),
+        "givable": list(may_give(actor)), "handover": looks_after,
+        "colleagues": await owners.colleagues(row["school"], user_id) if looks_after.any else {},
     }
 
 
@@ -114,15 +117,17 @@ async def _keep_an_admin(leaving_id: int) -> None:
         raise NotEditable(LAST_ADMIN, title="Not allowed")
 
 
-async def deactivate(actor: CurrentUser, user_id: int, ip: str = "") -> None:
+async def deactivate(actor: CurrentUser, user_id: int, ip: str = "", colleague: int | None = None) -> None:
     """Close the account: no sign-in, and every outstanding one-time link (reset, invitation) voided in the
-    same transaction. Their records stay. Deactivating an inactive account changes nothing."""
+    same transaction, and the partners and open follow-ups it looked after handed to the colleague chosen.
+    Their records stay. Deactivating an inactive account changes nothing."""
     async with write_transaction():
         row = await _changeable(actor, user_id)
         if not row["active"]:
             return
         if Role.ADMIN in row["roles"]:
             await _keep_an_admin(user_id)
+        await owners.hand_over(actor, row, colleague, {"colleague": colleague or ""}, ip=ip)
         # Raising the generation ends every session of theirs at its next request (auth.SessionMiddleware).
         await User.update({User.active: False, User.session_generation: User.session_generation + 1}).where(
             User.id == user_id
@@ -157,6 +162,10 @@ async def set_roles(actor: CurrentUser, user_id: int, change: RoleChange, ip: st
             return False
         if Role.ADMIN in old and Role.ADMIN not in new and row["active"]:
             await _keep_an_admin(user_id)
+        if Role.STAFF in old and Role.STAFF not in new and row["active"]:
+            # No longer staff, they can no longer open the partners: the same hand-off as leaving.
+            await owners.hand_over(actor, row, change.colleague, {"roles": [str(r) for r in change.roles],
+                                                                  "colleague": change.colleague or ""}, ip=ip)
         # A session's lifetime follows the roles it started with: a student's month must not carry staff
         # powers, so every session of theirs ends.
         await User.update(

@@ -14,14 +14,14 @@ from piccolo.query.functions.string import Lower
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.forms.people import SchoolForm, SchoolIdentity
+from portfolio.forms.people import PartnerSettings, SchoolForm, SchoolIdentity
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
 from portfolio.vocabulary import Role
 
 _COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours,
-            School.accent_colour, School.logo_version)
+            School.accent_colour, School.logo_version, School.cold_after_days)
 TAKEN = "Another school already has this name."
 
 
@@ -88,3 +88,12 @@ async def accent(school_id: int) -> str:
     """The school's accent colour, "" when it has none (or there is no such school)."""
     row = await School.select(School.accent_colour).where(School.id == school_id).first()
     return row["accent_colour"] if row else ""
+
+
+async def set_partner_settings(actor: CurrentUser, school_id: int, form: PartnerSettings, ip: str = "") -> None:
+    """The school's own staff (or an administrator) set when its partners count as going cold."""
+    refuse_others(actor, school_id)
+    async with write_transaction():
+        await School.update({School.cold_after_days: form.cold_after_days}).where(School.id == school_id)
+        await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip,
+                           changed=["cold_after_days"])

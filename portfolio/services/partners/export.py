@@ -28,7 +28,7 @@ async def rows(user: CurrentUser, wanted: DirectoryFilter) -> tuple[tuple[str, .
         PartnerSchool.organization.name.as_alias("name"), PartnerSchool.organization.partner_kind.as_alias("kind"),
         PartnerSchool.organization.website.as_alias("website"), PartnerSchool.organization.address.as_alias("address"),
         PartnerSchool.school.name.as_alias("school_name"),
-    ).where(directory.matching(user, wanted)).order_by(PartnerSchool.organization.name).order_by(PartnerSchool.id)
+    ).where(await directory.matching(user, wanted)).order_by(PartnerSchool.organization.name).order_by(PartnerSchool.id)
     ids = [p["id"] for p in partners] or [0]
     organizations = [p["organization"] for p in partners] or [0]
     clusters = _grouped(await PartnerCluster.select(

@@ -115,9 +115,9 @@ async def last_contacts(partner_ids: list[int]) -> dict[int, date]:
     rows = await PartnerInteraction.select(
         PartnerInteraction.partner, Max(PartnerInteraction.happened_on, alias="last"),
     ).where(PartnerInteraction.partner.is_in(partner_ids or [0])).group_by(PartnerInteraction.partner)
-    return {r["partner"]: _as_date(r["last"]) for r in rows}
+    return {r["partner"]: as_date(r["last"]) for r in rows}
 
 
-def _as_date(value: Any) -> date:
+def as_date(value: Any) -> date:
     # SQLite hands an aggregate back as the stored text, not through the column's converter.
     return date.fromisoformat(value) if isinstance(value, str) else value
