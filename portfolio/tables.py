@@ -19,6 +19,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from portfolio.vocabulary import (
@@ -156,7 +157,9 @@ class Experience(Table):
     updated_at = Timestamptz()
     # The school's partner that hosted it, set from the typed name or by staff merging names. Not part of what a
     # verifier sees or signs: organization_name stays as the student wrote it, and linking never voids anything.
-    partner = ForeignKey(references="portfolio.partner_tables.PartnerSchool", null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    # A reference object, not a dotted string: piccolo's migration writer reads a string as a table's own name.
+    partner = ForeignKey(references=LazyTableReference("PartnerSchool", module_path="portfolio.partner_tables"),
+                         null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
 class Certification(Table):

@@ -75,3 +75,24 @@ def test_a_database_made_by_the_squashed_migrations_is_adopted():
         assert _python(env, COUNT.format(names=list(SQUASHED_INTO))) == "2 14 0"
         seeded = run_cli(env, "seed-demo")
         assert seeded.returncode == 0 and "Demo data loaded." in seeded.stdout
+
+
+# What `piccolo migrations new --auto` would write: nothing, when every table change came with its migration.
+PENDING = """
+import asyncio
+from piccolo.apps.migrations.commands.new import AutoMigrationManager
+from piccolo.conf.apps import Finder
+
+async def main():
+    found = await AutoMigrationManager(auto_input="y").get_alter_statements(Finder().get_app_config("portfolio"))
+    print([line for statements in found for line in statements.statements])
+
+asyncio.run(main())
+"""
+
+
+def test_the_tables_are_what_the_migrations_make():
+    """A column changed without its migration, or one the migration writer cannot describe, fails here."""
+    with fresh_environment() as (env, _):
+        printed = _python(env | {"PICCOLO_CONF": "portfolio.piccolo_conf"}, PENDING)
+        assert printed.splitlines()[-1] == "[]", printed
