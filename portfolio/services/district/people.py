@@ -99,10 +99,9 @@ async def _profiles(district: District) -> None:
     senior_year = today.year if today.month < 7 else today.year + 1
 
     def row(student: Student) -> tuple:
+        # Seniors who are 18 already, and younger students in the classes after them.
         years_left = 0 if student.adult else rng.randint(1, 3)
-        born = date(senior_year - 18 - years_left, rng.randint(1, 12), rng.randint(1, 28))
-        if student.adult and born > today - timedelta(days=18 * 366):
-            born = date(today.year - 19, born.month, born.day)
+        born = date(today.year - 19 if student.adult else senior_year - 18 + years_left, rng.randint(1, 12), rng.randint(1, 28))
         skills = rng.sample(("Welding", "First aid", "CAD", "Customer service", "Spanish", "Excel", "Python"), 2)
         return (student.id, "", skills, [], senior_year + years_left, born, district.now)
 
