@@ -23,6 +23,9 @@ TYPED = ("Family restaurant", "Neighborhood hardware store", "Uncle's garage", "
 COMMENTS = {Decision.CHANGES_REQUESTED: "Please add the hours you worked each day.",
             Decision.REJECTED: "I do not remember this visit.", Decision.VERIFIED: ""}
 FILES_AT_ONCE = 64
+ENTRY_COLUMNS = ("student", "client_uuid", "kind", "title", "organization_name", "cluster", "date", "minutes", "reflection",
+                 "status", "content_hash", "created_at", "updated_at", "partner")
+AT = {name: n for n, name in enumerate(ENTRY_COLUMNS)}  # an entry row's values by column name
 
 
 def tiny_jpeg() -> bytes:
@@ -87,10 +90,8 @@ async def entries(district: District, store: EvidenceStore | None) -> None:
         rows.append((student.id, uuid.UUID(int=rng.getrandbits(128)), clean["kind"], clean["title"], organization,
                      cluster, clean["date"], clean["minutes"], clean["reflection"], status, digest, made, made, partner))
         facts.append((clean, files))
-    ids = await insert(Experience, ("student", "client_uuid", "kind", "title", "organization_name", "cluster", "date",
-                                    "minutes", "reflection", "status", "content_hash", "created_at", "updated_at",
-                                    "partner"), rows, ids=True)
-    await _evidence(district, store, picture, picture_hash, [(ids[n], rows[n][0]) for n in sorted(with_file)])
+    ids = await insert(Experience, ENTRY_COLUMNS, rows, ids=True)
+    await _evidence(district, store, picture, picture_hash, [(ids[n], rows[n][AT["student"]]) for n in sorted(with_file)])
     await _verifications(district, ids, rows, facts)
 
 
@@ -123,18 +124,18 @@ async def _verifications(district: District, ids: list[int], rows: list[tuple], 
     students = {s.id: s for s in district.students}
     requests: dict[tuple[int, str], list[int]] = {}
     for n, row in enumerate(rows):
-        status = row[9]
+        status, student = row[AT["status"]], row[AT["student"]]
         if status == EntryStatus.SUBMITTED:
-            requests.setdefault((row[0], "pending"), []).append(n)
+            requests.setdefault((student, "pending"), []).append(n)
         elif status != EntryStatus.DRAFT:
             method = Method.MENTOR if rng.random() < 0.6 else Method.EMAIL_LINK
-            requests.setdefault((row[0], method), []).append(n)
+            requests.setdefault((student, method), []).append(n)
     request_rows = []
     for (student_id, way), items in requests.items():
         mentor = students[student_id].mentor
-        asked = min(now, min(rows[n][11] for n in items) + timedelta(days=1))
+        asked = min(now, min(rows[n][AT["created_at"]] for n in items) + timedelta(days=1))
         if way == Method.EMAIL_LINK:
-            supervisor = (names.person(rng), "Supervisor", rows[items[0]][4])
+            supervisor = (names.person(rng), "Supervisor", rows[items[0]][AT["organization_name"]])
             email = f"{supervisor[0].split()[0].lower()}@{supervisor[2].split()[0].lower()}.example"
             request_rows.append((student_id, way, None, *supervisor, email, RequestStatus.DECIDED, asked, asked, asked))
         else:
@@ -147,7 +148,8 @@ async def _verifications(district: District, ids: list[int], rows: list[tuple], 
     items, signoffs = [], []
     for request_id, ((student_id, way), entries_asked), request in zip(request_ids, requests.items(), request_rows):
         for n in entries_asked:
-            items.append((request_id, ids[n], rows[n][10], way != "pending"))
+            digest = rows[n][AT["content_hash"]]
+            items.append((request_id, ids[n], digest, way != "pending"))
             if way == "pending":
                 continue
             if way == Method.MENTOR:
@@ -155,10 +157,10 @@ async def _verifications(district: District, ids: list[int], rows: list[tuple], 
                 verifier = (mentor, *district.mentors[mentor][:1], "Mentor", "", district.mentors[mentor][1])
             else:
                 verifier = (None, request[3], request[4], request[5], request[6])
-            decision = Decision(rows[n][9])
+            decision = Decision(rows[n][AT["status"]])
             clean, files = facts[n]
-            signed = min(now, request[8] + timedelta(days=rng.randint(0, 5)))
-            signoffs.append((ids[n], request_id, way, *verifier, decision, COMMENTS[decision], rows[n][10],
+            signed = min(now, rows[n][AT["created_at"]] + timedelta(days=rng.randint(1, 6)))
+            signoffs.append((ids[n], request_id, way, *verifier, decision, COMMENTS[decision], digest,
                              attestation.facts_hash(clean), sorted(files), attestation.text_hash(clean["reflection"]),
                              signed))
     await insert(RequestItem, ("request", "experience", "content_hash", "decided"), items)
