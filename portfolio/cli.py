@@ -1,4 +1,4 @@
-"""portfolio: migrate, seed-demo, create-user, remind, fsck, serve, worker."""
+"""portfolio: migrate, seed-demo, seed-district, create-user, remind, fsck, serve, worker."""
 
 from __future__ import annotations
 
@@ -64,6 +64,39 @@ def seed_demo() -> None:
     hasher = Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
     seeded = _run(lambda: demo.seed(hasher, _emails(settings)))
     click.echo("Demo data loaded." if seeded else "The database already has users; demo data not loaded.")
+
+
+@main.command("seed-district")
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.0001, 10),
+              help="1.0 is 8 schools, 20,000 students and 400,000 entries; everything else grows with it.")
+@click.option("--seed", "seed", default=2026, show_default=True, help="The same seed makes the same district.")
+@click.option("--no-files", is_flag=True, help="Leave the evidence files out (their rows stay).")
+def seed_district(scale: float, seed: int, no_files: bool) -> None:
+    """Load a made-up district of full size into an empty database (only with PORTFOLIO_DEMO=1)."""
+    from portfolio.services import district
+    from portfolio.services.demo import DEMO_PASSWORD
+    from portfolio.services.passwords import Hasher
+    from portfolio.storage import make_store
+
+    settings = get_settings()
+    if not settings.demo:
+        raise click.ClickException("District data is loaded only when PORTFOLIO_DEMO=1.")
+    password_hash = asyncio.run(Hasher(settings.argon2_time_cost, settings.argon2_memory_kib).hash(DEMO_PASSWORD))
+    store = None if no_files else make_store(settings)
+
+    async def work():
+        try:
+            return await district.seed(password_hash, store, scale, seed)
+        finally:
+            if store is not None:
+                await store.close()
+
+    summary = _run(work)
+    if summary is None:
+        raise click.ClickException("The database already has users; district data not loaded.")
+    for label, count in summary.counts.items():
+        click.echo(f"{label}: {count:,}")
+    click.echo(f"District data loaded in {summary.seconds:.1f} s; every account's password is {DEMO_PASSWORD}.")
 
 
 @main.command("create-user")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from tests import bench_district
 from tests.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,13 +40,13 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-async def signed_in_client(base_url: str) -> httpx.AsyncClient:
+async def signed_in_client(base_url: str, account: tuple[str, str] = DEMO_STUDENT) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base_url, timeout=30)
     page = await client.get("/signin")
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
     assert token, "the sign-in page carries no CSRF token"
     response = await client.post(
-        "/signin", data={"email": DEMO_STUDENT[0], "password": DEMO_STUDENT[1], "_csrf_token": token[1]},
+        "/signin", data={"email": account[0], "password": account[1], "_csrf_token": token[1]},
     )
     assert response.status_code == 303, response.text
     return client
@@ -161,7 +162,7 @@ def lighthouse_table(audits: list) -> list[str]:
     return lines
 
 
-def report(results: dict[str, float], audits: list) -> tuple[str, bool]:
+def report(results: dict[str, float], audits: list, district: list[str]) -> tuple[str, bool]:
     lines = [
         "# Benchmark report",
         "",
@@ -181,21 +182,21 @@ def report(results: dict[str, float], audits: list) -> tuple[str, bool]:
         f"Also: dashboard median {results['dashboard_p50']:.1f} ms, {results['dashboard_rps']:.0f} requests/s with 20 clients; "
         f"create median {results['create_p50']:.1f} ms.",
     ]
-    lines += lighthouse_table(audits)
+    lines += district + lighthouse_table(audits)
     return "\n".join(lines) + "\n", ok
 
 
+# Production hashing cost: sign-in time is part of what is measured.
+ENV = {"PORTFOLIO_ARGON2_TIME_COST": "", "PORTFOLIO_ARGON2_MEMORY_KIB": "", "PORTFOLIO_DATABASE_URL": ""}
+
+
 async def main() -> int:
-    env = {
-        # Production hashing cost: sign-in time is part of what is measured.
-        "PORTFOLIO_ARGON2_TIME_COST": "",
-        "PORTFOLIO_ARGON2_MEMORY_KIB": "",
-        "PORTFOLIO_DATABASE_URL": "",
-    }
-    async with live_server(env) as live:
+    async with live_server(ENV) as live:
         results = await measure(live.url)
         audits = await lighthouse_performance(live.url)
-    text, ok = report(results, audits)
+    district, district_ok = await bench_district.run()
+    text, ok = report(results, audits, district)
+    ok &= district_ok
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(text)

@@ -95,8 +95,10 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @asynccontextmanager
-async def live_server(overrides: dict[str, str] | None = None, port: int | None = None) -> AsyncIterator[Live]:
-    """`portfolio serve` on a free port, in a fresh environment, after migrate and seed-demo.
+async def live_server(overrides: dict[str, str] | None = None, port: int | None = None,
+                      seed: tuple[str, ...] = ("seed-demo",)) -> AsyncIterator[Live]:
+    """`portfolio serve` on a free port, in a fresh environment, after migrate and `seed` (seed-demo, or
+    seed-district and its options).
 
     Pass the port of a server that has stopped to start another on the same origin (what a deploy looks
     like to a browser that keeps a service worker per origin)."""
@@ -107,8 +109,9 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
         server: subprocess.Popen | None = None
         try:
             _cli(env, log, "migrate")
-            _cli(env, log, "seed-demo")
-            assert "Demo data loaded." in log.read_text(), log.read_text()[-2000:]
+            _cli(env, log, *seed)
+            seeded = log.read_text()
+            assert "Demo data loaded." in seeded or "District data loaded" in seeded, seeded[-2000:]
             with log.open("ab") as out:
                 server = subprocess.Popen(
                     [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
