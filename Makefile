@@ -40,8 +40,8 @@ run: install
 test: install-test
 	@mkdir -p var
 	$(BIN)/ruff check portfolio tests
-	@$(BIN)/python -m pytest -q -m "not lighthouse" > var/test-sqlite.log 2>&1 & sqlite=$$!; \
-	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q -m "not browser or smoke or lighthouse" > var/test-postgres.log 2>&1 & pg=$$!; \
+	@$(BIN)/python -m pytest -q --durations=15 -m "not lighthouse" > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	PORTFOLIO_TEST_DB=postgres $(BIN)/python -m pytest -q --durations=15 -m "not browser or smoke or lighthouse" > var/test-postgres.log 2>&1 & pg=$$!; \
 	wait $$sqlite; s=$$?; wait $$pg; p=$$?; \
 	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
 	test $$s -eq 0 && test $$p -eq 0

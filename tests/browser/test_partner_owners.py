@@ -71,6 +71,6 @@ async def test_partners_going_cold_on_a_phone_from_the_home_card(new_page):
     await assert_phone_ready(page)
     await page.goto("/staff/school")
     await page.get_by_label("Days without contact before an active partner is going cold").fill("9")
-    await page.get_by_role("button", name="Save").last.click()
+    await page.get_by_role("button", name="Save the days").click()
     await expect(page.locator("#cold_after_days-error")).to_contain_text("from 14 (two weeks) to 730 (two years)")
     await assert_phone_ready(page)

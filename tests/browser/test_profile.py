@@ -40,7 +40,7 @@ async def test_student_saves_a_profile(new_page):
 async def test_staff_employers_page(new_page):
     page = await new_page(SMALL_PHONE)
     await sign_in(page, "counselor@demo.example")
-    await page.get_by_role("link", name="Partners").click()
+    await page.get_by_role("link", name="Partners", exact=True).click()
     await page.get_by_role("link", name="Employer accounts").click()
     assert path_of(page) == "/staff/employers"
     await expect(page.get_by_text("Acme Manufacturing")).to_be_visible()
