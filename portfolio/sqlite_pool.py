@@ -202,9 +202,9 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     async def _run_in_existing_connection(self, connection, query: str, args: list[Any] | None = None,
                                           query_type: str = "generic", table: Any = None):
-        # piccolo sets foreign_keys before every statement; here each connection set it once when it opened.
-        async with connection.execute(query, args or []) as cursor:
-            response = await cursor.fetchall()
-            if query_type == "insert" and self.get_version_sync() < 3.35:
+        # piccolo sets foreign_keys before every statement (each connection here set it once when it opened),
+        # then executes, fetches and closes the cursor: four trips to the connection's thread, here one.
+        if query_type == "insert" and self.get_version_sync() < 3.35:  # no RETURNING before SQLite 3.35
+            async with connection.execute(query, args or []) as cursor:
                 return [{table._meta.primary_key._meta.db_column_name: await self._get_inserted_pk(cursor, table)}]
-            return response
+        return await connection.execute_fetchall(query, args or [])
