@@ -12,6 +12,7 @@ wait for the lock through SQLite's busy timeout, as before.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,6 +43,7 @@ class _Connections:
     def __init__(self, engine: PooledSQLiteEngine) -> None:
         self.engine = engine
         self.path = engine.path
+        self.pid = os.getpid()  # a process forked after its parent queried must open its own
         self.idle: list[aiosqlite.Connection] = []
         self.readers = asyncio.Semaphore(READERS)
         self.writer_lock = asyncio.Lock()
@@ -178,8 +180,9 @@ class PooledSQLiteEngine(SQLiteEngine):
     def connections(self) -> _Connections:
         loop = asyncio.get_running_loop()
         pool = self._pools.get(loop)
-        if pool is None or pool.path != self.path:
-            for ended in [other for other, old in self._pools.items() if other.is_closed() or old.path != self.path]:
+        if pool is None or pool.path != self.path or pool.pid != os.getpid():
+            for ended in [other for other, old in self._pools.items()
+                          if other.is_closed() or old.path != self.path or old.pid != os.getpid()]:
                 self._pools.pop(ended).abandon()
             pool = self._pools[loop] = _Connections(self)
         return pool
