@@ -29,7 +29,8 @@ READERS = 4  # the machine this runs on has few cores; SQLite reads release the 
 PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL")
 # A reader that refuses to write proves the routing: a statement sent to a reader that writes fails loudly.
 READER_PRAGMAS = ("PRAGMA query_only = ON",)
-WRITER_PRAGMAS = ("PRAGMA journal_mode = WAL",)
+# The WAL file is not removed while connections stay open: after a large write it is cut back to 64 MiB.
+WRITER_PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA journal_size_limit = 67108864")
 
 
 def reads_only(sql: str) -> bool:
@@ -98,7 +99,7 @@ class _Connections:
                 healthy = True
                 raise
             finally:
-                # A cancelled read may leave its statement open, holding an old snapshot: never reuse it.
+                # A read cancelled half-way may still be running on its thread: that connection is not reused.
                 if healthy and not self.closed and not connection.in_transaction:
                     self.idle.append(connection)
                 else:
