@@ -1,4 +1,5 @@
-"""The database engine: SQLite (WAL, busy timeout, immediate write transactions) or PostgreSQL (pooled)."""
+"""The database engine: SQLite (WAL, busy timeout, immediate write transactions, connections kept open) or
+PostgreSQL (pooled)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from portfolio.settings import Settings
+from portfolio.sqlite_pool import PooledSQLiteEngine
 
 BUSY_TIMEOUT_SECONDS = 30
 
@@ -23,7 +25,7 @@ def make_engine(settings: Settings) -> Engine:
         return PostgresEngine(config={"dsn": settings.database_url})
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(path=str(path), timeout=BUSY_TIMEOUT_SECONDS)
+    return PooledSQLiteEngine(path=str(path), timeout=BUSY_TIMEOUT_SECONDS)
 
 
 def engine() -> Engine:
@@ -101,6 +103,8 @@ async def close_database() -> None:
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
+    elif isinstance(db, PooledSQLiteEngine):
+        await db.close_connections()
 
 
 async def database_answers() -> bool:
@@ -151,7 +155,11 @@ async def migrate() -> None:
     db = engine()
     if isinstance(db, SQLiteEngine):
         prepare_sqlite_file(db.path)
-    await adopt_squashed_history()
-    response = await run_forwards(app_name="all", migration_id="all", fake=False)
+    try:
+        await adopt_squashed_history()
+        response = await run_forwards(app_name="all", migration_id="all", fake=False)
+    finally:
+        if isinstance(db, PooledSQLiteEngine):  # `portfolio migrate` ends here, its connections with it
+            await db.close_connections()
     if not response.success:
         raise RuntimeError(f"migrations failed: {response.message}")
