@@ -69,7 +69,7 @@ class Queue:
 
 
 async def queue_page(mentor: CurrentUser, page: int) -> Queue:
-    """One page of the queue (paging.PAGE_SIZE items, oldest first): four queries however long the queue is."""
+    """One page of the queue (paging.PAGE_SIZE items, oldest first), in the same queries however long it is."""
     where = _waiting(mentor.id)
     found = await paged(RequestItem.count().where(where), _items(where), page)
     students = await RequestItem.count(distinct=[RequestItem.request.student]).where(where) if found.total else 0
