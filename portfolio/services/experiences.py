@@ -46,9 +46,6 @@ EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED
 DELETABLE = (EntryStatus.DRAFT,)
 
 
-
-
-
 @dataclass(frozen=True)
 class Saved:
     entry: dict[str, Any]
