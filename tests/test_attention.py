@@ -33,9 +33,9 @@ async def test_each_thing_that_needs_staff_is_a_card_with_its_count_and_link(mak
     assert "Nothing needs you." not in page
     assert cards["guardians to confirm"] == (2, "#proposals-heading")
     count, href = cards["entries verified on the spot, not confirmed by the supervisor for 3 days"]
-    assert count == 2 and re.fullmatch(r"/staff/students/\d+#entry-\d+", href)
+    assert count == 2 and re.fullmatch(r"/staff/students/\d+\?entry=(\d+)#entry-\1", href)
     count, href = cards["entries a supervisor said they never verified"]
-    assert count == 2 and re.fullmatch(r"/staff/students/\d+#entry-\d+", href)
+    assert count == 2 and re.fullmatch(r"/staff/students/\d+\?entry=(\d+)#entry-\1", href)
     assert cards["invitations not delivered"] == (2, "#failed-invitations-heading")
     assert cards["students without a mentor"] == (2, "/staff/mentors")
     count, href = cards["certifications expiring within 60 days"]

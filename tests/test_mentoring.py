@@ -503,7 +503,7 @@ async def test_the_history_shows_only_this_mentor_s_decisions_newest_first_25_a_
     shown = re.findall(r'<span class="entry-title">([^<]+)</span>', first.text)
     assert shown[:3] == ["Turned down", "Sent back", "Entry 26"] and len(shown) == 25
     assert "Rejected" in first.text and "Asked for changes" in first.text and "Not there." in first.text
-    assert f'href="/mentor/students/{student.id}#entry-{ids[29]}">{student.name}</a>' in first.text
+    assert f'href="/mentor/students/{student.id}?entry={ids[29]}#entry-{ids[29]}">{student.name}</a>' in first.text
     assert 'href="/mentor/history?page=2" rel="next"' in first.text and 'rel="prev"' not in first.text
     assert re.findall(r'<span class="entry-title">([^<]+)</span>', second.text) == ["Entry 03", "Entry 02", "Entry 01", "Entry 00"]
     assert 'href="/mentor/history?page=1" rel="prev"' in second.text and 'rel="next"' not in second.text

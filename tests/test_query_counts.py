@@ -1,7 +1,8 @@
 """Pages that list a student's entries take a fixed number of queries whatever the number of entries: the
 student record (staff and mentors), the mentor queue, a mentor's students and history, a supervisor's request,
-the student's pending list and the student's dashboard; and what needs a staff member's attention, whatever the
-size of the school."""
+the student's pending list, the student's dashboard and all their entries; the employer's list whatever the
+number of students shared; and what needs a staff member's attention, whatever the size of the school. The long
+lists show 25 to a page (tests/test_paging.py), so their pages are counted here too."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from portfolio.forms.interactions import parse_interaction
 from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.verification import DecisionForm, SupervisorForm
-from portfolio.services import attention, experiences, mentor_overview, signoff
+from portfolio.services import attention, experiences, mentor_overview, sharing, signoff
 from portfolio.services.partners import cold, contacts, directory, engagement, interactions, owners, records
 from portfolio.services.programs import board
 from portfolio.services.programs import records as programs
 from portfolio.tables import Evidence, MentorAssignment, User
 from portfolio.vocabulary import Decision
-from tests.factories import as_entry, browser_of, counting_queries, needing_attention
-from tests.mailbox import emails_for
+from tests.factories import as_entry, browser_of, counting_queries, employer_org, needing_attention, of_age, share_with
+from tests.mailbox import deliver, emails_for
 
 
 async def _student_asking(make_user, settings, count: int):
@@ -117,7 +118,7 @@ async def test_a_mentor_s_students_and_history_take_the_same_queries_for_few_or_
         items = [item["id"] for item in await signoff.mentor_queue(mentor)]
         await signoff.decide_as_mentor(emails_for(settings), mentor, items, DecisionForm(Decision.VERIFIED, ""))
     await assert_same_queries(mentor_overview.students, small, large)
-    students = await mentor_overview.students(large)
+    students = (await mentor_overview.students(large)).rows
     assert len(students) == 4 and sum(s["hours"].verified for s in students) == 20 * 60
     await assert_same_queries(lambda mentor: mentor_overview.decisions(mentor, 1), small, large)
     assert len((await mentor_overview.decisions(large, 1))["items"]) == 20
@@ -208,3 +209,52 @@ async def test_partners_without_an_owner_and_going_cold_take_the_same_queries_fo
     found = await owners.ownerless(large)
     assert found.partner_count == found.follow_up_count == 30 and len(found.partners) == owners.SHOWN
     assert (await cold.for_home(large))["count"] == 30
+
+
+# --- the long lists, as pages -----------------------------------------------------------------------
+
+async def _page_queries(make_client, pages) -> list[int]:
+    """How many queries each (user, path) takes as a page, the user signed in on their own browser."""
+    counts = []
+    for user, path in pages:
+        async with browser_of(make_client, user) as client:
+            async with counting_queries() as seen:
+                assert (await client.get(path)).status_code == 200, path
+            counts.append(len(seen))
+    return counts
+
+
+async def test_all_entries_the_record_and_the_queue_as_pages_take_the_same_queries_for_2_or_60_entries(
+        make_user, make_client, settings):
+    staff = await make_user("staff")
+    (small, small_mentor, _), (large, large_mentor, _) = [await _student_asking(make_user, settings, n) for n in (2, 60)]
+    await deliver(settings)  # or the app's own mail worker would send the requests' e-mails while queries are counted
+    for path, users in (("/student/experiences", (small, large)), ("/mentor", (small_mentor, large_mentor)),
+                        ("/mentor/students", (small_mentor, large_mentor))):
+        counts = await _page_queries(make_client, [(user, path) for user in users])
+        assert counts[0] == counts[1] > 0, (path, counts)
+    for viewer, base in ((staff, "/staff/students/{}"), (None, "/mentor/students/{}")):
+        pairs = [(viewer or mentor, base.format(student.id)) for student, mentor in ((small, small_mentor), (large, large_mentor))]
+        counts = await _page_queries(make_client, pairs + [(viewer or large_mentor, base.format(large.id) + "?page=3")])
+        assert counts[0] == counts[1] == counts[2] > 0, (base, counts)
+
+
+async def test_the_employer_s_list_and_shortlist_take_the_same_queries_for_2_or_30_students(make_user, make_client, settings):
+    employers = []
+    for count in (2, 30):
+        organization, _ = await employer_org()
+        employer = await make_user("employer", organization_id=organization)
+        for n in range(count):
+            student = await make_user("student", name=f"Student {n:02}")
+            await of_age(student)
+            body = {"kind": "job_shadow", "title": "Shadowing", "organization": "Acme", "hours": "2",
+                    "date": (date.today() - timedelta(days=1)).isoformat(), "cluster": "construction"}
+            await experiences.create(student, await as_entry(student, body), uuid.uuid4())
+            await share_with(student, organization)
+            if n < 2 or n % 3 == 0:
+                await sharing.set_shortlisted(employer, student.id, True)
+        employers.append(employer)
+    await deliver(settings)
+    for path in ("/employer", "/employer?cluster=construction&sort=recent", "/employer/shortlist"):
+        counts = await _page_queries(make_client, [(employer, path) for employer in employers])
+        assert counts[0] == counts[1] > 0, (path, counts)

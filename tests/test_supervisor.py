@@ -834,7 +834,7 @@ async def test_staff_confirm_a_stuck_sign_off_as_their_own(client, signed_in, ma
         page = await desk.get(f"/staff/students/{student.id}")
         assert "Waiting for the supervisor to confirm" in page.text and f'action="{confirm}"' in page.text
         done = await post(desk, confirm)
-        assert done.status_code == 303 and done.headers["location"] == f"/staff/students/{student.id}#entry-{ids[0]}"
+        assert done.status_code == 303 and done.headers["location"] == f"/staff/students/{student.id}?entry={ids[0]}#entry-{ids[0]}"
         page = await desk.get(f"/staff/students/{student.id}")
         assert page.text.count("confirmed by Ms. Counselor (staff)") == 2 and f'action="{confirm}"' not in page.text
         assert (await post(desk, confirm)).status_code == 404  # nothing left to confirm

@@ -89,3 +89,14 @@ class Deferred(Response):
             await response.to_asgi_response(app, request, **kwargs)(scope, receive, send)
 
         return send_page
+
+
+def query_id(request: Request, name: str) -> int | None:
+    """A whole number from the query string (?page=, ?entry=), or None for anything else."""
+    text = str(request.query_params.get(name, ""))
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def page_number(request: Request) -> int:
+    """The ?page= of a paged list; anything but a positive whole number is the first page."""
+    return query_id(request, "page") or 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -18,7 +19,7 @@ from litestar.response import Template
 from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.forms.employer import parse_document_code, parse_note
-from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.routes.common import form_values, go_to, page_number, redisplay, render
 from portfolio.services import documents, experiences, sharing
 from portfolio.services.accounts import CurrentUser
 
@@ -124,12 +125,14 @@ class EmployerController(Controller):
             if wanted["cluster"]:
                 errors["cluster"] = "Choose a career cluster from the list."
             wanted["cluster"] = typed["cluster"] = None
-        cards = await sharing.employer_list(employer, **wanted)
+        listing = await sharing.employer_page(employer, page_number(request), **wanted)
         filtered = any((wanted["cluster"], wanted["min_hours"] is not None, wanted["certification"], wanted["shortlist_only"]))
         return render(
             request,
             "employer",
-            cards=cards,
+            cards=listing.rows,
+            listing=listing,
+            query=urlencode({name: value for name, value in typed.items() if value and name not in errors}),
             filters=typed,
             filtered=filtered,
             errors=errors,
@@ -141,7 +144,8 @@ class EmployerController(Controller):
     @get("/shortlist")
     async def shortlisted(self, request: Request, employer: NamedDependency[CurrentUser]) -> Template:
         """The organization's shortlist: the list's own cards, filtered by the list's own service."""
-        return render(request, "employer_shortlisted", cards=await sharing.employer_list(employer, shortlist_only=True),
+        listing = await sharing.employer_page(employer, page_number(request), shortlist_only=True)
+        return render(request, "employer_shortlisted", cards=listing.rows, listing=listing,
                       organization=await sharing.organization_name(employer.organization_id))
 
     @get("/check")

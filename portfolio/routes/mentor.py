@@ -14,7 +14,7 @@ from portfolio.errors import DomainError, FormErrors, NotFound
 from portfolio.forms.certification import certification_check_values, parse_certification_check
 from portfolio.forms.verification import parse_decision
 from portfolio.parse import as_list
-from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.routes.common import form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services import accounts, experiences, mentor_overview, mentoring, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
@@ -23,13 +23,14 @@ from portfolio.vocabulary import DECISION_LABELS, DECISION_WORDS, Role
 
 
 async def _queue_page(request: Request, status_code: int = 200, **extra: Any) -> Template:
-    mentor = request.user
-    items = await signoff.mentor_queue(mentor)
+    queue = await signoff.queue_page(request.user, page_number(request))
+    items = queue.page.rows
     for item in items:
         # Changed since it was asked about: it cannot be decided (decide_as_mentor skips it).
         item["changed"] = item["entry"]["current_hash"] != item["content_hash"]
     context: dict[str, Any] = {
         "items": items,
+        "queue": queue,
         "groups": signoff.by_student(items),
         "errors": {},
         "values": {},
@@ -55,7 +56,8 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
         "viewer": "mentor", "verify_base": f"/mentor/students/{student_id}", "cert_errors": {}, "cert_values": {},
         "certifications": await certificate_checks.student_certifications(student_id, today),
     } | extra
-    return render(request, "staff_student", status_code=status_code, **context, **await signoff.student_record(student))
+    record = await signoff.student_record(student, page_number(request), query_id(request, "entry"))
+    return render(request, "staff_student", status_code=status_code, **context, **record)
 
 
 async def _certification_again(request: Request, problem: DomainError) -> Template:
@@ -77,7 +79,8 @@ class MentorController(Controller):
     @get("/students")
     async def students(self, request: Request, mentor: NamedDependency[CurrentUser]) -> Template:
         """The students assigned to this mentor, each with this year's hours and what waits for the mentor."""
-        return render(request, "mentor_students", students=await mentor_overview.students(mentor))
+        listing = await mentor_overview.students(mentor, page_number(request))
+        return render(request, "mentor_students", students=listing.rows, listing=listing)
 
     @get("/history")
     async def history(self, request: Request, mentor: NamedDependency[CurrentUser], page: FromQuery[int] = 1) -> Template:

@@ -26,7 +26,7 @@ async def _new_page(
     request: Request, chosen: list[int], values: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Template:
     student: CurrentUser = request.user
-    entries = [e for e in await experiences.recent(student, limit=1000) if e["status"] in signoff.REQUESTABLE]
+    entries = await experiences.recent(student, limit=1000, statuses=signoff.REQUESTABLE)
     return render(
         request,
         "verify_new",

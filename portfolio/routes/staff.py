@@ -20,7 +20,7 @@ from portfolio.forms.consent import parse_guardian_name, parse_school_guardian
 from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import parse_birth_date
 from portfolio.parse import as_list
-from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
+from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services import accounts, attention, experiences, mentoring, outbox_listing, profiles, sharing, signoff
 from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
@@ -83,7 +83,7 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
     if not context["birth_values"]:
         context["birth_values"] = {"birth_date": profile["birth_date"].isoformat() if profile["birth_date"] else ""}
     return render(request, "staff_student", status_code=status_code, viewer="staff",
-                  **context, **await signoff.student_record(student))
+                  **context, **await signoff.student_record(student, page_number(request), query_id(request, "entry")))
 
 
 async def _people_page(
@@ -225,7 +225,7 @@ class StaffController(Controller):
         """An on-the-spot sign-off its supervisor never confirmed, confirmed by staff who checked with them."""
         await _school_student(request, student_id)
         entry_id = await signoff.confirm_for_supervisor(staff, student_id, signoff_id, ip=client_ip(request))
-        return go_to(request, f"/staff/students/{student_id}#entry-{entry_id}")
+        return go_to(request, f"/staff/students/{student_id}?entry={entry_id}#entry-{entry_id}")
 
     @post("/staff/students/{student_id:int}/birth-date", guards=[role("staff")], opt=redisplay(_birth_date_again))
     async def set_birth_date(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:

@@ -156,9 +156,10 @@ class StudentController(Controller):
         return go_to(request, "/student/profile?saved=1")
 
     @get("/experiences")
-    async def all_entries(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
-        entries = await experiences.recent(student, limit=1000)
-        return render(request, "experiences", entries=await _with_states(entries))
+    async def all_entries(self, request: Request, student: NamedDependency[CurrentUser], page: FromQuery[int] = 1) -> Template:
+        """Every entry, newest first, a page at a time."""
+        listing = await experiences.page_of(student, page)
+        return render(request, "experiences", entries=await _with_states(listing.rows), listing=listing)
 
     @get("/experiences/new")
     async def new(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:

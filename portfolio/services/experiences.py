@@ -27,6 +27,7 @@ from portfolio.services.attestation import (
     fields_of,
     still_attested,
 )
+from portfolio.services.paging import PAGE_SIZE, Page, paged
 from portfolio.services.partners.linking import partner_for_name, same_name
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
@@ -43,9 +44,6 @@ from portfolio.vocabulary import Decision, EntryStatus
 # A verified entry may still be edited: a change to what its verifier attests voids it (see update).
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED, EntryStatus.VOIDED, EntryStatus.VERIFIED)
 DELETABLE = (EntryStatus.DRAFT,)
-
-
-
 
 
 @dataclass(frozen=True)
@@ -179,14 +177,35 @@ async def get(student: CurrentUser, entry_id: int) -> dict[str, Any]:
     return row
 
 
-async def recent(student: CurrentUser, limit: int = 10) -> list[dict[str, Any]]:
+async def recent(student: CurrentUser, limit: int = 10, statuses: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The student's newest entries (of these statuses only, when given)."""
+    where = Experience.student == student.id
+    if statuses:
+        where &= Experience.status.is_in(list(statuses))
     return await (
         Experience.select(*ENTRY_COLUMNS)
-        .where(Experience.student == student.id)
+        .where(where)
         .order_by(Experience.date, ascending=False)
         .order_by(Experience.id, ascending=False)
         .limit(limit)
     )
+
+
+async def page_of(student: CurrentUser, page: int) -> Page:
+    """One page of the student's entries, newest first (two queries, however many entries there are)."""
+    rows = (Experience.select(*ENTRY_COLUMNS).where(Experience.student == student.id)
+            .order_by(Experience.date, ascending=False).order_by(Experience.id, ascending=False))
+    return await paged(Experience.count().where(Experience.student == student.id), rows, page)
+
+
+async def page_holding(student: CurrentUser, entry_id: int) -> int:
+    """The page of page_of on which this entry of the student's is (the first when it is not theirs)."""
+    row = await Experience.select(Experience.date).where((Experience.id == entry_id) & (Experience.student == student.id)).first()
+    if row is None:
+        return 1
+    newer = await Experience.count().where((Experience.student == student.id) & (
+        (Experience.date > row["date"]) | ((Experience.date == row["date"]) & (Experience.id > entry_id))))
+    return newer // PAGE_SIZE + 1
 
 
 async def year_summary(student: CurrentUser, today: date | None = None) -> dict[str, Any]:

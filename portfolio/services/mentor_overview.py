@@ -10,6 +10,7 @@ from portfolio import clock
 from portfolio.services import mentoring, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.experiences import ENTRY_COLUMNS, school_of, school_year_start
+from portfolio.services.paging import Page, paged
 from portfolio.services.progress import split
 from portfolio.tables import Experience, MentorAssignment, RequestItem, SignOff
 from portfolio.vocabulary import Method, RequestStatus
@@ -17,17 +18,17 @@ from portfolio.vocabulary import Method, RequestStatus
 HISTORY_PAGE = 25
 
 
-async def students(mentor: CurrentUser) -> list[dict[str, Any]]:
-    """The mentor's students by name, each with this school year's hours (split as the student's own dashboard
-    splits them) and how many of their entries wait for this mentor. The school year is the mentor's school's:
-    staff assign mentors within one school."""
-    rows = await (
-        MentorAssignment.select(MentorAssignment.student.id.as_alias("id"), MentorAssignment.student.name.as_alias("name"))
-        .where(MentorAssignment.mentor == mentor.id)
-        .order_by(MentorAssignment.student.name)
-    )
+async def students(mentor: CurrentUser, page: int = 1) -> Page:
+    """The mentor's students by name, a page at a time, each with this school year's hours (split as the
+    student's own dashboard splits them) and how many of their entries wait for this mentor. The school year is
+    the mentor's school's: staff assign mentors within one school."""
+    mine = MentorAssignment.mentor == mentor.id
+    listing = await paged(MentorAssignment.count().where(mine), MentorAssignment.select(
+        MentorAssignment.student.id.as_alias("id"), MentorAssignment.student.name.as_alias("name"),
+    ).where(mine).order_by(MentorAssignment.student.name).order_by(MentorAssignment.student.id), page)
+    rows = listing.rows
     if not rows:
-        return []
+        return listing
     ids = [row["id"] for row in rows]
     today = clock.today_at(school := await school_of(mentor))
     entries = await Experience.select(*ENTRY_COLUMNS, Experience.student.as_alias("student_id")).where(
@@ -50,7 +51,7 @@ async def students(mentor: CurrentUser) -> list[dict[str, Any]]:
     for row in rows:
         row["hours"] = split(by_student[row["id"]])
         row["waiting_for_you"] = asking[row["id"]]
-    return rows
+    return listing
 
 
 async def decisions(mentor: CurrentUser, page: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests import samples
+from tests.browser.conftest import SMALL_PHONE
 from tests.browser.helpers import (
     assert_accessible,
     assert_touch_targets,
@@ -219,3 +220,35 @@ async def test_photos_chosen_on_the_form_are_saved_with_the_entry(page: Page, tm
     await page.wait_for_url(re.compile(r"/student\?saved=\d+$"))
     await (await _entry_row(page, title)).get_by_role("link").click()
     await expect(page.locator("#evidence .evidence-name")).to_have_text(["IMG_2001.JPG"])
+
+
+async def test_all_entries_page_through_on_a_small_phone(new_page):
+    """Past 25 entries the list pages: a count, and links to the pages around that pass axe and are 44 px
+    targets at 360 px. The entries it adds are dated years back (outside every total) and deleted at the end."""
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, STUDENT)
+    token = (await (await page.request.get("/api/v1/me")).json())["csrf_token"]
+    added = []
+    try:
+        for n in range(26):
+            body = {"client_uuid": str(uuid.uuid4()), "kind": "site_visit", "title": f"Old visit {n:02}",
+                    "organization": "Archive Co.", "hours": "1", "cluster": "construction",
+                    "date": (date(2001, 1, 1) + timedelta(days=n)).isoformat()}
+            created = await page.request.post("/api/v1/experiences", data=body, headers={"x-csrftoken": token})
+            assert created.status == 201, await created.text()
+            added.append((await created.json())["entry"]["id"])
+        await page.goto("/student/experiences")
+        pager = page.get_by_role("navigation", name="Pages of your entries")
+        await expect(pager).to_contain_text(re.compile(r"\d+ entries · page 1 of \d+"))
+        await expect(page.locator(".entries .entry")).to_have_count(25)
+        await assert_accessible(page)
+        await assert_touch_targets(page)
+        await pager.get_by_role("link", name="Older").click()
+        await page.wait_for_url("**/student/experiences?page=2")
+        await expect(page.locator(".entries .entry").filter(has_text="Old visit")).not_to_have_count(0)
+        await expect(pager.get_by_role("link", name="Newer")).to_be_visible()
+        await assert_accessible(page)
+        await assert_touch_targets(page)
+    finally:
+        for entry_id in added:
+            await page.request.post(f"/student/experiences/{entry_id}/delete", headers={"x-csrftoken": token})

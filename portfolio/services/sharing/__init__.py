@@ -33,6 +33,7 @@ from portfolio.services.sharing.disclosures import disclose, disclose_file, disc
 from portfolio.services.sharing.employers import (
     add_note,
     employer_list,
+    employer_page,
     notes,
     organization_name,
     set_shortlisted,
@@ -77,7 +78,7 @@ from portfolio.services.signoff.state import shown_state
 __all__ = [
     "Access", "DEFAULT_DAYS", "MAX_DAYS", "SHOWN_STATUSES", "Visitor", "add_note", "age_on",
     "check_visitor_grant", "confirm", "consent_on_file", "consent_request", "create", "disclose", "disclose_file",
-    "disclosures_of", "employer_access", "employer_choices", "employer_ids", "employer_list", "give_consent",
+    "disclosures_of", "employer_access", "employer_choices", "employer_ids", "employer_list", "employer_page", "give_consent",
     "guardian_status", "guardians_of", "is_own_school_or_mentor", "link_access", "link_of", "link_share",
     "link_token", "may_share_outside", "notes", "organization_name", "portfolio", "proposals_to_confirm",
     "propose", "record_consent", "revoke", "send_employer_digests", "send_link", "set_employer_digest",

@@ -23,7 +23,7 @@ from portfolio.services.signoff.links import (
     opened,
     request_view,
 )
-from portfolio.services.signoff.mentor_queue import by_student, decide_as_mentor, mentor_queue
+from portfolio.services.signoff.mentor_queue import by_student, decide_as_mentor, mentor_queue, queue_page
 from portfolio.services.signoff.on_the_spot import (
     answer_receipt,
     confirm_for_supervisor,
@@ -56,7 +56,7 @@ from portfolio.services.signoff.state import (
 __all__ = [
     "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor", "ask_supervisor", "attested_files", "by_student",
     "cancel", "check_grant", "confirm_for_supervisor", "decide_as_mentor", "decide_by_link", "email_warning",
-    "entry_for_verifier", "entry_verification", "files_of", "history", "link_grant", "link_request", "mentor_queue",
+    "entry_for_verifier", "entry_verification", "files_of", "history", "link_grant", "link_request", "mentor_queue", "queue_page",
     "on_the_spot_news", "opened", "pending_for_student", "receipt_request", "request_view", "resend", "send_digests",
     "send_reminders", "set_digest", "shown_state", "signoff_warning", "states", "student_record",
     "verification_state", "verify_on_device", "wants_digest",

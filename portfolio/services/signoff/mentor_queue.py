@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.verification import DecisionForm
 from portfolio.parse import int_ids
-from portfolio.services import audit, mentoring
+from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
+from portfolio.services.paging import Page, paged
 from portfolio.services.signoff.decisions import (
     attested,
     close_if_done,
@@ -18,36 +20,60 @@ from portfolio.services.signoff.decisions import (
     tell_student,
 )
 from portfolio.services.signoff.state import entries_for_verifier
-from portfolio.tables import RequestItem
+from portfolio.tables import MentorAssignment, RequestItem
 from portfolio.vocabulary import EntryStatus, Method, RequestStatus
 
 
-async def mentor_queue(mentor: CurrentUser) -> list[dict[str, Any]]:
-    """Pending items addressed to this mentor, for students still assigned to them, oldest first."""
-    students = await mentoring.students_of(mentor.id)
-    if not students:
-        return []
-    items = await (
-        RequestItem.select(
-            RequestItem.id, RequestItem.content_hash, RequestItem.request.id.as_alias("request_id"),
-            RequestItem.request.created_at.as_alias("asked_at"),
-            RequestItem.request.student.id.as_alias("student_id"),
-            RequestItem.request.student.name.as_alias("student_name"),
-            RequestItem.experience.id.as_alias("experience_id"),
-        )
-        .where(
-            (RequestItem.request.mentor == mentor.id)
+def _waiting(mentor_id: int) -> Any:
+    """Items addressed to this mentor and not decided yet, of students still assigned to them."""
+    assigned = MentorAssignment.select(MentorAssignment.student).where(MentorAssignment.mentor == mentor_id)
+    return ((RequestItem.request.mentor == mentor_id)
             & (RequestItem.request.status == RequestStatus.PENDING)
             & (RequestItem.decided == False)  # noqa: E712
-            & RequestItem.request.student.is_in(students)
-        )
-        .order_by(RequestItem.request.created_at)
-        .order_by(RequestItem.id)
-    )
+            & RequestItem.request.student.is_in(assigned))
+
+
+def _items(where: Any) -> Any:
+    """The items, oldest first."""
+    return RequestItem.select(
+        RequestItem.id, RequestItem.content_hash, RequestItem.request.id.as_alias("request_id"),
+        RequestItem.request.created_at.as_alias("asked_at"),
+        RequestItem.request.student.id.as_alias("student_id"),
+        RequestItem.request.student.name.as_alias("student_name"),
+        RequestItem.experience.id.as_alias("experience_id"),
+    ).where(where).order_by(RequestItem.request.created_at).order_by(RequestItem.id)
+
+
+async def _with_entries(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen = await entries_for_verifier([item["experience_id"] for item in items])
     for item in items:
         item["entry"] = seen[item["experience_id"]]
     return items
+
+
+async def mentor_queue(mentor: CurrentUser, only: set[int] | None = None) -> list[dict[str, Any]]:
+    """Pending items addressed to this mentor, for students still assigned to them, oldest first: all of them,
+    or `only` those among the given item ids."""
+    where = _waiting(mentor.id)
+    if only is not None:
+        where &= RequestItem.id.is_in(list(only) or [0])
+    return await _with_entries(await _items(where))
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A page of the queue, with how many items and students wait in all."""
+
+    page: Page
+    students: int
+
+
+async def queue_page(mentor: CurrentUser, page: int) -> Queue:
+    """One page of the queue (paging.PAGE_SIZE items, oldest first), in the same queries however long it is."""
+    where = _waiting(mentor.id)
+    found = await paged(RequestItem.count().where(where), _items(where), page)
+    students = await RequestItem.count(distinct=[RequestItem.request.student]).where(where) if found.total else 0
+    return Queue(replace(found, rows=await _with_entries(found.rows)), students)
 
 
 def by_student(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -65,7 +91,7 @@ async def decide_as_mentor(emails: Emails, mentor: CurrentUser, item_ids: Iterab
     wanted = set(int_ids(item_ids))
     if not wanted:
         raise FormErrors({"items": "Choose at least one entry."})
-    queue = {item["id"]: item for item in await mentor_queue(mentor)}
+    queue = {item["id"]: item for item in await mentor_queue(mentor, only=wanted)}
     if not wanted <= set(queue):
         raise NotFound(wanted - set(queue))
     verifier = {"verifier": mentor.id, "verifier_name": mentor.name, "verifier_email": mentor.email, "verifier_title": "Mentor"}

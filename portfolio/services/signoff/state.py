@@ -172,10 +172,13 @@ async def attested_files(experience_id: int) -> set[str] | None:
     return _verification(entry, [latest] if latest else [], entry)["seen_files"]
 
 
-async def student_record(student: CurrentUser) -> dict[str, Any]:
-    """A student's entries with how each was verified, their mentors and this year's hours: what staff of
-    their school and their mentors see."""
-    entries = await experiences.recent(student, limit=1000)
+async def student_record(student: CurrentUser, page: int = 1, holding: int | None = None) -> dict[str, Any]:
+    """A student's entries, a page at a time newest first (the page `holding` that entry, when given), with how
+    each was verified, their mentors and this year's hours: what staff of their school and their mentors see."""
+    if holding is not None:
+        page = await experiences.page_holding(student, holding)
+    listing = await experiences.page_of(student, page)
+    entries = listing.rows
     ids = [entry["id"] for entry in entries]
     seen = await entries_for_verifier(ids)
     signoffs = await histories(ids, student.email)
@@ -184,6 +187,7 @@ async def student_record(student: CurrentUser) -> dict[str, Any]:
     return {
         "student": student,
         "entries": entries,
+        "listing": listing,
         "mentors": await mentoring.mentors_of(student),
         "summary": await experiences.year_summary(student),
     }
