@@ -2,15 +2,16 @@
 compressed already (photos, PDFs, ZIP and XLSX files) or carries a Content-Encoding of its own (the static
 files, gzip'd once at start: portfolio/assets.py).
 
-Litestar's middleware compresses whatever the client accepts; this one first looks at the type. Pages that
-hold a secret and echo what someone typed are the BREACH risk of compression: the CSRF token is masked
-afresh in every response for that (portfolio/csrf.py), and one-time link tokens are shown once, never echoed.
-Brotli would need a compiled package more; gzip gets most of the gain on HTML."""
+Litestar's middleware compresses anything for a client that names gzip; this one first looks at the type,
+and at a "gzip;q=0" that refuses it. Pages that hold a secret and echo what someone typed are the BREACH
+risk of compression: the CSRF token is masked afresh in every response for that (portfolio/csrf.py), and
+one-time link tokens are shown once, never echoed. Brotli would need a compiled package more; gzip gets
+most of the gain on HTML."""
 
 from __future__ import annotations
 
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import Headers, MutableScopeHeaders
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.types import Message, Scope, Send
 
@@ -29,6 +30,17 @@ def compressible(content_type: str) -> bool:
     return media_type.startswith("text/") or media_type in COMPRESSIBLE
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.split(","):
+        coding, _, weight = part.partition(";")
+        if coding.strip().lower() == "gzip":
+            try:
+                return float(weight.strip().lower().removeprefix("q=") or 1) > 0  # "gzip;q=0": refused
+            except ValueError:
+                return True
+    return False
+
+
 class TextCompression(CompressionMiddleware):
     def create_compression_send_wrapper(self, send: Send, compression_encoding: str, scope: Scope) -> Send:
         async def weaken_etag(message: Message) -> None:
@@ -42,12 +54,13 @@ class TextCompression(CompressionMiddleware):
 
         compress = super().create_compression_send_wrapper(weaken_etag, compression_encoding, scope)
         chosen = send
+        wanted = accepts_gzip(Headers.from_scope(scope).get("accept-encoding", ""))
 
         async def choose(message: Message) -> None:
             nonlocal chosen
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
-                if "content-encoding" not in headers and compressible(headers.get("content-type", "")):
+                if wanted and "content-encoding" not in headers and compressible(headers.get("content-type", "")):
                     chosen = compress
             await chosen(message)
 

@@ -95,6 +95,9 @@ async def test_static_text_is_sent_gzipped_as_made_at_start_and_images_as_they_a
     assert css.num_bytes_downloaded < len(css.content) / 3
     plain = await client.get(static_url("app.css"), headers=IDENTITY)
     assert css.headers["etag"] != plain.headers["etag"]  # two representations, two tags
+    for refused in ("gzip;q=0", "br, gzip; q=0.0"):
+        assert "content-encoding" not in (await client.get(static_url("app.css"), headers={"Accept-Encoding": refused})).headers
+    assert (await client.get(static_url("app.css"), headers={"Accept-Encoding": "br, gzip;q=0.5"})).headers["content-encoding"] == "gzip"
     icon = await client.get(static_url("icons/icon-192.png"), headers=GZIP)
     assert "content-encoding" not in icon.headers
     assert icon.content == (STATIC / "icons" / "icon-192.png").read_bytes()
@@ -105,7 +108,8 @@ async def test_pages_and_fragments_are_gzipped_and_keep_their_cache_headers(clie
     signin = await client.get("/signin", headers=GZIP)
     assert signin.headers["content-encoding"] == "gzip" and "Accept-Encoding" in signin.headers["vary"]
     assert signin.num_bytes_downloaded < len(signin.content) / 2
-    assert "content-encoding" not in (await client.get("/signin", headers=IDENTITY)).headers
+    for refused in ("identity", "gzip;q=0"):
+        assert "content-encoding" not in (await client.get("/signin", headers={"Accept-Encoding": refused})).headers
     # Smaller than a packet: sent as it is.
     health = await client.get("/healthz", headers=GZIP)
     assert len(health.content) < MINIMUM_SIZE and "content-encoding" not in health.headers

@@ -12,14 +12,7 @@ from litestar.response.base import ASGIResponse
 
 from portfolio.assets import bundled
 from portfolio.auth import public
-
-
-def _accepts_gzip(request: Request) -> bool:
-    for part in request.headers.get("accept-encoding", "").split(","):
-        coding, _, weight = part.partition(";")
-        if coding.strip().lower() == "gzip":
-            return weight.replace(" ", "").lower().rstrip("0").rstrip(".") != "q=0"
-    return False
+from portfolio.compression import accepts_gzip
 
 
 class StaticController(Controller):
@@ -34,7 +27,7 @@ class StaticController(Controller):
         body, etag, headers = asset.data, f'"{asset.etag}"', {"Cache-Control": asset.cache_control}
         if asset.gzipped is not None:
             headers["Vary"] = "Accept-Encoding"
-            if _accepts_gzip(request):
+            if accepts_gzip(request.headers.get("accept-encoding", "")):
                 body, etag, headers["Content-Encoding"] = asset.gzipped, f'"{asset.etag}-gz"', "gzip"
         headers["ETag"] = etag
         if etag in request.headers.get("if-none-match", ""):
