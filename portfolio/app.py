@@ -16,18 +16,20 @@ from litestar.exceptions import (
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from portfolio import db
-from portfolio.auth import SessionMiddleware, Sessions, make_store, public, user_dependencies
+from portfolio.assets import bundled
+from portfolio.auth import SessionMiddleware, Sessions, make_store, user_dependencies
+from portfolio.compression import compression_config
 from portfolio.csrf import CsrfMiddleware
 from portfolio.errors import DomainError
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
 from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController
+from portfolio.routes.assets import StaticController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
@@ -80,11 +82,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Attempts are counted where every app process sees them: in Redis when there is one, else in the database.
     counters = RedisCounters(aioredis.Redis.from_url(settings.redis_url)) if settings.redis_url else DatabaseCounters()
     throttle = Throttle(counters, max_delay=settings.throttle_max_delay_seconds)
+    bundled()  # the static files' hashed names, worked out before the first page links them
 
     route_handlers = [
-        # Anyone: health, the installable app, signing in and out, the landing redirect.
+        # Anyone: health, the installable app and its static files, signing in and out, the landing redirect.
         HealthController,
         PwaController,
+        StaticController,
         AccountController,
         HomeController,
         # Students: dashboard and entries, their files, certifications, asking for verification, sharing,
@@ -121,7 +125,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         EvidenceController,
         DownloadController,
         PartnerDocumentFileController,
-        create_static_files_router(path="/static", directories=[HERE / "static"], guards=[public]),
     ]
     if settings.demo and isinstance(mailer, OutboxMailer):
         route_handlers.append(OutboxController)
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             **user_dependencies(),
         },
         plugins=[HTMXPlugin()],
+        compression_config=compression_config(),
         middleware=[
             DefineMiddleware(SessionMiddleware, sessions=sessions),
             CsrfMiddleware,

@@ -179,19 +179,25 @@ def fsck(fix: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the app (one process; run several behind a proxy for a district)."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes answering on the port; a district runs one or two per core, on PostgreSQL and Redis.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app on one port, in one process or several (--workers)."""
     import uvicorn
 
     from portfolio.logs import server_log_config
 
+    # The workers share nothing in memory: sessions, sign-in attempts and the outbox live in the store and
+    # the database. Read once here, the settings make var/'s secret key before any worker needs it.
+    get_settings()
     uvicorn.run(
         "portfolio.app:create_app_from_env",
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         proxy_headers=True,
-        log_config=server_log_config(),
+        log_config=server_log_config(workers),
     )
 
 

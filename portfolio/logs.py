@@ -32,10 +32,13 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def server_log_config() -> dict[str, Any]:
+def server_log_config(workers: int = 1) -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
+    if workers > 1:  # which process answered: a line from one worker reads apart from its neighbours'
+        for formatter in config["formatters"].values():
+            formatter["fmt"] = formatter["fmt"].replace("%(levelprefix)s", "%(levelprefix)s [%(process)d]", 1)
     config.setdefault("filters", {})["redact"] = {"()": "portfolio.logs.RedactSecrets"}
     for handler in config["handlers"].values():
         handler.setdefault("filters", []).append("redact")

@@ -1,4 +1,4 @@
-"""What every template may use: labels, number formats, the htmx file name."""
+"""What every template may use: labels, number formats, the htmx file name, the static files' hashed URLs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
+from portfolio.assets import static_url
 from portfolio.charts import split_bar
 from portfolio.formats import hours, nice_date
 from portfolio.forms.entry import FIELDS as ENTRY_FIELDS
@@ -36,6 +37,7 @@ def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], N
             # What the new-entry form keeps on the phone when it is offline: the fields the server reads.
             ENTRY_FIELDS=ENTRY_FIELDS,
             navigation=navigation,
+            static_url=static_url,
             split_bar=split_bar,
         )
         env.filters["hours"] = hours

@@ -39,8 +39,8 @@ def _cli(env: dict[str, str], log: Path, *args: str) -> None:
         raise RuntimeError(f"`portfolio {' '.join(args)}` failed ({result.returncode}):\n{log.read_text()[-4000:]}")
 
 
-async def _wait_until_healthy(server: subprocess.Popen, base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+async def _wait_until_healthy(server: subprocess.Popen, base_url: str, log: Path, seconds: float = STARTUP_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
         while True:
             if server.poll() is not None:
@@ -51,7 +51,7 @@ async def _wait_until_healthy(server: subprocess.Popen, base_url: str, log: Path
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"no answer from {base_url}/healthz in {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
+                raise RuntimeError(f"no answer from {base_url}/healthz in {seconds} s:\n{log.read_text()[-4000:]}")
             await asyncio.sleep(0.1)  # poll again: the server is still starting
 
 
@@ -96,9 +96,9 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @asynccontextmanager
 async def live_server(overrides: dict[str, str] | None = None, port: int | None = None,
-                      seed: tuple[str, ...] = ("seed-demo",)) -> AsyncIterator[Live]:
+                      seed: tuple[str, ...] = ("seed-demo",), workers: int = 1) -> AsyncIterator[Live]:
     """`portfolio serve` on a free port, in a fresh environment, after migrate and `seed` (seed-demo, or
-    seed-district and its options).
+    seed-district and its options), with `workers` processes answering on the port.
 
     Pass the port of a server that has stopped to start another on the same origin (what a deploy looks
     like to a browser that keeps a service worker per origin)."""
@@ -114,12 +114,12 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
             assert "Demo data loaded." in seeded or "District data loaded" in seeded, seeded[-2000:]
             with log.open("ab") as out:
                 server = subprocess.Popen(
-                    [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
-            await _wait_until_healthy(server, base_url, log)
+            await _wait_until_healthy(server, base_url, log, STARTUP_SECONDS * workers)
             yield Live(url=base_url, pid=server.pid, var_dir=var_dir)
         finally:
             if server is not None:

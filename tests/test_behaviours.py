@@ -9,7 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, meta
 
-from portfolio.routes.pwa import SHELL_FILES, STATIC
+from portfolio.assets import STATIC
+from portfolio.routes.pwa import SHELL_FILES
 from portfolio.templating import HTMX_FILE
 
 TEMPLATES = STATIC.parent / "templates"
@@ -28,7 +29,10 @@ def _markup(name: str, seen: set[str] | None = None) -> str:
 
 
 def _linked(markup: str) -> set[str]:
-    return {src.replace("{{ HTMX_FILE }}", HTMX_FILE) for src in re.findall(r'<script src="/static/([^"]+)"', markup)}
+    """The static files a template's scripts name (pages link them by their hashed URLs: static_url(...))."""
+    found = re.findall(r'<script src="\{\{ static_url\((?:"([^"]+)"|(HTMX_FILE))\) \}\}"', markup)
+    assert markup.count("<script src=") == len(found), "a script linked by another means than static_url()"
+    return {HTMX_FILE if htmx else name for name, htmx in found}
 
 
 def _keys(script: Path) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from portfolio.assets import static_url
 from portfolio.tables import StudentProfile
 from tests.factories import browser_of, new_entry, post
 
@@ -25,7 +26,7 @@ async def test_a_new_student_sees_three_steps_to_do(client, signed_in):
     assert 'href="/student/profile"' in page.text and 'href="/student/experiences/new"' in page.text
     assert "tap Share, then Add to Home Screen" in page.text
     assert re.search(r'<button type="button" class="primary" data-install hidden>Install</button>', page.text)
-    assert '<script src="/static/behaviours/install-prompt.js" defer></script>' in page.text
+    assert f'<script src="{static_url("behaviours/install-prompt.js")}" defer></script>' in page.text
 
 
 async def test_the_profile_and_a_first_entry_tick_their_steps(client, signed_in):

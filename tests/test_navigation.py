@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from portfolio.routes.pwa import SHELL_FILES, STATIC
+from portfolio.assets import STATIC, static_url
+from portfolio.routes.pwa import SHELL_FILES
 
 TABS = re.compile(r'<nav class="tabs" aria-label="Main">(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="([^"]+)"( aria-current="(page|true)")?>.*?<span>([^<]+)</span></a>', re.S)
@@ -95,7 +96,7 @@ async def test_every_icon_used_is_a_symbol_of_the_vendored_sprite(client, signed
         client.cookies.clear()
         await signed_in(*roles)
         for path in pages:
-            used |= set(re.findall(r'<use href="/static/icons/sprite.svg#([^"]+)">', (await client.get(path)).text))
+            used |= set(re.findall(rf'<use href="{static_url("icons/sprite.svg")}#([^"]+)">', (await client.get(path)).text))
     assert used and used <= symbols, used - symbols
     # Only the icons the app uses are vendored: each symbol is named by the navigation or a template.
     named = set(re.findall(r'"([a-z0-9-]+)"\)?,?', (STATIC.parent / "navigation.py").read_text(encoding="utf-8")))

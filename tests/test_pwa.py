@@ -9,8 +9,9 @@ import re
 
 from PIL import Image
 
+from portfolio.assets import STATIC, static_url
 from portfolio.forms import entry as entry_form
-from portfolio.routes.pwa import SHELL_FILES, STATIC
+from portfolio.routes.pwa import SHELL_FILES
 from portfolio.tables import Organization, School
 from tests.factories import csrf_headers, entries_in_every_state, sign_in
 
@@ -28,9 +29,14 @@ async def test_the_service_worker_is_served_at_the_root_scope(client):
     assert version, "the cache version is filled in"
     shell = json.loads(re.search(r"var SHELL = (\[.*?\]);", body).group(1))
     assert "/offline" in shell
+    # The URLs the pages link: a kept page finds its files in the cache, and the phone's own cache keeps
+    # them a year.
+    assert len(shell) == len(SHELL_FILES) + 1
     for name in SHELL_FILES:
-        assert f"/static/{name}" in shell
-        assert (await client.get(f"/static/{name}")).status_code == 200, name
+        assert static_url(name) in shell
+        served = await client.get(static_url(name))
+        assert served.status_code == 200 and "immutable" in served.headers["cache-control"], name
+    assert f'importScripts("{static_url("offline.js")}");' in body
     # Never cached: fragments, writes, the API.
     assert "HX-Request" in body and '"/api/"' in body and 'request.method !== "GET"' in body
 
@@ -77,7 +83,7 @@ async def test_pages_link_the_manifest_and_icons(client):
     page = (await client.get("/signin")).text
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert 'rel="apple-touch-icon"' in page and 'name="theme-color"' in page
-    assert '<script src="/static/offline.js" defer></script>' in page
+    assert f'<script src="{static_url("offline.js")}" defer></script>' in page
     assert "<script>" not in page
 
 
@@ -131,9 +137,9 @@ async def test_the_dashboard_weighs_at_most_45_kb_compressed(client, signed_in, 
     page = await client.get("/student")
     assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', page.text)
     paths = [css or js for css, js in assets]
-    assert "/static/offline.js" in paths and "/static/behaviours/sync-queue.js" in paths
+    assert static_url("offline.js") in paths and static_url("behaviours/sync-queue.js") in paths
     sprites = sorted({href.split("#")[0] for href in re.findall(r'<use href="([^"]+)"', page.text)})
-    assert sprites == ["/static/icons/sprite.svg"]
+    assert sprites == [static_url("icons/sprite.svg")]
     paths += sprites
     weight = len(gzip.compress(page.content))
     for path in paths:

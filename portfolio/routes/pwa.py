@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from pathlib import Path
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from portfolio.assets import STATIC, static_url
 from portfolio.auth import public
 from portfolio.settings import Settings
 from portfolio.templating import HTMX_FILE
 
-STATIC = Path(__file__).parent.parent / "static"
 ICONS = ("icons/icon-192.png", "icons/icon-512.png", "icons/maskable-512.png", "icons/sprite.svg")
 # Every behaviour script, found rather than listed: a page opened offline finds whichever ones it links,
 # and a new one changes the worker's version like any other change to the shell.
@@ -39,9 +38,12 @@ def service_worker(release: str = "") -> str:
         digest.update((STATIC / name).read_bytes())
     if release:  # unset, the version is the files' alone
         digest.update(b"\0release\0" + release.encode())
-    shell = ["/offline", *(f"/static/{name}" for name in SHELL_FILES)]
-    return source.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:12])).replace(
-        '["__SHELL__"]', json.dumps(shell)
+    # The hashed URLs the pages link, so the worker answers them from its cache.
+    shell = ["/offline", *(static_url(name) for name in SHELL_FILES)]
+    return (
+        source.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:12]))
+        .replace('["__SHELL__"]', json.dumps(shell))
+        .replace('"/static/offline.js"', json.dumps(static_url("offline.js")))
     )
 
 
@@ -60,9 +62,9 @@ def manifest() -> dict:
         "theme_color": THEME,
         "background_color": BACKGROUND,
         "icons": [
-            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": "/static/icons/maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": static_url("icons/maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
         ],
     }
 

@@ -2,8 +2,8 @@
 // (a hash of this file and the shell) and the list of shell files. A new version is a new cache; the old
 // ones are deleted when it activates.
 //
-// What it caches: the shell (CSS, htmx, the scripts, the icons, /offline) and a student's own pages,
-// network first. A page is kept only when the server marked it with the expiry of the session it was made
+// What it caches: the shell (CSS, htmx, the scripts, the icons, /offline), under the hashed names the pages
+// link (/static/app.<hash>.css), and a student's own pages, network first. A page is kept only when the server marked it with the expiry of the session it was made
 // for (X-Session-Expires, sent on a student's own pages only: every page with another person's data is
 // no-store), and a kept page is refused after that moment. Never: anything but GET, htmx fragment requests
 // (HX-Request), /api/, other origins. The caches are emptied at sign-in and at sign-out (Clear-Site-Data,
@@ -15,6 +15,14 @@ var CACHE = "portfolio-" + VERSION;
 var SHELL = ["__SHELL__"];
 
 importScripts("/static/offline.js");
+
+// A page kept before a deploy links the shell files under the hashes of its day, or under their plain names
+// (/static/app.css): both are answered with the file of the same name that the cache holds now.
+function plainName(path) {
+  return path.replace(/\.[0-9a-f]{10}(\.[^./]+)$/, "$1");
+}
+var SHELL_BY_NAME = {};
+SHELL.forEach(function (url) { SHELL_BY_NAME[plainName(url)] = url; });
 
 function fillShell() {
   // Adds the shell files that are missing (after the caches were emptied at sign-in, say).
@@ -106,12 +114,12 @@ function navigation(event) {
   });
 }
 
-function shellFile(event) {
+function shellFile(event, kept) {
   // Cache first: the cache's name changes with every change to these files.
   return caches.open(CACHE).then(function (cache) {
-    return cache.match(event.request).then(function (hit) {
+    return cache.match(kept).then(function (hit) {
       return hit || fetch(event.request).then(function (response) {
-        if (cacheable(response)) {
+        if (cacheable(response) && new URL(event.request.url).pathname === kept) {
           event.waitUntil(cache.put(event.request, response.clone()));
         }
         return response;
@@ -131,8 +139,8 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.mode === "navigate") {
     event.respondWith(navigation(event));
-  } else if (SHELL.indexOf(url.pathname) !== -1) {
-    event.respondWith(shellFile(event));
+  } else if (SHELL_BY_NAME[plainName(url.pathname)]) {
+    event.respondWith(shellFile(event, SHELL_BY_NAME[plainName(url.pathname)]));
   }
 });
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from portfolio.assets import static_url
 from tests import samples
 from tests.browser.conftest import (
     CHROMIUM,
@@ -176,9 +177,18 @@ async def test_the_app_is_installable(app_context):
     # One cache, the current version's (tests/browser/test_pwa_update.py: a new version replaces it), with
     # the shell and the page signed in to: sign-in empties the caches, then the worker fills them again
     # in the background, so the app opens offline at once.
-    await until(page, KEPT, ["/student", "/static/app.css", "/offline"])
+    await until(page, KEPT, ["/student", static_url("app.css"), "/offline"])
     names = await page.evaluate("caches.keys()")
     assert len(names) == 1 and names[0].startswith("portfolio-")
+    # The pages link the hashed URLs the worker keeps; a page kept before a deploy links plain names or the
+    # hashes of its day, and offline the worker answers those from the same cache.
+    await page.reload()
+    loaded = await page.evaluate("performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)")
+    assert static_url("app.css") in loaded and "/static/app.css" not in loaded
+    await context.set_offline(True)
+    for url in ("/static/app.css", "/static/app.0123456789.css", static_url("app.css")):
+        assert await page.evaluate("(url) => fetch(url).then((r) => r.ok && r.text()).then((css) => css.includes('--brand'))", url), url
+    await context.set_offline(False)
 
 
 async def test_hours_logged_offline_arrive_exactly_once(app_context, step):
@@ -460,7 +470,7 @@ async def test_the_worker_keeps_no_one_else_s_record_and_no_page_past_its_sessio
     record = await page.locator('a[href^="/staff/students/"]').first.get_attribute("href")
     await page.goto(record)
     await page.goto("/mentor")
-    await until(page, KEPT, ["/static/app.css", "/offline"])
+    await until(page, KEPT, [static_url("app.css"), "/offline"])
     assert not [path for path in await page.evaluate(CACHED_PATHS) if not path.startswith(("/static/", "/offline"))]
     await context.set_offline(True)
     await page.goto(record)
