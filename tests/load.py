@@ -45,10 +45,12 @@ async def run(url: str, connections: int, seconds: float, args: list[str], cooki
     if process.returncode != 0 or not found:
         raise RuntimeError(f"wrk failed ({process.returncode}):\n{text[-2000:]}")
     values = {key: int(float(value)) for key, value in (pair.split("=") for pair in found[1].split())}
+    # No request finished within the run: each took longer than all of it.
+    p50, p95, p99 = (values[f"{p}_us"] / 1000 if values["requests"] else float("inf") for p in ("p50", "p95", "p99"))
     return Load(
         connections=connections,
         rps=values["requests"] / max(values["duration_us"], 1) * 1e6,
-        p50=values["p50_us"] / 1000, p95=values["p95_us"] / 1000, p99=values["p99_us"] / 1000,
+        p50=p50, p95=p95, p99=p99,
         requests=values["requests"], errors=values["non2xx"] + values["socket_errors"], created=values["created"],
     )
 
@@ -86,7 +88,7 @@ def _cpu_ticks(pids: list[int]) -> int:
     return total
 
 
-async def settle(pid: int, limit: float = 120.0) -> None:
+async def settle(pid: int, limit: float = 120.0) -> bool:
     """Wait until the server is idle: when wrk stops, the requests it leaves open are still being answered,
     and would slow whatever is measured next."""
     pids = [pid, *_children(pid)]
@@ -95,8 +97,9 @@ async def settle(pid: int, limit: float = 120.0) -> None:
         await asyncio.sleep(0.25)  # idle: at most one tick (10 ms) of CPU time in this quarter second
         now = _cpu_ticks(pids)
         if now - before <= 1:
-            return
+            return True
         before = now
+    return False
 
 
 def reset_peak(pid: int) -> None:
