@@ -1,125 +1,209 @@
-"""`make bench` on a district of full size (`portfolio seed-district`, its evidence files left out): the partner
-directory and a partner's page as the README's staff member sees them, as targets; a student's dashboard, a
-mentor's queue and an employer's list of students, reported."""
+"""One database's part of `make bench`: `portfolio seed-district` (without its files) in a fresh database, one
+`portfolio serve` process on it, each page under wrk at 10 and 50 connections beside the ceiling app measured
+just before, JSON create with 50 writers, sign-in, and the server's memory."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import httpx
 
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.services.district import ACCOUNTS
+from tests import load
+from tests.live import live_server
 
-REQUESTS = 300
-# The reported pages are fewer requests: the employer's list of 1,000 students takes seconds.
-REPORTED_REQUESTS = 30
-CLIENTS = 20
-PER_CLIENT = 15
-# (what, measured value key, target, unit); a target is an upper bound.
-TARGETS = [
-    ("Partner directory, first page, one client, p95", "directory_p95", 150.0, "ms"),
-    ("Partner directory, first page, 20 clients at once, p95", "directory_concurrent_p95", 1500.0, "ms"),
-    ("Partner directory, filtered search, one client, p95", "search_p95", 150.0, "ms"),
-    ("A partner's page, one client, p95", "partner_p95", 150.0, "ms"),
-    ("A partner's page, 20 clients at once, p95", "partner_concurrent_p95", 1500.0, "ms"),
+CONNECTIONS = (10, 50)
+WRITERS = 50
+# Students whose sessions the writers share, one after another: a district's queues sync many students at once.
+WRITING_STUDENTS = 10
+CONCURRENT_SIGNINS = 4
+PATHS_PER_PAGE = 20
+# Pages measured after every other (and after JSON create): at full size their requests outlast a measure, and the
+# requests wrk leaves open are still answered after it stops, slowing whatever would come next.
+LAST = ("employer_list",)
+CLUSTER = "construction"
+# Production hashing cost: sign-in time and its memory are part of what is measured.
+ENV = {"PORTFOLIO_ARGON2_TIME_COST": "", "PORTFOLIO_ARGON2_MEMORY_KIB": "", "PORTFOLIO_DATABASE_URL": "",
+       "PORTFOLIO_REDIS_URL": ""}
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# (key, what, who, the page to start from, the links on it to follow; without links, the page itself)
+PAGES = [
+    ("dashboard", "Student dashboard", "student", "/student", ""),
+    ("entries", "All entries (first page)", "student", "/student/experiences", ""),
+    ("entry", "An entry's page", "student", "/student/experiences", r'href="(/student/experiences/\d+)"'),
+    ("mentor_queue", "Mentor queue (200 students)", "mentor", "/mentor", ""),
+    ("employer_list", "Employer's students (1,000 shared)", "employer", "/employer", ""),
+    ("portfolio", "Employer's view of a portfolio", "employer", "/employer", r'href="(/employer/students/\d+)"'),
+    ("staff_student", "Staff's student page", "staff", "/mentor", ""),  # paths: the mentor's students, below
+    ("directory", "Partner directory", "staff", "/staff/partners", ""),
+    ("partner", "A partner's page", "staff", "/staff/partners", r'href="(/staff/partners/\d+)"'),
 ]
-# What else the district's people open, reported: (what, key).
-REPORTED = [("Student dashboard (about 20 entries)", "dashboard"), ("Mentor queue (200 students)", "mentor_queue"),
-            ("Employer's students (1,000 shared)", "employer")]
-SEARCH = "/staff/partners?q=Valley&status=active"
 
 
-async def _series(clients: list[httpx.AsyncClient], paths: list[str], results: dict[str, float], key: str,
-                  count: int = REQUESTS) -> None:
-    """p50/p95 of `count` requests from one client, then of CLIENTS clients at once (PER_CLIENT each) when there
-    are that many, over `paths` in turn."""
-    from tests.bench import percentile, timed
+@dataclass(frozen=True)
+class Measure:
+    load: load.Load
+    ceiling: load.Load  # the ceiling app, just before, at as many connections
+    settled: bool = True  # the server was idle again within load.settle's limit after it
 
-    one = clients[0]
-    for path in paths[:10]:  # warm-up
-        await one.get(path)
-    turns = [paths[n % len(paths)] for n in range(count + CLIENTS * PER_CLIENT)]
-    samples = [await timed(lambda path=path: one.get(path)) for path in turns[:count]]
-    results[f"{key}_p50"], results[f"{key}_p95"] = percentile(samples, 0.5), percentile(samples, 0.95)
-    if len(clients) == 1:
-        return
+    @property
+    def share(self) -> float:
+        return self.load.rps / max(self.ceiling.rps, 1e-9)
 
-    async def burst(n: int, client: httpx.AsyncClient) -> list[float]:
-        return [await timed(lambda path=path: client.get(path)) for path in turns[n:n + PER_CLIENT]]
 
+@dataclass
+class Run:
+    database: str
+    seeded_seconds: float = 0.0
+    pages: dict[str, dict[int, Measure]] = field(default_factory=dict)
+    create: Measure | None = None
+    signins: list[float] = field(default_factory=list)  # milliseconds, one after another
+    memory_pages: tuple[float, float] = (0.0, 0.0)  # (peak, now) MB after the pages and JSON create
+    memory_signins: tuple[float, float] = (0.0, 0.0)  # (peak during, resident before) CONCURRENT_SIGNINS sign-ins at once
+    problems: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def database(name: str) -> Iterator[None]:
+    """tests/live.py makes its database on PostgreSQL when PORTFOLIO_TEST_DB says so."""
+    before = os.environ.get("PORTFOLIO_TEST_DB")
+    os.environ["PORTFOLIO_TEST_DB"] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PORTFOLIO_TEST_DB", None)
+        else:
+            os.environ["PORTFOLIO_TEST_DB"] = before
+
+
+async def sign_in(base_url: str, email: str, address: str = "") -> tuple[httpx.AsyncClient, float]:
+    """A client signed in with the demo password, and how long the sign-in took (the form, then the POST).
+    `address`: the client's address as a proxy in front would forward it."""
+    client = httpx.AsyncClient(base_url=base_url, timeout=60, headers={"x-forwarded-for": address} if address else {})
     start = time.perf_counter()
-    concurrent = [s for batch in await asyncio.gather(*(burst(n, c) for n, c in enumerate(clients))) for s in batch]
-    results[f"{key}_rps"] = len(concurrent) / (time.perf_counter() - start)
-    results[f"{key}_concurrent_p95"] = percentile(concurrent, 0.95)
+    page = await client.get("/signin")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert token, "the sign-in page carries no CSRF token"
+    response = await client.post("/signin", data={"email": email, "password": DEMO_PASSWORD, "_csrf_token": token[1]})
+    assert response.status_code == 303, (email, response.status_code, response.text[:300])
+    return client, (time.perf_counter() - start) * 1000
 
 
-async def measure(base_url: str) -> dict[str, float]:
-    from tests.bench import signed_in_client
-
-    results: dict[str, float] = {}
-    staff = [await signed_in_client(base_url, (ACCOUNTS["staff"], DEMO_PASSWORD)) for _ in range(CLIENTS)]
-    first = await staff[0].get("/staff/partners")
-    partners = list(dict.fromkeys(re.findall(r'href="(/staff/partners/\d+)"', first.text)))
-    assert partners, "the district's staff member sees no partners"
-    results["directory_rows"] = len(partners)
-    await _series(staff, ["/staff/partners"], results, "directory")
-    await _series(staff[:1], [SEARCH], results, "search")
-    await _series(staff, partners, results, "partner")
-    for client in staff:
-        await client.aclose()
-    for (_, key), (who, path) in zip(REPORTED, (("student", "/student"), ("mentor", "/mentor"), ("employer", "/employer"))):
-        client = await signed_in_client(base_url, (ACCOUNTS[who], DEMO_PASSWORD))
-        await _series([client], [path], results, key, REPORTED_REQUESTS)
-        await client.aclose()
-    return results
+def cookie_header(client: httpx.AsyncClient) -> str:
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
-def report(results: dict[str, float], seeded_seconds: float) -> tuple[list[str], bool]:
-    lines = [
-        "",
-        "## District data (8 schools, 20,000 students, 400,000 entries, 600 partners, 3,000 contacts)",
-        "",
-        f"`portfolio seed-district` (without files) took {seeded_seconds:.0f} s. Signed in as {ACCOUNTS['staff']}, whose "
-        f"school works with about 170 of the 600 partners; {REQUESTS} requests from one client, then {CLIENTS} clients at once.",
-        "",
-        "| measure | result | target | |",
-        "| --- | --- | --- | --- |",
-    ]
-    ok = True
-    for label, key, target, unit in TARGETS:
-        met = results[key] <= target
-        ok &= met
-        lines.append(f"| {label} | {results[key]:.1f} {unit} | {target:g} {unit} | {'met' if met else 'MISSED'} |")
-    lines += ["", f"Also: directory median {results['directory_p50']:.1f} ms ({results['directory_rps']:.0f} requests/s "
-              f"with {CLIENTS} clients), search median {results['search_p50']:.1f} ms, partner page median "
-              f"{results['partner_p50']:.1f} ms ({results['partner_rps']:.0f} requests/s).", "",
-              f"Reported, not targets ({REPORTED_REQUESTS} requests, one client):", "", "| page | median | p95 |", "| --- | --- | --- |"]
-    lines += [f"| {label} | {results[key + '_p50']:.1f} ms | {results[key + '_p95']:.1f} ms |" for label, key in REPORTED]
-    return lines, ok
+async def _paths(clients: dict[str, httpx.AsyncClient], who: str, start: str, links: str, key: str) -> list[str]:
+    response = await clients[who if key != "staff_student" else "mentor"].get(start)
+    assert response.status_code == 200, (start, response.status_code)
+    if key == "staff_student":
+        # The mentor's students are students of the staff member's school.
+        found = re.findall(r'href="/mentor/students/(\d+)"', response.text)
+        return [f"/staff/students/{n}" for n in dict.fromkeys(found)][:PATHS_PER_PAGE]
+    if not links:
+        return [start]
+    return list(dict.fromkeys(re.findall(links, response.text)))[:PATHS_PER_PAGE]
 
 
-async def run() -> tuple[list[str], bool]:
-    """Seed a district in a fresh environment, serve it, measure; the report's lines and whether every target
-    was met."""
-    from tests.bench import ENV
-    from tests.live import live_server
-
-    async with live_server(ENV, seed=("seed-district", "--no-files")) as live:
-        seeded = re.search(r"District data loaded in ([\d.]+) s", (live.var_dir / "server.log").read_text())
-        return report(await measure(live.url), float(seeded[1]))
-
-
-async def main() -> int:
-    """Only this part of `make bench`: `python -m tests.bench_district`."""
-    lines, ok = await run()
-    print("\n".join(lines))
-    return 0 if ok else 1
+async def _checked(client: httpx.AsyncClient, paths: list[str]) -> list[str]:
+    """Every path answers 200 to this client (also the warm-up); what does not is a problem to report."""
+    wrong = []
+    for path in paths:
+        response = await client.get(path)
+        if response.status_code != 200:
+            wrong.append(f"{path} answered {response.status_code}")
+    return wrong
 
 
-if __name__ == "__main__":
-    import sys
+@dataclass(frozen=True)
+class Target:
+    """Where the load goes: the app's server (its address and process) and the ceiling app's address."""
 
-    sys.exit(asyncio.run(main()))
+    url: str
+    pid: int
+    ceiling_url: str
+    seconds: float
+
+    async def measure(self, connections: int, args: list[str], cookie: str = "") -> Measure:
+        # The ceiling is measured beside every page, for as long as half of it: on a shared machine it moves.
+        ceiling = await load.run(self.ceiling_url, connections, self.seconds / 2, ["pages", "/"])
+        measured = await load.run(self.url, connections, self.seconds, args, cookie)
+        return Measure(measured, ceiling, await load.settle(self.pid))
+
+
+async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient], last: bool) -> None:
+    for key, _, who, start, links in PAGES:
+        if (key in LAST) != last:
+            continue
+        paths = await _paths(clients, who, start, links, key)
+        if not paths:
+            run.problems.append(f"{key}: no links found on {start}")
+            continue
+        run.problems += [f"{key}: {wrong}" for wrong in await _checked(clients[who], paths)]
+        cookie = cookie_header(clients[who])
+        run.pages[key] = {c: await target.measure(c, ["pages", *paths], cookie) for c in CONNECTIONS}
+
+
+async def _create(run: Run, target: Target, writers: list[httpx.AsyncClient]) -> None:
+    pairs = []
+    for client in writers:
+        token = (await client.get("/api/v1/me")).json()["csrf_token"]
+        pairs += [cookie_header(client), token]
+    run.create = await target.measure(WRITERS, ["create", CLUSTER, *pairs])
+
+
+def _students(first: int, count: int) -> list[str]:
+    """Other students of the README's school: what they write leaves the README student's pages as they are."""
+    return [f"student0-{n}@district.example" for n in range(first, first + count)]
+
+
+async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> Run:
+    run = Run(name)
+    overrides = dict(ENV)
+    if name == "postgres":
+        overrides["PORTFOLIO_REDIS_URL"] = REDIS_URL
+    seed = ("seed-district", "--no-files", "--scale", f"{scale:g}")
+    with database(name):
+        async with live_server(overrides, seed=seed) as live:
+            seeded = re.search(r"District data loaded in ([\d.]+) s", (live.var_dir / "server.log").read_text())
+            run.seeded_seconds = float(seeded[1]) if seeded else 0.0
+            clients: dict[str, httpx.AsyncClient] = {}
+            for who in ("student", "mentor", "employer", "staff"):
+                clients[who], took = await sign_in(live.url, ACCOUNTS[who])
+                run.signins.append(took)
+            writers = []
+            for email in _students(1, WRITING_STUDENTS):
+                client, took = await sign_in(live.url, email)
+                writers.append(client)
+                run.signins.append(took)
+            target = Target(live.url, live.pid, ceiling_url, seconds)
+            try:
+                # Each sign-in's argon2 hash took its memory: the peak counts from here, the pages' own.
+                await load.settle(live.pid)
+                load.reset_peak(live.pid)
+                await _pages(run, target, clients, last=False)
+                await _create(run, target, writers)
+                await _pages(run, target, clients, last=True)
+                run.memory_pages = load.memory_mb(live.pid)
+                await load.settle(live.pid)
+                load.reset_peak(live.pid)
+                resident = load.memory_mb(live.pid)[1]
+                # Other accounts from other addresses: sign-ins at once from one address can be refused (429) when
+                # their throttle counts reach the database out of the order of their clocks.
+                more = await asyncio.gather(*(sign_in(live.url, email, f"10.0.0.{n + 1}") for n, email in
+                                              enumerate(_students(WRITING_STUDENTS + 1, CONCURRENT_SIGNINS))))
+                run.memory_signins = (load.memory_mb(live.pid)[0], resident)
+                for client, _ in more:
+                    await client.aclose()
+            finally:
+                for client in [*clients.values(), *writers]:
+                    await client.aclose()
+    return run

@@ -1,0 +1,97 @@
+"""The report of `make bench` (var/bench/report.md): every page as a share of the ceiling measured in the same
+run, and the targets of issue 22, met or MISSED."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from tests.bench_district import CONCURRENT_SIGNINS, CONNECTIONS, PAGES, WRITERS, WRITING_STUDENTS, Measure, Run
+
+NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL with Redis sessions"}
+# Shares of the ceiling's requests/s, at 10 and at 50 connections alike (the lower of the two counts).
+SHARES = {"dashboard": 0.20, "entry": 0.20, "employer_list": 0.15, "portfolio": 0.15, "mentor_queue": 0.10}
+P95_MS = 25.0  # at 10 connections, every page
+CREATE_RPS = {"postgres": 500.0, "sqlite": 200.0}
+RSS_MB = 250.0
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    result: str
+    goal: str
+    met: bool
+
+
+def targets(run: Run) -> list[Target]:
+    found: list[Target] = []
+    labels = {key: label for key, label, *_ in PAGES}
+    for key, goal in SHARES.items():
+        if key in run.pages:
+            lowest = min(run.pages[key][c].share for c in CONNECTIONS)
+            found.append(Target(f"{labels[key]}, share of the ceiling", f"{lowest:.1%}", f">= {goal:.0%}", lowest >= goal))
+    for key, by_connections in run.pages.items():
+        p95 = by_connections[10].load.p95
+        found.append(Target(f"{labels[key]}, p95 at 10 connections", f"{_ms(p95)} ms", f"< {P95_MS:g} ms", p95 < P95_MS))
+    if run.create:
+        goal, made = CREATE_RPS[run.database], run.create.load
+        found.append(Target(f"JSON create, {WRITERS} writers", f"{made.rps:.0f}/s, {made.errors} errors",
+                            f">= {goal:g}/s, 0 errors", made.rps >= goal and made.errors == 0))
+    peak = run.memory_pages[0]
+    found.append(Target("Server memory while serving these pages (VmHWM)", f"{peak:.0f} MB", f"< {RSS_MB:g} MB", peak < RSS_MB))
+    found += [Target(problem, "wrong answer", "200", False) for problem in run.problems]
+    return found
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value != float("inf") else "none finished"
+
+
+def _row(what: str, connections: int, measured: Measure) -> str:
+    got = measured.load
+    busy = "" if measured.settled else " (server still busy 2 min after)"
+    return (f"| {what}{busy} | {connections} | {got.requests:,} | {got.rps:,.0f} | {measured.ceiling.rps:,.0f} | "
+            f"{measured.share:.1%} | {_ms(got.p50)} | {_ms(got.p95)} | {_ms(got.p99)} | {got.errors} |")
+
+
+def section(run: Run, seconds: float) -> tuple[list[str], bool]:
+    lines = [
+        "", f"## {NAMES[run.database]}", "",
+        f"`portfolio seed-district --no-files` took {run.seeded_seconds:.0f} s. Each row: wrk for {seconds:g} s after "
+        f"the ceiling app for half as long at as many connections; times in ms; errors are non-2xx answers and socket "
+        "errors. A page slower than the run counts only the requests that finished.", "",
+        "| page | connections | requests | req/s | ceiling req/s | share of ceiling | p50 | p95 | p99 | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, label, *_ in PAGES:
+        lines += [_row(label, c, run.pages[key][c]) for c in CONNECTIONS if key in run.pages]
+    if run.create:
+        lines.append(_row(f"JSON create ({run.create.load.created:,} entries made)", WRITERS, run.create))
+    if run.signins:
+        lines += ["", f"Sign-in with production argon2 cost, {len(run.signins)} one after another: median "
+                  f"{statistics.median(run.signins):.0f} ms, slowest {max(run.signins):.0f} ms (the form and the POST)."]
+    peak, now = run.memory_pages
+    during, before = run.memory_signins
+    lines += ["", f"Server memory (one process): peak {peak:.0f} MB while it served the pages and JSON create, "
+              f"{now:.0f} MB resident after them; {CONCURRENT_SIGNINS} sign-ins at once took it from {before:.0f} MB "
+              f"resident to a peak of {during:.0f} MB (each argon2 hash takes its configured memory). JSON create: "
+              f"{WRITERS} connections sharing {WRITING_STUDENTS} other students' sessions, a new client UUID each "
+              "time; the employer's list is measured last, after it (its requests outlast a measure).", ""]
+    found = targets(run)
+    lines += ["| target | result | goal | |", "| --- | --- | --- | --- |"]
+    lines += [f"| {t.what} | {t.result} | {t.goal} | {'met' if t.met else 'MISSED'} |" for t in found]
+    return lines, all(t.met for t in found)
+
+
+def header(started: str, cores: int, load_average: str, scale: float, seconds: float) -> list[str]:
+    quick = "" if scale >= 1 else (f" This is a quick run at scale {scale:g}: the targets are for the full district "
+                                   "and are shown only for orientation.")
+    return [
+        "# Benchmark report", "",
+        f"Run {started} on {cores} cores shared with other work (load average at the start: {load_average}); "
+        f"district at scale {scale:g}; one server process per database, wrk and the server on loopback.{quick}", "",
+        "Each page's requests/s is shown as a share of the ceiling (a bare Litestar app on the same virtualenv and "
+        "uvicorn, rendering one small Jinja page: tests/ceiling_app.py) measured just before it, at the same number of "
+        "connections.",
+    ]
