@@ -65,6 +65,20 @@ async def test_parallel_attempts_are_counted_one_at_a_time(counters):
     assert waits.count(0) == 5 and all(wait == 1 for wait in waits if wait)
 
 
+async def test_free_attempts_are_free_whatever_order_their_moments_arrive_in(counters):
+    """Sign-ins at once from one address (a class behind a school's one router) read the clock in one order
+    and reach the store in another: while attempts are free, an earlier moment after a later one is no
+    reason to wait."""
+    clock = Clock()
+    throttle = Throttle(counters, max_delay=300, clock=clock)
+    limits = [Limit("ip:class", 3)]
+    for step in (0.0, -0.004, -0.002):
+        clock.now = 1_000_000.0 + step
+        assert await throttle.attempt(limits) == 0
+    clock.now = 1_000_000.0 - 0.001
+    assert await throttle.attempt(limits) == 1  # the free ones are used up: the delay holds
+
+
 async def test_an_address_is_forgiven_by_successes_and_refusals_count_nothing(counters):
     clock = Clock()
     throttle = Throttle(counters, max_delay=300, clock=clock)

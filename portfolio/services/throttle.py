@@ -3,6 +3,8 @@
 An attempt is counted before the password is checked, in one atomic step of the store (a conditional
 upsert in the database, a script in Redis): of forty parallel guesses only those the delays allow reach
 the password check, because each one has taken its place in the count before any of them is checked.
+While attempts are free, one is never refused: requests at once read the clock in one order and reach the
+store in another, and an earlier moment arriving after a later one must not look like a request too soon.
 
 There is no hard lock-out: the delay is capped, so nobody can keep a student out of their account by
 typing wrong passwords for it; they can only slow it to one try per `max_delay` seconds.
@@ -90,7 +92,7 @@ class DatabaseCounters:
             f"INSERT INTO {table} (key_digest, attempts, last_at, next_at) VALUES ({{}}, 1, {{}}, {{}}) "
             f"ON CONFLICT (key_digest) DO UPDATE SET attempts = {attempts}, "
             f"next_at = excluded.last_at + {_delay_sql(attempts, free, max_delay)}, last_at = excluded.last_at "
-            f"WHERE {table}.next_at <= excluded.last_at{' OR 1 = 1' if force else ''} "
+            f"WHERE {table}.next_at <= excluded.last_at OR {table}.attempts < {int(free)}{' OR 1 = 1' if force else ''} "
             f"RETURNING attempts"
         )
         first = moment + delay_after(1, free, max_delay)
@@ -131,7 +133,7 @@ _REDIS_CLAIM = _REDIS_DELAY + """
 local now, free, max, ttl, force = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local state = redis.call('HMGET', KEYS[1], 'n', 'next')
 local n, nxt = tonumber(state[1]) or 0, tonumber(state[2]) or 0
-if now < nxt and force ~= '1' then return tostring(nxt) end
+if now < nxt and n >= free and force ~= '1' then return tostring(nxt) end
 n = n + 1
 redis.call('HSET', KEYS[1], 'n', n, 'next', tostring(now + delay(n, free, max)))
 redis.call('EXPIRE', KEYS[1], ttl)
