@@ -149,6 +149,9 @@ async def test_pages_need_the_csrf_token_and_another_school_s_staff_get_404(make
                     f"/staff/partners/{partner}/contacts/{contact}/edit"):
             page = await browser.get(url)
             assert page.status_code == 200 and page.headers["cache-control"] == "no-store", url
+        # A partner with no website or address on record says so in words, never "None".
+        bare = await browser.get(f"/staff/partners/{await add_partner(staff, name='Bare Co', website='', address='')}")
+        assert bare.text.count("Not recorded") == 2 and ">None<" not in bare.text
         refused = await browser.post(f"/staff/partners/{partner}/contacts/{contact}/active", data={"active": "0"})
         assert refused.status_code == 403
         done = await post(browser, f"/staff/partners/{partner}/contacts/{contact}/active", {"active": "0"})
