@@ -17,15 +17,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from portfolio.partner_vocabulary import ContactRole, DocumentKind, InteractionKind, Offering, PartnerStatus, ReachBy
 from portfolio.tables import CareerCluster, Organization, School, User
-from portfolio.vocabulary import (
-    ContactRole,
-    DocumentKind,
-    InteractionKind,
-    Offering,
-    PartnerStatus,
-    ReachBy,
-)
 
 
 class PartnerCluster(Table):

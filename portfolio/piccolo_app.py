@@ -7,6 +7,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(ROOT / "migrations"),
     table_classes=table_finder(
         modules=["portfolio.tables", "portfolio.partner_tables", "portfolio.program_tables",
+                 "portfolio.opportunity_tables", "portfolio.placement_tables",
                  "portfolio.record_tables"], exclude_imported=True
     ),
     migration_dependencies=[],

@@ -14,10 +14,8 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from portfolio.partner_tables import PartnerContact
+from portfolio.partner_vocabulary import ActionStatus
 from portfolio.tables import CareerCluster, School, User
-from portfolio.vocabulary import (
-    ActionStatus,
-)
 
 
 # Programs of study and their advisory boards.

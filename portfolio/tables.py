@@ -22,6 +22,7 @@ from piccolo.columns import (
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
+from portfolio.partner_vocabulary import PartnerKind
 from portfolio.vocabulary import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -33,7 +34,6 @@ from portfolio.vocabulary import (
     ExperienceKind,
     Method,
     OrganizationKind,
-    PartnerKind,
     RequestStatus,
     Role,
     TokenPurpose,
@@ -128,6 +128,8 @@ class StudentProfile(Table):
     personal_email = Varchar(length=254, default="")
     # Set by staff; sharing outside the school before 18 needs a guardian's consent.
     birth_date = Date(null=True, default=None)
+    # Set by staff (until a roster import brings it); opportunities' eligibility reads it, never the student's word.
+    grade = SmallInt(null=True, default=None)
     updated_at = Timestamptz()
     # The dashboard's "Get started" card: when the student hid it, and when they set its install step aside
     # (the server cannot see an installed app; the page's own media query can).
@@ -160,6 +162,9 @@ class Experience(Table):
     # A reference object, not a dotted string: piccolo's migration writer reads a string as a table's own name.
     partner = ForeignKey(references=LazyTableReference("PartnerSchool", module_path="portfolio.partner_tables"),
                          null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    # The placement whose hours this entry logs (its supervisor confirms them week by week).
+    placement = ForeignKey(references=LazyTableReference("Placement", module_path="portfolio.placement_tables"),
+                           null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
 class Certification(Table):

@@ -13,10 +13,10 @@ from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.partner_documents import parse_document
 from portfolio.forms.partners import parse_partner
 from portfolio.partner_tables import PartnerDocument
+from portfolio.partner_vocabulary import DocumentState
 from portfolio.services import attention, media
 from portfolio.services.partners import documents, records
 from portfolio.storage import make_store
-from portfolio.vocabulary import DocumentState
 from tests import samples
 from tests.factories import add_partner_document, browser_of, csrf_headers, csrf_token, post
 from tests.s3 import S3Server

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from portfolio.errors import FormErrors
 from portfolio.forms import iso_date, texts, too_long
 from portfolio.parse import as_list, clean_name, int_ids, int_or_none
-from portfolio.vocabulary import InteractionKind
+from portfolio.partner_vocabulary import InteractionKind
 
 SUMMARY_MAX = 2000
 FOLLOW_UP_MAX = 300

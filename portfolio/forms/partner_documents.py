@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from portfolio.errors import FormErrors
 from portfolio.forms import iso_date, texts, too_long
 from portfolio.forms.entry import EARLIEST_DATE
-from portfolio.vocabulary import DocumentKind
+from portfolio.partner_vocabulary import DocumentKind
 
 TITLE_MAX = 200
 DOCUMENT_LIMITS = {"title": TITLE_MAX}

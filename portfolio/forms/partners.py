@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from portfolio.errors import FormErrors
 from portfolio.forms import texts, too_long
 from portfolio.parse import as_list, clean_name, int_ids, int_or_none, is_email, normalize_email
-from portfolio.vocabulary import ContactRole, Offering, PartnerKind, PartnerStatus, ReachBy
+from portfolio.partner_vocabulary import ContactRole, Offering, PartnerKind, PartnerStatus, ReachBy
 
 NAME_MAX = 200
 WEBSITE_MAX = 300

@@ -14,6 +14,7 @@ from litestar.response import Template
 from portfolio.auth import signed_in
 from portfolio.errors import FormErrors
 from portfolio.forms.partner_documents import DOCUMENT_LIMITS, parse_document
+from portfolio.partner_vocabulary import DOCUMENT_KIND_LABELS, DOCUMENT_STATE_LABELS
 from portfolio.routes.common import go_to, redisplay, render
 from portfolio.routes.files import send_file
 from portfolio.routes.partners import STAFF
@@ -23,7 +24,6 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import documents, records
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
-from portfolio.vocabulary import DOCUMENT_KIND_LABELS, DOCUMENT_STATE_LABELS
 
 WORDS = {"document_kinds": DOCUMENT_KIND_LABELS, "document_states": DOCUMENT_STATE_LABELS,
          "document_limits": DOCUMENT_LIMITS, "soon_days": documents.EXPIRY_SOON_DAYS}

@@ -20,6 +20,13 @@ from litestar.response import Template
 from portfolio.errors import FormErrors
 from portfolio.forms.partners import parse_filter
 from portfolio.parse import int_or_none
+from portfolio.partner_vocabulary import (
+    CONTACT_ROLE_LABELS,
+    OFFERING_LABELS,
+    PARTNER_KIND_LABELS,
+    PARTNER_STATUS_LABELS,
+    REACH_BY_LABELS,
+)
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.routes.partners import STAFF
 from portfolio.routes.uploads import read_upload_form, takes_files
@@ -27,13 +34,6 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import export, records, sheet, spreadsheet
 from portfolio.settings import Settings
 from portfolio.storage import content_disposition
-from portfolio.vocabulary import (
-    CONTACT_ROLE_LABELS,
-    OFFERING_LABELS,
-    PARTNER_KIND_LABELS,
-    PARTNER_STATUS_LABELS,
-    REACH_BY_LABELS,
-)
 
 CSV = "text/csv; charset=utf-8"
 WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offering_labels": OFFERING_LABELS,

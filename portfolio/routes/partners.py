@@ -16,6 +16,16 @@ from portfolio.auth import role
 from portfolio.forms.interactions import INTERACTION_LIMITS, parse_interaction
 from portfolio.forms.partners import LIMITS, SORTS, parse_contact, parse_filter, parse_partner, partner_values
 from portfolio.parse import int_or_none
+from portfolio.partner_vocabulary import (
+    CONTACT_ROLE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    DOCUMENT_STATE_LABELS,
+    INTERACTION_KIND_LABELS,
+    OFFERING_LABELS,
+    PARTNER_KIND_LABELS,
+    PARTNER_STATUS_LABELS,
+    REACH_BY_LABELS,
+)
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
@@ -30,16 +40,6 @@ from portfolio.services.partners import (
     records,
 )
 from portfolio.services.programs import board
-from portfolio.vocabulary import (
-    CONTACT_ROLE_LABELS,
-    DOCUMENT_KIND_LABELS,
-    DOCUMENT_STATE_LABELS,
-    INTERACTION_KIND_LABELS,
-    OFFERING_LABELS,
-    PARTNER_KIND_LABELS,
-    PARTNER_STATUS_LABELS,
-    REACH_BY_LABELS,
-)
 
 STAFF = [role("staff", "admin")]
 WORDS = {"kinds": PARTNER_KIND_LABELS, "statuses": PARTNER_STATUS_LABELS, "offering_labels": OFFERING_LABELS,

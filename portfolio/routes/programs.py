@@ -20,13 +20,13 @@ from portfolio.forms.programs import (
     parse_program,
     parse_student,
 )
+from portfolio.partner_vocabulary import ACTION_STATUS_LABELS, ActionStatus
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.experiences import today_for
 from portfolio.services.programs import board, minutes, records
 from portfolio.services.programs.scope import program
 from portfolio.storage import content_disposition
-from portfolio.vocabulary import ACTION_STATUS_LABELS, ActionStatus
 
 STAFF = [role("staff", "admin")]
 NOTICES = {"added": "Program added.", "saved": "Changes saved.", "student": "Student added to the program.",

@@ -16,11 +16,12 @@ from portfolio.partner_tables import (
     PartnerOwner,
     PartnerSchool,
 )
+from portfolio.partner_vocabulary import ContactRole, InteractionKind, Offering, PartnerKind, ReachBy
 from portfolio.services.district import names
 from portfolio.services.district.bulk import SCHOOLS, insert
 from portfolio.services.district.people import District
 from portfolio.tables import Organization
-from portfolio.vocabulary import ContactRole, InteractionKind, Offering, OrganizationKind, PartnerKind, ReachBy
+from portfolio.vocabulary import OrganizationKind
 
 # The first school is the largest career center: it works with three times as many partners as the others.
 SCHOOL_WEIGHTS = [3] + [1] * (SCHOOLS - 1)

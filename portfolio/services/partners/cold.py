@@ -11,11 +11,12 @@ from piccolo.query.functions.aggregate import Max
 
 from portfolio import clock
 from portfolio.partner_tables import PartnerSchool
+from portfolio.partner_vocabulary import PartnerStatus
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners import interactions
 from portfolio.services.partners.scope import visible
 from portfolio.tables import Experience
-from portfolio.vocabulary import EntryStatus, PartnerStatus
+from portfolio.vocabulary import EntryStatus
 
 DEFAULT_DAYS = 120
 DAYS_RANGE = (14, 730)

@@ -14,11 +14,12 @@ from portfolio import db
 from portfolio.errors import FormErrors, NotFound
 from portfolio.forms.partner_documents import DocumentForm
 from portfolio.partner_tables import PartnerDocument
+from portfolio.partner_vocabulary import DocumentState
 from portfolio.services import evidence
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school
 from portfolio.storage import EvidenceStore
-from portfolio.vocabulary import DocumentState, Role
+from portfolio.vocabulary import Role
 
 EXPIRY_SOON_DAYS = 60
 NO_FILE = "Choose the file: a PDF, or a photo of the signed paper (JPEG, PNG, WebP or HEIC)."

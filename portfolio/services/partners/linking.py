@@ -14,10 +14,10 @@ from piccolo.query.functions.aggregate import Count
 
 from portfolio import db
 from portfolio.partner_tables import PartnerSchool
+from portfolio.partner_vocabulary import PartnerStatus
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school, visible
 from portfolio.tables import Experience
-from portfolio.vocabulary import PartnerStatus
 
 SUGGESTIONS = 8
 SHORTEST_QUERY = 2

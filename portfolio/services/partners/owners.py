@@ -11,11 +11,12 @@ from portfolio import clock
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.partner_tables import FollowUp, PartnerHandoff, PartnerOwner, PartnerSchool
+from portfolio.partner_vocabulary import PartnerStatus
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship, sees_every_school, visible
 from portfolio.tables import User
-from portfolio.vocabulary import PartnerStatus, Role
+from portfolio.vocabulary import Role
 
 # How many of each the homes list; the count says how many there are in all.
 SHOWN = 10

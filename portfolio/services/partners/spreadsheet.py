@@ -27,14 +27,7 @@ from portfolio.forms.partners import (
 )
 from portfolio.parse import normalize_email
 from portfolio.partner_tables import PartnerCluster, PartnerContact, PartnerOffering, PartnerSchool
-from portfolio.services import audit
-from portfolio.services.accounts import CurrentUser
-from portfolio.services.partners import sheet
-from portfolio.services.partners.records import name_key
-from portfolio.services.partners.scope import sees_every_school
-from portfolio.services.partners.sheet_writes import write
-from portfolio.tables import CareerCluster, Organization, User
-from portfolio.vocabulary import (
+from portfolio.partner_vocabulary import (
     CONTACT_ROLE_LABELS,
     OFFERING_LABELS,
     PARTNER_KIND_LABELS,
@@ -45,8 +38,15 @@ from portfolio.vocabulary import (
     PartnerKind,
     PartnerStatus,
     ReachBy,
-    Role,
 )
+from portfolio.services import audit
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.partners import sheet
+from portfolio.services.partners.records import name_key
+from portfolio.services.partners.scope import sees_every_school
+from portfolio.services.partners.sheet_writes import write
+from portfolio.tables import CareerCluster, Organization, User
+from portfolio.vocabulary import Role
 
 # A cell may hold a choice's value (as the export writes it) or its label (as the forms show it).
 ENUMS: dict[str, tuple[type[StrEnum], dict[Any, str], str]] = {

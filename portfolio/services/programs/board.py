@@ -12,12 +12,12 @@ from portfolio.errors import NotFound
 from portfolio.forms import iso_date
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramChoices
 from portfolio.partner_tables import PartnerContact
+from portfolio.partner_vocabulary import ActionStatus
 from portfolio.program_tables import ActionItem, BoardMeeting, BoardMember, MeetingAttendee
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.partners.scope import relationship
 from portfolio.services.programs import cadence, records
 from portfolio.services.programs.scope import program
-from portfolio.vocabulary import ActionStatus
 
 
 async def members(program_id: int) -> list[dict[str, Any]]:

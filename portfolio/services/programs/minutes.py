@@ -12,11 +12,11 @@ from typing import Any, Mapping
 
 from portfolio import clock
 from portfolio.formats import nice_date
+from portfolio.partner_vocabulary import ACTION_STATUS_LABELS
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.documents.fonts import Fonts, fonts
 from portfolio.services.documents.pdf import INK, MUTED, letter_document
 from portfolio.services.programs import board
-from portfolio.vocabulary import ACTION_STATUS_LABELS
 
 ACCENT = (11, 93, 75)
 
