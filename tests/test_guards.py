@@ -44,6 +44,7 @@ from tests.factories import (
     route_table,
     sign_in,
 )
+from tests.guard_ids import more_ids
 
 KNOWN_GUARDS = {"public", "signed_in", "recently_signed_in", "link_token"}
 
@@ -129,10 +130,11 @@ async def owned_ids(owner) -> dict[str, int]:
         partner=partner[0]["id"], kind="mou", title="MOU", storage_key=f"partners/{owner.school_id}/g/original.pdf",
         original_name="mou.pdf", content_type="application/pdf", size=1, sha256="0" * 64)).returning(PartnerDocument.id)
     ids = await program_ids(owner, contact[0]["id"])
-    return ids | {"follow_up_id": follow_up[0]["id"], "document_id": document[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
+    ids |= {"follow_up_id": follow_up[0]["id"], "document_id": document[0]["id"], "partner_id": partner[0]["id"], "contact_id": contact[0]["id"], "entry_id": owned.entry["id"], "message_id": message[0]["id"], "certification_id": certification["id"], "evidence_id": row[0]["id"],
             "student_id": owner.id, "request_id": request[0]["id"], "assignment_id": assignment[0]["id"],
             "share_id": share[0]["id"], "consent_id": consent[0]["id"], "user_id": owner.id, "school_id": owner.school_id,
             "signoff_id": signed[0]["id"]}
+    return ids | await more_ids(owner, ids)
 
 
 def org_id(rows: list[dict]) -> int:
