@@ -115,6 +115,9 @@ class Sessions:
         await self.store.delete(self._key(sid))
 
 
+PUBLIC_FILES = "/static/"
+
+
 class SessionMiddleware:
     """Puts the signed-in user (or None) in scope["user"], the session in scope["auth"]."""
 
@@ -126,6 +129,11 @@ class SessionMiddleware:
         if scope["type"] == "http":
             scope["user"] = None
             scope["auth"] = None
+            # The app's own static files are the same for everyone: a page's dozen of them would each load the
+            # session and the user (and keep an idle session alive) for nothing.
+            if scope["path"].startswith(PUBLIC_FILES):
+                await self.app(scope, receive, send)
+                return
             sid = ASGIConnection(scope).cookies.get(session_cookie(self.sessions.settings))
             if sid:
                 session = await self.sessions.resume(sid)

@@ -15,7 +15,7 @@ from litestar.response import File
 from portfolio.assets import HASH_IN_NAME, HASHED_CACHE, PLAIN_CACHE, STATIC, bundled, scan, static_url
 from portfolio.compression import MINIMUM_SIZE, compression_config
 from tests import samples
-from tests.factories import add_photo, csrf_headers, new_entry, sign_in
+from tests.factories import add_photo, counting_queries, csrf_headers, new_entry, sign_in
 
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -176,3 +176,16 @@ async def test_a_streamed_text_file_is_gzipped_with_a_weak_tag_and_an_image_is_s
         photo = await http.get("/image", headers=GZIP)
         assert "content-encoding" not in photo.headers and photo.headers["etag"] == '"photo-1"'
         assert photo.content == image.read_bytes() and photo.headers["content-length"] == str(image.stat().st_size)
+
+
+async def test_static_files_never_load_the_session_or_the_user(client, signed_in):
+    await signed_in("student")
+    page = await client.get("/student")
+    css = next(link for link in re.findall(r'href="(/static/[^"]+)"', page.text) if link.endswith(".css"))
+    async with counting_queries() as seen:
+        response = await client.get(css)
+    assert response.status_code == 200 and seen == []
+    # The pages still know who is signed in.
+    async with counting_queries() as seen:
+        assert (await client.get("/student")).status_code == 200
+    assert seen
