@@ -127,7 +127,7 @@ class StudentController(Controller):
             glance=glance,
             ring=_goal_ring(glance),
             cluster_chart=_cluster_chart(glance["by_cluster"]),
-            on_the_spot=await signoff.on_the_spot_news(student),
+            on_the_spot=glance["on_the_spot"],
             first_steps=await first_run.steps(student, glance["entry_count"]),
             saved=saved,
             deleted=deleted,

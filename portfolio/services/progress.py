@@ -156,7 +156,7 @@ async def glance(student: CurrentUser) -> dict[str, Any]:
         .order_by(Experience.date, ascending=False)
         .order_by(Experience.id, ascending=False)
     )
-    shown = await signoff.states(entries)
+    shown, news = await signoff.states_with_news(entries)
     for entry in entries:
         entry["state"] = shown.get(entry["id"], entry["status"])
     this_year = [entry for entry in entries if start <= entry["date"] <= today]
@@ -174,4 +174,5 @@ async def glance(student: CurrentUser) -> dict[str, Any]:
         "timeline": timeline(entries),
         "entry_count": len(entries),
         "certifications": await certifications(student, today),
+        "on_the_spot": news,
     }

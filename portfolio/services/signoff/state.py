@@ -125,26 +125,24 @@ async def _latest_signoffs(ids: list[int]) -> dict[int, dict[str, Any]]:
 
 async def states(entries: list[dict[str, Any]]) -> dict[int, str]:
     """Each entry's state by id, for lists of the student's own entries; three queries whatever the number."""
+    return (await states_with_news(entries))[0]
+
+
+async def states_with_news(entries: list[dict[str, Any]]) -> tuple[dict[int, str], dict[str, int]]:
+    """The states, and what the student's page tells them of sign-offs made on their phone: how many entries
+    wait for the supervisor to confirm, and how many a supervisor disputed (until the student asks again). One
+    reading of the sign-offs serves both: the dashboard used to read them twice."""
     ids = [entry["id"] for entry in entries]
     seen = await entries_for_verifier(ids)
     latest = await _latest_signoffs(ids)
-    return {entry["id"]: verification_state(entry, latest.get(entry["id"]), files_of(seen[entry["id"]]))
-            for entry in entries if entry["id"] in seen}
-
-
-async def on_the_spot_news(student: CurrentUser) -> dict[str, int]:
-    """What the student's page tells them about sign-offs made on their phone: how many entries wait for the
-    supervisor to confirm, and how many a supervisor disputed (until the student asks again)."""
-    entries = await Experience.select(*experiences.ENTRY_COLUMNS).where(
-        (Experience.student == student.id) & Experience.status.is_in([EntryStatus.VERIFIED, EntryStatus.VOIDED])
-    )
-    shown = await states(entries)
-    latest = await _latest_signoffs([entry["id"] for entry in entries])
-    return {
+    shown = {entry["id"]: verification_state(entry, latest.get(entry["id"]), files_of(seen[entry["id"]]))
+             for entry in entries if entry["id"] in seen}
+    news = {
         "waiting": sum(1 for state in shown.values() if state == Shown.PENDING_CONFIRMATION),
         "disputed": sum(1 for entry in entries if entry["status"] == EntryStatus.VOIDED
                         and (latest.get(entry["id"]) or {}).get("disputed_at") is not None),
     }
+    return shown, news
 
 
 def _verification(entry: Mapping[str, Any], signoffs: list[dict[str, Any]], seen: Mapping[str, Any]) -> dict[str, Any]:
