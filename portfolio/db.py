@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from portfolio.settings import Settings
 from portfolio.sqlite_pool import PooledSQLiteEngine
@@ -69,6 +70,16 @@ async def write_transaction() -> AsyncIterator[None]:
         _after_commit.reset(token)
     for callback in callbacks:
         callback()
+
+
+async def lock_row(table: type[Table], row_id: int) -> None:
+    """Inside a write transaction: hold one row until the commit, so that two read-then-writes of it (the last
+    seat, a partner nobody owns) run one after the other. PostgreSQL locks the row (SELECT ... FOR UPDATE);
+    SQLite's immediate transaction already holds the whole database, and has no row locks to take."""
+    if not in_write_transaction():
+        raise RuntimeError("a row is locked inside the write_transaction() that reads then writes it")
+    if not isinstance(engine(), SQLiteEngine):
+        await table.select(table._meta.primary_key).where(table._meta.primary_key == row_id).lock_rows().first()
 
 
 def in_write_transaction() -> bool:

@@ -3,6 +3,7 @@ staff role taken away), the derived list of what nobody looks after and taking i
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -284,3 +285,15 @@ async def test_the_demo_has_partners_to_take_and_one_going_cold(clean_database, 
     assert [f["partner_name"] for f in found.follow_ups] == ["Valley Electrical JATC"]
     quiet = {c["name"]: c["quiet_days"] for c in await cold.going_cold(PartnerSchool.school == counselor.school_id)}
     assert quiet["Riverside Credit Union"] == 160 and "Riverside Health" not in quiet
+
+
+async def test_two_colleagues_taking_the_same_partner_at_once_make_one_owner(make_user):
+    ann, bob, (first, _second, _shared) = await leaver_with_partners(make_user)
+    cleo = await make_user("staff", name="Cleo Also Staying")
+    await User.update({User.active: False}).where(User.id == ann.id)
+    outcomes = await asyncio.gather(*(owners.take_partner(who, first) for who in (bob, cleo, bob, cleo)),
+                                    return_exceptions=True)
+    assert sum(outcome is None for outcome in outcomes) == 1, outcomes
+    assert all(isinstance(outcome, NotEditable) for outcome in outcomes if outcome is not None), outcomes
+    assert len(await owners_of(first)) == 1
+    assert await PartnerHandoff.count().where((PartnerHandoff.partner == first) & (PartnerHandoff.partners == 1)) == 1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portfolio import clock
-from portfolio.db import write_transaction
+from portfolio.db import lock_row, write_transaction
 from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.partner_tables import FollowUp, PartnerHandoff, PartnerOwner, PartnerSchool
 from portfolio.partner_vocabulary import PartnerStatus
@@ -184,6 +184,7 @@ async def take_partner(user: CurrentUser, partner_id: int, chosen: int | None = 
     found = await relationship(user, partner_id)
     taker = await _taker(user, found["school"], chosen)
     async with write_transaction():
+        await lock_row(PartnerSchool, partner_id)
         if not await PartnerSchool.exists().where((PartnerSchool.id == partner_id) & _ownerless_partners(user)):
             raise NotEditable(TAKEN, title="Taken already")
         former = await PartnerOwner.select(PartnerOwner.staff).where(PartnerOwner.partner == partner_id).first()
@@ -200,6 +201,7 @@ async def take_follow_up(user: CurrentUser, partner_id: int, follow_up_id: int, 
     found = await relationship(user, partner_id)
     taker = await _taker(user, found["school"], chosen)
     async with write_transaction():
+        await lock_row(FollowUp, follow_up_id)
         row = await FollowUp.select(FollowUp.owner).where(
             (FollowUp.id == follow_up_id) & (FollowUp.interaction.partner == partner_id)).first()
         if row is None:
