@@ -39,6 +39,7 @@ from portfolio.services.partners import (
     owners,
     records,
 )
+from portfolio.services.feedback import review
 from portfolio.services.programs import board
 
 STAFF = [role("staff", "admin")]
@@ -119,7 +120,8 @@ class PartnersController(Controller):
                       interactions=recent, interaction_count=count, documents=agreements,
                       document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
                       engagement=await engagement.engagement(found), seats=await board.seats(user, partner_id),
-                      handoffs=await owners.history(partner_id), **WORDS)
+                      handoffs=await owners.history(partner_id), partner_feedback=await review.partner_card(user, found),
+                      **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:
