@@ -29,6 +29,7 @@ from portfolio.partner_vocabulary import (
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.feedback import review
 from portfolio.services.partners import (
     contacts,
     directory,
@@ -39,7 +40,6 @@ from portfolio.services.partners import (
     owners,
     records,
 )
-from portfolio.services.feedback import review
 from portfolio.services.programs import board
 
 STAFF = [role("staff", "admin")]
