@@ -12,9 +12,11 @@ from portfolio.forms.feedback import CommentChoice
 from portfolio.opportunity_vocabulary import CommentDecision, CommentField, FeedbackAbout
 from portfolio.partner_tables import InteractionContact, InteractionStaff, PartnerInteraction
 from portfolio.record_tables import AuditEvent, OutboxMessage
+from portfolio.services import demo
 from portfolio.services.accounts import load_user
-from portfolio.services.feedback import answers, review
+from portfolio.services.feedback import answers, experiences, review
 from portfolio.services.feedback.summary import summary
+from portfolio.tables import User
 from tests import feedback_factories as ff
 from tests.factories import browser_of, post
 from tests.mailbox import link_in, outbox
@@ -154,3 +156,20 @@ async def test_below_five_the_partner_reads_that_there_are_not_enough_answers(
         page = (await partner.get(path)).text
     assert "Not enough answers yet to share without identifying students" in page
     assert "Learned thing 0" not in page and "Average rating" not in page and "Students who answered" not in page
+
+
+async def test_the_demo_shows_a_summary_one_without_enough_answers_and_a_question_for_jordan(
+        clean_database, hasher, emails, settings, make_client):
+    assert await demo.seed(hasher, emails) is True
+    jordan = await load_user((await User.select(User.id).where(User.email == "student@demo.example").first())["id"])
+    assert [w["title"] for w in await experiences.waiting(jordan)] == ["Senior Days"]
+    counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
+    shown = {p["name"]: p for p in await review.listing(counselor)}
+    health, builders = shown["Riverside Health"], shown["Tri-County Builders Association"]
+    assert len(health["experiences"][0]["answers"]) == 6 and len(builders["experiences"][0]["answers"]) == 2
+    assert (await summary({"id": health["id"], "school": counselor.school_id}))["shown"] is True
+    assert (await summary({"id": builders["id"], "school": counselor.school_id}))["shown"] is False
+    path = link_in((await outbox(settings.var_dir, "sokoro@riversidehealth.example"))[-1])
+    async with make_client() as partner:
+        page = (await partner.get(path)).text
+    assert "Phlebotomy is its own certification" in page and "red glasses" not in page and "pipettes" not in page
