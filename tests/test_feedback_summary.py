@@ -18,7 +18,7 @@ from portfolio.services.feedback import answers, experiences, review
 from portfolio.services.feedback.summary import summary
 from portfolio.tables import User
 from tests import feedback_factories as ff
-from tests.factories import browser_of, post
+from tests.factories import browser_of, pdf_text, post
 from tests.mailbox import link_in, outbox
 
 NAMES = ["Ava Brooks", "Ben Carter", "Cleo Diaz", "Dev Evans", "Esme Ford", "Finn Gray"]
@@ -126,6 +126,12 @@ async def test_staff_send_the_link_and_the_partner_reads_it_without_an_account(
         await review.decide(staff, ids[1], CommentChoice(CommentField.LEARNED, CommentDecision.APPROVED))
         assert "Learned thing 1" in (await partner.get(path)).text
         assert (await SummaryLink.select(SummaryLink.opened_at).first())["opened_at"] is not None
+        # The same as a PDF, from the same link.
+        printed = await partner.get(f"{path}/pdf")
+        assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+        text = pdf_text(printed.content)
+        assert "What students said about Riverside Health" in text and "Learned thing 1" in text
+        assert "Elsewhere comment" not in text and not any(name in text for name in NAMES)
         # A token that is not ours, or malformed, and the link once expired: the friendly page.
         assert (await partner.get("/partner-feedback/" + "A" * 43)).status_code == 410
         assert (await partner.get("/partner-feedback/not-a-token")).status_code == 410
@@ -133,6 +139,12 @@ async def test_staff_send_the_link_and_the_partner_reads_it_without_an_account(
             expired = await partner.get(path)
             assert expired.status_code == 410 and "no longer works" in expired.text
             assert "Learned thing" not in expired.text
+            assert (await partner.get(f"{path}/pdf")).status_code == 410
+
+    # Staff take it as a PDF too; that is audited as well.
+    printed = await client.get(f"/staff/feedback/partners/{host['id']}/summary.pdf")
+    assert printed.status_code == 200 and "Learned thing 0" in pdf_text(printed.content)
+    assert await AuditEvent.exists().where((AuditEvent.action == "feedback.summary_pdf") & (AuditEvent.actor == staff.id))
 
     # Another school's staff neither see nor send it.
     async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
@@ -156,6 +168,9 @@ async def test_below_five_the_partner_reads_that_there_are_not_enough_answers(
         page = (await partner.get(path)).text
     assert "Not enough answers yet to share without identifying students" in page
     assert "Learned thing 0" not in page and "Average rating" not in page and "Students who answered" not in page
+    async with make_client() as partner:
+        text = pdf_text((await partner.get(f"{path}/pdf")).content)
+    assert "Not enough answers yet to share without identifying students" in text and "Learned thing 0" not in text
 
 
 async def test_the_demo_shows_a_summary_one_without_enough_answers_and_a_question_for_jordan(

@@ -29,12 +29,14 @@ from portfolio.opportunity_vocabulary import (
 )
 from portfolio.routes.common import client_ip, form_values, go_to, query_id, redisplay, render
 from portfolio.routes.verify import LinkHeadersMiddleware
+from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
-from portfolio.services.feedback import answers, experiences, links, review
+from portfolio.services.feedback import answers, experiences, links, pdf, review
 from portfolio.services.feedback.answers import EDIT_DAYS
 from portfolio.services.feedback.summary import MIN_STUDENTS, summary
 from portfolio.services.partners.scope import relationship
+from portfolio.storage import content_disposition
 
 WORDS = {"ratings": RATING_LABELS, "fields": COMMENT_FIELD_LABELS, "decisions": COMMENT_DECISION_LABELS,
          "limits": FEEDBACK_LIMITS, "edit_days": EDIT_DAYS, "min_students": MIN_STUDENTS}
@@ -158,6 +160,14 @@ class StaffFeedbackController(Controller):
     async def partner(self, request: Request, partner_id: FromPath[int]) -> Template:
         return await _partner_page(request, partner_id)
 
+    @get("/partners/{partner_id:int}/summary.pdf")
+    async def partner_pdf(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Response:
+        found = await relationship(user, partner_id)
+        # A PDF staff take to hand over is a disclosure decision as a sent link is.
+        await audit.record("feedback.summary_pdf", actor_id=user.id, subject=f"partner:{partner_id}", ip=client_ip(request))
+        names = {"partner_name": found["name"], "school_name": found["school_name"]}
+        return _pdf(await pdf.export(names, await summary(found), await links.school_timezone(found["school"])))
+
     @post("/partners/{partner_id:int}/send", opt=redisplay(_send_again))
     async def send(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails],
                    partner_id: FromPath[int]) -> Response:
@@ -186,4 +196,15 @@ class PartnerFeedbackController(Controller):
     @get("/{token:str}")
     async def summary_page(self, request: Request, token: FromPath[str]) -> Template:
         found = await links.read(token, client_ip(request))
-        return render(request, "feedback_summary", found=found, **WORDS)
+        return render(request, "feedback_summary", found=found, pdf_url=f"/partner-feedback/{token}/pdf", **WORDS)
+
+    @get("/{token:str}/pdf")
+    async def summary_pdf(self, request: Request, token: FromPath[str]) -> Response:
+        found = await links.read(token, client_ip(request))
+        return _pdf(await pdf.export(found, found["summary"], found["timezone"]))
+
+
+def _pdf(data: bytes) -> Response:
+    return Response(content=data, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition("attachment", "students-feedback.pdf"),
+        "Cache-Control": "private, no-store"})

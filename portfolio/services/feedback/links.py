@@ -58,7 +58,7 @@ async def send(emails: Emails, user: CurrentUser, partner_id: int, contact_id: i
         ).first()
         if contact is None:
             raise LinkInvalid("contact")
-        today = clock.today_at(await _timezone(found["school"]))
+        today = clock.today_at(await school_timezone(found["school"]))
         interaction_id = (await PartnerInteraction.insert(PartnerInteraction(
             partner=partner_id, kind=InteractionKind.EMAIL, happened_on=today, created_by=user.id, created_at=now,
             summary=f"Sent the students' feedback summary (a link for {LINK_DAYS} days) to {contact['name']}.",
@@ -79,7 +79,7 @@ async def send(emails: Emails, user: CurrentUser, partner_id: int, contact_id: i
     return link_id
 
 
-async def _timezone(school_id: int) -> str | None:
+async def school_timezone(school_id: int) -> str | None:
     row = await School.select(School.timezone).where(School.id == school_id).first()
     return row["timezone"] if row else None
 
@@ -91,6 +91,7 @@ async def read(raw: str, ip: str = "") -> dict[str, Any]:
         SummaryLink.id, SummaryLink.partner, SummaryLink.expires_at, SummaryLink.opened_at,
         SummaryLink.partner.school.as_alias("school"), SummaryLink.partner.school.name.as_alias("school_name"),
         SummaryLink.partner.organization.name.as_alias("name"),
+        SummaryLink.partner.school.timezone.as_alias("timezone"),
     ).where(SummaryLink.token_hash == token_hash(raw)).first()
     if link is None or link["expires_at"] <= clock.now():
         raise LinkInvalid("link")
@@ -99,4 +100,4 @@ async def read(raw: str, ip: str = "") -> dict[str, Any]:
         await audit.record("feedback.summary_opened", subject=f"partner:{link['partner']}", ip=ip, link=link["id"])
     partner = {"id": link["partner"], "school": link["school"]}
     return {"partner_name": link["name"], "school_name": link["school_name"], "expires_at": link["expires_at"],
-            "summary": await summary(partner)}
+            "timezone": link["timezone"], "summary": await summary(partner)}
