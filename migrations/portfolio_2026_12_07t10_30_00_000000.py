@@ -126,6 +126,14 @@ ID = "2026-12-07T10:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Students' feedback, comment reviews, counselor notes and partner summary links"
 
+
+OLD_KINDS = {kind.upper(): kind for kind in (
+    "invite", "reset", "password_changed", "mentor_request", "mentor_digest", "supervisor_request",
+    "supervisor_receipt", "student_decision", "staff_dispute", "student_dispute", "guardian_consent", "share_notice",
+    "employer_digest", "guardian_receipt", "staff_consent", "certification_expiry", "follow_up_digest",
+)}
+NEW_KINDS = OLD_KINDS | {"FEEDBACK_SUMMARY": "feedback_summary"}
+
 UNIQUE = [
     "CREATE UNIQUE INDEX feedback_opportunity_pair ON feedback (student, opportunity)",
     "CREATE UNIQUE INDEX feedback_placement_pair ON feedback (student, placement)",
@@ -804,6 +812,13 @@ async def forwards():
             "secret": False,
         },
         schema=None,
+    )
+
+    # A partner's summary link is a new kind of message.
+    manager.alter_column(
+        table_class_name="OutboxMessage", tablename="outbox_message", column_name="kind", db_column_name="kind",
+        params={"choices": Enum("EmailKind", NEW_KINDS)}, old_params={"choices": Enum("EmailKind", OLD_KINDS)},
+        column_class=Varchar, old_column_class=Varchar, schema=None,
     )
 
     return manager
