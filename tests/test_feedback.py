@@ -4,6 +4,7 @@ the school (never another's) read it with names, add notes and decide on each co
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -211,3 +212,23 @@ async def test_the_dashboard_card_takes_the_same_queries_for_one_or_many_experie
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 2, counts
     assert len(await experiences.waiting(many)) == 12
+
+
+async def test_an_answer_sent_several_times_at_once_is_one_answer(client, signed_in, make_user, make_client, school):
+    student = await signed_in("student")
+    over = await ff.opportunity(school)
+    await ff.attended(student, over["session"])
+    url = f"/student/feedback/opportunity/{over['id']}"
+    sent = await asyncio.gather(*(post(client, url, ANSWER | {"rating": str(n)}) for n in range(1, 6)))
+    assert sorted(r.status_code for r in sent) == [303] * 5
+    assert sum(r.headers["location"].endswith("done=saved") for r in sent) == 1
+    assert await Feedback.count() == 1
+    feedback_id = (await Feedback.select(Feedback.id).first())["id"]
+    # Two staff members decide on the same comment at once: one decision stands.
+    first, second = await make_user("staff"), await make_user("staff")
+    async with browser_of(make_client, first) as one, browser_of(make_client, second) as two:
+        answers_ = await asyncio.gather(
+            post(one, f"/staff/feedback/{feedback_id}/comments", {"field": "learned", "decision": "approved"}),
+            post(two, f"/staff/feedback/{feedback_id}/comments", {"field": "learned", "decision": "withheld"}))
+    assert [r.status_code for r in answers_] == [303, 303]
+    assert await CommentReview.count().where(CommentReview.feedback == feedback_id) == 1

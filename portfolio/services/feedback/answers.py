@@ -52,11 +52,17 @@ async def save(student: CurrentUser, about: FeedbackAbout, item_id: int, form: F
     async with db.write_transaction():
         row = await _own(student, about, item_id)
         if row is None:
-            await Feedback.insert(Feedback(
+            # The same answer sent twice at once (a double tap): PostgreSQL runs both transactions side by side,
+            # and the second insert meets the first's row in the unique index and becomes a change of it.
+            column = Feedback.opportunity if about == FeedbackAbout.OPPORTUNITY else Feedback.placement
+            made = await Feedback.insert(Feedback(
                 school=student.school_id, student=student.id, rating=form.rating, learned=form.learned,
                 recommend=form.recommend, change=form.change, created_at=now, updated_at=now, **{about.value: item_id},
-            ))
-            return True
+            )).on_conflict(target=(Feedback.student, column), action="DO NOTHING").returning(Feedback.id)
+            if made:
+                return True
+            row = await _own(student, about, item_id)
+            assert row is not None
         if now >= editable_until(row):
             raise NotEditable(f"Answers can be changed for {EDIT_DAYS} days after they are given.")
         changed = [field for field in CommentField if getattr(form, field.value) != row[field.value]]

@@ -88,10 +88,12 @@ async def decide(user: CurrentUser, feedback_id: int, choice: CommentChoice) -> 
         row = await _feedback(user, feedback_id)
         if not row[choice.field.value]:
             raise FormErrors({"form": "There is no comment to share or withhold."})
-        await CommentReview.delete().where(
-            (CommentReview.feedback == feedback_id) & (CommentReview.field == choice.field))
-        await CommentReview.insert(CommentReview(feedback=feedback_id, field=choice.field, decision=choice.decision,
-                                                 decided_by=user.id, decided_at=clock.now()))
+        # Two staff deciding at once: the later decision replaces the earlier one, never a second row.
+        await CommentReview.insert(CommentReview(
+            feedback=feedback_id, field=choice.field, decision=choice.decision, decided_by=user.id,
+            decided_at=clock.now(),
+        )).on_conflict(target=(CommentReview.feedback, CommentReview.field), action="DO UPDATE",
+                       values=[CommentReview.decision, CommentReview.decided_by, CommentReview.decided_at])
 
 
 async def partner_card(user: CurrentUser, partner: Mapping[str, Any]) -> dict[str, Any]:
