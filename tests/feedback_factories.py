@@ -3,7 +3,7 @@ a partner contact, and answers given straight through the service."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from portfolio import clock
 from portfolio.feedback_tables import Feedback
@@ -82,4 +82,3 @@ async def answered(student, opportunity_id: int, **given) -> int:
     return row["id"]
 
 
-UTC = timezone.utc
