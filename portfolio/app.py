@@ -35,6 +35,7 @@ from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
+from portfolio.routes.feedback import PartnerFeedbackController, StaffFeedbackController, StudentFeedbackController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         RequestController,
         SharingController,
         ApiController,
+        StudentFeedbackController,
         # Mentors, employers, staff and admins.
         MentorController,
         EmployerController,
@@ -116,11 +118,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         OwnSchoolController,
         SchoolThemeController,
         MessagesController,
+        StaffFeedbackController,
         # People without an account: a supervisor's e-mailed link, a share link's visitor and a guardian,
         # and the public check page of a printed PDF.
         VerifyController,
         VisitorController,
         DocumentController,
+        PartnerFeedbackController,
         # Files and documents, for whoever the evidence policy allows.
         EvidenceController,
         DownloadController,

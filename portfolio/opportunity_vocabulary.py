@@ -96,3 +96,45 @@ PLACEMENT_STATUS_LABELS = {
     PlacementStatus.ENDED: "Ended",
     PlacementStatus.CANCELLED: "Cancelled",
 }
+
+
+# --- Feedback back to the partner ------------------------------------------------------------------------
+
+
+class FeedbackAbout(StrEnum):
+    """What a student's feedback is on: an opportunity they came to, or a placement they had."""
+
+    OPPORTUNITY = "opportunity"
+    PLACEMENT = "placement"
+
+
+class CommentField(StrEnum):
+    """The free-text answers of a feedback, each shared with the partner only once staff approved it."""
+
+    LEARNED = "learned"
+    CHANGE = "change"
+
+
+COMMENT_FIELD_LABELS = {
+    CommentField.LEARNED: "What they learned",
+    CommentField.CHANGE: "What the partner could change",
+}
+
+
+class CommentDecision(StrEnum):
+    APPROVED = "approved"  # may go to the partner, without the writer's name
+    WITHHELD = "withheld"  # stays with the school
+
+
+COMMENT_DECISION_LABELS = {
+    CommentDecision.APPROVED: "Shared with the partner",
+    CommentDecision.WITHHELD: "Withheld from the partner",
+}
+
+RATING_LABELS = {
+    1: "Poor",
+    2: "Fair",
+    3: "Good",
+    4: "Very good",
+    5: "Excellent",
+}

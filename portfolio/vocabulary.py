@@ -239,6 +239,7 @@ class EmailKind(StrEnum):
     STAFF_CONSENT = "staff_consent"
     CERTIFICATION_EXPIRY = "certification_expiry"
     FOLLOW_UP_DIGEST = "follow_up_digest"
+    FEEDBACK_SUMMARY = "feedback_summary"
 
 
 EMAIL_KIND_LABELS = {
@@ -259,6 +260,7 @@ EMAIL_KIND_LABELS = {
     EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
     EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
     EmailKind.FOLLOW_UP_DIGEST: "Staff member's daily follow-ups",
+    EmailKind.FEEDBACK_SUMMARY: "Students' feedback summary to a partner",
 }
 
 

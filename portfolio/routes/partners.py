@@ -29,6 +29,7 @@ from portfolio.partner_vocabulary import (
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.feedback import review
 from portfolio.services.partners import (
     contacts,
     directory,
@@ -119,7 +120,8 @@ class PartnersController(Controller):
                       interactions=recent, interaction_count=count, documents=agreements,
                       document_kinds=DOCUMENT_KIND_LABELS, document_states=DOCUMENT_STATE_LABELS,
                       engagement=await engagement.engagement(found), seats=await board.seats(user, partner_id),
-                      handoffs=await owners.history(partner_id), **WORDS)
+                      handoffs=await owners.history(partner_id), partner_feedback=await review.partner_card(user, found),
+                      **WORDS)
 
     @get("/staff/partners/{partner_id:int}/edit")
     async def edit(self, request: Request, user: NamedDependency[CurrentUser], partner_id: FromPath[int]) -> Template:

@@ -24,6 +24,7 @@ from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.feedback import experiences as feedback_experiences
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 from portfolio.vocabulary import FirstRunPart
@@ -129,6 +130,7 @@ class StudentController(Controller):
             cluster_chart=_cluster_chart(glance["by_cluster"]),
             on_the_spot=glance["on_the_spot"],
             first_steps=await first_run.steps(student, glance["entry_count"]),
+            feedback_waiting=await feedback_experiences.waiting(student),
             saved=saved,
             deleted=deleted,
         )

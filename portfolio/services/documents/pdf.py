@@ -299,3 +299,27 @@ def _certification(pen: _Pen, c: Mapping[str, Any]) -> None:
         pen.text(f"Check it with the issuer: {c['verification_url']}", 8, "", MUTED)
     pen.files_line(c.get("evidence", []))
     pen.pdf.ln(3)
+
+
+class Writer:
+    """Plain text onto a document, section by section (a board's minutes, a partner's feedback summary). Every
+    piece of text goes through the font's clean(): what the font cannot draw becomes "?"."""
+
+    def __init__(self, pdf: Any, chosen: Fonts, accent: tuple[int, int, int] = GREEN) -> None:
+        self.pdf, self.font, self.accent = pdf, chosen, accent
+
+    def __call__(self, text: str, size: float = 10, style: str = "", color: tuple[int, int, int] = INK) -> None:
+        self.pdf.set_font(self.font.family, style, size)
+        self.pdf.set_text_color(*color)
+        self.pdf.multi_cell(0, size * 0.5, self.font.clean(text), new_x="LMARGIN", new_y="NEXT")
+
+    def section(self, heading: str, text: str, empty: str) -> None:
+        if self.pdf.get_y() > self.pdf.page_break_trigger - 30:
+            self.pdf.add_page()
+        self.pdf.ln(3)
+        self(heading, 12, "B", self.accent)
+        self.pdf.ln(1)
+        if text:
+            self(text)
+        else:
+            self(empty, 10, "I", MUTED)

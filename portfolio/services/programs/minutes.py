@@ -14,8 +14,8 @@ from portfolio import clock
 from portfolio.formats import nice_date
 from portfolio.partner_vocabulary import ACTION_STATUS_LABELS
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.documents.fonts import Fonts, fonts
-from portfolio.services.documents.pdf import INK, MUTED, letter_document
+from portfolio.services.documents.fonts import fonts
+from portfolio.services.documents.pdf import MUTED, Writer, letter_document
 from portfolio.services.programs import board
 
 ACCENT = (11, 93, 75)
@@ -29,7 +29,7 @@ def render_minutes(meeting: Mapping[str, Any], *, day: date, font_dir: Path | No
     footer = f"{program['school_name']} · Minutes made on {nice_date(day)}"
     pdf = letter_document(chosen, f"Minutes: {title}", program["school_name"], footer)
 
-    write = _Writer(pdf, chosen)
+    write = Writer(pdf, chosen, ACCENT)
     write(program["school_name"], 9, "B", ACCENT)
     write(f"Minutes: {title}", 15, "B")
     if meeting["place"]:
@@ -45,29 +45,6 @@ def render_minutes(meeting: Mapping[str, Any], *, day: date, font_dir: Path | No
              + f" · {ACTION_STATUS_LABELS[a['status']].lower()}" for a in meeting["actions"]]
     write.section("Action items", "\n".join(f"- {i}" for i in items), "No action items from this meeting.")
     return bytes(pdf.output())
-
-
-class _Writer:
-    """Every piece of text goes through the font's clean(): what the font cannot draw becomes "?"."""
-
-    def __init__(self, pdf: Any, chosen: Fonts) -> None:
-        self.pdf, self.font = pdf, chosen
-
-    def __call__(self, text: str, size: float = 10, style: str = "", color: tuple[int, int, int] = INK) -> None:
-        self.pdf.set_font(self.font.family, style, size)
-        self.pdf.set_text_color(*color)
-        self.pdf.multi_cell(0, size * 0.5, self.font.clean(text), new_x="LMARGIN", new_y="NEXT")
-
-    def section(self, heading: str, text: str, empty: str) -> None:
-        if self.pdf.get_y() > self.pdf.page_break_trigger - 30:
-            self.pdf.add_page()
-        self.pdf.ln(3)
-        self(heading, 12, "B", ACCENT)
-        self.pdf.ln(1)
-        if text:
-            self(text)
-        else:
-            self(empty, 10, "I", MUTED)
 
 
 async def export(user: CurrentUser, program_id: int, meeting_id: int) -> tuple[bytes, str]:
