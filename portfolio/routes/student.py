@@ -19,6 +19,7 @@ from portfolio.errors import Conflict, DomainError, FormErrors
 from portfolio.formats import hours
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
 from portfolio.forms.profile import parse_profile
+from portfolio.routes.attendance import checkin_card
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
@@ -119,7 +120,8 @@ class StudentController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
+    async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings],
+                        saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
         glance = await progress.glance(student)
         return render(
             request,
@@ -129,6 +131,7 @@ class StudentController(Controller):
             cluster_chart=_cluster_chart(glance["by_cluster"]),
             on_the_spot=await signoff.on_the_spot_news(student),
             first_steps=await first_run.steps(student, glance["entry_count"]),
+            checkin=checkin_card(student, settings),
             saved=saved,
             deleted=deleted,
         )
