@@ -247,3 +247,23 @@ async def test_the_roster_s_queries_do_not_grow_with_its_students(client, signed
     for student in more[:6]:
         await post(client, f"{url}/mark", {"student_id": student.id})
     assert await count() == few
+
+
+async def test_the_demo_has_an_attended_site_visit_and_a_roster_to_tick(clean_database, hasher, emails):
+    from portfolio.opportunity_tables import OpportunitySession
+    from portfolio.services import demo
+    from portfolio.services.accounts import load_user
+    from portfolio.tables import User
+
+    assert await demo.seed(hasher, emails)
+    jordan = await User.select(User.id, User.email).where(User.email == "student@demo.example").first()
+    [visit] = await Experience.select(*experiences.ENTRY_COLUMNS).where(
+        (Experience.student == jordan["id"]) & (Experience.title == "Site visit: Tri-County Builders job site"))
+    [signed] = await sign_offs(visit["id"])
+    assert visit["status"] == "verified" and signed["method"] == "attendance" and signed["verifier_name"] == "Mr. Okafor (counselor)"
+    assert visit["organization_name"] == "Tri-County Builders Association"
+    counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
+    days = await OpportunitySession.select(OpportunitySession.id).where(OpportunitySession.opportunity.title == "Senior Days").first()
+    from portfolio.services.attendance import roster
+    found = await roster.roster(counselor, days["id"])
+    assert (found["present"], found["total"]) == (0, 6) and found["students"][0]["missing_forms"] == ["Permission slip"]
