@@ -87,7 +87,10 @@
       }
       event.preventDefault();
       var row = form.closest(".roster-row");
-      queueMark(list, row, !row.classList.contains("is-present")).then(function () { return sendNow(list); });
+      queueMark(list, row, !row.classList.contains("is-present")).then(function () {
+        showPending(list);
+        return sendNow(list);
+      });
     });
     var all = document.querySelector("[data-roster-all]");
     if (all) {
