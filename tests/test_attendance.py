@@ -267,3 +267,16 @@ async def test_the_demo_has_an_attended_site_visit_and_a_roster_to_tick(clean_da
     from portfolio.services.attendance import roster
     found = await roster.roster(counselor, days["id"])
     assert (found["present"], found["total"]) == (0, 6) and found["students"][0]["missing_forms"] == ["Permission slip"]
+
+
+async def test_only_the_roster_may_use_the_camera_and_an_admin_opens_any_school_s(client, signed_in, make_user, school):
+    admin = await signed_in("admin")
+    student = await make_user("student")
+    made = await event(school)
+    roster = await client.get(f"/staff/sessions/{made['session_id']}")
+    assert roster.status_code == 200 and "camera=(self)" in roster.headers["permissions-policy"]
+    assert roster.headers["cache-control"] == "no-store"
+    assert "camera=()" in (await client.get("/admin")).headers["permissions-policy"]
+    await post(client, f"/staff/sessions/{made['session_id']}/mark", {"student_id": student.id})
+    [signed] = await sign_offs((await the_entry(student.id))["id"])
+    assert signed["verifier"] == admin.id

@@ -114,6 +114,14 @@ async def test_the_decoder_reads_the_qr_on_the_student_s_card(new_page):
     await open_roster(page, "Site visit: Tri-County Builders job site")
     read = await page.evaluate(
         """async (src) => {
+             // The decoder the scanner loads when the camera opens.
+             await new Promise((resolve, reject) => {
+               const script = document.createElement("script");
+               script.src = document.querySelector("[data-scanner]").getAttribute("data-decoder");
+               script.onload = resolve;
+               script.onerror = reject;
+               document.head.appendChild(script);
+             });
              const image = new Image();
              image.src = src;
              await image.decode();

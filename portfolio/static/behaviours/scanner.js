@@ -1,7 +1,7 @@
-// The roster's scanner ([data-scanner]): "Scan a code" opens the camera (getUserMedia), and each video frame
-// goes to jsQR (vendored: Chromium on Linux has no BarcodeDetector); the first code read fills the typed
-// field and sends it, as if typed, marked as scanned. Shown only where a camera and the decoder are there;
-// the typed field works everywhere.
+// The roster's scanner ([data-scanner]): "Scan a code" loads the decoder (jsQR, vendored: Chromium on Linux
+// has no BarcodeDetector) and opens the camera (getUserMedia); each video frame goes to the decoder, and the
+// first code read fills the typed field and sends it, as if typed, marked as scanned. Shown only where the
+// browser has a camera API; the typed field works everywhere.
 (function () {
   "use strict";
 
@@ -13,7 +13,7 @@
     var start = box.querySelector("[data-scan-start]");
     var stop = box.querySelector("[data-scan-stop]");
     var status = box.querySelector("[data-scan-status]");
-    if (!form || !window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    if (!form || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       return;
     }
     box.hidden = false;
@@ -53,9 +53,26 @@
       }
     }
 
+    // The decoder, loaded once, when the camera is first opened.
+    var decoder = null;
+    function loadDecoder() {
+      if (!decoder) {
+        decoder = window.jsQR ? Promise.resolve() : new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = box.getAttribute("data-decoder");
+          script.onload = resolve;
+          script.onerror = function () { decoder = null; reject(new Error("decoder")); };
+          document.head.appendChild(script);
+        });
+      }
+      return decoder;
+    }
+
     start.addEventListener("click", function () {
       status.textContent = "Opening the camera…";
-      navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false}).then(function (opened) {
+      loadDecoder().then(function () {
+        return navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+      }).then(function (opened) {
         stream = opened;
         video.srcObject = stream;
         video.hidden = false;
