@@ -280,3 +280,21 @@ async def test_only_the_roster_may_use_the_camera_and_an_admin_opens_any_school_
     await post(client, f"/staff/sessions/{made['session_id']}/mark", {"student_id": student.id})
     [signed] = await sign_offs((await the_entry(student.id))["id"])
     assert signed["verifier"] == admin.id
+
+
+async def test_two_phones_marking_the_same_student_at_once_make_one_entry(client, signed_in, make_user, make_client, school):
+    staff = await signed_in("staff")
+    student = await make_user("student")
+    made = await event(school)
+    await confirmed(made["opportunity_id"], student)
+    url = f"/api/v1/sessions/{made['session_id']}/marks"
+    async with browser_of(make_client, staff) as second:
+        calls = []
+        for phone in (client, second):
+            token = (await phone.get("/api/v1/me")).json()["csrf_token"]
+            mark = {"client_uuid": str(uuid.uuid4()), "student_id": str(student.id)}
+            calls.append(phone.post(url, json=mark, headers={"x-csrftoken": token, "Accept": "application/json"}))
+        answers = await asyncio.gather(*calls)
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert answers[0].json()["entry"]["id"] == answers[1].json()["entry"]["id"]
+    assert await Experience.count().where(Experience.student == student.id) == 1

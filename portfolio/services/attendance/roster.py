@@ -8,7 +8,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from piccolo.engine.postgres import PostgresEngine
+
 from portfolio.clock import DEFAULT_TIMEZONE
+from portfolio.db import engine
 from portfolio.errors import NotFound
 from portfolio.opportunity_tables import Attendance, FormCompletion, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import REQUIRED_FORM_LABELS, SignUpStatus
@@ -98,8 +101,10 @@ async def search(user: CurrentUser, session_id: int, text: str) -> list[dict[str
     if len(wanted) < 2:
         return []
     pattern = "%" + wanted.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    # SQLite's LIKE ignores case already (and it has no ILIKE); PostgreSQL's needs ILIKE.
+    matching = User.name.ilike(pattern) if isinstance(engine(), PostgresEngine) else User.name.like(pattern)
     rows = await User.select(User.id, User.name).where(
-        (User.school == found["school"]) & User.roles.any(Role.STUDENT) & User.name.ilike(pattern)
+        (User.school == found["school"]) & User.roles.any(Role.STUDENT) & matching
         & (User.active == True)  # noqa: E712
     ).order_by(User.name).limit(SEARCH_LIMIT)
     return [{"student_id": row["id"], "name": row["name"], "initials": initials(row["name"])} for row in rows]
