@@ -32,7 +32,9 @@ async def seed(counselor: CurrentUser, student_ids: list[int], today: date) -> N
     session_id = await _opportunity(counselor, "Site visit: Tri-County Builders job site", "site_visit",
                                     ["Tri-County Builders Association"], today - timedelta(days=7), time(9), time(12),
                                     student_ids + classmates[:3], OpportunityStatus.CLOSED)
-    await site_visit_attendance(counselor, session_id, student_ids + classmates[:2])
+    # Jordan came (an attendance-verified entry); Avery, signed up too, did not: the demo's new student has
+    # no entries yet (the "Get started" card).
+    await site_visit_attendance(counselor, session_id, student_ids[:1] + classmates[:2])
     await _opportunity(counselor, "Senior Days", "career_fair",
                        ["Tri-County Builders Association", "Valley Electrical JATC", "Acme Manufacturing"],
                        today, time(9), time(13), classmates, OpportunityStatus.CLOSED,

@@ -185,6 +185,11 @@ async def test_the_camera_scans_a_walk_in_s_code_and_staff_check_them_in(new_pag
             avery = page.locator(".roster-row", has_text="Avery Chen")
             await expect(avery).to_contain_text("Walk-in")
             await expect(avery.get_by_role("button", name="Avery Chen present")).to_have_attribute("aria-pressed", "true")
+            # Unticked again, the untouched entry goes: Avery stays the demo's student with no entries yet.
+            async with page.expect_response("**/marks") as unticked:
+                await avery.get_by_role("button", name="Avery Chen present").click()
+            assert (await unticked.value).status == 200
+            await expect(counter).to_have_text(f"{present} of {total + 1} here")
             assert problems == []
         finally:
             await camera.close()
