@@ -357,6 +357,17 @@
     return running;
   }
 
+  // From a page: ask the service worker to send the queue when the connection is back, even if the page is
+  // closed by then (Background Sync, where the browser has it).
+  function askForBackgroundSync() {
+    if (!scope.navigator || !scope.navigator.serviceWorker) {
+      return;
+    }
+    scope.navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register(SYNC_TAG) : null;
+    }).catch(function () {});
+  }
+
   scope.PortfolioQueue = {
     newUuid: newUuid,
     SYNC_TAG: SYNC_TAG,
@@ -367,6 +378,7 @@
     remove: remove,
     forUser: forUser,
     sync: sync,
+    askForBackgroundSync: askForBackgroundSync,
     messages: messages
   };
 })(self);

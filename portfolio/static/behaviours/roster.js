@@ -43,6 +43,9 @@
   // Send what waits, and again while marks made during a send are left (one sync runs at a time).
   function sendNow(list) {
     var user = Portfolio.userId();
+    if (!navigator.onLine) {
+      Queue.askForBackgroundSync();
+    }
     if (sending || !user || !navigator.onLine) {
       return showPending(list);
     }
