@@ -298,3 +298,22 @@ async def test_two_phones_marking_the_same_student_at_once_make_one_entry(client
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert answers[0].json()["entry"]["id"] == answers[1].json()["entry"]["id"]
     assert await Experience.count().where(Experience.student == student.id) == 1
+
+
+async def test_a_cancelled_session_or_one_still_to_come_marks_nobody(client, signed_in, make_user, school):
+    await signed_in("staff")
+    student = await make_user("student")
+    from datetime import datetime, timedelta, timezone
+
+    from portfolio.opportunity_tables import OpportunitySession
+
+    later = await event(school, starts_at=datetime.now(timezone.utc) + timedelta(days=3))
+    cancelled = await event(school)
+    await OpportunitySession.update({OpportunitySession.cancelled_at: datetime.now(timezone.utc)}).where(
+        OpportunitySession.id == cancelled["session_id"])
+    for made, why in ((later, "mark who came on the day"), (cancelled, "This session was cancelled")):
+        await confirmed(made["opportunity_id"], student)
+        refused = await post(client, f"/staff/sessions/{made['session_id']}/mark", {"student_id": student.id})
+        assert refused.status_code == 422 and why in html.unescape(refused.text)
+        assert (await post(client, f"/staff/sessions/{made['session_id']}/all")).status_code == 422
+    assert not await Attendance.exists() and not await Experience.exists()

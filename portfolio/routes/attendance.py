@@ -74,7 +74,7 @@ class SessionsController(Controller):
         await marking.mark(user, session_id, form.student_id, form.method, form.client_uuid)
         return _back(request, session_id, "marked", form.student_id)
 
-    @post("/staff/sessions/{session_id:int}/all")
+    @post("/staff/sessions/{session_id:int}/all", opt=redisplay(_again))
     async def mark_all(self, request: Request, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Response:
         count = await marking.mark_all(user, session_id)
         return _back(request, session_id, f"all{count}")

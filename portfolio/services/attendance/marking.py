@@ -10,9 +10,9 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from portfolio.clock import now
+from portfolio.clock import now, today_at
 from portfolio.db import engine, write_transaction
-from portfolio.errors import Conflict, NotFound
+from portfolio.errors import Conflict, FormErrors, NotFound
 from portfolio.opportunity_tables import Attendance, OpportunityCluster, OpportunityPartner, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import CheckInMethod, SignUpStatus
 from portfolio.services import audit
@@ -60,6 +60,14 @@ async def entry_facts(found: dict[str, Any]) -> dict[str, Any]:
             "end_time": found["local_end"].time().replace(tzinfo=None), "minutes": found["minutes"], "reflection": ""}
 
 
+def _check_markable(found: dict[str, Any]) -> None:
+    """Who came is known from the session's day on: a cancelled session, or one still to come, verifies nothing."""
+    if found["cancelled_at"] is not None:
+        raise FormErrors({"form": "This session was cancelled: nobody can be marked present at it."})
+    if found["local_start"].date() > today_at(found["timezone"]):
+        raise FormErrors({"form": f"This session is on {found['local_start']:%b %-d}: mark who came on the day."})
+
+
 def _verifier(staff: CurrentUser) -> dict[str, Any]:
     return {"verifier": staff.id, "verifier_name": staff.name, "verifier_email": staff.email, "verifier_title": "Staff"}
 
@@ -78,6 +86,7 @@ async def mark(staff: CurrentUser, session_id: int, student_id: int, method: str
     mark sent again by a phone that lost its signal answers the first one)."""
     found = await session(staff, session_id)
     await student(found["school"], student_id)
+    _check_markable(found)
     async with write_transaction():
         await _lock(session_id)
         if client_uuid is not None:
@@ -117,6 +126,7 @@ async def mark(staff: CurrentUser, session_id: int, student_id: int, method: str
 async def mark_all(staff: CurrentUser, session_id: int) -> int:
     """Every confirmed student not marked yet, present: a site visit of 30 in one tap. Returns how many."""
     found = await session(staff, session_id)
+    _check_markable(found)
     async with write_transaction():
         await _lock(session_id)
         marked = {row["student"] for row in await Attendance.select(Attendance.student).where(Attendance.session == session_id)}
