@@ -28,8 +28,9 @@ from portfolio.errors import DomainError
 from portfolio.mail import OutboxMailer, make_mailer
 from portfolio.routes import errors
 from portfolio.routes.account import AccountController
-from portfolio.routes.api import ApiController
+from portfolio.routes.api import ApiController, MeController
 from portfolio.routes.assets import StaticController
+from portfolio.routes.attendance import CheckInController, SessionMarksController, SessionsController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
@@ -101,6 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SharingController,
         ApiController,
         StudentFeedbackController,
+        MeController,
+        CheckInController,
         # Mentors, employers, staff and admins.
         MentorController,
         EmployerController,
@@ -114,6 +117,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,
+        SessionsController,
+        SessionMarksController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,

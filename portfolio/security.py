@@ -40,7 +40,8 @@ class SecurityHeaders:
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY",
-            "Permissions-Policy": "geolocation=(), microphone=(), payment=()",
+            # The camera only where a page asks for it (the roster's scanner sets its own header).
+            "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=()",
             "Cross-Origin-Opener-Policy": "same-origin",
         }
         if settings.secure_cookies:

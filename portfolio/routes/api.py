@@ -18,14 +18,22 @@ from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 
 
-class ApiController(Controller):
+class MeController(Controller):
+    """Asked by the offline queue before it sends: a student's queued entries, or the marks staff queued on a
+    session's roster."""
+
     path = "/api/v1"
-    guards = [role("student")]
+    guards = [role("student", "staff", "admin")]
 
     @get("/me")
     async def me(self, request: Request, user: NamedDependency[CurrentUser]) -> dict[str, Any]:
         """Who is signed in, and a fresh CSRF token for the next write."""
         return {"user_id": user.id, "name": user.name, "csrf_token": ScopeState.from_scope(request.scope).csrf_token or ""}
+
+
+class ApiController(Controller):
+    path = "/api/v1"
+    guards = [role("student")]
 
     @post("/experiences", media_type=MediaType.JSON)
     async def create_experience(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:

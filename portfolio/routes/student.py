@@ -19,6 +19,7 @@ from portfolio.errors import Conflict, DomainError, FormErrors
 from portfolio.formats import hours
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
 from portfolio.forms.profile import parse_profile
+from portfolio.routes.attendance import checkin_card
 from portfolio.routes.common import form_values, go_to, redisplay, render
 from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
@@ -120,7 +121,8 @@ class StudentController(Controller):
     guards = [role("student")]
 
     @get("/")
-    async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
+    async def dashboard(self, request: Request, student: NamedDependency[CurrentUser], settings: NamedDependency[Settings],
+                        saved: FromQuery[int] = 0, deleted: FromQuery[bool] = False) -> Template:
         glance = await progress.glance(student)
         return render(
             request,
@@ -131,6 +133,7 @@ class StudentController(Controller):
             on_the_spot=glance["on_the_spot"],
             first_steps=await first_run.steps(student, glance["entry_count"]),
             feedback_waiting=await feedback_experiences.waiting(student),
+            checkin=checkin_card(student, settings),
             saved=saved,
             deleted=deleted,
         )

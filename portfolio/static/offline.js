@@ -106,10 +106,12 @@
 
   // Queue an entry. The form's UUID is kept (a send that failed half-way may have reached the server),
   // unless this phone already used it for another entry: a form page served from the cache again.
-  function add(userId, values, uuid, files) {
+  // url: where the item goes, when it is not a student's entry (a roster's attendance mark, say); the same
+  // JSON rules hold there: 200 or 201 with {entry}, one result per client_uuid.
+  function add(userId, values, uuid, files, url) {
     return transaction([QUEUE, SENT], "readwrite", function (stores, result) {
       var item = {
-        client_uuid: uuid || newUuid(), user_id: String(userId), values: texts(values),
+        client_uuid: uuid || newUuid(), user_id: String(userId), values: texts(values), url: url || null,
         files: (files || []).map(function (file) {
           return {client_uuid: file.client_uuid || newUuid(), name: file.name, type: file.type, size: file.size, blob: file.blob, error: ""};
         }),
@@ -212,7 +214,7 @@
 
   function sendEntry(item, token, renewed) {
     var body = Object.assign({client_uuid: item.client_uuid}, item.values);
-    return post("/api/v1/experiences", token, body, true).then(function (reply) {
+    return post(item.url || "/api/v1/experiences", token, body, true).then(function (reply) {
       if (reply.status === 200 || reply.status === 201) {
         return entryCreated(item, reply.answer.entry || {}).then(function () { return null; });
       }
@@ -355,6 +357,17 @@
     return running;
   }
 
+  // From a page: ask the service worker to send the queue when the connection is back, even if the page is
+  // closed by then (Background Sync, where the browser has it).
+  function askForBackgroundSync() {
+    if (!scope.navigator || !scope.navigator.serviceWorker) {
+      return;
+    }
+    scope.navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register(SYNC_TAG) : null;
+    }).catch(function () {});
+  }
+
   scope.PortfolioQueue = {
     newUuid: newUuid,
     SYNC_TAG: SYNC_TAG,
@@ -365,6 +378,7 @@
     remove: remove,
     forUser: forUser,
     sync: sync,
+    askForBackgroundSync: askForBackgroundSync,
     messages: messages
   };
 })(self);

@@ -31,15 +31,6 @@
     });
   }
 
-  function askForBackgroundSync() {
-    if (!("serviceWorker" in navigator)) {
-      return;
-    }
-    navigator.serviceWorker.ready.then(function (registration) {
-      return registration.sync ? registration.sync.register(Queue.SYNC_TAG) : null;
-    }).catch(function () {});
-  }
-
   // Keep the entry on this phone instead of posting it, then show it waiting on the dashboard.
   function keep(form) {
     var fixing = form.getAttribute("data-fixing");
@@ -47,7 +38,7 @@
     var saving = fixing ? Queue.update(fixing, formValues(form))
       : Queue.add(Portfolio.userId(), formValues(form), uuidField ? uuidField.value : "", chosenFiles(form));
     return saving.then(function () {
-      askForBackgroundSync();
+      Queue.askForBackgroundSync();
       // Ask the browser not to evict the queue (photos can be large) when the phone runs short of space.
       if (navigator.storage && navigator.storage.persist) {
         navigator.storage.persist().catch(function () {});
