@@ -35,10 +35,12 @@ from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
+from portfolio.routes.explore import ExploreController, PermissionSlipController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
+from portfolio.routes.opportunities import OpportunitiesController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.partner_documents import PartnerDocumentFileController, PartnerDocumentsController
 from portfolio.routes.partner_import import PartnerImportController
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         CertificationController,
         RequestController,
         SharingController,
+        ExploreController,
         ApiController,
         # Mentors, employers, staff and admins.
         MentorController,
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,
+        OpportunitiesController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,
@@ -121,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         VerifyController,
         VisitorController,
         DocumentController,
+        PermissionSlipController,
         # Files and documents, for whoever the evidence policy allows.
         EvidenceController,
         DownloadController,
