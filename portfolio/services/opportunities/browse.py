@@ -23,15 +23,11 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.opportunities import required_forms, seats
 from portfolio.services.opportunities.eligibility import judge
 from portfolio.services.opportunities.scope import COLUMNS, for_student
-from portfolio.services.opportunities.timing import described
+from portfolio.services.opportunities.timing import contains, described
 from portfolio.services.paging import Page, paged
 from portfolio.tables import CareerCluster, StudentProfile
 
 MIN_INTEREST = 3
-
-
-def _like(text: str) -> str:
-    return "%" + "".join(ch for ch in text if ch not in "%_\\") + "%"
 
 
 async def interests_of(student_id: int) -> list[str]:
@@ -54,7 +50,7 @@ async def _matching(interests: list[str], names: dict[int, str]) -> Any:
     where = Opportunity.id.is_in(
         OpportunityCluster.select(OpportunityCluster.opportunity).where(OpportunityCluster.cluster.is_in(cluster_ids or [0])))
     for interest in interests:
-        where |= Opportunity.title.ilike(_like(interest))
+        where |= contains(Opportunity.title, interest)
     return where
 
 

@@ -19,7 +19,7 @@ from portfolio.services.emails import Emails
 from portfolio.services.opportunities import calendar
 from portfolio.services.opportunities.eligibility import judge
 from portfolio.services.opportunities.scope import COLUMNS, for_student, opportunity
-from portfolio.services.opportunities.timing import described
+from portfolio.services.opportunities.timing import contains, described
 from portfolio.tables import StudentProfile, User
 
 CONFIRMED, WAITLISTED = SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED
@@ -212,8 +212,7 @@ async def school_students(school_id: int, search: str, limit: int = 20) -> dict[
     query = User.select(User.id, User.name, User.email).where(
         (User.school == school_id) & User.roles.any("student") & (User.active == True))  # noqa: E712
     if search:
-        pattern = "%" + search.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        query = query.where(User.name.ilike(pattern) | User.email.ilike(pattern))
+        query = query.where(contains(User.name, search) | contains(User.email, search))
     rows = await query.order_by(User.name).limit(limit)
     return {r["id"]: f"{r['name']} ({r['email']})" for r in rows}
 

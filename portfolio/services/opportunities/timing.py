@@ -1,4 +1,4 @@
-"""Sessions in words, where the school is: "Wed, Mar 3, 2027, 9:00 AM to 11:30 AM"."""
+"""Sessions in words, where the school is ("Wed, Mar 3, 2027, 9:00 AM to 11:30 AM"), and searching text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from piccolo.engine.postgres import PostgresEngine
+
+from portfolio import db
 from portfolio.clock import DEFAULT_TIMEZONE
 from portfolio.formats import nice_date
 
@@ -22,6 +25,13 @@ def when(starts_at: datetime, ends_at: datetime, tz: str | None) -> str:
 
 def local_day(moment: datetime, tz: str | None) -> date:
     return moment.astimezone(ZoneInfo(tz or DEFAULT_TIMEZONE)).date()
+
+
+def contains(column: Any, text: str) -> Any:
+    """The column holds `text`, case aside (SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE),
+    with LIKE's wildcards taken out of what was typed."""
+    pattern = "%" + "".join(ch for ch in text if ch not in "%_\\") + "%"
+    return column.ilike(pattern) if isinstance(db.engine(), PostgresEngine) else column.like(pattern)
 
 
 def described(sessions: list[dict[str, Any]], tz: str | None) -> list[dict[str, Any]]:
