@@ -14,7 +14,7 @@ from portfolio.forms.opportunities import SlipSignature
 from portfolio.opportunity_tables import FormCompletion
 from portfolio.opportunity_vocabulary import RequiredForm
 from portfolio.services.opportunities import required_forms, seats
-from portfolio.tables import GuardianConsent
+from portfolio.tables import GuardianConsent, StudentProfile
 from tests.factories import browser_of, post
 from tests.mailbox import link_in
 from tests.opportunity_factories import guardian_on_record, mail_to, post_opportunity, set_profile
@@ -95,3 +95,21 @@ async def test_a_newer_slip_replaces_the_older_link_and_an_adult_needs_none(make
     with pytest.raises(LinkInvalid):
         await required_forms.slip(link_in(first["message"]).rsplit("/", 1)[1])
     await required_forms.sign_slip(link_in(second["message"]).rsplit("/", 1)[1], SlipSignature("Pat Parent"))
+
+
+async def test_staff_set_a_student_s_grade_where_they_set_the_birth_date_and_eligibility_reads_it(
+        client, signed_in, make_user, make_client, other_school):
+    staff = await signed_in("staff")
+    opportunity_id = await post_opportunity(staff, grades=(11, 12))
+    student = await make_user("student")
+    page = await client.get(f"/staff/students/{student.id}")
+    assert 'action="/staff/students/%d/grade"' % student.id in page.text
+    assert (await post(client, f"/staff/students/{student.id}/grade", {"grade": "13"})).status_code == 422
+    assert (await post(client, f"/staff/students/{student.id}/grade", {"grade": "11"})).status_code == 303
+    assert (await StudentProfile.select(StudentProfile.grade).where(StudentProfile.student == student.id).first())["grade"] == 11
+    async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:
+        assert (await post(theirs, f"/staff/students/{student.id}/grade", {"grade": "9"})).status_code == 404
+    async with browser_of(make_client, student) as phone:
+        assert (await post(phone, f"/staff/students/{student.id}/grade", {"grade": "12"})).status_code == 403
+        assert (await post(phone, f"/student/opportunities/{opportunity_id}/sign-up")).status_code == 303
+    assert (await StudentProfile.select(StudentProfile.grade).where(StudentProfile.student == student.id).first())["grade"] == 11
