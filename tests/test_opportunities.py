@@ -3,18 +3,24 @@ e-mails with calendar files (confirmed, changed, cancelled), the day-before remi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from icalendar import Calendar
 
 from portfolio import clock
 from portfolio.errors import NotEditable, NotFound
-from portfolio.opportunity_tables import Opportunity, OpportunitySession
+from portfolio.opportunity_tables import Opportunity, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import Enrolment, OpportunityStatus
+from portfolio.services import demo
+from portfolio.services.accounts import load_user
 from portfolio.services.opportunities import browse, posting, reminders, seats
 from portfolio.services.opportunities.eligibility import judge
+from portfolio.tables import CareerCluster, User
 from tests.factories import browser_of, csrf_headers, post
+from tests.mailbox import SmtpServer, deliver
 from tests.opportunity_factories import (
     FIRST_DAY,
     NOW,
@@ -123,8 +129,6 @@ async def test_sign_ups_confirm_while_seats_remain_then_wait_in_order_and_a_free
 
 
 async def seats_row(opportunity_id: int, student_id: int) -> int:
-    from portfolio.opportunity_tables import SignUp
-
     row = await SignUp.select(SignUp.id).where((SignUp.opportunity == opportunity_id) & (SignUp.student == student_id)).first()
     return row["id"]
 
@@ -169,8 +173,6 @@ async def test_a_student_signs_up_and_cancels_over_http(client, signed_in, make_
 
 async def test_the_list_filters_by_cluster_and_by_the_student_s_interests(make_user):
     staff = await make_user("staff")
-    from portfolio.tables import CareerCluster
-
     clusters = {c["name"]: c["id"] for c in await CareerCluster.select(CareerCluster.id, CareerCluster.name)}
     build = await post_opportunity(staff, title="Framing crew visit", clusters=(clusters["Construction"],))
     care = await post_opportunity(staff, title="Hospital tour", clusters=(clusters["Healthcare & Human Services"],))
@@ -211,12 +213,6 @@ async def test_a_changed_session_sends_an_updated_calendar_and_a_cancelled_one_a
 
 
 async def test_the_calendar_file_reaches_an_smtp_server_as_a_text_calendar_part(settings, make_user, emails):
-    import dataclasses
-
-    from icalendar import Calendar
-
-    from tests.mailbox import SmtpServer, deliver
-
     staff = await make_user("staff")
     opportunity_id = await post_opportunity(staff)
     student = await make_user("student")
@@ -300,3 +296,18 @@ async def test_staff_post_an_opportunity_with_two_sessions_over_http(client, sig
     row = await Opportunity.select(Opportunity.grades, Opportunity.capacity).where(Opportunity.id == opportunity_id).first()
     assert row == {"grades": [11, 12], "capacity": 40}
     assert "Senior Days" in (await client.get("/staff/opportunities")).text
+
+
+async def test_the_demo_shows_each_stage(hasher, emails, clean_database):
+    assert await demo.seed(hasher, emails) is True
+    jordan = await load_user((await User.select(User.id).where(User.email == "student@demo.example").first())["id"])
+    mine = {m["title"]: (m["status"], m["position"]) for m in await browse.mine(jordan)}
+    assert mine == {"Site visit: Riverside Health lab": ("confirmed", None),
+                    "Job demonstration: Valley Electrical JATC": ("waitlisted", 1)}
+    listed = {r["title"]: r for r in (await browse.listing(jordan, None, False, 1)).rows}
+    senior = listed["Senior Days with the Tri-County Builders"]
+    assert senior["verdict"].may_sign_up and [p["station"] for p in senior["partners"]] == [
+        "Main stage, 8:30-9:00", "Table 4", "Table 7"]
+    past = await Opportunity.select(Opportunity.id).where(Opportunity.title == "Site visit: Acme Manufacturing plant").first()
+    ended = await OpportunitySession.select(OpportunitySession.ends_at).where(OpportunitySession.opportunity == past["id"]).first()
+    assert ended["ends_at"] < clock.now() and await status_of(past["id"], jordan.id) == "confirmed"
