@@ -12,12 +12,14 @@ from icalendar import Calendar
 
 from portfolio import clock
 from portfolio.errors import NotEditable, NotFound
+from portfolio.mail import Attachment
 from portfolio.opportunity_tables import Opportunity, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import Enrolment, OpportunityStatus
 from portfolio.services import demo
 from portfolio.services.accounts import load_user
 from portfolio.services.opportunities import browse, posting, reminders, seats
 from portfolio.services.opportunities.eligibility import judge
+from portfolio.services.outbox import Sealer
 from portfolio.tables import CareerCluster, User
 from tests.factories import browser_of, csrf_headers, post
 from tests.mailbox import SmtpServer, deliver
@@ -167,6 +169,8 @@ async def test_a_student_signs_up_and_cancels_over_http(client, signed_in, make_
     ics = await client.get(f"/student/opportunities/{opportunity_id}/calendar.ics")
     assert ics.headers["content-type"].startswith("text/calendar") and "BEGIN:VEVENT" in ics.text
     assert "My opportunities" in (await client.get("/student/opportunities")).text
+    dashboard = await client.get("/student")
+    assert f'href="/student/opportunities/{opportunity_id}"' in dashboard.text and "Confirmed" in dashboard.text
     assert (await post(client, f"/student/opportunities/{opportunity_id}/cancel")).status_code == 303
     assert await status_of(opportunity_id, student.id) == "cancelled"
 
@@ -311,3 +315,11 @@ async def test_the_demo_shows_each_stage(hasher, emails, clean_database):
     past = await Opportunity.select(Opportunity.id).where(Opportunity.title == "Site visit: Acme Manufacturing plant").first()
     ended = await OpportunitySession.select(OpportunitySession.ends_at).where(OpportunitySession.opportunity == past["id"]).first()
     assert ended["ends_at"] < clock.now() and await status_of(past["id"], jordan.id) == "confirmed"
+
+
+def test_a_body_sealed_before_attachments_opens_with_none(settings):
+    sealer = Sealer(settings.secret_key)
+    old = sealer._fernet.encrypt(b'{"text": "t", "html": "h"}').decode()  # what an earlier version queued
+    assert sealer.open_all(old) == ("t", "h", ()) and sealer.open(old) == ("t", "h")
+    calendar = Attachment("invite.ics", "text/calendar; method=PUBLISH", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    assert sealer.open_all(sealer.seal("t", "h", (calendar,))) == ("t", "h", (calendar,))

@@ -114,6 +114,19 @@ async def mine(student: CurrentUser) -> list[dict[str, Any]]:
     return rows
 
 
+DASHBOARD_ROWS = 3
+
+
+async def coming_up(student: CurrentUser) -> list[dict[str, Any]]:
+    """The dashboard's card: the student's next few confirmed or waitlisted opportunities, in one query."""
+    upcoming = OpportunitySession.select(OpportunitySession.opportunity).where(
+        (OpportunitySession.ends_at > clock.now()) & OpportunitySession.cancelled_at.is_null())
+    return await SignUp.select(SignUp.status, SignUp.opportunity, SignUp.opportunity.title.as_alias("title")).where(
+        (SignUp.student == student.id) & SignUp.status.is_in([SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED])
+        & SignUp.opportunity.is_in(upcoming) & (SignUp.opportunity.status != OpportunityStatus.CANCELLED)
+    ).order_by(SignUp.id).limit(DASHBOARD_ROWS)
+
+
 async def one(student: CurrentUser, opportunity_id: int) -> dict[str, Any]:
     """The opportunity as the student sees it, with their sign-up, waitlist place and missing forms."""
     row = await for_student(student, opportunity_id)
