@@ -323,3 +323,41 @@ def test_a_body_sealed_before_attachments_opens_with_none(settings):
     assert sealer.open_all(old) == ("t", "h", ()) and sealer.open(old) == ("t", "h")
     calendar = Attachment("invite.ics", "text/calendar; method=PUBLISH", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     assert sealer.open_all(sealer.seal("t", "h", (calendar,))) == ("t", "h", (calendar,))
+
+
+async def test_an_admin_chooses_the_school_then_posts_and_edits_there(client, signed_in, school, other_school):
+    await signed_in("admin")
+    chooser = await client.get("/staff/opportunities/new")
+    assert f'href="/staff/opportunities/new?school={other_school}"' in chooser.text
+    form = {"kind": "guest_lecture", "title": "Guest lecture: line work", "status": "draft", "enrolment": "assigned",
+            "date_1": "2027-03-10", "start_1": "13:00", "end_1": "14:00"}
+    done = await post(client, f"/staff/opportunities/new?school={other_school}", form)
+    assert done.status_code == 303
+    opportunity_id = int(done.headers["location"].split("/")[-1].split("?")[0])
+    row = await Opportunity.select(Opportunity.school, Opportunity.status).where(Opportunity.id == opportunity_id).first()
+    assert row == {"school": other_school, "status": "draft"}
+    # 1 PM in Chicago, the other school's timezone.
+    session = await OpportunitySession.select(OpportunitySession.id, OpportunitySession.starts_at).where(
+        OpportunitySession.opportunity == opportunity_id).first()
+    assert session["starts_at"] == datetime(2027, 3, 10, 19, 0, tzinfo=timezone.utc)
+    edit = await client.get(f"/staff/opportunities/{opportunity_id}/edit")
+    assert 'value="Guest lecture: line work"' in edit.text
+    saved = await post(client, f"/staff/opportunities/{opportunity_id}/edit", form | {"status": "open", "capacity": "8"})
+    assert saved.status_code == 303
+    moved = await post(client, f"/staff/opportunities/{opportunity_id}/sessions/{session['id']}/edit",
+                       {"date": "2027-03-11", "start": "13:00", "end": "14:30"})
+    assert moved.status_code == 303
+    page = await client.get(f"/staff/opportunities/{opportunity_id}")
+    assert "Thu, Mar 11, 2027, 1:00 PM to 2:30 PM" in page.text and "0 of 8 taken" in page.text
+
+
+async def test_a_student_reaches_only_their_own_sign_up(client, signed_in, make_user, emails):
+    staff = await make_user("staff")
+    opportunity_id = await post_opportunity(staff, capacity=3)
+    first = await make_user("student", name="Casey First")
+    await seats.sign_up(emails, first, opportunity_id)
+    await signed_in("student")
+    assert (await post(client, f"/student/opportunities/{opportunity_id}/cancel")).status_code == 404
+    page = await client.get(f"/student/opportunities/{opportunity_id}")
+    assert "Casey First" not in page.text and "2 left" in page.text
+    assert await status_of(opportunity_id, first.id) == "confirmed"
