@@ -111,12 +111,14 @@ async def test_sign_ups_confirm_while_seats_remain_then_wait_in_order_and_a_free
                                                 "A seat freed up, and it is yours: Site visit: Tri-County Builders"]
     method, (event,) = events(promoted[-1])
     assert method == "PUBLISH" and event["SUMMARY"] == "Site visit: Tri-County Builders"
-    assert (await mail_to(settings, students[0].email))[-1]["subject"].startswith("Your seat is cancelled")
+    assert (await mail_to(settings, students[0].email))[-1]["subject"].startswith("You are no longer signed up")
     assert events((await mail_to(settings, students[0].email))[-1])[0] == "CANCEL"
     # Staff decline a confirmed student: the next in line is promoted; waitlisting one sends them to the end.
     sign_up = await seats_row(opportunity_id, students[1].id)
     await seats.decide(emails, staff, opportunity_id, sign_up, "decline")
     assert await status_of(opportunity_id, students[3].id) == "confirmed"
+    declined = (await mail_to(settings, students[1].email))[-1]
+    assert declined["subject"].startswith("Your sign-up was declined") and events(declined)[0] == "CANCEL"
     await seats.decide(emails, staff, opportunity_id, await seats_row(opportunity_id, students[2].id), "waitlist")
     assert await status_of(opportunity_id, students[4].id) == "confirmed"
     assert await status_of(opportunity_id, students[2].id) == "waitlisted"

@@ -14,7 +14,7 @@ SIGN_UP_SUBJECTS = {
     "promoted": "A seat freed up, and it is yours: {title}",
     "waitlisted": "You are on the waitlist: {title}",
     "declined": "Your sign-up was declined: {title}",
-    "cancelled": "Your seat is cancelled: {title}",
+    "cancelled": "You are no longer signed up: {title}",
 }
 CHANGE_SUBJECTS = {
     "changed": "Changed: {title}",
@@ -40,6 +40,7 @@ class OpportunityMail:
             EmailKind.OPPORTUNITY_SIGN_UP, to, SIGN_UP_SUBJECTS[news].format(title=opportunity["title"]),
             school_id=school_id, attachments=(calendar,) if calendar else (), name=name, news=news,
             opportunity=opportunity, sessions=sessions, position=position, link=self.opportunity_link(opportunity["id"]),
+            with_calendar=calendar is not None,
         )
 
     async def opportunity_change(

@@ -94,6 +94,7 @@ async def create(user: CurrentUser, school_id: int, form: OpportunityForm) -> in
 async def update(emails: Emails, user: CurrentUser, opportunity_id: int, form: OpportunityForm) -> None:
     """Saves the form; more seats (or no limit) go to the waitlist at once, and a new title or place reaches the
     confirmed students' calendars."""
+    await opportunity(user, opportunity_id)
     async with db.write_transaction():
         before = await seats.locked(opportunity_id)
         if before["status"] == OpportunityStatus.CANCELLED:
@@ -139,7 +140,7 @@ async def _bump(opportunity_id: int) -> None:
 
 
 async def tell_confirmed(emails: Emails, opportunity_id: int, change: str, only: list[int] | None = None) -> None:
-    """Raise the sequence and send every confirmed student the calendar file of the change: all the sessions
+    """Raise the sequence and send the confirmed students the calendar file of the change: all the sessions
     (METHOD:PUBLISH), or a CANCEL of the sessions in `only` or, for a cancelled opportunity, of all of them."""
     await _bump(opportunity_id)
     found = await seats.details(opportunity_id)
@@ -148,8 +149,10 @@ async def tell_confirmed(emails: Emails, opportunity_id: int, change: str, only:
     if change == "changed":
         sessions = [s for s in sessions if not s["cancelled"]]
     ics = calendar.ics(found, sessions, emails.domain, method)
+    # A cancelled opportunity is news to those waiting too; a changed one only to those with a seat.
+    told = [SignUpStatus.CONFIRMED] + ([SignUpStatus.WAITLISTED] if change == "cancelled" else [])
     students = await SignUp.select(SignUp.student.email.as_alias("email"), SignUp.student.name.as_alias("name")).where(
-        (SignUp.opportunity == opportunity_id) & (SignUp.status == SignUpStatus.CONFIRMED))
+        (SignUp.opportunity == opportunity_id) & SignUp.status.is_in(told))
     for student in students:
         await emails.opportunity_change(to=student["email"], name=student["name"], change=change, opportunity=found,
                                         sessions=sessions, calendar=calendar.attachment(ics, method),

@@ -66,16 +66,17 @@ async def position(opportunity_id: int, sign_up: dict[str, Any]) -> int | None:
     return ahead + 1
 
 
-async def _tell(emails: Emails, sign_up_id: int, news: str) -> None:
-    """The student's e-mail about their sign-up; a seat comes with the calendar file, a lost one with its CANCEL."""
+async def _tell(emails: Emails, sign_up_id: int, news: str, lost_seat: bool = False) -> None:
+    """The student's e-mail about their sign-up; a seat comes with the calendar file, a lost one (cancelled, or
+    declined or moved to the waitlist from a seat) with its CANCEL."""
     row = await SignUp.select(SignUp.id, SignUp.opportunity, SignUp.status, SignUp.waitlisted_at,
                               SignUp.student.email.as_alias("email"), SignUp.student.name.as_alias("name")).where(
         SignUp.id == sign_up_id).first()
     found = await details(row["opportunity"])
     sessions = [s for s in found["sessions"] if not s["cancelled"]]
     attachment = None
-    if news in ("confirmed", "promoted", "cancelled"):
-        method = calendar.CANCEL if news == "cancelled" else calendar.PUBLISH
+    if news in ("confirmed", "promoted") or lost_seat:
+        method = calendar.PUBLISH if news in ("confirmed", "promoted") else calendar.CANCEL
         attachment = calendar.attachment(calendar.ics(found, sessions, emails.domain, method), method)
     await emails.sign_up_news(to=row["email"], name=row["name"], news=news, opportunity=found, sessions=sessions,
                               position=await position(row["opportunity"], row), calendar=attachment,
@@ -176,7 +177,7 @@ async def _set(emails: Emails, opportunity_id: int, *, status: SignUpStatus, dec
                          SignUp.waitlisted_at: moment if status == WAITLISTED else None}).where(SignUp.id == row["id"])
     news = {SignUpStatus.CANCELLED: "cancelled", SignUpStatus.DECLINED: "declined", WAITLISTED: "waitlisted",
             CONFIRMED: "confirmed"}[status]
-    await _tell(emails, row["id"], news)
+    await _tell(emails, row["id"], news, lost_seat=row["status"] == CONFIRMED)
     await fill_free_seats(emails, opportunity_id)
 
 
