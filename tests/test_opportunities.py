@@ -363,3 +363,12 @@ async def test_a_student_reaches_only_their_own_sign_up(client, signed_in, make_
     page = await client.get(f"/student/opportunities/{opportunity_id}")
     assert "Casey First" not in page.text and "2 left" in page.text
     assert await status_of(opportunity_id, first.id) == "confirmed"
+
+
+async def test_staff_cannot_add_another_school_s_student(client, signed_in, make_user, other_school):
+    staff = await signed_in("staff")
+    opportunity_id = await post_opportunity(staff)
+    theirs = await make_user("student", school_id=other_school)
+    refused = await post(client, f"/staff/opportunities/{opportunity_id}/assign", {"student": str(theirs.id)})
+    assert refused.status_code == 422 and "Choose a student of the school" in refused.text
+    assert await status_of(opportunity_id, theirs.id) is None

@@ -188,11 +188,15 @@ def deadline_value(deadline: datetime | None, tz: str) -> str:
     return deadline.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M") if deadline else ""
 
 
-def parse_student(raw: Mapping[str, Any], students: Mapping[int, str]) -> int:
+NOT_A_STUDENT = "Choose a student of the school from the list."
+
+
+def parse_student(raw: Mapping[str, Any]) -> int:
+    """The student staff add (whether they are the school's is the service's to check)."""
     student = int_or_none(texts(raw, ("student",))["student"])
-    if student not in students:
-        raise FormErrors({"student": "Choose a student of the school from the list."}, {})
-    return student  # type: ignore[return-value]
+    if student is None:
+        raise FormErrors({"student": NOT_A_STUDENT}, {})
+    return student
 
 
 def parse_form_name(raw: Mapping[str, Any], forms: tuple[str, ...]) -> RequiredForm:

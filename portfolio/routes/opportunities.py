@@ -183,10 +183,8 @@ class OpportunitiesController(Controller):
     @post("/staff/opportunities/{opportunity_id:int}/assign", opt=redisplay(_page_again))
     async def assign(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails],
                      opportunity_id: FromPath[int]) -> Response:
-        found = await opportunity(user, opportunity_id)
-        raw = await form_values(request)
-        student = parse_student(raw, await seats.school_students(found["school"], "", limit=100_000))
-        await seats.assign(emails, user, opportunity_id, student)
+        await opportunity(user, opportunity_id)
+        await seats.assign(emails, user, opportunity_id, parse_student(await form_values(request)))
         return go_to(request, f"{_base(opportunity_id)}?done=assigned#sign-ups-heading")
 
     @post("/staff/opportunities/{opportunity_id:int}/sign-ups/{sign_up_id:int}", opt=redisplay(_page_again))

@@ -11,7 +11,8 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 
 from portfolio import clock, db
-from portfolio.errors import NotEditable, NotFound
+from portfolio.errors import FormErrors, NotEditable, NotFound
+from portfolio.forms.opportunities import NOT_A_STUDENT
 from portfolio.opportunity_tables import Opportunity, OpportunityPartner, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import OpportunityStatus, SignUpStatus
 from portfolio.services.accounts import CurrentUser
@@ -199,8 +200,12 @@ async def decide(emails: Emails, staff: CurrentUser, opportunity_id: int, sign_u
 
 
 async def assign(emails: Emails, staff: CurrentUser, opportunity_id: int, student_id: int) -> str:
-    """Staff put a student on: a seat if one is free, else the waitlist. Staff decide eligibility themselves."""
-    await opportunity(staff, opportunity_id)
+    """Staff put a student on: a seat if one is free, else the waitlist. Staff decide eligibility themselves;
+    only an active student of the opportunity's school may be added."""
+    school_id = (await opportunity(staff, opportunity_id))["school"]
+    if not await User.exists().where((User.id == student_id) & (User.school == school_id) & User.roles.any("student")
+                                     & (User.active == True)):  # noqa: E712
+        raise FormErrors({"student": NOT_A_STUDENT}, {})
     async with db.write_transaction():
         found = await locked(opportunity_id)
         if found["status"] == OpportunityStatus.CANCELLED:
