@@ -372,3 +372,14 @@ async def test_staff_cannot_add_another_school_s_student(client, signed_in, make
     refused = await post(client, f"/staff/opportunities/{opportunity_id}/assign", {"student": str(theirs.id)})
     assert refused.status_code == 422 and "Choose a student of the school" in refused.text
     assert await status_of(opportunity_id, theirs.id) is None
+
+
+async def test_the_list_is_soonest_first_25_a_page(make_user):
+    staff = await make_user("staff")
+    # Posted latest-first: the list still starts with the soonest session.
+    ids = [await post_opportunity(staff, title=f"Visit {n:02}", sessions=(session_on(FIRST_DAY + timedelta(days=30 - n)),))
+           for n in range(27)]
+    student = await make_user("student")
+    first, second = await browse.listing(student, None, False, 1), await browse.listing(student, None, False, 2)
+    assert (first.total, first.pages, len(first.rows), len(second.rows)) == (27, 2, 25, 2)
+    assert [r["id"] for r in first.rows + second.rows] == ids[::-1]

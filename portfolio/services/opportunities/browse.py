@@ -24,7 +24,7 @@ from portfolio.services.opportunities import required_forms, seats
 from portfolio.services.opportunities.eligibility import judge
 from portfolio.services.opportunities.scope import COLUMNS, for_student
 from portfolio.services.opportunities.timing import contains, described
-from portfolio.services.paging import Page, paged
+from portfolio.services.paging import PAGE_SIZE, Page, bounds
 from portfolio.tables import CareerCluster, StudentProfile
 
 MIN_INTEREST = 3
@@ -55,23 +55,26 @@ async def _matching(interests: list[str], names: dict[int, str]) -> Any:
 
 
 async def listing(student: CurrentUser, cluster: int | None, by_interests: bool, wanted_page: int) -> Page:
-    """Open opportunities whose sessions are not all over, soonest first."""
+    """Open opportunities whose sessions are not all over, the soonest next session first, 25 a page: the
+    order comes from one query of the matching opportunities' coming sessions, the page's rows from another."""
     moment = clock.now()
-    upcoming = OpportunitySession.select(OpportunitySession.opportunity).where(
-        (OpportunitySession.ends_at > moment) & OpportunitySession.cancelled_at.is_null())
-    where = ((Opportunity.school == (student.school_id or -1)) & (Opportunity.status == OpportunityStatus.OPEN)
-             & Opportunity.id.is_in(upcoming))
+    where = (Opportunity.school == (student.school_id or -1)) & (Opportunity.status == OpportunityStatus.OPEN)
     if cluster is not None:
         where &= Opportunity.id.is_in(OpportunityCluster.select(OpportunityCluster.opportunity).where(
             OpportunityCluster.cluster == cluster))
     if by_interests:
         where &= await _matching(await interests_of(student.id), await clusters())
-    found = await paged(Opportunity.count().where(where),
-                        Opportunity.select(*COLUMNS).where(where).order_by(Opportunity.signup_deadline).order_by(Opportunity.id),
-                        wanted_page)
-    await _annotate(student, found.rows)
-    found.rows.sort(key=lambda r: (r["first"] is None, r["first"] or moment))
-    return found
+    coming = await OpportunitySession.select(OpportunitySession.opportunity).where(
+        (OpportunitySession.ends_at > moment) & OpportunitySession.cancelled_at.is_null()
+        & OpportunitySession.opportunity.is_in(Opportunity.select(Opportunity.id).where(where))
+    ).order_by(OpportunitySession.starts_at).order_by(OpportunitySession.opportunity)
+    ordered = list(dict.fromkeys(r["opportunity"] for r in coming))
+    page, pages = bounds(len(ordered), wanted_page)
+    wanted = ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rows = await Opportunity.select(*COLUMNS).where(Opportunity.id.is_in(wanted)) if wanted else []
+    rows.sort(key=lambda r: wanted.index(r["id"]))
+    await _annotate(student, rows)
+    return Page(rows, len(ordered), page, pages)
 
 
 async def _annotate(student: CurrentUser, rows: list[dict[str, Any]]) -> None:
