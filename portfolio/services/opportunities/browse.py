@@ -9,8 +9,10 @@ interests shorter than 3 letters ignored."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from portfolio import clock
+from portfolio.formats import nice_time
 from portfolio.opportunity_tables import (
     Opportunity,
     OpportunityCluster,
@@ -139,6 +141,8 @@ async def one(student: CurrentUser, opportunity_id: int) -> dict[str, Any]:
     row["own"] = own
     row["position"] = await seats.position(opportunity_id, own) if own else None
     row["missing"] = await required_forms.student_missing(own["id"], row["required_forms"]) if own else []
+    deadline = row["signup_deadline"]
+    row["deadline_words"] = nice_time(deadline, ZoneInfo(row["timezone"] or clock.DEFAULT_TIMEZONE)) if deadline else ""
     row["cluster_names"] = [c["name"] for c in await OpportunityCluster.select(
         OpportunityCluster.cluster.name.as_alias("name")).where(OpportunityCluster.opportunity == opportunity_id)]
     return row
