@@ -36,11 +36,13 @@ from portfolio.routes.common import ids_in_range
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
+from portfolio.routes.explore import ExploreController, PermissionSlipController
 from portfolio.routes.feedback import PartnerFeedbackController, StaffFeedbackController, StudentFeedbackController
 from portfolio.routes.health import HealthController
 from portfolio.routes.home import HomeController
 from portfolio.routes.mentor import MentorController
 from portfolio.routes.messages import MessagesController
+from portfolio.routes.opportunities import OpportunitiesController
 from portfolio.routes.outbox import OutboxController
 from portfolio.routes.partner_documents import PartnerDocumentFileController, PartnerDocumentsController
 from portfolio.routes.partner_import import PartnerImportController
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         CertificationController,
         RequestController,
         SharingController,
+        ExploreController,
         ApiController,
         StudentFeedbackController,
         MeController,
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ProgramsController,
         SessionsController,
         SessionMarksController,
+        OpportunitiesController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,
@@ -130,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         VisitorController,
         DocumentController,
         PartnerFeedbackController,
+        PermissionSlipController,
         # Files and documents, for whoever the evidence policy allows.
         EvidenceController,
         DownloadController,

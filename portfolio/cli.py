@@ -128,6 +128,7 @@ def remind() -> None:
     days before), and the daily digests to mentors, employers and staff with partner follow-ups due (run it
     daily; running it twice the same day sends no second follow-ups digest)."""
     from portfolio.services import certifications, sharing, signoff
+    from portfolio.services.opportunities import reminders as opportunity_reminders
     from portfolio.services.partners import follow_ups
 
     settings = get_settings()
@@ -135,6 +136,7 @@ def remind() -> None:
 
     async def work() -> tuple[int, int]:
         reminders = await signoff.send_reminders(emails) + await certifications.send_expiry_reminders(emails)
+        reminders += await opportunity_reminders.send_reminders(emails)
         counts = reminders, (await signoff.send_digests(emails) + await sharing.send_employer_digests(emails)
                             + await follow_ups.send_digests(emails))
         # Queued like every e-mail; delivered here at once too, so the job needs no server running beside it

@@ -38,6 +38,16 @@ _templates.filters.update(hours=hours, nice_date=nice_date)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried by a message (a calendar file): its name, MIME type ("text/calendar; method=REQUEST")
+    and text content."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
@@ -47,6 +57,7 @@ class Mail:
     # Both fixed when the message is queued, so a message delivered twice is the same message twice.
     message_id: str = ""
     date: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def one_line(text: str) -> str:
@@ -55,7 +66,7 @@ def one_line(text: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
+def render(kind: str, to: str, subject: str, attachments: tuple[Attachment, ...] = (), **context: Any) -> Mail:
     """Render templates/email/<kind>.txt and .html into one message."""
     subject = one_line(subject)
     context = {"subject": subject, **context}
@@ -65,6 +76,7 @@ def render(kind: str, to: str, subject: str, **context: Any) -> Mail:
         text=_templates.get_template(f"{kind}.txt").render(context),
         html=_templates.get_template(f"{kind}.html").render(context),
         kind=kind,
+        attachments=attachments,
     )
 
 
@@ -77,6 +89,12 @@ def to_message(mail: Mail, sender: str) -> EmailMessage:
     message["Message-ID"] = mail.message_id or make_msgid(domain="career-portfolio")
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        # Attachments are text (a calendar file): "text/calendar; method=REQUEST" keeps its parameters, which
+        # tell mail clients to offer it as an invitation rather than a plain file.
+        subtype, *params = [part.strip() for part in attachment.content_type.partition("/")[2].split(";")]
+        message.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
+                               params=dict(p.split("=", 1) for p in params if "=" in p))
     return message
 
 

@@ -28,6 +28,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
     "student": (
         Destination("/student", "Hours", "clock", ("/student/experiences", "/v/onsite")),
         Destination("/student/verify", "Verify", "badge-check"),
+        # Opportunities to sign up for: site visits, job shadows, events.
+        Destination("/student/opportunities", "Explore", "compass"),
         Destination("/student/certifications", "Certificates", "award"),
         Destination("/student/sharing", "Sharing", "share-2"),
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/student/profile")),
@@ -50,6 +52,9 @@ BARS: dict[str, tuple[Destination, ...]] = {
         # A coordinator's partners, with the employer accounts (who review shared portfolios) and the programs with
         # their advisory boards reached from there.
         Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
+        # What the career center runs: opportunities and their sessions' attendance, placements, feedback.
+        Destination("/staff/opportunities", "Opportunities", "calendar-days",
+                    ("/staff/sessions", "/staff/placements", "/staff/feedback")),
         Destination("/staff/outbox", "E-mail", "mail"),
         # Their school's name, logo and colour are reached from the Account page.
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
@@ -58,6 +63,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination("/admin", "People", "users", ("/staff/people", "/staff/invite")),
         Destination("/admin/schools", "Schools", "school"),
         Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
+        Destination("/staff/opportunities", "Opportunities", "calendar-days",
+                    ("/staff/sessions", "/staff/placements", "/staff/feedback")),
         Destination("/staff/outbox", "E-mail", "mail"),
         ACCOUNT,
     ),

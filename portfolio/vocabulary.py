@@ -240,6 +240,12 @@ class EmailKind(StrEnum):
     CERTIFICATION_EXPIRY = "certification_expiry"
     FOLLOW_UP_DIGEST = "follow_up_digest"
     FEEDBACK_SUMMARY = "feedback_summary"
+    # Opportunities: a sign-up's news (confirmed, waitlisted, a seat from the waitlist, declined, cancelled), a
+    # change to its sessions, the day-before reminder, and a permission slip sent to a guardian.
+    OPPORTUNITY_SIGN_UP = "opportunity_sign_up"
+    OPPORTUNITY_CHANGE = "opportunity_change"
+    OPPORTUNITY_REMINDER = "opportunity_reminder"
+    PERMISSION_SLIP = "permission_slip"
 
 
 EMAIL_KIND_LABELS = {
@@ -261,6 +267,10 @@ EMAIL_KIND_LABELS = {
     EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
     EmailKind.FOLLOW_UP_DIGEST: "Staff member's daily follow-ups",
     EmailKind.FEEDBACK_SUMMARY: "Students' feedback summary to a partner",
+    EmailKind.OPPORTUNITY_SIGN_UP: "Opportunity sign-up news",
+    EmailKind.OPPORTUNITY_CHANGE: "Opportunity changed or cancelled",
+    EmailKind.OPPORTUNITY_REMINDER: "Opportunity reminder, the day before",
+    EmailKind.PERMISSION_SLIP: "Permission slip to a guardian",
 }
 
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -60,6 +60,8 @@ class Live:
     url: str
     pid: int
     var_dir: Path
+    # The server's environment, for a command run against its database.
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -120,7 +122,7 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
                     stderr=subprocess.STDOUT,
                 )
             await _wait_until_healthy(server, base_url, log, STARTUP_SECONDS * workers)
-            yield Live(url=base_url, pid=server.pid, var_dir=var_dir)
+            yield Live(url=base_url, pid=server.pid, var_dir=var_dir, env=env)
         finally:
             if server is not None:
                 server.terminate()

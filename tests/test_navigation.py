@@ -24,11 +24,11 @@ def tabs(html: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("roles", "landing", "labels"),
     [
-        (("student",), "/student", ["Hours", "Verify", "Certificates", "Sharing", "Account"]),
+        (("student",), "/student", ["Hours", "Verify", "Explore", "Certificates", "Sharing", "Account"]),
         (("mentor",), "/mentor", ["Queue", "Students", "History", "Account"]),
         (("employer",), "/employer", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
-        (("staff",), "/staff", ["People", "Mentors", "Partners", "E-mail", "Account"]),
-        (("admin",), "/admin", ["People", "Schools", "Partners", "E-mail", "Account"]),
+        (("staff",), "/staff", ["People", "Mentors", "Partners", "Opportunities", "E-mail", "Account"]),
+        (("admin",), "/admin", ["People", "Schools", "Partners", "Opportunities", "E-mail", "Account"]),
     ],
 )
 async def test_each_role_has_its_own_bar_with_its_landing_page_current(client, signed_in, roles, landing, labels):

@@ -70,3 +70,16 @@ def parse_birth_date(raw: Mapping[str, Any], today: date) -> date | None:
     if not today.year - 100 <= birth.year or birth > today:
         raise FormErrors({"birth_date": "Enter a date in the past, like 2009-04-30."}, {"birth_date": text})
     return birth
+
+
+GRADES = tuple(range(6, 13))
+
+
+def parse_grade(raw: Mapping[str, Any]) -> int | None:
+    """Staff record the grade a student is in (6 to 12), or clear it: opportunities' eligibility reads it."""
+    text = texts(raw, ("grade",))["grade"]
+    if not text:
+        return None
+    if not text.isdigit() or int(text) not in GRADES:
+        raise FormErrors({"grade": "Choose a grade from 6 to 12, or none."}, {"grade": text})
+    return int(text)

@@ -18,7 +18,7 @@ from portfolio.forms.accounts import parse_invite, parse_new_employer
 from portfolio.forms.certification import certification_check_values, parse_certification_check
 from portfolio.forms.consent import parse_guardian_name, parse_school_guardian
 from portfolio.forms.mentoring import parse_assignment
-from portfolio.forms.profile import parse_birth_date
+from portfolio.forms.profile import GRADES, parse_birth_date, parse_grade
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services import accounts, attention, experiences, mentoring, outbox_listing, profiles, sharing, signoff
@@ -71,6 +71,7 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
     profile = await profiles.get(student)
     context = {
         "birth_date": profile["birth_date"],
+        "grade": profile.get("grade"), "grades": GRADES, "grade_errors": {},
         "consent_on_file": await sharing.consent_on_file(student.id),
         "may_share": await sharing.may_share_outside(student),
         "guardians": await sharing.guardians_of(request.user, student.id),
@@ -129,6 +130,10 @@ async def _guardian_again(request: Request, problem: FormErrors) -> Template:
 async def _birth_date_again(request: Request, problem: FormErrors) -> Template:
     return await _student_page(request, request.path_params["student_id"], status_code=422,
                                birth_values=problem.values, birth_errors=problem.errors)
+
+
+async def _grade_again(request: Request, problem: FormErrors) -> Template:
+    return await _student_page(request, request.path_params["student_id"], status_code=422, grade_errors=problem.errors)
 
 
 async def _certification_again(request: Request, problem: DomainError) -> Template:
@@ -234,6 +239,12 @@ class StaffController(Controller):
         birth = parse_birth_date(form, clock.today_at(None))
         await profiles.set_birth_date(staff, student_id, birth)
         return go_to(request, f"/staff/students/{student_id}?saved=birth_date#sharing")
+
+    @post("/staff/students/{student_id:int}/grade", guards=[role("staff")], opt=redisplay(_grade_again))
+    async def set_grade(self, request: Request, staff: NamedDependency[CurrentUser], student_id: FromPath[int]) -> Response:
+        await _school_student(request, student_id)
+        await profiles.set_grade(staff, student_id, parse_grade(await form_values(request)))
+        return go_to(request, f"/staff/students/{student_id}?saved=grade#sharing")
 
     @post("/staff/students/{student_id:int}/certifications/{certification_id:int}/verify", guards=[role("staff")],
           opt=redisplay(_certification_again))

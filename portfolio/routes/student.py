@@ -26,6 +26,7 @@ from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_fi
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.feedback import experiences as feedback_experiences
+from portfolio.services.opportunities import browse
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 from portfolio.vocabulary import FirstRunPart
@@ -134,6 +135,7 @@ class StudentController(Controller):
             first_steps=await first_run.steps(student, glance["entry_count"]),
             feedback_waiting=await feedback_experiences.waiting(student),
             checkin=checkin_card(student, settings),
+            opportunities=await browse.coming_up(student),
             saved=saved,
             deleted=deleted,
         )

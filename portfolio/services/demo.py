@@ -15,7 +15,16 @@ from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.share import parse_share
 from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
-from portfolio.services import certifications, demo_attendance, demo_feedback, experiences, mentoring, sharing, signoff
+from portfolio.services import (
+    certifications,
+    demo_attendance,
+    demo_feedback,
+    demo_opportunities,
+    experiences,
+    mentoring,
+    sharing,
+    signoff,
+)
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
 from portfolio.services.partners import contacts, directory, follow_ups, interactions, linking, records
@@ -83,6 +92,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await _programs(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
     await demo_feedback.seed(emails, counselor, student, today)
     await demo_attendance.seed(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
+    await demo_opportunities.seed(emails, counselor, ids["student@demo.example"], ids["student2@demo.example"], today)
     return True
 
 

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from portfolio import db
 from portfolio.clock import now
-from portfolio.mail import Mail, Mailer
+from portfolio.mail import Attachment, Mail, Mailer
 from portfolio.record_tables import OutboxMessage
 from portfolio.vocabulary import OutboxState
 
@@ -74,12 +74,21 @@ class Sealer:
         key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=self.INFO).derive(secret_key.encode())
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
-    def seal(self, text: str, html: str) -> str:
-        return self._fernet.encrypt(json.dumps({"text": text, "html": html}).encode()).decode()
+    def seal(self, text: str, html: str, attachments: tuple[Attachment, ...] = ()) -> str:
+        body: dict[str, Any] = {"text": text, "html": html}
+        if attachments:
+            body["attachments"] = [{"filename": a.filename, "content_type": a.content_type, "content": a.content}
+                                   for a in attachments]
+        return self._fernet.encrypt(json.dumps(body).encode()).decode()
 
     def open(self, sealed: str) -> tuple[str, str]:
+        return self.open_all(sealed)[:2]  # type: ignore[return-value]
+
+    def open_all(self, sealed: str) -> tuple[str, str, tuple[Attachment, ...]]:
+        """Text, HTML and attachments; a body sealed before messages carried attachments has none."""
         body = json.loads(self._fernet.decrypt(sealed.encode()))
-        return body["text"], body["html"]
+        attachments = tuple(Attachment(a["filename"], a["content_type"], a["content"]) for a in body.get("attachments", ()))
+        return body["text"], body["html"], attachments
 
 
 # --- queueing -------------------------------------------------------------------------------------
@@ -101,7 +110,7 @@ async def enqueue(
     moment = now()
     row = await OutboxMessage.insert(
         OutboxMessage(
-            recipient=mail.to, subject=mail.subject[:300], kind=mail.kind, body=sealer.seal(mail.text, mail.html),
+            recipient=mail.to, subject=mail.subject[:300], kind=mail.kind, body=sealer.seal(mail.text, mail.html, mail.attachments),
             message_id=message_id, state=QUEUED, next_attempt_at=moment, school=school_id, sender=sender_id,
             invitee=invitee_id, created_at=moment,
         )
@@ -233,10 +242,10 @@ class Worker:
             if message["attempts"] > MAX_ATTEMPTS:
                 # Claimed again and again by workers that never finished it: it crashes them, most likely.
                 raise _Abandoned()
-            text, html = self.sealer.open(message["body"])
+            text, html, attachments = self.sealer.open_all(message["body"])
             await self.mailer.send(
                 Mail(to=message["recipient"], subject=message["subject"], text=text, html=html, kind=message["kind"],
-                     message_id=message["message_id"], date=message["created_at"])
+                     message_id=message["message_id"], date=message["created_at"], attachments=attachments)
             )
         except asyncio.CancelledError:
             raise

@@ -50,18 +50,26 @@ async def save(student: CurrentUser, profile: ProfileForm) -> dict[str, Any]:
 
 
 
-async def set_birth_date(staff: CurrentUser, student_id: int, birth: date | None) -> date | None:
-    """Staff record (or clear, with an empty value) a student's birth date: it decides whether the student
-    may share outside the school without a guardian's consent. Same-school staff only."""
+async def _staff_sets(staff: CurrentUser, student_id: int, column: Any, value: Any, action: str) -> None:
+    """A field of the profile only the student's school's staff set (the student's word never decides it)."""
     student = await User.select(User.school, User.roles).where(User.id == student_id).first()
     if student is None or staff.school_id is None or student["school"] != staff.school_id or "student" not in (student["roles"] or []):
         raise NotFound(student_id)
     moment = clock.now()
     if await StudentProfile.exists().where(StudentProfile.student == student_id):
-        await StudentProfile.update({StudentProfile.birth_date: birth, StudentProfile.updated_at: moment}).where(
-            StudentProfile.student == student_id
-        )
+        await StudentProfile.update({column: value, StudentProfile.updated_at: moment}).where(StudentProfile.student == student_id)
     else:
-        await StudentProfile.insert(StudentProfile(student=student_id, birth_date=birth, updated_at=moment))
-    await audit.record("profile.birth_date_set", actor_id=staff.id, subject=f"user:{student_id}")
+        await StudentProfile.insert(StudentProfile(student=student_id, updated_at=moment, **{column._meta.name: value}))
+    await audit.record(action, actor_id=staff.id, subject=f"user:{student_id}")
+
+
+async def set_grade(staff: CurrentUser, student_id: int, grade: int | None) -> None:
+    """Staff record (or clear) the grade a student is in; opportunities' eligibility reads it."""
+    await _staff_sets(staff, student_id, StudentProfile.grade, grade, "profile.grade_set")
+
+
+async def set_birth_date(staff: CurrentUser, student_id: int, birth: date | None) -> date | None:
+    """Staff record (or clear, with an empty value) a student's birth date: it decides whether the student
+    may share outside the school without a guardian's consent. Same-school staff only."""
+    await _staff_sets(staff, student_id, StudentProfile.birth_date, birth, "profile.birth_date_set")
     return birth

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.browser
 
 # email, landing, the bar's destinations (a role has as many as it has pages of its own)
 ROLES = [
-    ("student@demo.example", "/student", ["Hours", "Verify", "Certificates", "Sharing", "Account"]),
-    ("counselor@demo.example", "/staff", ["People", "Mentors", "Partners", "E-mail", "Account"]),
-    ("admin@demo.example", "/admin", ["People", "Schools", "Partners", "E-mail", "Account"]),
+    ("student@demo.example", "/student", ["Hours", "Verify", "Explore", "Certificates", "Sharing", "Account"]),
+    ("counselor@demo.example", "/staff", ["People", "Mentors", "Partners", "Opportunities", "E-mail", "Account"]),
+    ("admin@demo.example", "/admin", ["People", "Schools", "Partners", "Opportunities", "E-mail", "Account"]),
     ("mentor@demo.example", "/mentor", ["Queue", "Students", "History", "Account"]),
     ("employer@demo.example", "/employer", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
 ]
@@ -150,7 +150,7 @@ async def test_the_bar_lets_go_at_200_percent_zoom(new_page):
     assert await page.evaluate("() => getComputedStyle(document.body).paddingBottom") == "0px"
     # The tabs wrap into rows of large targets (the page's own content is not this test's subject).
     sizes = await page.evaluate("() => [...document.querySelectorAll('nav.tabs a')].map((a) => [a.offsetWidth, a.offsetHeight])")
-    assert len(sizes) == 5 and all(w >= 44 and h >= 44 for w, h in sizes), sizes
+    assert len(sizes) == 6 and all(w >= 44 and h >= 44 for w, h in sizes), sizes
     assert await page.evaluate("() => document.querySelector('nav.tabs').scrollWidth <= window.innerWidth")
 
 
