@@ -239,6 +239,11 @@ class EmailKind(StrEnum):
     STAFF_CONSENT = "staff_consent"
     CERTIFICATION_EXPIRY = "certification_expiry"
     FOLLOW_UP_DIGEST = "follow_up_digest"
+    # Placements
+    PLACEMENT_SIGNATURE = "placement_signature"
+    TIMESHEET = "timesheet"
+    EVALUATION_REQUEST = "evaluation_request"
+    TIMESHEET_DECISION = "timesheet_decision"
 
 
 EMAIL_KIND_LABELS = {
@@ -259,6 +264,10 @@ EMAIL_KIND_LABELS = {
     EmailKind.STAFF_CONSENT: "Guardian consent given or withdrawn",
     EmailKind.CERTIFICATION_EXPIRY: "A certification expires soon",
     EmailKind.FOLLOW_UP_DIGEST: "Staff member's daily follow-ups",
+    EmailKind.PLACEMENT_SIGNATURE: "Placement agreement to sign",
+    EmailKind.TIMESHEET: "Weekly timesheet to a supervisor",
+    EmailKind.EVALUATION_REQUEST: "Placement evaluation request",
+    EmailKind.TIMESHEET_DECISION: "Timesheet change, to the student",
 }
 
 

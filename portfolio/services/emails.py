@@ -17,6 +17,7 @@ from portfolio.clock import now
 from portfolio.errors import TooMuchMail
 from portfolio.mail import render
 from portfolio.services import outbox
+from portfolio.services.mail_placements import PlacementsMail
 from portfolio.vocabulary import DECISION_WORDS, EmailKind
 
 # Mail that one person's own action sends to an address they typed (or, for a forgotten password, to any
@@ -42,7 +43,7 @@ def _entries(count: int) -> str:
     return "entry" if count == 1 else "entries"
 
 
-class Emails:
+class Emails(PlacementsMail):
     def __init__(self, base_url: str, sealer: outbox.Sealer, wake: Callable[[], None] | None = None) -> None:
         """`wake` tells an in-process worker that a message waits (once its transaction committed)."""
         self.base_url = base_url.rstrip("/")
