@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
+from portfolio import clock
 from portfolio.forms.placements import parse_placement
+from portfolio.opportunity_vocabulary import AgreementParty, PlacementLinkPurpose
 from portfolio.partner_tables import PartnerContact, PartnerSchool
 from portfolio.placement_tables import PlacementLink
-from portfolio.services.placements import records
+from portfolio.services import experiences
+from portfolio.services.placements import agreement, links, records, scope
 from portfolio.tables import Organization
+from tests.factories import as_entry, entry
 from tests.mailbox import emails_for
 
 SUPERVISOR_EMAIL = "pat.supervisor@acme.example"
@@ -44,3 +49,25 @@ async def make_placement(settings, staff, student, **overrides) -> int:
 async def links_of(placement_id: int, purpose: str) -> list[dict]:
     return await PlacementLink.select().where((PlacementLink.placement == placement_id) & (PlacementLink.purpose == purpose)).order_by(
         PlacementLink.id)
+
+
+async def activate(placement_id: int, student, staff) -> None:
+    """Every party signs the current text (the student is an adult): the placement is under way."""
+    found = await scope.by_id(placement_id)
+    digest = found["agreement_hash"]
+    await agreement.sign_in_person(placement_id, AgreementParty.STUDENT, digest, student.name, student.id, student.email, "")
+    await agreement.sign_in_person(placement_id, AgreementParty.STAFF, digest, staff.name, staff.id, staff.email, "")
+    (link,) = [row for row in await links_of(placement_id, PlacementLinkPurpose.SUPERVISOR_SIGNATURE) if links.usable(row)]
+    await agreement.sign_by_link(link["id"], digest, "Pat Supervisor", "")
+
+
+def last_week(school_timezone: str = "America/New_York") -> date:
+    """The Monday of last week, where the school is."""
+    today = clock.today_at(school_timezone)
+    return today - timedelta(days=today.weekday() + 7)
+
+
+async def log_at_placement(student, day: date, hours: str = "4", title: str = "Ran the lathe") -> int:
+    saved = await experiences.create(student, await as_entry(student, entry(
+        organization="Acme Manufacturing", date=day.isoformat(), hours=hours, title=title, kind="internship")), uuid.uuid4())
+    return saved.entry["id"]
