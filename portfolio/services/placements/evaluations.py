@@ -15,6 +15,7 @@ from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.placements import links
+from portfolio.services.placements.given import of_placements  # noqa: F401 - the evaluations' public face
 from portfolio.services.placements.records import week_of
 from portfolio.services.placements.scope import by_id
 
@@ -131,15 +132,3 @@ async def give(link_id: int, form: EvaluationForm, ip: str = "") -> int:
             position=index) for index, c in enumerate(criteria)])
     await audit.record("placement.evaluated", subject=f"placement:{placement['id']}", ip=ip)
     return evaluation_id
-
-
-async def of_placements(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The evaluations of these placements with their scores, by placement (two queries)."""
-    rows = await Evaluation.select().where(Evaluation.placement.is_in(placement_ids or [0]))
-    scores = await EvaluationScore.select().where(EvaluationScore.evaluation.is_in([r["id"] for r in rows] or [0])).order_by(
-        EvaluationScore.position)
-    for row in rows:
-        row["scores"] = [s for s in scores if s["evaluation"] == row["id"]]
-    return {row["placement"]: row for row in rows}
-
-
