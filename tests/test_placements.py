@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from portfolio import clock
+from portfolio.errors import Conflict, LinkInvalid
 from portfolio.opportunity_vocabulary import PlacementLinkPurpose, PlacementStatus
 from portfolio.placement_tables import AgreementSignature, Placement, PlacementLink
 from portfolio.services.placements import agreement, scope
@@ -228,3 +231,19 @@ async def test_another_school_s_staff_and_another_student_are_refused_every_plac
     assert await scope.by_id(placement_id) == before
     assert not await AgreementSignature.exists()
     assert await PlacementLink.count() == 1  # only the supervisor's first link: no "send again" went through
+
+
+async def test_a_link_signs_only_its_own_party_s_line(settings, make_user):
+    student = await make_user("student")
+    await set_birth(student.id, 20)
+    placement_id = await make_placement(settings, await make_user("staff"), student)
+    digest = (await scope.by_id(placement_id))["agreement_hash"]
+    other = await PlacementLink.insert(PlacementLink(
+        placement=placement_id, purpose=PlacementLinkPurpose.EVALUATION, email="someone@example.com", token_hash="e" * 64,
+        expires_at=clock.now() + timedelta(days=1), created_at=clock.now())).returning(PlacementLink.id)
+    with pytest.raises(LinkInvalid):
+        await agreement.sign_by_link(other[0]["id"], digest, "Someone", "")
+    (supervisor_link,) = await links_of(placement_id, PlacementLinkPurpose.SUPERVISOR_SIGNATURE)
+    with pytest.raises(Conflict):  # over a text other than the one it was sent for
+        await agreement.sign_by_link(supervisor_link["id"], "0" * 64, "Pat", "")
+    assert not await AgreementSignature.exists()

@@ -147,3 +147,25 @@ async def test_a_waiting_week_is_reminded_after_three_days_at_most_twice(setting
     await signed_in("staff")
     assert "1 week waiting for the supervisor" in (await client.get("/staff/placements")).text
     assert "Weeks waiting for the supervisor" in (await client.get(f"/staff/placements/{placement_id}")).text
+
+
+async def test_the_student_logs_hours_from_the_placement_on_the_one_entry_form(settings, make_user, client, signed_in):
+    student = await signed_in("student", name="Jordan Adult")
+    await set_birth(student.id, 18)
+    staff = await make_user("staff")
+    placement_id = await make_placement(settings, staff, student)
+    # Not under way yet: no "log hours" on the page, and an entry at the partner stays the student's own.
+    assert "Log hours for this placement" not in (await client.get(f"/student/placements/{placement_id}")).text
+    await activate(placement_id, student, staff)
+    page = await client.get(f"/student/placements/{placement_id}")
+    assert "Log hours for this placement" in page.text
+    form = await client.get(f"/student/placements/{placement_id}/log")
+    assert form.status_code == 200 and 'action="/student/experiences"' in form.text
+    assert 'value="Acme Manufacturing"' in form.text and 'value="Machining intern"' in form.text
+    assert '<option value="internship" selected>' in form.text
+    values = dict(re.findall(r'<input[^>]*name="(client_uuid|title|organization|date)"[^>]*value="([^"]*)"', form.text))
+    saved = await client.post("/student/experiences", data=values | {"kind": "internship", "hours": "4", "cluster": "construction"},
+                              headers=csrf_headers(client))
+    assert saved.status_code == 303, saved.text
+    (row,) = await Experience.select(Experience.placement, Experience.partner, Experience.organization_name)
+    assert row["placement"] == placement_id and row["partner"] is not None
