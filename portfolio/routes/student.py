@@ -24,6 +24,7 @@ from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.placements import records as placement_records
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 from portfolio.vocabulary import FirstRunPart
@@ -129,6 +130,7 @@ class StudentController(Controller):
             cluster_chart=_cluster_chart(glance["by_cluster"]),
             on_the_spot=await signoff.on_the_spot_news(student),
             first_steps=await first_run.steps(student, glance["entry_count"]),
+            placements=await placement_records.for_dashboard(student),
             saved=saved,
             deleted=deleted,
         )

@@ -15,7 +15,7 @@ from portfolio.forms.partners import parse_contact, parse_filter, parse_partner
 from portfolio.forms.programs import ActionForm, MeetingForm, MemberForm, ProgramForm
 from portfolio.forms.share import parse_share
 from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
-from portfolio.services import certifications, experiences, mentoring, sharing, signoff
+from portfolio.services import certifications, demo_placements, experiences, mentoring, sharing, signoff
 from portfolio.services.accounts import CurrentUser, create_user, load_user
 from portfolio.services.emails import Emails
 from portfolio.services.partners import contacts, directory, follow_ups, interactions, linking, records
@@ -81,6 +81,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await _retired_owner(counselor, today)
     await _linked_entries(counselor)
     await _programs(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
+    await demo_placements.seed(emails, counselor, student, await load_user(ids["student2@demo.example"]), today)
     return True
 
 
