@@ -27,7 +27,8 @@ from portfolio.vocabulary import KIND_LABELS
 STAFF = [role("staff", "admin")]
 NOTICES = {"added": "Placement added. The supervisor (and a guardian on record) were sent the agreement to sign.",
            "saved": "Changes saved. If the facts changed, the agreement changed too: everyone is asked to sign it again.",
-           "signed": "Signed.", "sent": "Signing links sent again.", "rubric": "Rubric saved."}
+           "signed": "Signed.", "sent": "Signing links sent again.",
+           "evaluation": "The supervisor was sent the evaluation link.", "rubric": "Rubric saved."}
 WORDS = {"limits": LIMITS, "status_labels": PLACEMENT_STATUS_LABELS, "party_labels": AGREEMENT_PARTY_LABELS,
          "kind_labels": {k: KIND_LABELS[k] for k in PLACEMENT_KINDS}}
 
@@ -131,6 +132,12 @@ class StaffPlacementsController(Controller):
                    placement_id: FromPath[int]) -> Response:
         await agreement.send_links(emails, await scope.placement(user, placement_id), again=True)
         return go_to(request, f"/staff/placements/{placement_id}?done=sent")
+
+    @post("/staff/placements/{placement_id:int}/evaluation", opt=redisplay(_staff_sign_again))
+    async def ask_evaluation(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails],
+                             placement_id: FromPath[int]) -> Response:
+        await evaluations.ask_now(emails, await scope.placement(user, placement_id))
+        return go_to(request, f"/staff/placements/{placement_id}?done=evaluation")
 
     @get("/staff/school/rubric")
     async def rubric(self, request: Request) -> Template:

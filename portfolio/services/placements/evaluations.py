@@ -7,7 +7,7 @@ from typing import Any
 
 from portfolio import clock
 from portfolio.db import write_transaction
-from portfolio.errors import LinkInvalid, NotFound
+from portfolio.errors import Conflict, LinkInvalid, NotFound
 from portfolio.forms.placements import CriterionForm, EvaluationForm
 from portfolio.opportunity_vocabulary import PlacementLinkPurpose, PlacementStatus
 from portfolio.placement_tables import Evaluation, EvaluationScore, Placement, PlacementLink, RubricCriterion
@@ -108,6 +108,18 @@ async def ask(emails: Emails, placement: dict[str, Any]) -> None:
     await emails.evaluation_request(to=placement["supervisor_email"], supervisor=placement["supervisor_name"],
                                     student=placement["student_name"], partner=placement["partner_name"], token=token,
                                     days=EVALUATION_DAYS, school_id=placement["school"])
+
+
+async def ask_now(emails: Emails, placement: dict[str, Any]) -> None:
+    """Staff ask the supervisor for the evaluation before the job would (an earlier unused link stops working);
+    Conflict once the evaluation is given, or while the placement has not started."""
+    async with write_transaction():
+        if await Evaluation.exists().where(Evaluation.placement == placement["id"]):
+            raise Conflict("The supervisor has already evaluated this placement.")
+        if placement["status"] not in (PlacementStatus.ACTIVE, PlacementStatus.ENDED) or not placement["supervisor_email"]:
+            raise Conflict("The supervisor evaluates a placement once it is under way.")
+        await links.revoke(placement["id"], (PlacementLinkPurpose.EVALUATION,))
+        await ask(emails, placement)
 
 
 async def give(link_id: int, form: EvaluationForm, ip: str = "") -> int:
