@@ -64,6 +64,25 @@ async def test_the_supervisor_is_asked_once_in_the_last_week_and_evaluates(setti
     assert (await Placement.select(Placement.status).first())["status"] == "ended"
 
 
+async def test_a_rubric_changed_while_the_supervisor_fills_it_in_is_shown_again(settings, make_user, make_client):
+    staff = await make_user("staff")
+    await ending_placement(settings, staff, await make_user("student"))
+    await evaluations.send_requests(emails_for(settings))
+    criteria = await evaluations.rubric(staff.school_id)
+    async with make_client() as supervisor:
+        opened = await supervisor.get(link_in((await outbox(settings.var_dir, SUPERVISOR_EMAIL))[-1]))
+        path = opened.headers["location"]
+        await supervisor.get(path)
+        await RubricCriterion.insert(RubricCriterion(school=staff.school_id, name="Safety", level_1="a", level_2="b",
+                                                     level_3="c", level_4="d", position=9, created_at=clock.now()))
+        again = await supervisor.post(f"{path}/evaluate", data={"name": "Pat"} | scores(criteria), headers=csrf_headers(supervisor))
+        # The new skill is asked for; the scores given are kept.
+        assert again.status_code == 422 and "Safety" in again.text and "Choose a level from 1 to 4" in again.text
+        assert again.text.count('value="3" checked') == len(criteria)
+        assert 'value="Pat"' in again.text
+    assert not await Evaluation.exists()
+
+
 async def test_staff_edit_the_rubric_and_an_evaluation_keeps_its_criteria(settings, make_user, make_client, client, signed_in,
                                                                           other_school):
     staff = await signed_in("staff")

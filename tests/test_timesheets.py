@@ -12,7 +12,7 @@ from portfolio.placement_tables import TimesheetWeek
 from portfolio.record_tables import OutboxMessage
 from portfolio.services import experiences
 from portfolio.services.placements import timesheets
-from portfolio.tables import Experience, SignOff
+from portfolio.tables import Disclosure, Experience, SignOff
 from tests.factories import as_entry, csrf_headers, entry, set_birth
 from tests.mailbox import emails_for, link_in, outbox
 from tests.placement_factories import SUPERVISOR_EMAIL, activate, last_week, log_at_placement, make_placement
@@ -63,6 +63,9 @@ async def test_one_e_mail_per_placement_and_week_and_confirm_all_in_one_tap(sett
         path = await open_week(supervisor, settings)
         page = await supervisor.get(path)
         assert page.status_code == 200 and "Confirm all 2" in page.text and "7.5 hours in all" in page.text
+        # The student sees that the supervisor read their entries.
+        (seen,) = await Disclosure.select().where(Disclosure.student == student.id)
+        assert seen["viewer_name"] == "Pat Supervisor" and seen["viewer_organization"] == "Acme Manufacturing"
         done = await supervisor.post(f"{path}/confirm", data=hashes(page.text), headers=csrf_headers(supervisor))
         assert done.status_code == 200 and "2 entries are confirmed" in done.text
         assert (await supervisor.get(path)).status_code == 410  # the week is done: its link too

@@ -20,11 +20,13 @@ from portfolio.forms.placements import parse_evaluation, parse_hours_change, par
 from portfolio.opportunity_vocabulary import AGREEMENT_PARTY_LABELS, PlacementLinkPurpose
 from portfolio.routes.common import client_ip, form_values, redirect_with_grant, redisplay, render
 from portfolio.routes.verify import GRANT_MINUTES, LinkHeadersMiddleware
+from portfolio.services import sharing
 from portfolio.services.emails import Emails
 from portfolio.services.placements import agreement, evaluations, links, timesheets
 from portfolio.services.placements.agreement import PARTY_OF_LINK
 from portfolio.services.placements.scope import by_id
 from portfolio.settings import Settings
+from portfolio.vocabulary import DisclosureKind
 
 GRANT_COOKIE = "portfolio_placement"
 
@@ -87,7 +89,12 @@ class PlacementLinkController(Controller):
     @get("/l/{link_id:int}")
     async def page(self, request: Request, link_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:
         link = await _granted(request, settings, link_id)
-        return await _page(request, link, done=request.query_params.get("done", ""))
+        page = await _page(request, link, done=request.query_params.get("done", ""))
+        # Someone outside the school read the student's record: the student sees it among their views.
+        found = page.context.get("placement") or page.context["view"]["placement"]
+        await sharing.disclose(found["student"], DisclosureKind.VERIFICATION_LINK, link["name"] or link["email"],
+                               found["partner_name"] if link["purpose"] != PlacementLinkPurpose.GUARDIAN_SIGNATURE else "")
+        return page
 
     @post("/l/{link_id:int}/sign", opt=redisplay(_again))
     async def sign(self, request: Request, link_id: FromPath[int], settings: NamedDependency[Settings]) -> Template:

@@ -131,7 +131,7 @@ async def give(link_id: int, form: EvaluationForm, ip: str = "") -> int:
         placement = await by_id(link["placement"])
         criteria = await rubric(placement["school"])
         if set(form.scores) != {c["id"] for c in criteria}:
-            raise LinkInvalid("grant")  # the rubric changed under the page: the link's page shows it anew
+            raise Conflict("The school changed its rubric while you were filling it in: check the skills below and send again.")
         await links.use(link_id)
         row = await Evaluation.insert(Evaluation(
             placement=placement["id"], supervisor_name=form.name, supervisor_title=form.title,

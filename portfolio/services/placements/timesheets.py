@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
 from portfolio import clock
-from portfolio.db import write_transaction
+from portfolio.db import engine, write_transaction
 from portfolio.errors import Conflict, LinkInvalid, NotFound
 from portfolio.formats import hours
 from portfolio.forms.placements import EntryChange
@@ -57,9 +59,16 @@ async def send_weekly(emails: Emails) -> int:
     return sent + await send_reminders(emails)
 
 
+async def lock_placement(placement_id: int) -> None:
+    if isinstance(engine(), PostgresEngine):
+        await Placement.select(Placement.id).where(Placement.id == placement_id).lock_rows()
+
+
 async def _send_week(emails: Emails, placement_id: int, week_start: date) -> int:
     async with write_transaction():
-        # The row is the "sent" mark: inside the immediate (SQLite) transaction, and the unique index elsewhere.
+        # The row is the "sent" mark, checked under the placement's lock (SQLite: the immediate transaction's),
+        # with the unique index of (placement, week) behind it.
+        await lock_placement(placement_id)
         if await TimesheetWeek.exists().where((TimesheetWeek.placement == placement_id) & (TimesheetWeek.week_start == week_start)):
             return 0
         entries = await _open_entries(placement_id, week_start)
