@@ -247,3 +247,16 @@ async def test_a_link_signs_only_its_own_party_s_line(settings, make_user):
     with pytest.raises(Conflict):  # over a text other than the one it was sent for
         await agreement.sign_by_link(supervisor_link["id"], "0" * 64, "Pat", "")
     assert not await AgreementSignature.exists()
+
+
+async def test_an_admin_chooses_the_school_then_adds_a_placement(client, signed_in, make_user, school, settings):
+    await signed_in("admin")
+    student = await make_user("student", name="Sam Student")
+    partner, supervisor = await partner_with_supervisor(school)
+    chooser = await client.get("/staff/placements/new")
+    assert chooser.status_code == 200 and "Test Career Center" in chooser.text
+    form = await client.get(f"/staff/placements/new?school={school}")
+    assert "Sam Student" in form.text and f'action="/staff/placements/new?school={school}"' in form.text
+    added = await post(client, f"/staff/placements/new?school={school}", placement_fields(student.id, partner, supervisor))
+    assert added.status_code == 303
+    assert (await Placement.select(Placement.school).first())["school"] == school

@@ -16,7 +16,7 @@ from portfolio.auth import role
 from portfolio.errors import NotFound
 from portfolio.forms.placements import LIMITS, PLACEMENT_KINDS, parse_criterion, parse_placement, parse_signature
 from portfolio.opportunity_vocabulary import AGREEMENT_PARTY_LABELS, PLACEMENT_STATUS_LABELS, AgreementParty
-from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
+from portfolio.routes.common import client_ip, form_values, go_to, query_id, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
@@ -45,8 +45,13 @@ async def _details(found: dict[str, Any]) -> dict[str, Any]:
 async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], placement_id: int | None = None,
                 status_code: int = 200) -> Template:
     user: CurrentUser = request.user
-    school = (await scope.placement(user, placement_id))["school"] if placement_id else None
-    return render(request, "placement_form", status_code=status_code, values=values, errors=errors,
+    if placement_id:
+        school, schools = (await scope.placement(user, placement_id))["school"], {}
+    else:
+        school, schools = await records.school_for_new(user, query_id(request, "school"))
+        if school is None:  # an admin chooses the school first: its students, partners and contacts follow
+            return render(request, "placement_school", schools=schools)
+    return render(request, "placement_form", status_code=status_code, values=values, errors=errors, school=school if schools else None,
                   choices=await records.choices(user, school), placement_id=placement_id, **WORDS)
 
 
@@ -98,8 +103,11 @@ class StaffPlacementsController(Controller):
 
     @post("/staff/placements/new", opt=redisplay(_new_again))
     async def add(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails]) -> Response:
-        form = parse_placement(await form_values(request), await records.choices(user), await today_for(user))
-        placement_id = await records.create(emails, user, form)
+        school, _ = await records.school_for_new(user, query_id(request, "school"))
+        if school is None:
+            raise NotFound("school")
+        form = parse_placement(await form_values(request), await records.choices(user, school), await today_for(user))
+        placement_id = await records.create(emails, user, form, school)
         return go_to(request, f"/staff/placements/{placement_id}?done=added")
 
     @get("/staff/placements/{placement_id:int}")

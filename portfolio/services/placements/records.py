@@ -16,7 +16,7 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.placements import agreement
 from portfolio.services.placements.scope import COLUMNS, placement, visible
-from portfolio.tables import CareerCluster, User
+from portfolio.tables import CareerCluster, School, User
 from portfolio.vocabulary import Role
 
 
@@ -40,6 +40,15 @@ async def choices(user: CurrentUser, school_id: int | None = None) -> PlacementC
         {r["id"]: r["name"] for r in students}, {r["id"]: r["name"] for r in partners},
         {r["id"]: (f"{r['name']} ({r['partner_name']})", r["partner"]) for r in contacts},
         {r["id"]: r["name"] for r in clusters})
+
+
+async def school_for_new(user: CurrentUser, asked: int | None) -> tuple[int | None, dict[int, str]]:
+    """The school a new placement is for: the staff member's own; for an admin, the one asked for, if it is a
+    school (else None, with the schools to choose among)."""
+    if user.school_id is not None:
+        return user.school_id, {}
+    schools = {s["id"]: s["name"] for s in await School.select(School.id, School.name).order_by(School.name)}
+    return (asked if asked in schools else None), schools
 
 
 def _facts(form: PlacementForm) -> dict[Any, Any]:
