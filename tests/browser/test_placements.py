@@ -131,3 +131,40 @@ async def test_the_supervisor_confirms_a_week_in_one_tap_and_evaluates(new_page)
     await expect(evaluation).to_contain_text("Explains set-ups clearly to the next shift.")
     await expect(evaluation).to_contain_text("Given by the supervisor")
     await assert_phone_ready(student)
+
+
+async def test_the_supervisor_signs_from_the_link_and_staff_edit_the_rubric(new_page):
+    reader = await new_page(SMALL_PHONE)
+    link = await _link_in_outbox(reader, "sokoro@riversidehealth.example",
+                                 "Please sign Avery Chen's placement agreement with Riverside Health")
+    supervisor = await new_page(SMALL_PHONE)
+    await supervisor.goto(link)
+    await expect(supervisor.get_by_role("heading", level=1)).to_have_text("Placement agreement for Avery Chen")
+    await expect(supervisor.locator(".agreement")).to_contain_text("The parent or guardian agrees")  # Avery is 16
+    await assert_phone_ready(supervisor)
+    await supervisor.get_by_label("Your full name").fill("Sam Okoro")
+    await supervisor.get_by_label("I have read the agreement above and agree to it.").check()
+    await supervisor.get_by_role("button", name="Sign the agreement").click()
+    await expect(supervisor.get_by_role("status")).to_contain_text("Your signature is recorded")
+
+    counselor = await new_page(SMALL_PHONE)
+    await sign_in(counselor, "counselor@demo.example")
+    await counselor.goto("/staff/placements")
+    await counselor.get_by_role("link", name=re.compile("Avery Chen: Shadow a lab technician")).click()
+    await expect(counselor.locator(".signatures .entry", has_text="Workplace supervisor")).to_contain_text("Signed by Sam Okoro")
+    await expect(counselor.locator(".signatures .entry", has_text="Parent or guardian")).to_contain_text("Not signed yet")
+    await assert_phone_ready(counselor)
+    await counselor.goto("/staff/school/rubric")
+    await expect(counselor.get_by_role("heading", level=1)).to_have_text("Evaluation rubric")
+    await assert_phone_ready(counselor)
+    skill = f"Safety {uuid.uuid4().hex[:4]}"
+    add = counselor.locator("form", has=counselor.get_by_role("heading", name="Add a skill"))
+    await add.get_by_label("Skill").fill(skill)
+    await add.get_by_role("button", name="Add the skill").click()
+    await expect(counselor.locator(".error-summary")).to_be_visible()
+    await assert_phone_ready(counselor)
+    for level in (1, 2, 3, 4):
+        await add.get_by_label(f"Level {level}").fill(f"Level {level} words")
+    await add.get_by_role("button", name="Add the skill").click()
+    await expect(counselor.get_by_role("status")).to_have_text("Rubric saved.")
+    await expect(counselor.locator(".rubric")).to_contain_text(skill)
