@@ -11,7 +11,7 @@ from portfolio import clock
 from portfolio.placement_tables import TimesheetWeek
 from portfolio.record_tables import OutboxMessage
 from portfolio.services import experiences
-from portfolio.services.placements import timesheets
+from portfolio.services.placements import scope, timesheets
 from portfolio.tables import Disclosure, Experience, SignOff
 from tests.factories import as_entry, csrf_headers, entry, set_birth
 from tests.mailbox import emails_for, link_in, outbox
@@ -170,5 +170,10 @@ async def test_the_student_logs_hours_from_the_placement_on_the_one_entry_form(s
     saved = await client.post("/student/experiences", data=values | {"kind": "internship", "hours": "4", "cluster": "construction"},
                               headers=csrf_headers(client))
     assert saved.status_code == 303, saved.text
-    (row,) = await Experience.select(Experience.placement, Experience.partner, Experience.organization_name)
+    (row,) = await Experience.select(Experience.id, Experience.placement, Experience.partner, Experience.organization_name)
     assert row["placement"] == placement_id and row["partner"] is not None
+    # Moved to a day before the placement began, the entry is no longer the placement's.
+    before = (await scope.by_id(placement_id))["starts_on"] - timedelta(days=1)
+    await experiences.update(student, row["id"], await as_entry(student, entry(
+        organization="Acme Manufacturing", date=before.isoformat(), hours="4", kind="internship")))
+    assert (await Experience.select(Experience.placement).first())["placement"] is None
