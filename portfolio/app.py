@@ -50,6 +50,8 @@ from portfolio.routes.partner_links import PartnerNamesController, PartnerSugges
 from portfolio.routes.partner_owners import PartnerOwnersController
 from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
+from portfolio.routes.placement_links import PlacementLinkController
+from portfolio.routes.placements import StaffPlacementsController, StudentPlacementsController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
@@ -123,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         SessionsController,
         SessionMarksController,
         OpportunitiesController,
+        StaffPlacementsController,
+        StudentPlacementsController,
         SchoolsController,
         OwnSchoolController,
         SchoolThemeController,
@@ -131,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # People without an account: a supervisor's e-mailed link, a share link's visitor and a guardian,
         # and the public check page of a printed PDF.
         VerifyController,
+        PlacementLinkController,
         VisitorController,
         DocumentController,
         PartnerFeedbackController,

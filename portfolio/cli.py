@@ -130,6 +130,7 @@ def remind() -> None:
     from portfolio.services import certifications, sharing, signoff
     from portfolio.services.opportunities import reminders as opportunity_reminders
     from portfolio.services.partners import follow_ups
+    from portfolio.services.placements import jobs as placement_jobs
 
     settings = get_settings()
     emails = _emails(settings)
@@ -137,6 +138,7 @@ def remind() -> None:
     async def work() -> tuple[int, int]:
         reminders = await signoff.send_reminders(emails) + await certifications.send_expiry_reminders(emails)
         reminders += await opportunity_reminders.send_reminders(emails)
+        reminders += await placement_jobs.daily(emails)
         counts = reminders, (await signoff.send_digests(emails) + await sharing.send_employer_digests(emails)
                             + await follow_ups.send_digests(emails))
         # Queued like every e-mail; delivered here at once too, so the job needs no server running beside it

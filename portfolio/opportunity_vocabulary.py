@@ -138,3 +138,34 @@ RATING_LABELS = {
     4: "Very good",
     5: "Excellent",
 }
+# --- placements: the agreement's parties, the supervisor's links, the evaluation's scale -------------------
+
+
+class AgreementParty(StrEnum):
+    """Who signs a placement agreement; a guardian only when the student is (or may be) under 18 on the start."""
+
+    STUDENT = "student"
+    GUARDIAN = "guardian"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+
+
+AGREEMENT_PARTY_LABELS = {
+    AgreementParty.STUDENT: "Student",
+    AgreementParty.GUARDIAN: "Parent or guardian",
+    AgreementParty.SUPERVISOR: "Workplace supervisor",
+    AgreementParty.STAFF: "School staff",
+}
+
+
+class PlacementLinkPurpose(StrEnum):
+    """What an e-mailed placement link lets its one addressee do."""
+
+    GUARDIAN_SIGNATURE = "guardian_signature"
+    SUPERVISOR_SIGNATURE = "supervisor_signature"
+    TIMESHEET = "timesheet"  # confirm, change or reject one week's entries
+    EVALUATION = "evaluation"
+
+
+# The rubric's scale: each criterion names its own four levels; these are the defaults.
+RUBRIC_LEVELS = (1, 2, 3, 4)

@@ -246,6 +246,11 @@ class EmailKind(StrEnum):
     OPPORTUNITY_CHANGE = "opportunity_change"
     OPPORTUNITY_REMINDER = "opportunity_reminder"
     PERMISSION_SLIP = "permission_slip"
+    # Placements
+    PLACEMENT_SIGNATURE = "placement_signature"
+    TIMESHEET = "timesheet"
+    EVALUATION_REQUEST = "evaluation_request"
+    TIMESHEET_DECISION = "timesheet_decision"
 
 
 EMAIL_KIND_LABELS = {
@@ -271,6 +276,10 @@ EMAIL_KIND_LABELS = {
     EmailKind.OPPORTUNITY_CHANGE: "Opportunity changed or cancelled",
     EmailKind.OPPORTUNITY_REMINDER: "Opportunity reminder, the day before",
     EmailKind.PERMISSION_SLIP: "Permission slip to a guardian",
+    EmailKind.PLACEMENT_SIGNATURE: "Placement agreement to sign",
+    EmailKind.TIMESHEET: "Weekly timesheet to a supervisor",
+    EmailKind.EVALUATION_REQUEST: "Placement evaluation request",
+    EmailKind.TIMESHEET_DECISION: "Timesheet change, to the student",
 }
 
 

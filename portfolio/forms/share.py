@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Collection, Mapping
 
 from portfolio.errors import FormErrors
@@ -23,12 +23,15 @@ class ShareForm:
     experiences: list[int]
     certifications: list[int]
     label: str
+    # Supervisors' evaluations of placements (services/placements/sharing).
+    evaluations: list[int] = field(default_factory=list)
 
 
 def share_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The form as sent, to show it again."""
     values: dict[str, Any] = {name: str(raw.get(name, "")).strip() for name in ("audience", "organization", "scope", "days", "label")}
-    return values | {"experiences": int_ids(raw.get("experiences")), "certifications": int_ids(raw.get("certifications"))}
+    return values | {"experiences": int_ids(raw.get("experiences")), "certifications": int_ids(raw.get("certifications")),
+                     "evaluations": int_ids(raw.get("evaluations"))}
 
 
 def parse_share(raw: Mapping[str, Any], employer_ids: Collection[int]) -> ShareForm:
@@ -45,14 +48,14 @@ def parse_share(raw: Mapping[str, Any], employer_ids: Collection[int]) -> ShareF
     if days is None or not 1 <= days <= MAX_DAYS:
         errors["days"] = f"Choose between 1 and {MAX_DAYS} days."
     everything = (values["scope"] or "everything") != "picked"
-    if not everything and not values["experiences"] and not values["certifications"]:
+    if not everything and not values["experiences"] and not values["certifications"] and not values["evaluations"]:
         errors["scope"] = "Pick at least one entry or certification, or share everything."
     if errors:
         raise FormErrors(errors, values)
     assert days is not None
     return ShareForm(audience=Audience(values["audience"]), organization=organization, days=days, everything=everything,
                      experiences=values["experiences"], certifications=values["certifications"],
-                     label=values["label"][:100])
+                     label=values["label"][:100], evaluations=values["evaluations"])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from portfolio.services import evidence, experiences, first_run, profiles, progr
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.feedback import experiences as feedback_experiences
 from portfolio.services.opportunities import browse
+from portfolio.services.placements import records as placement_records
 from portfolio.settings import Settings
 from portfolio.storage import EvidenceStore
 from portfolio.vocabulary import FirstRunPart
@@ -136,6 +137,7 @@ class StudentController(Controller):
             feedback_waiting=await feedback_experiences.waiting(student),
             checkin=checkin_card(student, settings),
             opportunities=await browse.coming_up(student),
+            placements=await placement_records.for_dashboard(student),
             saved=saved,
             deleted=deleted,
         )

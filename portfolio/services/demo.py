@@ -20,6 +20,7 @@ from portfolio.services import (
     demo_attendance,
     demo_feedback,
     demo_opportunities,
+    demo_placements,
     experiences,
     mentoring,
     sharing,
@@ -93,6 +94,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await demo_feedback.seed(emails, counselor, student, today)
     await demo_attendance.seed(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
     await demo_opportunities.seed(emails, counselor, ids["student@demo.example"], ids["student2@demo.example"], today)
+    await demo_placements.seed(emails, counselor, student, await load_user(ids["student2@demo.example"]), today)
     return True
 
 

@@ -19,6 +19,7 @@ from portfolio.mail import render
 from portfolio.services import outbox
 from portfolio.services.mail_feedback import FeedbackMail
 from portfolio.services.mail_opportunities import OpportunityMail
+from portfolio.services.mail_placements import PlacementsMail
 from portfolio.vocabulary import DECISION_WORDS, EmailKind
 
 # Mail that one person's own action sends to an address they typed (or, for a forgotten password, to any
@@ -44,7 +45,7 @@ def _entries(count: int) -> str:
     return "entry" if count == 1 else "entries"
 
 
-class Emails(FeedbackMail, OpportunityMail):
+class Emails(FeedbackMail, OpportunityMail, PlacementsMail):
     def __init__(self, base_url: str, sealer: outbox.Sealer, wake: Callable[[], None] | None = None) -> None:
         """`wake` tells an in-process worker that a message waits (once its transaction committed)."""
         self.base_url = base_url.rstrip("/")

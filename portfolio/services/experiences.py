@@ -29,6 +29,7 @@ from portfolio.services.attestation import (
 )
 from portfolio.services.paging import PAGE_SIZE, Page, paged
 from portfolio.services.partners.linking import partner_for_name, same_name
+from portfolio.services.placements.hours import placement_for_entry
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -328,6 +329,7 @@ async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID)
                 raise Conflict("This client_uuid was already used for a different entry.")
             return Saved(existing, created=False)
         _check_day(entry, await _minutes_on(student.id, entry.date))
+        partner = await partner_for_name(student.school_id, entry.organization)
         inserted = await Experience.insert(
             Experience(
                 student=student.id,
@@ -341,7 +343,9 @@ async def create(student: CurrentUser, entry: EntryForm, client_uuid: uuid.UUID)
                 reflection=entry.reflection,
                 status=EntryStatus.DRAFT,
                 content_hash=digest,
-                partner=await partner_for_name(student.school_id, entry.organization),
+                partner=partner,
+                # An entry at the partner of the student's placement under way, within its dates, is the placement's.
+                placement=await placement_for_entry(student.id, partner, entry.date),
             )
         ).returning(Experience.id)
     return Saved(await get(student, inserted[0]["id"]), created=True)
@@ -377,16 +381,19 @@ async def update(student: CurrentUser, entry_id: int, entry: EntryForm, void_ok:
                 Experience.reflection: entry.reflection,
                 Experience.content_hash: new_hash,
                 Experience.updated_at: clock.now(),
-            } | await _relinked(student, current, entry)
+            } | await _relinked(student, entry_id, current, entry)
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
     return await get(student, entry_id)
 
 
-async def _relinked(student: CurrentUser, current: Mapping[str, Any], entry: EntryForm) -> dict[Any, Any]:
-    """A new organization name links anew; the same name keeps the link it has (staff may have merged it)."""
+async def _relinked(student: CurrentUser, entry_id: int, current: Mapping[str, Any], entry: EntryForm) -> dict[Any, Any]:
+    """A new organization name links anew; the same name keeps the link it has (staff may have merged it). The
+    placement follows the partner and the date."""
     if same_name(current["organization_name"]) == same_name(entry.organization):
-        return {}
-    return {Experience.partner: await partner_for_name(student.school_id, entry.organization)}
+        partner = (await Experience.select(Experience.partner).where(Experience.id == entry_id).first())["partner"]
+        return {Experience.placement: await placement_for_entry(student.id, partner, entry.date)}
+    partner = await partner_for_name(student.school_id, entry.organization)
+    return {Experience.partner: partner, Experience.placement: await placement_for_entry(student.id, partner, entry.date)}
 
 
 async def delete(student: CurrentUser, entry_id: int, store: EvidenceStore) -> None:

@@ -67,7 +67,8 @@ async def test_student_shares_a_link_a_visitor_opens_it_until_revoked(new_page, 
     await expect(portfolio.get_by_role("heading", level=2, name="Jordan Rivera")).to_be_visible()
     await expect(portfolio.locator(".totals")).to_contain_text("verified hours")
     sections = await portfolio.locator("section h3").all_inner_texts()
-    assert sections == ["Verified experience", "Self-reported experience", "Certifications"]  # verified first
+    # Verified first: entries, then the supervisor's evaluation of Jordan's ended job shadow (given from the school's link).
+    assert sections == ["Verified experience", "Supervisors' evaluations", "Self-reported experience", "Certifications"]
     await expect(portfolio).to_contain_text("Shadowed a network technician")
     await expect(portfolio).to_contain_text("OSHA 10-Hour General Industry")
     cookies = await visitor.context.cookies()

@@ -9,6 +9,7 @@ from portfolio.clock import now
 from portfolio.errors import NotFound
 from portfolio.services import mentoring
 from portfolio.services.accounts import CurrentUser, token_hash
+from portfolio.services.placements import sharing as placement_sharing
 from portfolio.tables import Share, ShareItem, User
 
 
@@ -20,6 +21,7 @@ class Access:
     everything: bool
     experiences: set[int] = field(default_factory=set)
     certifications: set[int] = field(default_factory=set)
+    evaluations: set[int] = field(default_factory=set)  # supervisors' evaluations of placements
     share_ids: list[int] = field(default_factory=list)
 
     def includes(self, experience_id: int | None = None, certification_id: int | None = None) -> bool:
@@ -40,6 +42,7 @@ async def _access(shares: list[dict[str, Any]], student_id: int) -> Access | Non
         )
         access.experiences = {i["experience"] for i in items if i["experience"]}
         access.certifications = {i["certification"] for i in items if i["certification"]}
+        access.evaluations = await placement_sharing.picked(access.share_ids)
     return access
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.services import attestation, experiences
+from portfolio.services.placements import sharing as placement_sharing
 from portfolio.services.sharing.access import Access
 from portfolio.services.signoff.certifications import current_hash as certification_hash
 from portfolio.services.signoff.certifications import latest_signoffs, shown_certification_state
@@ -79,6 +80,8 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
         "verified_minutes": sum(e["minutes"] for e in verified),
         "self_reported_minutes": sum(e["minutes"] for e in self_reported),
         "certifications": certs,
+        "evaluations": await placement_sharing.shown(
+            student_id, access is None or access.everything, access.evaluations if access is not None else set()),
     }
 
 

@@ -17,6 +17,7 @@ from portfolio.forms.share import ShareForm
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser, token_hash
 from portfolio.services.emails import Emails
+from portfolio.services.placements import sharing as placement_sharing
 from portfolio.services.sharing.consent import may_share_outside
 from portfolio.services.sharing.notices import tell_employers
 from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
@@ -72,7 +73,9 @@ async def create(emails: Emails, student: CurrentUser, share: ShareForm, secret:
         items = [ShareItem(share=share_id, experience=e) for e in picked_entries]
         items += [ShareItem(share=share_id, certification=c) for c in picked_certifications]
         if not everything:
-            await ShareItem.insert(*items)
+            if items:
+                await ShareItem.insert(*items)
+            await placement_sharing.include(student.id, share_id, share.evaluations)
         if organization is not None:
             await tell_employers(emails, organization, student.id)
     await audit.record("share.created", actor_id=student.id, subject=f"share:{share_id}", audience=audience)
@@ -133,7 +136,7 @@ async def share_choices(student: CurrentUser) -> dict[str, list[dict[str, Any]]]
     certs = await Certification.select(Certification.id, Certification.name, Certification.issued_on).where(
         Certification.student == student.id
     ).order_by(Certification.issued_on, ascending=False)
-    return {"experiences": entries, "certifications": certs}
+    return {"experiences": entries, "certifications": certs, "evaluations": await placement_sharing.choices(student.id)}
 
 
 async def _item_counts(share_ids: list[int]) -> dict[int, int]:
