@@ -263,7 +263,7 @@ async def test_the_demo_has_an_attended_site_visit_and_a_roster_to_tick(clean_da
     assert visit["status"] == "verified" and signed["method"] == "attendance" and signed["verifier_name"] == "Mr. Okafor (counselor)"
     assert visit["organization_name"] == "Tri-County Builders Association"
     counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
-    days = await OpportunitySession.select(OpportunitySession.id).where(OpportunitySession.opportunity.title == "Senior Days").first()
+    days = await OpportunitySession.select(OpportunitySession.id).where(OpportunitySession.opportunity.title == "Career Showcase Expo").first()
     from portfolio.services.attendance import roster
     found = await roster.roster(counselor, days["id"])
     assert (found["present"], found["total"]) == (0, 6) and found["students"][0]["missing_forms"] == ["Permission slip"]

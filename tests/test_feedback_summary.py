@@ -177,14 +177,16 @@ async def test_the_demo_shows_a_summary_one_without_enough_answers_and_a_questio
         clean_database, hasher, emails, settings, make_client):
     assert await demo.seed(hasher, emails) is True
     jordan = await load_user((await User.select(User.id).where(User.email == "student@demo.example").first())["id"])
-    assert [w["title"] for w in await experiences.waiting(jordan)] == ["Senior Days"]
+    assert [w["title"] for w in await experiences.waiting(jordan)] == ["Shadow a site superintendent", "Site visit: Tri-County Builders job site"]
     counselor = await load_user((await User.select(User.id).where(User.email == "counselor@demo.example").first())["id"])
     shown = {p["name"]: p for p in await review.listing(counselor)}
     health, builders = shown["Riverside Health"], shown["Tri-County Builders Association"]
     assert len(health["experiences"][0]["answers"]) == 6 and len(builders["experiences"][0]["answers"]) == 2
     assert (await summary({"id": health["id"], "school": counselor.school_id}))["shown"] is True
     assert (await summary({"id": builders["id"], "school": counselor.school_id}))["shown"] is False
-    path = link_in((await outbox(settings.var_dir, "sokoro@riversidehealth.example"))[-1])
+    # Sam also supervises a placement of the demo's: the summary is the message whose link is the summary's.
+    path = next(link for link in map(link_in, await outbox(settings.var_dir, "sokoro@riversidehealth.example"))
+                if link.startswith("/partner-feedback/"))
     async with make_client() as partner:
         page = (await partner.get(path)).text
     assert "Phlebotomy is its own certification" in page and "red glasses" not in page and "pipettes" not in page

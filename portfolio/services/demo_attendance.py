@@ -1,6 +1,5 @@
-"""The demo's attendance: a past site visit where staff marked who came (Jordan among them, so the demo
-student has an attendance-verified entry), and today's multi-partner Senior Days with its roster still to tick.
-Each in its own function, so the site visit can be pointed at the opportunities part's own when there is one."""
+"""The demo's attendance: past site visits where staff marked who came (Jordan among them, so the demo student
+has an attendance-verified entry), and today's multi-partner expo with its roster still to tick."""
 
 from __future__ import annotations
 
@@ -18,27 +17,33 @@ from portfolio.opportunity_tables import (
 )
 from portfolio.opportunity_vocabulary import OpportunityStatus, RequiredForm, SignUpStatus
 from portfolio.partner_tables import PartnerSchool
-from portfolio.services.accounts import CurrentUser, create_user
+from portfolio.services.accounts import CurrentUser
 from portfolio.services.attendance import marking
 from portfolio.tables import CareerCluster, School
 
-# Students of the demo school with no sign-in of their own: a roster of a handful to tick.
-CLASSMATES = ["Sam Ortiz", "Riley Nguyen", "Morgan Diaz", "Taylor Brooks", "Jamie Fox", "Alex Kim"]
+# The past visits' and today's titles, for the feedback that follows them and the tests that open them.
+JOB_SITE = "Site visit: Tri-County Builders job site"
+LAB_TOUR = "Riverside Health lab tour"
+EXPO = "Career Showcase Expo"
 
 
-async def seed(counselor: CurrentUser, student_ids: list[int], today: date) -> None:
-    classmates = [await create_user(f"classmate{n}@demo.example", name, ["student"], school_id=counselor.school_id)
-                  for n, name in enumerate(CLASSMATES, start=1)]
-    session_id = await _opportunity(counselor, "Site visit: Tri-County Builders job site", "site_visit",
-                                    ["Tri-County Builders Association"], today - timedelta(days=7), time(9), time(12),
-                                    student_ids + classmates[:3], OpportunityStatus.CLOSED)
-    # Jordan came (an attendance-verified entry); Avery, signed up too, did not: the demo's new student has
-    # no entries yet (the "Get started" card).
-    await site_visit_attendance(counselor, session_id, student_ids[:1] + classmates[:2])
-    await _opportunity(counselor, "Senior Days", "career_fair",
+async def seed(counselor: CurrentUser, student_ids: list[int], classmates: list[int], today: date) -> dict[str, int]:
+    """Last week's job site visit (Jordan and two classmates came; Avery signed up and did not, so the demo's new
+    student has no entries yet: the "Get started" card), the lab tour of six classmates three weeks ago, and
+    today's multi-partner expo with its roster still to tick. The opportunities' ids by title."""
+    job_site, job_site_session = await _opportunity(
+        counselor, JOB_SITE, "site_visit", ["Tri-County Builders Association"], today - timedelta(days=7), time(9),
+        time(12), student_ids + classmates[:3], OpportunityStatus.CLOSED)
+    await site_visit_attendance(counselor, job_site_session, student_ids[:1] + classmates[:2])
+    tour, tour_session = await _opportunity(
+        counselor, LAB_TOUR, "site_visit", ["Riverside Health"], today - timedelta(days=20), time(9), time(12),
+        classmates, OpportunityStatus.CLOSED, cluster="healthcare-human-services", place="Riverside Health, 400 River Road")
+    await site_visit_attendance(counselor, tour_session, classmates)
+    await _opportunity(counselor, EXPO, "career_fair",
                        ["Tri-County Builders Association", "Valley Electrical JATC", "Acme Manufacturing"],
                        today, time(9), time(13), classmates, OpportunityStatus.CLOSED,
-                       forms=[RequiredForm.PERMISSION_SLIP])
+                       forms=[RequiredForm.PERMISSION_SLIP], place="Riverside High School gym")
+    return {JOB_SITE: job_site, LAB_TOUR: tour}
 
 
 async def site_visit_attendance(counselor: CurrentUser, session_id: int, student_ids: list[int]) -> None:
@@ -48,14 +53,15 @@ async def site_visit_attendance(counselor: CurrentUser, session_id: int, student
 
 
 async def _opportunity(counselor: CurrentUser, title: str, kind: str, partners: list[str], day: date, start: time,
-                       end: time, student_ids: list[int], status: str, forms: list[str] | None = None) -> int:
-    """An opportunity with one session, its partners and the construction cluster, the students confirmed;
-    the session's id."""
+                       end: time, student_ids: list[int], status: str, forms: list[str] | None = None,
+                       cluster: str = "construction", place: str = "Tri-County training yard, 400 Mill Rd") -> tuple[int, int]:
+    """An opportunity with one session, its partners and cluster, the students confirmed: its id and the
+    session's."""
     school = await School.select(School.timezone).where(School.id == counselor.school_id).first()
     zone = ZoneInfo(school["timezone"])
     stamp = now()
     row: Any = await Opportunity.insert(Opportunity(
-        school=counselor.school_id, kind=kind, title=title, place="Tri-County training yard, 400 Mill Rd",
+        school=counselor.school_id, kind=kind, title=title, place=place,
         status=status, required_forms=forms or [], created_by=counselor.id, created_at=stamp, updated_at=stamp,
     )).returning(Opportunity.id)
     opportunity_id = row[0]["id"]
@@ -65,13 +71,13 @@ async def _opportunity(counselor: CurrentUser, title: str, kind: str, partners: 
     for name in partners:
         if name in by_name:
             await OpportunityPartner.insert(OpportunityPartner(opportunity=opportunity_id, partner=by_name[name]))
-    cluster = await CareerCluster.select(CareerCluster.id).where(CareerCluster.code == "construction").first()
-    if cluster:
-        await OpportunityCluster.insert(OpportunityCluster(opportunity=opportunity_id, cluster=cluster["id"]))
+    found_cluster = await CareerCluster.select(CareerCluster.id).where(CareerCluster.code == cluster).first()
+    if found_cluster:
+        await OpportunityCluster.insert(OpportunityCluster(opportunity=opportunity_id, cluster=found_cluster["id"]))
     session = await OpportunitySession.insert(OpportunitySession(
         opportunity=opportunity_id, starts_at=datetime.combine(day, start, zone),
         ends_at=datetime.combine(day, end, zone))).returning(OpportunitySession.id)
     for student_id in student_ids:
         await SignUp.insert(SignUp(opportunity=opportunity_id, student=student_id, status=SignUpStatus.CONFIRMED,
                                    decided_by=counselor.id, created_at=stamp, updated_at=stamp))
-    return session[0]["id"]
+    return opportunity_id, session[0]["id"]

@@ -18,7 +18,7 @@ from tests.browser.helpers import assert_phone_ready, sign_in
 pytestmark = pytest.mark.browser
 
 COUNSELOR = "counselor@demo.example"
-WALK_IN = "student2@demo.example"  # Avery Chen: not on Senior Days in the demo data, so a walk-in there
+WALK_IN = "student2@demo.example"  # Avery Chen: not on the Career Showcase Expo in the demo data, so a walk-in there
 
 
 async def open_roster(page: Page, title: str) -> str:
@@ -33,7 +33,7 @@ async def open_roster(page: Page, title: str) -> str:
 async def test_a_coordinator_takes_attendance_on_a_phone_also_offline(new_page):
     page = await new_page(SMALL_PHONE)
     await sign_in(page, COUNSELOR)
-    await open_roster(page, "Senior Days")
+    await open_roster(page, "Career Showcase Expo")
     counter = page.locator("[data-roster-count]")
     pending = page.locator("[data-roster-pending]")
     await expect(counter).to_have_text("0 of 6 here")
@@ -174,7 +174,7 @@ async def test_the_camera_scans_a_walk_in_s_code_and_staff_check_them_in(new_pag
             problems: list[str] = []
             page.on("pageerror", lambda error: problems.append(str(error)))
             await sign_in(page, COUNSELOR)
-            await open_roster(page, "Senior Days")
+            await open_roster(page, "Career Showcase Expo")
             counter = page.locator("[data-roster-count]")
             present, total = (int(n) for n in re.findall(r"\d+", await counter.inner_text()))
             await page.get_by_role("button", name="Scan a code").click()

@@ -1,4 +1,4 @@
-"""Feedback on a phone: Jordan answers from the dashboard's question about Senior Days; the counselor reads the
+"""Feedback on a phone: Jordan answers from the dashboard's question about last week's job site visit; the counselor reads the
 feedback, previews Riverside Health's summary and sends it; the partner's contact opens the e-mailed link,
 without an account, and reads the summary without any student's name."""
 
@@ -20,11 +20,11 @@ PARTNER_CONTACT = "sokoro@riversidehealth.example"
 async def test_a_student_answers_from_the_dashboard_card_on_a_phone(new_page):
     page = await new_page(SMALL_PHONE)
     await sign_in(page, "student@demo.example")
-    ask = page.get_by_role("link", name="How was Senior Days? Tell us in a minute")
+    ask = page.get_by_role("link", name="How was Site visit: Tri-County Builders job site? Tell us in a minute")
     await expect(ask).to_be_visible()
     await assert_phone_ready(page)
     await ask.click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("How was Senior Days?")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("How was Site visit: Tri-County Builders job site?")
     await expect(page.get_by_text("The partner never sees your name.", exact=False)).to_be_visible()
     await assert_phone_ready(page)
     learned = "Union apprentices are paid while they learn."
