@@ -147,6 +147,10 @@ async def test_a_mark_the_phone_sends_again_counts_once(client, signed_in, make_
     # The same UUID for another student is refused, not a second student's mark.
     stolen = await client.post(url, json=mark | {"student_id": str(other.id)}, headers=headers)
     assert stolen.status_code == 409 and not await Attendance.exists().where(Attendance.student == other.id)
+    # A body that is no JSON object is the phone's mistake, said as such.
+    for body in (b"[1, 2]", b"not json"):
+        refused = await client.post(url, content=body, headers=headers | {"Content-Type": "application/json"})
+        assert refused.status_code == 400 and refused.json()["detail"] == "Send a JSON object."
 
 
 async def test_mark_all_present_and_the_counter(client, signed_in, make_user, school):

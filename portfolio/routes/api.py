@@ -11,6 +11,7 @@ from litestar.utils.scope.state import ScopeState
 
 from portfolio.auth import role
 from portfolio.forms.entry import parse_entry
+from portfolio.routes.common import json_object, not_an_object
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences
 from portfolio.services.accounts import CurrentUser
@@ -37,12 +38,9 @@ class ApiController(Controller):
 
     @post("/experiences", media_type=MediaType.JSON)
     async def create_experience(self, request: Request, student: NamedDependency[CurrentUser]) -> Response:
-        try:
-            body = await request.json()
-        except Exception:  # noqa: BLE001 - any unreadable body is the client's mistake
-            body = None
-        if not isinstance(body, dict):
-            return Response({"error": "invalid", "detail": "Send a JSON object."}, status_code=400)
+        body = await json_object(request)
+        if body is None:
+            return not_an_object()
         client_uuid = experiences.parse_uuid(body.get("client_uuid"))
         if client_uuid is None:
             return Response({"error": "invalid", "errors": {"client_uuid": "Send a UUID."}}, status_code=422)

@@ -16,7 +16,7 @@ from portfolio.auth import role
 from portfolio.errors import FormErrors
 from portfolio.forms.attendance import parse_code, parse_hours, parse_mark, parse_search
 from portfolio.opportunity_vocabulary import CheckInMethod
-from portfolio.routes.common import form_values, go_to, redisplay, render
+from portfolio.routes.common import form_values, go_to, json_object, not_an_object, redisplay, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.attendance import codes, marking, roster
 from portfolio.settings import Settings
@@ -111,12 +111,9 @@ class SessionMarksController(Controller):
 
     @post("/{session_id:int}/marks", media_type=MediaType.JSON)
     async def marks(self, request: Request, user: NamedDependency[CurrentUser], session_id: FromPath[int]) -> Response:
-        try:
-            body = await request.json()
-        except Exception:  # noqa: BLE001 - any unreadable body is the client's mistake
-            body = None
-        if not isinstance(body, dict):
-            return Response({"error": "invalid", "detail": "Send a JSON object."}, status_code=400)
+        body = await json_object(request)
+        if body is None:
+            return not_an_object()
         form = parse_mark(body)
         if str(body.get("present", "1")) == "0":
             outcome = await marking.unmark(user, session_id, form.student_id)

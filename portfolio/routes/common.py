@@ -25,6 +25,20 @@ async def form_values(request: Request) -> dict[str, Any]:
     return values
 
 
+async def json_object(request: Request) -> dict[str, Any] | None:
+    """The request's JSON object, or None for anything else (answered with not_an_object())."""
+    try:
+        body = await request.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is the client's mistake
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def not_an_object() -> Response:
+    """What the JSON routes answer a body that is not a JSON object (the offline queue shows the detail)."""
+    return Response({"error": "invalid", "detail": "Send a JSON object."}, status_code=400)
+
+
 async def ids_in_range(request: Request) -> None:
     """The app's before-request hook: an id in the path that no database column can hold names nothing (404),
     and would fail the query it went into. (A layer's own before_request would replace it: none has one.)"""

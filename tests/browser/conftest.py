@@ -29,10 +29,15 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")
-async def live_server():
-    """The real server on a fresh demo database (see tests/live.py)."""
-    async with start_live_server() as live:
-        yield live.url
+async def live():
+    """The real server on a fresh demo database (see tests/live.py), with the environment its commands take."""
+    async with start_live_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+async def live_server(live) -> str:
+    return live.url
 
 
 @pytest.fixture(scope="session")

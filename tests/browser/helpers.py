@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 DEMO_PASSWORD = "demo-portfolio-2026"  # portfolio/services/demo.py: DEMO_PASSWORD
@@ -279,3 +279,18 @@ def record_problems(page: Page, problems: list[str], expected_console: tuple[str
         if m.type == "error" and not m.text.startswith(expected_console)
         else None,
     )
+
+
+async def link_in_outbox(page: Page, to: str, subject: str) -> str:
+    """The link of the newest demo e-mail to this address whose subject holds `subject`, read from /dev/outbox."""
+    message = page.locator(".entries .entry").filter(has_text=f"To {to}").filter(has_text=subject)
+    deadline = time.monotonic() + 10
+    while True:  # the outbox worker delivers right after the request commits: look again until it has
+        await page.goto("/dev/outbox")
+        if await message.count() or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    await message.first.locator("a").click()
+    link = page.get_by_role("link", name="Open the link in this e-mail")
+    await expect(link).to_have_count(1)
+    return await link.get_attribute("href")

@@ -13,7 +13,7 @@ import segno
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SMALL_PHONE
-from tests.browser.helpers import assert_phone_ready, sign_in
+from tests.browser.helpers import assert_phone_ready, path_of, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +22,12 @@ WALK_IN = "student2@demo.example"  # Avery Chen: not on the Career Showcase Expo
 
 
 async def open_roster(page: Page, title: str) -> str:
-    """The roster of the demo's session with this title (no page lists sessions yet: the opportunities' pages will)."""
-    for number in range(1, 40):
-        response = await page.goto(f"/staff/sessions/{number}")
-        if response is not None and response.status == 200 and await page.get_by_role("heading", level=1).inner_text() == title:
-            return f"/staff/sessions/{number}"
-    raise AssertionError(f"no session titled {title!r}")
+    """The roster of the demo's opportunity with this title, reached as staff reach it: from its page."""
+    await page.goto("/staff/opportunities")
+    await page.get_by_role("link", name=re.compile(re.escape(title))).first.click()
+    await page.get_by_role("link", name=re.compile("^Attendance")).first.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    return path_of(page)
 
 
 async def test_a_coordinator_takes_attendance_on_a_phone_also_offline(new_page):

@@ -3,37 +3,20 @@ with no account, confirms a week of hours in one tap from the e-mailed link, and
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from portfolio import clock
 from tests.browser.conftest import SMALL_PHONE
-from tests.browser.helpers import assert_phone_ready, path_of, sign_in
+from tests.browser.helpers import assert_phone_ready, link_in_outbox, path_of, sign_in
 
 pytestmark = pytest.mark.browser
 
 SUPERVISOR = "dana@acme.example"
-
-
-async def _link_in_outbox(page: Page, to: str, subject: str) -> str:
-    """The link of the newest demo e-mail to this address with this subject, read from /dev/outbox."""
-    message = page.locator(".entries .entry").filter(has_text=f"To {to}").filter(has_text=subject)
-    deadline = time.monotonic() + 10
-    while True:  # the outbox worker delivers right after the request commits: look again until it has
-        await page.goto("/dev/outbox")
-        if await message.count() or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.1)
-    await message.first.locator("a").click()
-    link = page.get_by_role("link", name="Open the link in this e-mail")
-    await expect(link).to_have_count(1)
-    return await link.get_attribute("href")
 
 
 async def test_the_counselor_adds_a_placement_and_the_student_signs_it_on_a_phone(new_page):
@@ -90,7 +73,7 @@ async def test_the_supervisor_confirms_a_week_in_one_tap_and_evaluates(new_page)
     today = clock.today_at("America/New_York")
     waiting_week = today - timedelta(days=today.weekday() + 7)
     reader = await new_page(SMALL_PHONE)
-    link = await _link_in_outbox(reader, SUPERVISOR, f"Jordan Rivera's hours for the week of {waiting_week:%b} {waiting_week.day}")
+    link = await link_in_outbox(reader, SUPERVISOR, f"Jordan Rivera's hours for the week of {waiting_week:%b} {waiting_week.day}")
 
     supervisor = await new_page(SMALL_PHONE)
     response = await supervisor.goto(link)
@@ -111,7 +94,7 @@ async def test_the_supervisor_confirms_a_week_in_one_tap_and_evaluates(new_page)
     await counselor.get_by_role("button", name="Ask the supervisor for the evaluation").click()
     await expect(counselor.get_by_role("status")).to_have_text("The supervisor was sent the evaluation link.")
 
-    link = await _link_in_outbox(reader, SUPERVISOR, "Please evaluate Jordan Rivera's placement")
+    link = await link_in_outbox(reader, SUPERVISOR, "Please evaluate Jordan Rivera's placement")
     evaluator = await new_page(SMALL_PHONE)
     await evaluator.goto(link)
     await expect(evaluator.get_by_role("heading", level=1)).to_have_text("Evaluate Jordan Rivera")
@@ -135,7 +118,7 @@ async def test_the_supervisor_confirms_a_week_in_one_tap_and_evaluates(new_page)
 
 async def test_the_supervisor_signs_from_the_link_and_staff_edit_the_rubric(new_page):
     reader = await new_page(SMALL_PHONE)
-    link = await _link_in_outbox(reader, "sokoro@riversidehealth.example",
+    link = await link_in_outbox(reader, "sokoro@riversidehealth.example",
                                  "Please sign Avery Chen's placement agreement with Riverside Health")
     supervisor = await new_page(SMALL_PHONE)
     await supervisor.goto(link)
