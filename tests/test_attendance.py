@@ -199,7 +199,8 @@ async def test_students_mentors_and_employers_mark_nobody(settings, make_user, m
             for path, method, _guards, _roles in route_table(settings):
                 if "{session_id:int}" not in path:
                     continue
-                url = path.replace("{session_id:int}", str(made["session_id"]))
+                url = path.replace("{session_id:int}", str(made["session_id"])).replace(
+                    "{opportunity_id:int}", str(made["opportunity_id"]))
                 body = {"json": {"student_id": str(owner.id)}} if path.startswith("/api/") else {"data": {"student_id": str(owner.id), "hours": "1"}}
                 response = await theirs.request(method, url, headers=csrf_headers(theirs), **body)
                 assert response.status_code == 403, (role, method, url, response.status_code)
@@ -217,7 +218,8 @@ async def test_another_school_s_staff_are_refused_every_session_by_id(settings, 
         for path, method, _guards, _roles in route_table(settings):
             if "{session_id:int}" not in path:
                 continue
-            url = path.replace("{session_id:int}", str(made["session_id"]))
+            url = path.replace("{session_id:int}", str(made["session_id"])).replace(
+                "{opportunity_id:int}", str(made["opportunity_id"]))
             body = {"json": {"student_id": str(owner.id)}} if path.startswith("/api/") else {
                 "data": {"student_id": str(owner.id), "hours": "1", "code": "ABCDEFGH"}}
             response = await theirs.request(method, url, headers=csrf_headers(theirs), **body)

@@ -264,7 +264,7 @@ BAD_TOKENS = [
 @pytest.mark.parametrize("bad", BAD_TOKENS)
 async def test_a_malformed_token_in_any_path_is_a_link_that_does_not_work(client, settings, bad):
     token_routes = [(path, method) for path, method, _, _ in route_table(settings) if "{token:str}" in path]
-    assert {path.split("/")[1] for path, _ in token_routes} == {"s", "v", "consent", "reset", "invite"}
+    assert {path.split("/")[1] for path, _ in token_routes} == {"s", "v", "consent", "reset", "invite", "slip", "w", "partner-feedback"}
     await client.get("/signin")
     for path, method in token_routes:
         url = path.replace("{token:str}", bad).replace("{evidence_id:int}", "1")
@@ -277,7 +277,7 @@ async def test_a_malformed_token_in_any_path_is_a_link_that_does_not_work(client
 
 async def test_a_well_formed_token_is_still_looked_up(client):
     # Right alphabet and length, but no such link: the link's own page, as before.
-    for path in ("/s/", "/v/", "/consent/", "/reset/", "/invite/", "/v/receipt/"):
+    for path in ("/s/", "/v/", "/consent/", "/reset/", "/invite/", "/v/receipt/", "/slip/", "/w/", "/partner-feedback/"):
         response = await client.get(path + "A" * 43)
         assert response.status_code == 410, path
         assert "no longer works" in response.text, path
