@@ -47,7 +47,7 @@ ACCOUNTS = {
 # Not pages: files, downloads, the JSON API, the app's plumbing, fragments htmx asks for (the partners a student
 # may mean as they type), and the demo's own mail viewer.
 NOT_PAGES = re.compile(
-    r"^/(api|static|dev)/|^/student/partner-suggestions$|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/(evidence|partner-documents)/|/(thumb|view|logo|theme\.css)$|\.(pdf|zip|csv)$"
+    r"^/(api|static|dev)/|^/student/partner-suggestions$|^/(healthz|readyz|sw\.js|manifest\.webmanifest)$|^/(evidence|partner-documents)/|/(thumb|view|logo|pdf|theme\.css)$|\.(pdf|zip|csv|ics)$"
 )
 PAGE_SECONDS = 15
 # How many more pages a walk may open only for their links.
