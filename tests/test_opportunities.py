@@ -21,7 +21,7 @@ from portfolio.services.opportunities import browse, posting, reminders, seats
 from portfolio.services.opportunities.eligibility import judge
 from portfolio.services.outbox import Sealer
 from portfolio.tables import CareerCluster, User
-from tests.factories import browser_of, csrf_headers, post
+from tests.factories import browser_of, counting_queries, csrf_headers, post
 from tests.mailbox import SmtpServer, deliver
 from tests.opportunity_factories import (
     FIRST_DAY,
@@ -102,6 +102,15 @@ async def test_sign_ups_confirm_while_seats_remain_then_wait_in_order_and_a_free
     assert got == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
     mine = await browse.mine(students[4])
     assert [(m["status"], m["position"]) for m in mine] == [("waitlisted", 3)]
+    # Their places on several waitlists are read at once: the same queries for one or three.
+    async with counting_queries() as one:
+        await browse.mine(students[4])
+    for _ in range(2):
+        other = await post_opportunity(staff, capacity=0)
+        assert await seats.sign_up(emails, students[4], other) == "waitlisted"
+    async with counting_queries() as three:
+        places = [m["position"] for m in await browse.mine(students[4])]
+    assert places == [3, 1, 1] and len(one) == len(three)
     # The first student cancels: the first waiting gets the seat, and an e-mail with the calendar file.
     await seats.cancel_own(emails, students[0], opportunity_id)
     assert [await status_of(opportunity_id, s.id) for s in students] == [

@@ -114,8 +114,9 @@ async def mine(student: CurrentUser) -> list[dict[str, Any]]:
         (SignUp.student == student.id) & SignUp.status.is_in([SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED])
         & SignUp.opportunity.is_in(upcoming) & (SignUp.opportunity.status != OpportunityStatus.CANCELLED)
     ).order_by(SignUp.id)
+    places = await seats.positions(rows)
     for row in rows:
-        row["position"] = await seats.position(row["opportunity"], row)
+        row["position"] = places.get(row["id"])
     return rows
 
 
