@@ -260,3 +260,27 @@ async def test_an_admin_chooses_the_school_then_adds_a_placement(client, signed_
     added = await post(client, f"/staff/placements/new?school={school}", placement_fields(student.id, partner, supervisor))
     assert added.status_code == 303
     assert (await Placement.select(Placement.school).first())["school"] == school
+
+
+async def test_staff_cancel_a_placement_and_its_links_stop_working(client, signed_in, make_user, make_client, settings):
+    staff = await signed_in("staff")
+    student = await make_user("student")
+    await set_birth(student.id, 20)
+    placement_id = await make_placement(settings, staff, student)
+    assert len(await links_of(placement_id, PlacementLinkPurpose.SUPERVISOR_SIGNATURE)) == 1
+    cancelled = await post(client, f"/staff/placements/{placement_id}/cancel")
+    assert cancelled.status_code == 303 and cancelled.headers["location"].endswith("?done=cancelled")
+    assert await status_of(placement_id) == PlacementStatus.CANCELLED
+    page = re.sub(r"<[^>]+>", "", (await client.get("/staff/placements")).text)
+    assert "Cancelled (1)" in page
+    # The supervisor's e-mailed link no longer opens anything, and nobody can sign what will not happen.
+    async with make_client() as supervisor:
+        token_path = link_in((await outbox(settings.var_dir, SUPERVISOR_EMAIL))[-1])
+        assert (await supervisor.get(token_path)).status_code == 410
+    again = await post(client, f"/staff/placements/{placement_id}/cancel")
+    assert again.status_code == 409 and await status_of(placement_id) == PlacementStatus.CANCELLED
+    # The student, or another school's staff, cancel nothing.
+    other = await make_placement(settings, staff, student, title="Second")
+    async with browser_of(make_client, student) as theirs:
+        assert (await post(theirs, f"/staff/placements/{other}/cancel")).status_code == 403
+    assert await status_of(other) == PlacementStatus.AWAITING_SIGNATURES

@@ -28,7 +28,8 @@ STAFF = [role("staff", "admin")]
 NOTICES = {"added": "Placement added. The supervisor (and a guardian on record) were sent the agreement to sign.",
            "saved": "Changes saved. If the facts changed, the agreement changed too: everyone is asked to sign it again.",
            "signed": "Signed.", "sent": "Signing links sent again.",
-           "evaluation": "The supervisor was sent the evaluation link.", "rubric": "Rubric saved."}
+           "evaluation": "The supervisor was sent the evaluation link.", "rubric": "Rubric saved.",
+           "cancelled": "Placement cancelled. The e-mailed links not used yet no longer work."}
 WORDS = {"limits": LIMITS, "status_labels": PLACEMENT_STATUS_LABELS, "party_labels": AGREEMENT_PARTY_LABELS,
          "kind_labels": {k: KIND_LABELS[k] for k in PLACEMENT_KINDS}}
 
@@ -140,6 +141,11 @@ class StaffPlacementsController(Controller):
                    placement_id: FromPath[int]) -> Response:
         await agreement.send_links(emails, await scope.placement(user, placement_id), again=True)
         return go_to(request, f"/staff/placements/{placement_id}?done=sent")
+
+    @post("/staff/placements/{placement_id:int}/cancel", opt=redisplay(_staff_sign_again))
+    async def cancel(self, request: Request, user: NamedDependency[CurrentUser], placement_id: FromPath[int]) -> Response:
+        await records.cancel(user, placement_id, client_ip(request))
+        return go_to(request, f"/staff/placements/{placement_id}?done=cancelled")
 
     @post("/staff/placements/{placement_id:int}/evaluation", opt=redisplay(_staff_sign_again))
     async def ask_evaluation(self, request: Request, user: NamedDependency[CurrentUser], emails: NamedDependency[Emails],

@@ -7,14 +7,15 @@ from typing import Any
 
 from portfolio import clock
 from portfolio.db import write_transaction
-from portfolio.errors import NotFound
+from portfolio.errors import NotEditable, NotFound
 from portfolio.forms.placements import PlacementChoices, PlacementForm
-from portfolio.opportunity_vocabulary import PlacementStatus
+from portfolio.opportunity_vocabulary import PlacementLinkPurpose, PlacementStatus
 from portfolio.partner_tables import PartnerContact, PartnerSchool
 from portfolio.placement_tables import Placement, TimesheetWeek
+from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
-from portfolio.services.placements import agreement
+from portfolio.services.placements import agreement, links
 from portfolio.services.placements.scope import COLUMNS, placement, visible
 from portfolio.tables import CareerCluster, School, User
 from portfolio.vocabulary import Role
@@ -78,6 +79,20 @@ async def update(emails: Emails, user: CurrentUser, placement_id: int, form: Pla
         await agreement.refresh(emails, placement_id)
 
 
+async def cancel(user: CurrentUser, placement_id: int, ip: str = "") -> None:
+    """The placement will not happen, or stops: it is cancelled, every e-mailed link not yet used stops working
+    (a signature, a week's hours, the evaluation), and no weekly e-mail goes out for it again. What the student
+    logged stays theirs. An ended or cancelled one cannot be cancelled."""
+    async with write_transaction():
+        found = await placement(user, placement_id)
+        if found["status"] in (PlacementStatus.ENDED, PlacementStatus.CANCELLED):
+            raise NotEditable("This placement has already ended.", title="Already over")
+        await Placement.update({Placement.status: PlacementStatus.CANCELLED, Placement.updated_at: clock.now()}).where(
+            Placement.id == placement_id)
+        await links.revoke(placement_id, tuple(PlacementLinkPurpose))
+        await audit.record("placement.cancelled", actor_id=user.id, subject=f"placement:{placement_id}", ip=ip)
+
+
 def as_form(found: dict[str, Any]) -> dict[str, str]:
     return {"student": str(found["student"]), "partner": str(found["partner"]), "supervisor": str(found["supervisor"] or ""),
             "kind": found["kind"], "title": found["title"], "cluster": str(found["cluster"] or ""),
@@ -98,13 +113,14 @@ async def waiting_weeks(placement_ids: list[int]) -> dict[int, list[date]]:
 
 async def listing(user: CurrentUser) -> dict[str, list[dict[str, Any]]]:
     """The placements the person may open, in three groups: awaiting signatures, under way (with the weeks
-    waiting for the supervisor) and ended. The same two queries for 1 or 1,000 placements."""
+    waiting for the supervisor), ended and cancelled. The same two queries for 1 or 1,000 placements."""
     rows = await Placement.select(*COLUMNS).where(visible(user)).order_by(Placement.starts_on, ascending=False).order_by(Placement.id)
     waiting = await waiting_weeks([r["id"] for r in rows])
-    groups: dict[str, list[dict[str, Any]]] = {"awaiting": [], "active": [], "ended": []}
+    groups: dict[str, list[dict[str, Any]]] = {"awaiting": [], "active": [], "ended": [], "cancelled": []}
     for row in rows:
         row["waiting_weeks"] = waiting.get(row["id"], [])
-        key = {PlacementStatus.AWAITING_SIGNATURES: "awaiting", PlacementStatus.ACTIVE: "active"}.get(row["status"], "ended")
+        key = {PlacementStatus.AWAITING_SIGNATURES: "awaiting", PlacementStatus.ACTIVE: "active",
+               PlacementStatus.CANCELLED: "cancelled"}.get(row["status"], "ended")
         groups[key].append(row)
     return groups
 
