@@ -392,3 +392,15 @@ async def test_the_list_is_soonest_first_25_a_page(make_user):
     first, second = await browse.listing(student, None, False, 1), await browse.listing(student, None, False, 2)
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (27, 2, 25, 2)
     assert [r["id"] for r in first.rows + second.rows] == ids[::-1]
+
+
+async def test_the_staff_list_is_paged_with_the_soonest_first(client, signed_in):
+    staff = await signed_in("staff")
+    for n in range(27):
+        await post_opportunity(staff, title=f"Visit {n:02d}", sessions=(session_on(FIRST_DAY + timedelta(days=n)),))
+    first = re.sub(r"<[^>]+>", "", (await client.get("/staff/opportunities")).text)
+    assert "27 opportunities" in first and "page 1 of 2" in first
+    assert "Visit 00" in first and "Visit 24" in first and "Visit 25" not in first
+    second = re.sub(r"<[^>]+>", "", (await client.get("/staff/opportunities?page=2")).text)
+    assert "Visit 25" in second and "Visit 26" in second and "Visit 00" not in second
+    assert (await client.get("/staff/opportunities?status=%22%3E%3Cscript%3E&page=9")).status_code == 200

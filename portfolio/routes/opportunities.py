@@ -29,7 +29,7 @@ from portfolio.opportunity_vocabulary import (
     REQUIRED_FORM_LABELS,
     SIGN_UP_STATUS_LABELS,
 )
-from portfolio.routes.common import form_values, go_to, query_id, redisplay, render
+from portfolio.routes.common import form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.opportunities import pages, posting, required_forms, seats
@@ -105,8 +105,9 @@ class OpportunitiesController(Controller):
     @get("/staff/opportunities")
     async def listing(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
         status = str(request.query_params.get("status", ""))
-        found = await pages.listing(user, status or None)
-        return render(request, "opportunities", opportunities=found, status=status, every_school=user.has("admin"), **WORDS)
+        found = await pages.listing(user, status or None, page_number(request))
+        return render(request, "opportunities", listing=found, opportunities=found.rows, status=status,
+                      every_school=user.has("admin"), **WORDS)
 
     @get("/staff/opportunities/new")
     async def new(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:

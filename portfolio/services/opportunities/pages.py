@@ -15,14 +15,16 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.opportunities import posting, required_forms
 from portfolio.services.opportunities.scope import opportunity, visible
 from portfolio.services.opportunities.timing import described, when
+from portfolio.services.paging import PAGE_SIZE, Page, bounds
 
 SIGN_UP_ORDER = (SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.DECLINED, SignUpStatus.CANCELLED)
 FAR_FUTURE = datetime.max.replace(tzinfo=clock.now().tzinfo)
 
 
-async def listing(user: CurrentUser, status: str | None) -> list[dict[str, Any]]:
-    """The opportunities with their next session and seats taken, upcoming first (then the ones whose sessions
-    are all past, latest first); three queries whatever the count."""
+async def listing(user: CurrentUser, status: str | None, wanted_page: int = 1) -> Page:
+    """A page of the opportunities with their next session and seats taken, upcoming first (then the ones whose
+    sessions are all past, latest first); three queries whatever the count. The order comes from the sessions,
+    so the page is cut from the sorted list and only its 25 are rendered."""
     query = Opportunity.select(Opportunity.id, Opportunity.title, Opportunity.kind, Opportunity.status, Opportunity.capacity,
                                Opportunity.school.name.as_alias("school_name"), Opportunity.school.timezone.as_alias("timezone"),
                                ).where(visible(user))
@@ -47,7 +49,9 @@ async def listing(user: CurrentUser, status: str | None) -> list[dict[str, Any]]
         row["waiting"] = sum(1 for c in confirmed if c["opportunity"] == row["id"] and c["status"] == SignUpStatus.WAITLISTED)
     upcoming_rows = sorted((r for r in rows if r["upcoming"] or r["sort_at"] == FAR_FUTURE), key=lambda r: r["sort_at"])
     past_rows = sorted((r for r in rows if not r["upcoming"] and r["sort_at"] != FAR_FUTURE), key=lambda r: r["sort_at"], reverse=True)
-    return upcoming_rows + past_rows
+    ordered = upcoming_rows + past_rows
+    number, pages = bounds(len(ordered), wanted_page)
+    return Page(ordered[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], len(ordered), number, pages)
 
 
 async def page(user: CurrentUser, opportunity_id: int) -> dict[str, Any]:
