@@ -232,3 +232,16 @@ async def test_an_answer_sent_several_times_at_once_is_one_answer(client, signed
             post(two, f"/staff/feedback/{feedback_id}/comments", {"field": "learned", "decision": "withheld"}))
     assert [r.status_code for r in answers_] == [303, 303]
     assert await CommentReview.count().where(CommentReview.feedback == feedback_id) == 1
+
+
+async def test_staff_placing_students_see_what_students_said_of_each_partner(client, signed_in, make_user):
+    from tests.opportunity_factories import post_opportunity
+
+    staff = await signed_in("staff")
+    host, quiet = await ff.partner(staff.school_id), await ff.partner(staff.school_id, name="Quiet Works")
+    for n, rating in enumerate((5, 4)):
+        visit = await ff.opportunity(staff.school_id, [host["id"]], title=f"Visit {n}")
+        await ff.answered(await make_user("student", name=f"Answering {n}"), visit["id"], rating=rating)
+    next_visit = await post_opportunity(staff, partners={host["id"]: "Table 1", quiet["id"]: ""})
+    page = re.sub(r"<[^>]+>", "", (await client.get(f"/staff/opportunities/{next_visit}")).text)
+    assert "Students rated it 4.5 of 5 (2 answers)" in page and "No feedback from students yet" in page

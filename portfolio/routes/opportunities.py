@@ -32,6 +32,7 @@ from portfolio.opportunity_vocabulary import (
 from portfolio.routes.common import form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
+from portfolio.services.feedback import review as feedback_review
 from portfolio.services.opportunities import pages, posting, required_forms, seats
 from portfolio.services.opportunities.scope import opportunity, session
 from portfolio.vocabulary import KIND_LABELS
@@ -77,8 +78,9 @@ async def _page(request: Request, opportunity_id: int, errors: dict[str, str] | 
     found = await pages.page(user, opportunity_id)
     search = str(request.query_params.get("q", ""))[:100]
     students = await seats.school_students(found["school"], search) if search or request.query_params.get("find") else {}
+    said = await feedback_review.partner_glances(user, found["school"], [p["partner"] for p in found["partners"]])
     return render(request, "opportunity", status_code=status_code, opportunity=found, errors=errors or {},
-                  values=values or {}, search=search, students=students,
+                  values=values or {}, search=search, students=students, partner_feedback=said,
                   notice=NOTICES.get(request.query_params.get("done", ""), ""), every_school=user.has("admin"), **WORDS)
 
 
