@@ -7,10 +7,13 @@ from collections import Counter
 from contextlib import AsyncExitStack
 
 from portfolio.partner_tables import PartnerContact, PartnerInteraction, PartnerSchool
+from portfolio.placement_tables import Placement
 from portfolio.services import district, signoff
 from portfolio.services.accounts import load_user
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.services.district.bulk import SCHOOLS, Sizes
+from portfolio.services.placements import agreement
+from portfolio.services.placements import scope as placement_scope
 from portfolio.storage import make_store
 from portfolio.tables import Evidence, Experience, Organization, SignOff, User
 from tests.factories import counting_queries, sign_in
@@ -62,6 +65,18 @@ async def test_a_small_district_has_what_its_scale_says_and_reads_consistently(h
     queue = await signoff.mentor_queue(mentor)
     assert len(queue) >= 2 and all(item["entry"]["status"] == "submitted" for item in queue)
     assert await district.seed("x", None, SCALE) is None  # never into a database with users
+
+    # Placing students: opportunities with seats taken and a waitlist, rosters marked, and placements whose
+    # agreements the app reads as signed over the text it makes itself.
+    assert counts["opportunities"] >= SCHOOLS and counts["sign-ups"] > counts["opportunities"] and counts["placements"] > 0
+    assert counts["attendance marks"] > 0
+    placed = await Placement.select(Placement.id)
+    assert placed
+    for row in placed:
+        found = await placement_scope.by_id(row["id"])
+        assert (await agreement.current(found))[1] == found["agreement_hash"], found["title"]
+        state = await agreement.state(found)
+        assert state["complete"] == (found["status"] != "awaiting_signatures"), (found["status"], state)
 
 
 async def test_the_named_accounts_sign_in_and_the_partner_pages_open_in_as_many_queries_small_or_large(hasher, settings, make_client):

@@ -1,6 +1,7 @@
 """A made-up school district at full size, for feeling and measuring the app's speed (`portfolio seed-district`,
 PORTFOLIO_DEMO=1 only): 8 schools, 20,000 students with 400,000 entries and their sign-offs, files, certifications,
-mentors, shares with 50 employers, 600 partner records with 3,000 contacts, and programs with boards.
+mentors, shares with 50 employers, 600 partner records with 3,000 contacts, programs with boards, and 320
+opportunities with their sign-ups and attendance and 1,500 placements.
 
 Always the same district for the same seed and scale. Built with multi-row INSERTs in one transaction; every
 account takes the demo password, hashed once."""
@@ -15,9 +16,11 @@ from piccolo.table import Table
 
 from portfolio import clock
 from portfolio.db import write_transaction
+from portfolio.opportunity_tables import Attendance, Opportunity, SignUp
 from portfolio.partner_tables import FollowUp, PartnerContact, PartnerInteraction, PartnerSchool
+from portfolio.placement_tables import Placement
 from portfolio.program_tables import BoardMeeting, BoardMember, Program
-from portfolio.services.district import entries, partners, people, records
+from portfolio.services.district import entries, partners, people, placing, records
 from portfolio.services.district.bulk import Sizes
 from portfolio.services.district.people import ADMIN, EMPLOYER, MENTOR, STAFF, STUDENT, District
 from portfolio.storage import EvidenceStore
@@ -37,14 +40,15 @@ from portfolio.tables import (
 )
 
 # Raised whenever what the generator makes changes, so that a district kept for measuring is made again.
-VERSION = 1
+VERSION = 2
 ACCOUNTS = {"staff": STAFF, "mentor": MENTOR, "student": STUDENT, "employer": EMPLOYER, "admin": ADMIN}
 COUNTED: dict[str, type[Table]] = {
     "schools": School, "users": User, "entries": Experience, "sign-offs": SignOff, "verification requests": VerificationRequest,
     "evidence files": Evidence, "certifications": Certification, "certification sign-offs": CertificationSignOff,
     "mentor assignments": MentorAssignment, "organizations": Organization, "shares": Share, "partners": PartnerSchool,
     "contacts": PartnerContact, "interactions": PartnerInteraction, "follow-ups": FollowUp, "programs": Program,
-    "board seats": BoardMember, "board meetings": BoardMeeting,
+    "board seats": BoardMember, "board meetings": BoardMeeting, "opportunities": Opportunity, "sign-ups": SignUp,
+    "attendance marks": Attendance, "placements": Placement,
 }
 
 
@@ -70,5 +74,6 @@ async def seed(password_hash: str, store: EvidenceStore | None, scale: float = 1
         await entries.entries(district, store)
         await records.certifications(district)
         await records.programs(district)
+        await placing.placing(district)
     counts = {label: await table.count() for label, table in COUNTED.items()}
     return Summary(counts, time.monotonic() - started)
