@@ -91,13 +91,14 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     await _retired_owner(counselor, today)
     await _linked_entries(counselor)
     await _programs(counselor, [ids["student@demo.example"], ids["student2@demo.example"]], today)
+    # Placements first: Avery's guardian on record is where the opportunities' permission slip goes.
+    await demo_placements.seed(emails, counselor, student, await load_user(ids["student2@demo.example"]), today)
     await demo_opportunities.seed(emails, counselor, ids["student@demo.example"], ids["student2@demo.example"], today)
     classmates = [await create_user(f"{name.lower().replace(' ', '.')}@demo.example", name, ["student"], school_id=school_id)
                   for name in CLASSMATES]
     visits = await demo_attendance.seed(counselor, [ids["student@demo.example"], ids["student2@demo.example"]],
                                         classmates, today)
     await demo_feedback.seed(emails, counselor, classmates, visits)
-    await demo_placements.seed(emails, counselor, student, await load_user(ids["student2@demo.example"]), today)
     return True
 
 

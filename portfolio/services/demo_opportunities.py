@@ -1,4 +1,5 @@
-"""Demo opportunities, one at each stage: an open site visit with seats (Jordan confirmed), a full one with a
+"""Demo opportunities, one at each stage: an open site visit with seats (Jordan confirmed; Avery too, whose
+guardian was e-mailed the permission slip), a full one with a
 waitlist (Jordan waiting), a multi-partner Senior Days with partners at their tables, and yesterday's site visit
 whose session has ended (its attendance is taken next)."""
 
@@ -14,7 +15,7 @@ from portfolio.partner_tables import PartnerSchool
 from portfolio.services import profiles
 from portfolio.services.accounts import CurrentUser, load_user
 from portfolio.services.emails import Emails
-from portfolio.services.opportunities import posting, seats
+from portfolio.services.opportunities import posting, required_forms, seats
 from portfolio.tables import CareerCluster, School
 from portfolio.vocabulary import ExperienceKind
 
@@ -46,8 +47,13 @@ async def seed(emails: Emails, counselor: CurrentUser, jordan_id: int, avery_id:
     lab = await posting.create(counselor, school_id, _form(
         ExperienceKind.SITE_VISIT, "Site visit: Riverside Health lab", "See how samples travel from the ER to the lab.",
         "Riverside Health, 400 River Road", (_session(soon, time(9), time(11, 30), tz),), capacity=12,
-        partners={partner["Riverside Health"]: ""}, clusters=(cluster["healthcare-human-services"],)))
+        partners={partner["Riverside Health"]: ""}, clusters=(cluster["healthcare-human-services"],),
+        forms=(RequiredForm.PERMISSION_SLIP,)))
     await seats.sign_up(emails, jordan, lab)
+    # Avery (16) has a seat too, and the counselor e-mailed the permission slip to Avery's guardian on record.
+    await seats.sign_up(emails, avery, lab)
+    slip = await SignUp.select(SignUp.id).where((SignUp.opportunity == lab) & (SignUp.student == avery.id)).first()
+    await required_forms.send_slip(emails, counselor, lab, slip["id"])
     demo = await posting.create(counselor, school_id, _form(
         ExperienceKind.OTHER, "Job demonstration: Valley Electrical JATC", "Wire a panel with an apprentice.",
         "Valley JATC training center", (_session(soon + timedelta(days=2), time(13), time(15), tz),), capacity=1,

@@ -6,9 +6,7 @@ Each test logs a fresh entry of its own (the server is shared with the other bro
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 import uuid
 
 import pytest
@@ -18,6 +16,7 @@ from tests import samples
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import (
     assert_phone_ready,
+    link_in_outbox,
     log_draft,
     path_of,
     sign_in,
@@ -35,23 +34,6 @@ async def _status_on_dashboard(page: Page, title: str) -> str:
     row = page.locator(".entries .entry").filter(has=page.locator(".entry-title", has_text=title))
     await expect(row).to_have_count(1)
     return await row.locator(".status").inner_text()
-
-
-async def _link_in_outbox(page: Page, to: str) -> str:
-    """The link of the newest demo e-mail to this address, read the way a person would: from /dev/outbox."""
-    message = page.locator(".entries .entry").filter(has_text=f"To {to}")
-    deadline = time.monotonic() + 10
-    while True:  # the outbox worker delivers right after the request commits: look again until it has
-        await page.goto("/dev/outbox")
-        if await message.count() or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.1)
-    await expect(message).to_have_count(1)
-    await message.locator("a").click()
-    await expect(page.get_by_text(to)).to_be_visible()
-    link = page.get_by_role("link", name="Open the link in this e-mail")
-    await expect(link).to_have_count(1)
-    return await link.get_attribute("href")
 
 
 @pytest.mark.smoke
@@ -81,7 +63,7 @@ async def test_supervisor_verifies_from_the_emailed_link(new_page, step):
 
     step("the supervisor, on their own phone: no account, no cookies")
     supervisor = await new_page(PHONE)
-    link = await _link_in_outbox(supervisor, boss)
+    link = await link_in_outbox(supervisor, boss, "")
     token = link.rsplit("/", 1)[1]
     fresh = await new_page(PHONE)
     response = await fresh.goto(link)
