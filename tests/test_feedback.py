@@ -245,3 +245,15 @@ async def test_staff_placing_students_see_what_students_said_of_each_partner(cli
     next_visit = await post_opportunity(staff, partners={host["id"]: "Table 1", quiet["id"]: ""})
     page = re.sub(r"<[^>]+>", "", (await client.get(f"/staff/opportunities/{next_visit}")).text)
     assert "Students rated it 4.5 of 5 (2 answers)" in page and "No feedback from students yet" in page
+
+
+async def test_the_staff_review_is_paged_by_partner(client, signed_in, make_user):
+    staff = await signed_in("staff")
+    for n in range(27):
+        host = await ff.partner(staff.school_id, name=f"Partner {n:02d}")
+        visit = await ff.opportunity(staff.school_id, [host["id"]], title=f"Visit {n:02d}")
+        await ff.answered(await make_user("student", name=f"Student {n:02d}"), visit["id"], rating=4)
+    first = re.sub(r"<[^>]+>", "", (await client.get("/staff/feedback")).text)
+    assert "27 partners · page 1 of 2" in first and "Partner 00" in first and "Partner 25" not in first
+    second = re.sub(r"<[^>]+>", "", (await client.get("/staff/feedback?page=2")).text)
+    assert "Partner 25" in second and "Partner 26" in second and "Partner 00" not in second

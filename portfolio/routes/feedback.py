@@ -27,7 +27,7 @@ from portfolio.opportunity_vocabulary import (
     RATING_LABELS,
     FeedbackAbout,
 )
-from portfolio.routes.common import client_ip, form_values, go_to, query_id, redisplay, render
+from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.routes.verify import LinkHeadersMiddleware
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
@@ -35,6 +35,7 @@ from portfolio.services.emails import Emails
 from portfolio.services.feedback import answers, experiences, links, pdf, review
 from portfolio.services.feedback.answers import EDIT_DAYS
 from portfolio.services.feedback.summary import MIN_STUDENTS, summary
+from portfolio.services.paging import cut
 from portfolio.services.partners.scope import relationship
 from portfolio.storage import content_disposition
 
@@ -110,7 +111,10 @@ async def _listing_page(request: Request, errors: dict[str, str] | None = None, 
     user: CurrentUser = request.user
     partner_id = query_id(request, "partner")
     partner = await relationship(user, partner_id) if partner_id else None
-    return render(request, "feedback_staff", status_code=status_code, partners=await review.listing(user, partner),
+    groups = await review.listing(user, partner)
+    # A page holds 25 partners' feedback, in the order of their names; the count says how many there are.
+    shown = cut(groups, page_number(request))
+    return render(request, "feedback_staff", status_code=status_code, partners=shown.rows, listing=shown,
                   partner=partner, errors=errors or {}, notice=NOTICES.get(request.query_params.get("done", ""), ""),
                   **WORDS)
 

@@ -35,3 +35,10 @@ async def paged(count_query: Any, rows_query: Any, wanted: int) -> Page:
     page, pages = bounds(total, wanted)
     rows = await rows_query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE) if total else []
     return Page(rows, total, page, pages)
+
+
+def cut(rows: list[Any], wanted: int) -> Page:
+    """The wanted page of a list already read and sorted in Python (its order comes from more than a column):
+    only the page's rows are rendered."""
+    page, pages = bounds(len(rows), wanted)
+    return Page(rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], len(rows), page, pages)

@@ -15,7 +15,7 @@ from portfolio.services.accounts import CurrentUser
 from portfolio.services.opportunities import posting, required_forms
 from portfolio.services.opportunities.scope import opportunity, visible
 from portfolio.services.opportunities.timing import described, when
-from portfolio.services.paging import PAGE_SIZE, Page, bounds
+from portfolio.services.paging import Page, cut
 
 SIGN_UP_ORDER = (SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.DECLINED, SignUpStatus.CANCELLED)
 FAR_FUTURE = datetime.max.replace(tzinfo=clock.now().tzinfo)
@@ -49,9 +49,7 @@ async def listing(user: CurrentUser, status: str | None, wanted_page: int = 1) -
         row["waiting"] = sum(1 for c in confirmed if c["opportunity"] == row["id"] and c["status"] == SignUpStatus.WAITLISTED)
     upcoming_rows = sorted((r for r in rows if r["upcoming"] or r["sort_at"] == FAR_FUTURE), key=lambda r: r["sort_at"])
     past_rows = sorted((r for r in rows if not r["upcoming"] and r["sort_at"] != FAR_FUTURE), key=lambda r: r["sort_at"], reverse=True)
-    ordered = upcoming_rows + past_rows
-    number, pages = bounds(len(ordered), wanted_page)
-    return Page(ordered[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], len(ordered), number, pages)
+    return cut(upcoming_rows + past_rows, wanted_page)
 
 
 async def page(user: CurrentUser, opportunity_id: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from portfolio.clock import now
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
-from portfolio.services.paging import PAGE_SIZE, Page, bounds
+from portfolio.services.paging import Page, cut
 from portfolio.services.sharing.access import active_share
 from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
 from portfolio.services.signoff.state import shown_state
@@ -112,9 +112,7 @@ async def employer_page(employer: CurrentUser, page: int, **wanted: Any) -> Page
     """One page of employer_list's cards. Their order is by verified hours, which the one rule reads from each
     entry's hashes and latest sign-off rather than from a column, so every shared student's card is counted (in
     the same fixed number of queries) and the page is cut from the sorted cards: only its 25 are rendered."""
-    cards = await employer_list(employer, **wanted)
-    number, pages = bounds(len(cards), page)
-    return Page(cards[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], len(cards), number, pages)
+    return cut(await employer_list(employer, **wanted), page)
 
 
 def _cards_from_shares(shares: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
