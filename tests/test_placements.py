@@ -284,3 +284,17 @@ async def test_staff_cancel_a_placement_and_its_links_stop_working(client, signe
     async with browser_of(make_client, student) as theirs:
         assert (await post(theirs, f"/staff/placements/{other}/cancel")).status_code == 403
     assert await status_of(other) == PlacementStatus.AWAITING_SIGNATURES
+
+
+async def test_the_staff_list_shows_each_group_s_first_25_and_pages_one_group(client, signed_in, make_user, settings):
+    staff = await signed_in("staff")
+    student = await make_user("student")
+    await set_birth(student.id, 20)
+    for n in range(27):
+        await make_placement(settings, staff, student, title=f"Shadow {n:02d}")
+    listed = re.sub(r"<[^>]+>", "", (await client.get("/staff/placements")).text)
+    assert "Waiting for signatures (27)" in listed and "All 27" in listed and "Under way (0)" in listed
+    assert listed.count("Shadow ") == 25
+    second = re.sub(r"<[^>]+>", "", (await client.get("/staff/placements?show=awaiting&page=2")).text)
+    assert second.count("Shadow ") == 2 and "page 2 of 2" in second and "Under way" not in second
+    assert (await client.get("/staff/placements?show=nothing&page=-3")).status_code == 200

@@ -16,11 +16,12 @@ from portfolio.auth import role
 from portfolio.errors import NotFound
 from portfolio.forms.placements import LIMITS, PLACEMENT_KINDS, parse_criterion, parse_placement, parse_signature
 from portfolio.opportunity_vocabulary import AGREEMENT_PARTY_LABELS, PLACEMENT_STATUS_LABELS, AgreementParty
-from portfolio.routes.common import client_ip, form_values, go_to, query_id, redisplay, render
+from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
 from portfolio.services.experiences import today_for
+from portfolio.services.paging import cut
 from portfolio.services.placements import agreement, evaluations, hours, records, scope
 from portfolio.vocabulary import KIND_LABELS
 
@@ -96,7 +97,14 @@ class StaffPlacementsController(Controller):
 
     @get("/staff/placements")
     async def placements(self, request: Request, user: NamedDependency[CurrentUser]) -> Template:
-        return render(request, "placements", groups=await records.listing(user), every_school=user.has("admin"), **WORDS)
+        """Each group's first 25 with a link to all of it, or one group (`?show=active`) a page at a time."""
+        groups = await records.listing(user)
+        only = str(request.query_params.get("show", ""))
+        if only in groups:
+            pages = {only: cut(groups[only], page_number(request))}
+        else:
+            only, pages = "", {key: cut(rows, 1) for key, rows in groups.items()}
+        return render(request, "placements", groups=pages, only=only, every_school=user.has("admin"), **WORDS)
 
     @get("/staff/placements/new")
     async def new(self, request: Request) -> Template:
@@ -195,7 +203,7 @@ class StudentPlacementsController(Controller):
     @get("/student/placements")
     async def placements(self, request: Request, student: NamedDependency[CurrentUser]) -> Template:
         groups = await records.listing(student)
-        return render(request, "student_placements", placements=groups["awaiting"] + groups["active"] + groups["ended"], **WORDS)
+        return render(request, "student_placements", placements=[row for rows in groups.values() for row in rows], **WORDS)
 
     @get("/student/placements/{placement_id:int}")
     async def placement(self, request: Request, placement_id: FromPath[int]) -> Template:
