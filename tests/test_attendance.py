@@ -110,6 +110,13 @@ async def test_unticking_removes_an_untouched_entry_and_voids_one_the_student_ad
     assert after["status"] == "voided" and after["reflection"] == "Hard hats all day."
     assert all(row["voided_at"] for row in await sign_offs(after["id"]))
     assert await Attendance.count().where(Attendance.session == made["session_id"]) == 0
+    # Ticked again (the untick was the mistake): the kept entry is signed again, not made twice.
+    await post(client, f"{url}/mark", {"student_id": wrote.id})
+    again = await the_entry(wrote.id)
+    assert again["id"] == after["id"] and again["status"] == "verified" and again["reflection"] == "Hard hats all day."
+    assert await Experience.count().where(Experience.student == wrote.id) == 1
+    [marked] = await Attendance.select().where(Attendance.student == wrote.id)
+    assert marked["experience"] == after["id"]
 
 
 async def test_a_reflection_added_to_an_attendance_entry_keeps_it_verified(client, signed_in, make_user, make_client, school):

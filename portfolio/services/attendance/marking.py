@@ -103,14 +103,11 @@ async def mark(staff: CurrentUser, session_id: int, student_id: int, method: str
         facts = await entry_facts(found)
         if minutes is not None:
             facts["minutes"] = minutes
-        inserted = await Experience.insert(Experience(
-            student=student_id, client_uuid=uuid.uuid4(), kind=facts["kind"], title=facts["title"],
-            organization_name=facts["organization_name"], partner=facts["partner"], site=facts["site"],
-            cluster=facts["cluster"], date=facts["date"], start_time=facts["start_time"], end_time=facts["end_time"],
-            minutes=facts["minutes"], reflection="", status=EntryStatus.DRAFT, content_hash=content_hash(facts),
-        )).returning(Experience.id)
-        experience_id = inserted[0]["id"]
-        await _sign(staff, experience_id)
+        experience_id = await _kept_entry(student_id, facts)
+        if experience_id is not None:
+            await _sign(staff, experience_id)
+        else:
+            experience_id = await _new_entry(staff, student_id, facts)
         sign_up = await SignUp.select(SignUp.id).where(
             (SignUp.opportunity == found["opportunity_id"]) & (SignUp.student == student_id)
             & (SignUp.status == SignUpStatus.CONFIRMED)
@@ -121,6 +118,32 @@ async def mark(staff: CurrentUser, session_id: int, student_id: int, method: str
         )).returning(Attendance.id)
     await audit.record("attendance.marked", actor_id=staff.id, subject=f"session:{session_id}", student=student_id)
     return Marked(row[0]["id"], experience_id, created=True)
+
+
+async def _new_entry(staff: CurrentUser, student_id: int, facts: dict[str, Any]) -> int:
+    inserted = await Experience.insert(Experience(
+        student=student_id, client_uuid=uuid.uuid4(), kind=facts["kind"], title=facts["title"],
+        organization_name=facts["organization_name"], partner=facts["partner"], site=facts["site"],
+        cluster=facts["cluster"], date=facts["date"], start_time=facts["start_time"], end_time=facts["end_time"],
+        minutes=facts["minutes"], reflection="", status=EntryStatus.DRAFT, content_hash=content_hash(facts),
+    )).returning(Experience.id)
+    await _sign(staff, inserted[0]["id"])
+    return inserted[0]["id"]
+
+
+async def _kept_entry(student_id: int, facts: dict[str, Any]) -> int | None:
+    """The entry an earlier mark of this session made, which an untick left with the student because they had
+    added to it: marked again, it is signed again rather than made twice. Only while its facts are still the
+    session's: hours or a title the student changed are theirs to ask about, and a new entry is made."""
+    made_by_a_mark = SignOff.select(SignOff.experience).where(SignOff.method == Method.ATTENDANCE)
+    still_marked = Attendance.select(Attendance.experience).where(Attendance.experience.is_not_null())
+    row = await Experience.select(Experience.id).where(
+        (Experience.student == student_id) & (Experience.kind == facts["kind"]) & (Experience.title == facts["title"])
+        & (Experience.organization_name == facts["organization_name"]) & (Experience.date == facts["date"])
+        & (Experience.minutes == facts["minutes"]) & Experience.id.is_in(made_by_a_mark)
+        & Experience.id.not_in(still_marked)
+    ).first()
+    return row["id"] if row else None
 
 
 async def mark_all(staff: CurrentUser, session_id: int) -> int:
