@@ -125,9 +125,30 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
             yield Live(url=base_url, pid=server.pid, var_dir=var_dir, env=env)
         finally:
             if server is not None:
-                server.terminate()
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait(timeout=10)
+                _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@asynccontextmanager
+async def another_server(live: Live) -> AsyncIterator[str]:
+    """A second `portfolio serve` on a port of its own over the same database, store and var/ as `live`: two
+    processes a test can address one by one, as a proxy in front of a district's would. Its base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = live.var_dir / f"server-{port}.log"
+    with log.open("ab") as out:
+        server = subprocess.Popen([str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                  env=live.env | {"PORTFOLIO_BASE_URL": base_url}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        await _wait_until_healthy(server, base_url, log)
+        yield base_url
+    finally:
+        _stop(server)
