@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 # Password-reset, invitation, supervisor-link and receipt tokens (but not /v/r/<id> or /v/onsite), share
-# links (/s/<token>, and every page under it) and guardian-consent links (/consent/<token>).
-SECRET_PATH = re.compile(r"/(reset|invite|consent|s|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
+# links (/s/<token>, and every page under it), guardian-consent and permission-slip links, placement links
+# (/w/<token>, but not /w/l/<id> once exchanged) and a partner's feedback summary (and its PDF).
+SECRET_PATH = re.compile(
+    r"/(reset|invite|consent|slip|partner-feedback|s|w(?=/(?!l/))|v/receipt|v(?=/(?!r/|onsite)))/[^\s?\"']+")
 # The partner directory's filters and its export (a name searched for, an owner): the directory stays out of
 # the logs.
 DIRECTORY_QUERY = re.compile(r"(/staff/partners[^\s?\"']*)\?[^\s\"']*")

@@ -151,6 +151,10 @@ def test_access_logs_never_show_link_tokens():
         ("/s/Sh4re_tok-en/portfolio", "/s/[redacted]"),
         ("/s/Sh4re_tok-en/evidence/12/view", "/s/[redacted]"),
         ("/consent/C0nsent_tok-en", "/consent/[redacted]"),
+        ("/slip/Sl1p_tok-en", "/slip/[redacted]"),
+        ("/w/Pl4cement_tok-en", "/w/[redacted]"),
+        ("/w/l/12/sign", "/w/l/12/sign"),
+        ("/partner-feedback/Summ4ry_tok-en/pdf", "/partner-feedback/[redacted]"),
         ("/student/sharing/3/preview", "/student/sharing/3/preview"),
         ("/staff/students/4/consent", "/staff/students/4/consent"),
         ("/static/app.css", "/static/app.css"),
@@ -158,6 +162,22 @@ def test_access_logs_never_show_link_tokens():
         record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s", (path,), None)
         RedactSecrets().filter(record)
         assert record.getMessage() == shown, path
+
+
+def test_every_route_with_a_token_in_its_path_keeps_it_out_of_the_logs(settings):
+    import logging
+
+    from portfolio.logs import RedactSecrets
+    from tests.factories import route_table
+
+    token = "T0ken_of_43_characters-xxxxxxxxxxxxxxxxxxxx"
+    paths = {path for path, _method, _guards, _roles in route_table(settings) if "{token:str}" in path}
+    assert len(paths) >= 8
+    for path in paths:
+        record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, "%s",
+                                   (path.replace("{token:str}", token).replace("{evidence_id:int}", "1"),), None)
+        RedactSecrets().filter(record)
+        assert token not in record.getMessage(), path
 
 
 def test_a_device_mark_is_the_accounts_own_and_cannot_be_made_without_the_key():
