@@ -8,10 +8,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from portfolio.clock import now, today_at
-from portfolio.db import engine, write_transaction
+from portfolio.db import lock_row, write_transaction
 from portfolio.errors import Conflict, FormErrors, NotFound
 from portfolio.opportunity_tables import Attendance, OpportunityCluster, OpportunityPartner, OpportunitySession, SignUp
 from portfolio.opportunity_vocabulary import CheckInMethod, SignUpStatus
@@ -30,13 +28,6 @@ class Marked:
     attendance_id: int
     experience_id: int | None
     created: bool
-
-
-async def _lock(session_id: int) -> None:
-    """Serialize marks of one session (a phone's queue and a second staff member at once). SQLite's immediate
-    transaction already holds the only write lock."""
-    if isinstance(engine(), PostgresEngine):
-        await OpportunitySession.select(OpportunitySession.id).where(OpportunitySession.id == session_id).lock_rows()
 
 
 async def entry_facts(found: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +79,7 @@ async def mark(staff: CurrentUser, session_id: int, student_id: int, method: str
     await student(found["school"], student_id)
     _check_markable(found)
     async with write_transaction():
-        await _lock(session_id)
+        await lock_row(OpportunitySession, session_id)  # one mark of a session at a time
         if client_uuid is not None:
             again = await Attendance.select().where(Attendance.client_uuid == client_uuid).first()
             if again is not None:
@@ -151,7 +142,7 @@ async def mark_all(staff: CurrentUser, session_id: int) -> int:
     found = await session(staff, session_id)
     _check_markable(found)
     async with write_transaction():
-        await _lock(session_id)
+        await lock_row(OpportunitySession, session_id)  # one mark of a session at a time
         marked = {row["student"] for row in await Attendance.select(Attendance.student).where(Attendance.session == session_id)}
         confirmed = await SignUp.select(SignUp.student).where(
             (SignUp.opportunity == found["opportunity_id"]) & (SignUp.status == SignUpStatus.CONFIRMED)
@@ -177,7 +168,7 @@ async def unmark(staff: CurrentUser, session_id: int, student_id: int) -> str:
     photo): then it stays theirs, its verification voided. Returns "removed", "kept" or "" (nothing to undo)."""
     await session(staff, session_id)
     async with write_transaction():
-        await _lock(session_id)
+        await lock_row(OpportunitySession, session_id)  # one mark of a session at a time
         row = await Attendance.select().where((Attendance.session == session_id) & (Attendance.student == student_id)).first()
         if row is None:
             return ""
@@ -199,7 +190,7 @@ async def set_minutes(staff: CurrentUser, session_id: int, student_id: int, minu
     the entry changes and is signed again at its new hash (the old sign-off voided, as an edit does)."""
     await session(staff, session_id)
     async with write_transaction():
-        await _lock(session_id)
+        await lock_row(OpportunitySession, session_id)  # one mark of a session at a time
         row = await Attendance.select().where((Attendance.session == session_id) & (Attendance.student == student_id)).first()
         if row is None:
             return await mark(staff, session_id, student_id, minutes=minutes)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from portfolio import clock, db
 from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.forms.opportunities import NOT_A_STUDENT
@@ -28,10 +26,7 @@ CONFIRMED, WAITLISTED = SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED
 
 async def locked(opportunity_id: int) -> dict[str, Any]:
     """The opportunity, its row locked until the surrounding write transaction ends."""
-    if not db.in_write_transaction():
-        raise RuntimeError("seats change inside a write_transaction()")
-    if isinstance(db.engine(), PostgresEngine):
-        await Opportunity.raw("SELECT id FROM opportunity WHERE id = {} FOR UPDATE", opportunity_id)
+    await db.lock_row(Opportunity, opportunity_id)
     row = await Opportunity.select(*COLUMNS).where(Opportunity.id == opportunity_id).first()
     if row is None:
         raise NotFound("opportunity")
