@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from portfolio.vocabulary import EmailKind
 
 
 class FeedbackMail:
     base_url: str
-    _queue: Any
+    # Emails (services/emails.py) supplies it: every message goes through the outbox.
+    _queue: Callable[..., Awaitable[int]]
 
     async def feedback_summary(
         self, *, to: str, name: str, partner: str, school: str, sender: str, token: str, days: int,

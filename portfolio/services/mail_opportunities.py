@@ -4,6 +4,7 @@ keeps their calendar right (services/opportunities/calendar.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from portfolio.mail import Attachment
@@ -26,8 +27,8 @@ CHANGE_SUBJECTS = {
 class OpportunityMail:
     base_url: str
 
-    async def _queue(self, kind: EmailKind, to: str, subject: str, **kwargs: Any) -> int:  # pragma: no cover
-        raise NotImplementedError
+    # Emails (services/emails.py) supplies it: every message goes through the outbox.
+    _queue: Callable[..., Awaitable[int]]
 
     def opportunity_link(self, opportunity_id: int) -> str:
         return f"{self.base_url}/student/opportunities/{opportunity_id}"
