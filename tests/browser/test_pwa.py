@@ -146,6 +146,9 @@ async def files_on_server(page: Page, title: str) -> list[str]:
     """The names of the files on the server's entry with this title."""
     await page.goto("/student/experiences")
     await _titled(page, title).click()
+    # The entry's page, not the list still on screen: the list has no evidence and would read as none.
+    await expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    await expect(page.locator("#evidence")).to_be_attached()
     return await page.locator("#evidence .evidence-name").all_inner_texts()
 
 
