@@ -16,7 +16,7 @@ import httpx
 
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.services.district import ACCOUNTS
-from tests import load
+from tests import bench_profile, load
 from tests.live import live_server
 
 CONNECTIONS = (10, 50)
@@ -68,6 +68,8 @@ class Run:
     memory_pages: tuple[float, float] = (0.0, 0.0)  # (peak, now) MB after the pages and JSON create
     memory_signins: tuple[float, float] = (0.0, 0.0)  # (peak during, resident before) CONCURRENT_SIGNINS sign-ins at once
     problems: list[str] = field(default_factory=list)
+    requests: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # page -> (its paths, the cookie)
+    profiles: dict[str, bench_profile.Profile] = field(default_factory=dict)  # page (and "ceiling") -> where time goes
 
 
 @contextmanager
@@ -149,6 +151,7 @@ async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient]
             continue
         run.problems += [f"{key}: {wrong}" for wrong in await _checked(clients[who], paths)]
         cookie = cookie_header(clients[who])
+        run.requests[key] = (paths, cookie)
         run.pages[key] = {c: await target.measure(c, ["pages", *paths], cookie) for c in CONNECTIONS}
 
 
@@ -203,6 +206,7 @@ async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> 
                 run.memory_signins = (load.memory_mb(live.pid)[0], resident)
                 for client, _ in more:
                     await client.aclose()
+                run.profiles = await asyncio.to_thread(bench_profile.profile, live.env, live.url, run.requests)
             finally:
                 for client in [*clients.values(), *writers]:
                     await client.aclose()

@@ -1,14 +1,18 @@
-"""`make bench`'s own parts, cheaply (a few seconds, no district): wrk under tests/lua/bench.lua against the
-ceiling app reports requests and latency, and counts an answer that is not 2xx as an error."""
+"""`make bench`'s own parts, cheaply (seconds, no district): wrk under tests/lua/bench.lua against the ceiling
+app reports requests and latency, and counts an answer that is not 2xx as an error; the profile that explains a
+page's bound splits its time by whose code it was in."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
 
-from tests import load
+from tests import bench_profile, load
 from tests.bench import ceiling_server
+from tests.bench_district import cookie_header, sign_in
+from tests.live import live_server
 
 # Nothing here touches the database: once, in the SQLite run, is enough.
 pytestmark = pytest.mark.skipif(os.environ.get("PORTFOLIO_TEST_DB") == "postgres", reason="database-free; runs on SQLite")
@@ -24,3 +28,22 @@ async def test_wrk_measures_the_ceiling_and_counts_errors(tmp_path):
     # Every other request is the missing page: about half are errors.
     assert 0.4 * missing.requests <= missing.errors <= 0.6 * missing.requests
     assert load.memory_mb(os.getpid())[0] > 0
+
+
+async def test_the_profile_splits_a_page_s_time_by_whose_code_it_was_in():
+    """The report's bounds: the demo student's dashboard, one request at a time in a process of the app's own,
+    is slower than the ceiling page, and its time is split among the database, piccolo, the templates and the
+    rest, adding up to the whole."""
+    async with live_server() as live:
+        client, _ = await sign_in(live.url, "student@demo.example")
+        pages = {"dashboard": (["/student"], cookie_header(client))}
+        await client.aclose()
+        found = await asyncio.to_thread(bench_profile.profile, live.env, live.url, pages, 0.5)
+    dashboard, ceiling = found["dashboard"], found["ceiling"]
+    assert 0 < ceiling.ms < dashboard.ms and 0 < dashboard.bound(ceiling.ms) < 1
+    assert dashboard.queries >= 3 and ceiling.queries == 0
+    assert sum(dashboard.split.values()) == pytest.approx(dashboard.ms, rel=0.01)
+    for part in ("templates", "piccolo", "app", "framework"):
+        assert dashboard.split.get(part, 0) > 0, (part, dashboard.split)
+    assert dashboard.split.get("waits", 0) + dashboard.split.get("driver", 0) > 0, dashboard.split
+    assert dashboard.split.get("other", 0) < dashboard.ms / 4, dashboard.split
