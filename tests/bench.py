@@ -29,14 +29,17 @@ LIGHTHOUSE_SECONDS = 1200
 
 
 @asynccontextmanager
-async def ceiling_server(log: Path) -> AsyncIterator[str]:
-    """tests/ceiling_app.py under uvicorn as `portfolio serve` runs (proxy headers, access log on)."""
+async def ceiling_server(log: Path, pids: list[int] | None = None) -> AsyncIterator[str]:
+    """tests/ceiling_app.py under uvicorn as `portfolio serve` runs (proxy headers, access log on); its URL,
+    and its process id appended to `pids`."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "tests.ceiling_app:app", "--host", "127.0.0.1", "--port", str(port),
              "--proxy-headers"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    if pids is not None:
+        pids.append(server.pid)
     try:
         async with httpx.AsyncClient(timeout=2) as http:
             for _ in range(100):

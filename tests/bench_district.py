@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -52,6 +53,7 @@ class Measure:
     load: load.Load
     ceiling: load.Load  # the ceiling app, just before, at as many connections
     settled: bool = True  # the server was idle again within load.settle's limit after it
+    under_load: bench_profile.UnderLoad | None = None  # what the server did meanwhile (at 10 connections)
 
     @property
     def share(self) -> float:
@@ -134,14 +136,18 @@ class Target:
     ceiling_url: str
     seconds: float
 
-    async def measure(self, connections: int, args: list[str], cookie: str = "") -> Measure:
+    async def measure(self, connections: int, args: list[str], cookie: str = "", sampled: Path | None = None) -> Measure:
+        """One wrk run beside the ceiling; `sampled`: a file for py-spy's samples of the server meanwhile."""
         # The ceiling is measured beside every page, for as long as half of it: on a shared machine it moves.
         ceiling = await load.run(self.ceiling_url, connections, self.seconds / 2, ["pages", "/"])
-        measured = await load.run(self.url, connections, self.seconds, args, cookie)
-        return Measure(measured, ceiling, await load.settle(self.pid))
+        measuring = load.run(self.url, connections, self.seconds, args, cookie)
+        if sampled is None:
+            return Measure(await measuring, ceiling, await load.settle(self.pid))
+        measured, seen = await bench_profile.under_load(self.pid, self.seconds, sampled, measuring)
+        return Measure(measured, ceiling, await load.settle(self.pid), seen)
 
 
-async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient], last: bool) -> None:
+async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient], last: bool, samples: Path) -> None:
     for key, _, who, start, links in PAGES:
         if (key in LAST) != last:
             continue
@@ -152,7 +158,8 @@ async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient]
         run.problems += [f"{key}: {wrong}" for wrong in await _checked(clients[who], paths)]
         cookie = cookie_header(clients[who])
         run.requests[key] = (paths, cookie)
-        run.pages[key] = {c: await target.measure(c, ["pages", *paths], cookie) for c in CONNECTIONS}
+        run.pages[key] = {c: await target.measure(c, ["pages", *paths], cookie, samples / f"{key}-{c}.txt" if c == 10 else None)
+                          for c in CONNECTIONS}
 
 
 async def _create(run: Run, target: Target, writers: list[httpx.AsyncClient]) -> None:
@@ -192,9 +199,9 @@ async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> 
                 # Each sign-in's argon2 hash took its memory: the peak counts from here, the pages' own.
                 await load.settle(live.pid)
                 load.reset_peak(live.pid)
-                await _pages(run, target, clients, last=False)
+                await _pages(run, target, clients, last=False, samples=live.var_dir)
                 await _create(run, target, writers)
-                await _pages(run, target, clients, last=True)
+                await _pages(run, target, clients, last=True, samples=live.var_dir)
                 run.memory_pages = load.memory_mb(live.pid)
                 await load.settle(live.pid)
                 load.reset_peak(live.pid)

@@ -16,10 +16,14 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.load import Load
 
 # Whose code a moment of a request was in, by the file of the innermost frame (first match wins). The
 # client's own frames are left out: a real server parses HTTP in uvicorn instead.
@@ -159,6 +163,68 @@ def profile(env: dict[str, str], base_url: str, pages: dict[str, tuple[list[str]
         raise RuntimeError(f"the profile failed ({done.returncode}):\n{done.stderr[-3000:]}")
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     return {key: Profile(found["ms"], found["queries"], found["split"]) for key, found in answer.items()}
+
+
+# --- under load: what the server's process does while wrk measures a page -----------------------------------
+
+PY_SPY = Path(sys.executable).parent / "py-spy"
+LOOP = "run_forever (asyncio/base_events.py"  # on the stack of the event loop's thread, which serves every request
+IDLE = "EpollSelector.select (selectors.py"  # the loop waiting for something to do
+
+
+@dataclass(frozen=True)
+class UnderLoad:
+    cpu_ms: float  # the server's CPU time per request answered, all its threads (the database's included)
+    busy: float  # share of the event loop thread's samples it was not waiting for work
+    split: dict[str, float]  # bucket -> share of the loop thread's busy samples
+
+    def summary(self) -> str:
+        return " | ".join(f"{self.split.get(name, 0.0):.0%}" for name, _ in SHOWN if name != WAIT)
+
+
+def short_bucket(frame: str) -> str:
+    """The bucket of a py-spy frame, `function (path/relative/to/its/root.py:line)`."""
+    path = frame[frame.rfind("(") + 1:].rsplit(":", 1)[0]
+    root = path.split("/", 1)[0].removesuffix(".py")
+    if root in sys.stdlib_module_names or path.startswith("<frozen"):
+        return "stdlib"
+    return bucket("/" + path)
+
+
+def read_samples(text: str) -> tuple[float, dict[str, float]]:
+    """py-spy's raw samples (a stack and its count a line): the loop thread's busy share, and its busy samples'
+    shares by the bucket of the innermost frame."""
+    busy: dict[str, int] = {}
+    idle = 0
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if LOOP not in stack or not count.isdigit():
+            continue
+        leaf = stack.rsplit(";", 1)[-1]
+        if leaf.startswith(IDLE):
+            idle += int(count)
+        else:
+            name = short_bucket(leaf)
+            busy[name] = busy.get(name, 0) + int(count)
+    total = sum(busy.values())
+    return total / max(total + idle, 1), {name: n / max(total, 1) for name, n in busy.items()}
+
+
+async def under_load(pid: int, seconds: float, out: Path, measuring: Awaitable[Load]) -> tuple[Load, UnderLoad]:
+    """Run a measure while py-spy samples the server from outside (its code is unchanged), and what the
+    server's process did meanwhile: CPU time per request (from /proc) and where its event loop spent it."""
+    from tests.load import cpu_seconds
+
+    spy = await asyncio.create_subprocess_exec(
+        str(PY_SPY), "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--rate", "200", "--duration",
+        str(max(1, round(seconds))), "--format", "raw", "--output", str(out),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    before = cpu_seconds(pid)
+    got = await measuring
+    spent = cpu_seconds(pid) - before
+    await asyncio.wait_for(spy.wait(), timeout=seconds + 30)
+    busy, split = read_samples(out.read_text() if out.exists() else "")
+    return got, UnderLoad(spent * 1000 / max(got.requests, 1), busy, split)
 
 
 if __name__ == "__main__":

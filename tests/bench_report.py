@@ -74,6 +74,27 @@ def bounds(run: Run) -> list[str]:
             continue
         parts = " | ".join(f"{found.split.get(name, 0.0):.1f}" for name, _ in bench_profile.SHOWN)
         lines.append(f"| {labels.get(key, key)} | {found.ms:.1f} | {found.queries:.0f} | {found.bound(ceiling.ms):.1%} | {parts} |")
+    return lines + under_load(run)
+
+
+def under_load(run: Run) -> list[str]:
+    """What the server's process did while wrk measured each page at 10 connections (py-spy from outside)."""
+    labels = {key: label for key, label, *_ in PAGES}
+    sampled = {key: by[10] for key, by in run.pages.items() if 10 in by and by[10].under_load}
+    if not sampled:
+        return []
+    shown = [label for name, label in bench_profile.SHOWN if name != bench_profile.WAIT]
+    lines = [
+        "", "Under load (wrk, 10 connections), sampled from outside with py-spy: the server's CPU time per request "
+        "answered (every thread's, SQLite's included), how much of the time its event loop, which runs every "
+        "request's Python, was busy rather than waiting for work, and where its busy time went. A loop busy most "
+        "of the time is the bound: the process serves one request's Python at a time.", "",
+        "| page | req/s | CPU ms per request | loop busy | " + " | ".join(shown) + " |",
+        "| --- " * (4 + len(shown)) + "|",
+    ]
+    for key, measured in sampled.items():
+        seen = measured.under_load
+        lines.append(f"| {labels[key]} | {measured.load.rps:,.0f} | {seen.cpu_ms:.1f} | {seen.busy:.0%} | {seen.summary()} |")
     return lines
 
 

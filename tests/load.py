@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -75,6 +76,11 @@ def memory_mb(pid: int) -> tuple[float, float]:
         peak += int(fields.get("VmHWM", 0)) / 1024
         now += int(fields.get("VmRSS", 0)) / 1024
     return peak, now
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process and its children (a server's workers) have used so far, every thread's."""
+    return _cpu_ticks([pid, *_children(pid)]) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_ticks(pids: list[int]) -> int:

@@ -47,3 +47,15 @@ async def test_the_profile_splits_a_page_s_time_by_whose_code_it_was_in():
         assert dashboard.split.get(part, 0) > 0, (part, dashboard.split)
     assert dashboard.split.get("waits", 0) + dashboard.split.get("driver", 0) > 0, dashboard.split
     assert dashboard.split.get("other", 0) < dashboard.ms / 4, dashboard.split
+
+
+async def test_the_server_is_sampled_under_load_from_outside(tmp_path):
+    """What a page's row under load reads: the ceiling app's CPU time per request and its event loop's busy time,
+    split by whose code it was in (Litestar's and Jinja's here, no database)."""
+    pids: list[int] = []
+    async with ceiling_server(tmp_path / "ceiling.log", pids) as url:
+        got, seen = await bench_profile.under_load(pids[0], 2, tmp_path / "samples.txt", load.run(url, 4, 2, ["pages", "/"]))
+    assert got.requests > 0 and 0 < seen.cpu_ms < 1000 * 2 / got.requests * 2
+    assert 0.2 < seen.busy <= 1, seen
+    assert seen.split.get("framework", 0) > 0 and seen.split.get("templates", 0) > 0, seen.split
+    assert sum(seen.split.values()) == pytest.approx(1)
