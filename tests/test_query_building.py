@@ -12,6 +12,7 @@ from piccolo.query.methods.select import Count
 from portfolio.opportunity_tables import Attendance, SignUp
 from portfolio.placement_tables import Placement
 from portfolio.services.accounts import load_user
+from portfolio.services.experiences import school_of
 from portfolio.services.feedback import experiences as feedback_experiences
 from portfolio.services.signoff.mentor_queue import _STUDENT, _items, _waiting
 from portfolio.tables import RequestItem, School, User
@@ -64,3 +65,11 @@ async def test_the_user_of_a_request_comes_with_their_school_and_not_once_deacti
         "Ada Lovelace", frozenset({"student", "mentor"}), school, "Test Career Center", "#0a5c36")
     await User.update({User.active: False}).where(User.id == user.id)
     assert await load_user(user.id) is None
+
+
+async def test_the_school_a_page_reads_leaves_its_logo_behind(make_user, school):
+    await School.update({School.logo: b"\x89PNG" + bytes(50_000), School.logo_type: "image/png",
+                         School.wbl_goal_hours: 40}).where(School.id == school)
+    row = await school_of(await make_user("student"))
+    assert "logo" not in row
+    assert (row["timezone"], row["wbl_goal_hours"], row["logo_type"]) == ("America/New_York", 40, "image/png")
