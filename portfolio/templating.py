@@ -22,6 +22,9 @@ HTMX_FILE = "htmx-2.0.11.min.js"
 def configure_templates(settings: Settings) -> Callable[[JinjaTemplateEngine], None]:
     def configure(engine: JinjaTemplateEngine) -> None:
         env = engine.engine
+        # The templates ship with the code and change only with a new release, which starts new processes: no
+        # page needs to stat every template it includes (a score of them on the dashboard) to see if it changed.
+        env.auto_reload = False
         env.globals.update(
             KINDS=EXPERIENCE_KINDS,
             STATUSES=EXPERIENCE_STATUSES,

@@ -184,6 +184,7 @@ async def test_a_student_signs_up_and_cancels_over_http(client, signed_in, make_
     assert f'href="/student/opportunities/{opportunity_id}"' in dashboard.text and "Confirmed" in dashboard.text
     assert (await post(client, f"/student/opportunities/{opportunity_id}/cancel")).status_code == 303
     assert await status_of(opportunity_id, student.id) == "cancelled"
+    assert f'href="/student/opportunities/{opportunity_id}"' not in (await client.get("/student")).text
 
 
 async def test_the_list_filters_by_cluster_and_by_the_student_s_interests(make_user):

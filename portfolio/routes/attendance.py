@@ -4,6 +4,7 @@ rotating check-in code. The attendance services scope everything to the person's
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -141,6 +142,9 @@ def checkin_card(student: CurrentUser, settings: Settings) -> dict[str, Any]:
             "spaced": f"{code.text[:4]} {code.text[4:]}", "changes_at": code.changes_at, "qr": qr_svg(code.text)}
 
 
+# A code lasts a while and the dashboard and its card show it again and again: drawing it was an eighth of the
+# dashboard's time. The picture depends on the text alone.
+@lru_cache(maxsize=4096)
 def qr_svg(text: str) -> str:
     # A full QR code, never a Micro QR (segno.make picks one for eight characters): camera decoders read only these.
     return segno.make_qr(text, error="m").svg_data_uri(scale=8, border=4, dark="#000", light="#fff")

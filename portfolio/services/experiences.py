@@ -55,9 +55,14 @@ class Saved:
 
 # --- time -----------------------------------------------------------------------------------------
 
+# Everything of the school but its logo: pages ask for the school's time zone and year on most requests, and the
+# picture (services.school_logo reads it) would come along with each.
+_SCHOOL_COLUMNS = School.all_columns(exclude=[School.logo])
+
+
 async def school_of(user: CurrentUser) -> dict[str, Any]:
     if user.school_id is not None:
-        row = await School.select().where(School.id == user.school_id).first()
+        row = await School.select(*_SCHOOL_COLUMNS).where(School.id == user.school_id).first()
         if row:
             return row
     return {"timezone": "America/New_York", "year_start_month": 7, "year_start_day": 1, "name": ""}

@@ -16,6 +16,18 @@ from portfolio.tables import Experience, MentorAssignment, RequestItem, SignOff
 from portfolio.vocabulary import Method, RequestStatus
 
 HISTORY_PAGE = 25
+# The joined columns, built once: piccolo copies every column of each table joined through for every
+# `MentorAssignment.student.<column>` (and the like) read.
+_STUDENT = MentorAssignment.student
+_STUDENT_COLUMNS = (_STUDENT.id.as_alias("id"), _STUDENT.name.as_alias("name"))
+_STUDENT_NAME, _STUDENT_ID = _STUDENT.name, _STUDENT.id
+_REQUEST = RequestItem.request
+_ASKING, _ASKED, _REQUEST_STATUS = _REQUEST.student, _REQUEST.mentor, _REQUEST.status
+_DECISION_COLUMNS = (
+    SignOff.id, SignOff.decision, SignOff.comment, SignOff.created_at, SignOff.voided_at,
+    SignOff.experience.id.as_alias("entry_id"), SignOff.experience.title.as_alias("entry_title"),
+    SignOff.experience.student.id.as_alias("student_id"), SignOff.experience.student.name.as_alias("student_name"),
+)
 
 
 async def students(mentor: CurrentUser, page: int = 1) -> Page:
@@ -23,9 +35,8 @@ async def students(mentor: CurrentUser, page: int = 1) -> Page:
     student's own dashboard splits them) and how many of their entries wait for this mentor. The school year is
     the mentor's school's: staff assign mentors within one school."""
     mine = MentorAssignment.mentor == mentor.id
-    listing = await paged(MentorAssignment.count().where(mine), MentorAssignment.select(
-        MentorAssignment.student.id.as_alias("id"), MentorAssignment.student.name.as_alias("name"),
-    ).where(mine).order_by(MentorAssignment.student.name).order_by(MentorAssignment.student.id), page)
+    listing = await paged(MentorAssignment.count().where(mine), MentorAssignment.select(*_STUDENT_COLUMNS).where(
+        mine).order_by(_STUDENT_NAME).order_by(_STUDENT_ID), page)
     rows = listing.rows
     if not rows:
         return listing
@@ -39,11 +50,11 @@ async def students(mentor: CurrentUser, page: int = 1) -> Page:
     for entry in entries:
         entry["state"] = shown.get(entry["id"], entry["status"])
         by_student[entry["student_id"]].append(entry)
-    waiting = await RequestItem.select(RequestItem.request.student.as_alias("student_id")).where(
-        (RequestItem.request.mentor == mentor.id)
-        & (RequestItem.request.status == RequestStatus.PENDING)
+    waiting = await RequestItem.select(_ASKING.as_alias("student_id")).where(
+        (_ASKED == mentor.id)
+        & (_REQUEST_STATUS == RequestStatus.PENDING)
         & (RequestItem.decided == False)  # noqa: E712
-        & RequestItem.request.student.is_in(ids)
+        & _ASKING.is_in(ids)
     )
     asking: dict[int, int] = defaultdict(int)
     for item in waiting:
@@ -59,11 +70,7 @@ async def decisions(mentor: CurrentUser, page: int) -> dict[str, Any]:
     assigned to them is named but not linked: their record is no longer the mentor's to open."""
     page = min(max(page, 1), 100_000)  # past the end is an empty page, never an offset no database takes
     rows = await (
-        SignOff.select(
-            SignOff.id, SignOff.decision, SignOff.comment, SignOff.created_at, SignOff.voided_at,
-            SignOff.experience.id.as_alias("entry_id"), SignOff.experience.title.as_alias("entry_title"),
-            SignOff.experience.student.id.as_alias("student_id"), SignOff.experience.student.name.as_alias("student_name"),
-        )
+        SignOff.select(*_DECISION_COLUMNS)
         .where((SignOff.verifier == mentor.id) & (SignOff.method == Method.MENTOR))
         .order_by(SignOff.created_at, ascending=False)
         .order_by(SignOff.id, ascending=False)

@@ -130,9 +130,14 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# Built once (the dashboard asks every visit): piccolo copies every column of each table joined through for every
+# `Placement.partner.organization.<column>` read.
+_DASHBOARD_COLUMNS = (Placement.id, Placement.title, Placement.status,
+                      Placement.partner.organization.name.as_alias("partner_name"))
+
+
 async def for_dashboard(student: CurrentUser) -> list[dict[str, Any]]:
     """The student's placements waiting for signatures or under way, for their dashboard's card (one query)."""
-    return await Placement.select(Placement.id, Placement.title, Placement.status,
-                                  Placement.partner.organization.name.as_alias("partner_name")).where(
+    return await Placement.select(*_DASHBOARD_COLUMNS).where(
         (Placement.student == student.id)
         & Placement.status.is_in([PlacementStatus.AWAITING_SIGNATURES, PlacementStatus.ACTIVE])).order_by(Placement.starts_on)

@@ -161,19 +161,23 @@ async def cancel(student: CurrentUser, request_id: int) -> None:
     await audit.record("verification.cancelled", actor_id=student.id, subject=f"request:{request_id}")
 
 
+# Built once (an entry's page asks every visit): piccolo copies every column of the joined table for each
+# `VerificationRequest.mentor.<column>` or `RequestItem.experience.<column>` read.
+_PENDING_COLUMNS = (
+    VerificationRequest.id, VerificationRequest.method, VerificationRequest.supervisor_name,
+    VerificationRequest.supervisor_email, VerificationRequest.created_at, VerificationRequest.last_sent_at,
+    VerificationRequest.mentor.name.as_alias("mentor_name"),
+)
+_PENDING_ITEM_COLUMNS = (RequestItem.request, RequestItem.experience.id, RequestItem.experience.title)
+
+
 async def pending_for_student(student: CurrentUser) -> list[dict[str, Any]]:
     rows = await (
-        VerificationRequest.select(
-            VerificationRequest.id, VerificationRequest.method, VerificationRequest.supervisor_name,
-            VerificationRequest.supervisor_email, VerificationRequest.created_at, VerificationRequest.last_sent_at,
-            VerificationRequest.mentor.name.as_alias("mentor_name"),
-        )
+        VerificationRequest.select(*_PENDING_COLUMNS)
         .where((VerificationRequest.student == student.id) & (VerificationRequest.status == RequestStatus.PENDING))
         .order_by(VerificationRequest.id, ascending=False)
     )
-    items = await RequestItem.select(
-        RequestItem.request, RequestItem.experience.id, RequestItem.experience.title
-    ).where(RequestItem.request.is_in([row["id"] for row in rows] or [0])).order_by(RequestItem.id)
+    items = await RequestItem.select(*_PENDING_ITEM_COLUMNS).where(RequestItem.request.is_in([row["id"] for row in rows] or [0])).order_by(RequestItem.id)
     for row in rows:
         row["entries"] = [
             {"experience.id": i["experience.id"], "experience.title": i["experience.title"]}
