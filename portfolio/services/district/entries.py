@@ -15,6 +15,7 @@ from portfolio.services import attestation
 from portfolio.services.district import names
 from portfolio.services.district.bulk import ENTRIES_PER_STUDENT, insert
 from portfolio.services.district.people import District
+from portfolio.services.verification import refresh_verified
 from portfolio.storage import EvidenceStore
 from portfolio.tables import Evidence, Experience, RequestItem, SignOff, VerificationRequest
 from portfolio.vocabulary import Decision, EntryStatus, ExperienceKind, Method, RequestStatus
@@ -93,6 +94,7 @@ async def entries(district: District, store: EvidenceStore | None) -> None:
     ids = await insert(Experience, ENTRY_COLUMNS, rows, ids=True)
     await _evidence(district, store, picture, picture_hash, [(ids[n], rows[n][AT["student"]]) for n in sorted(with_file)])
     await _verifications(district, ids, rows, facts)
+    await refresh_verified()  # each entry's shown state, by the one rule, for the employer's list
 
 
 async def _evidence(district: District, store: EvidenceStore | None, picture: bytes, digest: str,
