@@ -1,5 +1,5 @@
-"""What an entry's verification reads: the one rule deciding its state, its sign-off history, warnings
-about verifier addresses, and a student's whole record."""
+"""What an entry's verification reads: the one rule deciding its state (from services/verification.py), its
+sign-off history, warnings about verifier addresses, and a student's whole record."""
 
 from __future__ import annotations
 
