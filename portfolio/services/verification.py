@@ -71,8 +71,8 @@ async def rule_answers(experience_ids: Iterable[int]) -> dict[int, tuple[bool, b
 
 
 async def refresh_shown(experience_ids: Iterable[int]) -> None:
-    """Store the rule's answer on each entry; called at the end of every write that can change it (inside its
-    transaction), and in batches by the seeds and the migration that added the column."""
+    """Store the rule's answer on each entry, in batches; called at the end of every write that can change it,
+    inside its transaction (the district seed, which knows the answer, writes it as it inserts)."""
     ids = sorted(set(experience_ids))
     for start in range(0, len(ids), BATCH):
         answers = await rule_answers(ids[start:start + BATCH])
@@ -83,7 +83,8 @@ async def refresh_shown(experience_ids: Iterable[int]) -> None:
 
 
 async def refresh_verified() -> None:
-    """Store the rule's answer on every entry that may be verified (no other can be): after a bulk load."""
+    """Store the rule's answer on every entry that may be verified (no other can be): what the migration that
+    added the column runs over the entries already there (about 10 s for 100,000 entries on SQLite)."""
     rows = await Experience.select(Experience.id).where(
         (Experience.status == EntryStatus.VERIFIED) | (Experience.shown_verified == True)  # noqa: E712
     )
