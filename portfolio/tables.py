@@ -155,6 +155,9 @@ class Experience(Table):
     status = Varchar(length=20, default=EntryStatus.DRAFT, index=True, choices=EntryStatus)
     # SHA-256 over exactly what a verifier sees; a sign-off records it, and any edit changes it.
     content_hash = Varchar(length=64, default="")
+    # The one rule's answer (services/verification.py) as a viewer outside the school reads it, kept by every
+    # write that can change it, so lists of many students (the employer's) sum and sort hours in SQL.
+    shown_verified = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     # The school's partner that hosted it, set from the typed name or by staff merging names. Not part of what a

@@ -41,11 +41,11 @@ import pytest  # noqa: E402
 
 from portfolio import db  # noqa: E402
 from portfolio.app import create_app  # noqa: E402
-from portfolio.services import accounts  # noqa: E402
+from portfolio.services import accounts, verification  # noqa: E402
 from portfolio.services.emails import Emails  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
-from portfolio.tables import School  # noqa: E402
+from portfolio.tables import Experience, School  # noqa: E402
 from tests.clean import Tables  # noqa: E402
 from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 from tests.mailbox import emails_for  # noqa: E402
@@ -107,6 +107,23 @@ async def clean_database(database: Tables) -> None:
     else), whatever the tests before it wrote or failed to clean up. Emptied before rather than after a
     test, so a failed test's rows are still there to look at."""
     await database.empty()
+
+
+@pytest.fixture(autouse=True)
+async def shown_state_kept(request: pytest.FixtureRequest, clean_database) -> AsyncIterator[None]:
+    """After every test, each entry's stored answer (Experience.shown_verified, what the employer's list sums)
+    equals the one rule worked out afresh: a write path that forgets verification.refresh_shown fails here. A
+    test that changes entries behind the app's back, on purpose, says so with @pytest.mark.behind_the_apps_back;
+    a test's own factory that writes as the app would calls refresh_shown too."""
+    yield
+    if request.node.get_closest_marker("behind_the_apps_back"):
+        return
+    ids = [row["id"] for row in await Experience.select(Experience.id)]
+    stale = []
+    for start in range(0, len(ids), verification.BATCH):
+        answers = await verification.rule_answers(ids[start:start + verification.BATCH])
+        stale += [(entry_id, stored) for entry_id, (stored, fresh) in answers.items() if stored != fresh]
+    assert not stale, f"entries whose stored shown_verified is stale (id, stored): {sorted(stale)}"
 
 
 @pytest.fixture(scope="session")

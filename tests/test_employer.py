@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from portfolio import clock
-from portfolio.services import certifications, experiences, sharing
+from portfolio.services import certifications, experiences, sharing, verification
 from portfolio.tables import (
     Evidence,
     Experience,
@@ -67,12 +67,13 @@ async def add_cert(student, name: str = "OSHA 10-Hour General Industry") -> int:
 
 
 async def verify(entry_id: int, *, verifier: str = "Ms. Patel", method: str = "mentor", **signoff) -> None:
-    """Mark an entry verified with a sign-off over its current content (evidence included)."""
+    """Mark an entry verified with a sign-off over its current content (evidence included), as the app does."""
     await experiences.refresh_hash(entry_id)
     row = await Experience.select(Experience.content_hash).where(Experience.id == entry_id).first()
     await Experience.update({Experience.status: "verified"}).where(Experience.id == entry_id)
     values = {"content_hash": row["content_hash"]} | signoff
     await SignOff.insert(SignOff(experience=entry_id, method=method, verifier_name=verifier, decision="verified", **values))
+    await verification.refresh_shown([entry_id])  # as every sign-off the app records does
 
 
 @pytest.fixture

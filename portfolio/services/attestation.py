@@ -1,5 +1,5 @@
 """What a verifier sees and what they attest, as hashes: plain functions over an entry's fields and its files'
-SHA-256s, used when a sign-off is made and every time one is read (signoff.state.verification_state).
+SHA-256s, used when a sign-off is made and every time one is read (verification.verification_state).
 
 A verifier sees everything (content_hash, which a request compares); they attest the facts and the files they
 saw (facts_hash and the files, kept on the sign-off), which stay exactly as signed. A reflection, the career

@@ -30,6 +30,7 @@ from portfolio.services.attestation import (
 from portfolio.services.paging import PAGE_SIZE, Page, paged
 from portfolio.services.partners.linking import partner_for_name, same_name
 from portfolio.services.placements.hours import placement_for_entry
+from portfolio.services.verification import refresh_shown
 from portfolio.storage import EvidenceStore
 from portfolio.tables import (
     EXPERIENCE_KINDS,
@@ -107,6 +108,7 @@ async def void_after_edit(experience_id: int) -> bool:
         await SignOff.update({SignOff.voided_at: clock.now()}).where(
             (SignOff.experience == experience_id) & SignOff.voided_at.is_null()
         )
+        await refresh_shown([experience_id])
     return bool(changed)
 
 
@@ -152,6 +154,7 @@ async def refresh_hash(experience_id: int) -> None:
         await Experience.update({Experience.content_hash: digest, Experience.updated_at: clock.now()}).where(
             Experience.id == experience_id
         )
+        await refresh_shown([experience_id])  # a file the verifier saw may have gone
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -388,6 +391,7 @@ async def update(student: CurrentUser, entry_id: int, entry: EntryForm, void_ok:
                 Experience.updated_at: clock.now(),
             } | await _relinked(student, entry_id, current, entry)
         ).where((Experience.id == entry_id) & (Experience.student == student.id))
+        await refresh_shown([entry_id])
     return await get(student, entry_id)
 
 

@@ -24,7 +24,7 @@ COMMENTS = {Decision.CHANGES_REQUESTED: "Please add the hours you worked each da
             Decision.REJECTED: "I do not remember this visit.", Decision.VERIFIED: ""}
 FILES_AT_ONCE = 64
 ENTRY_COLUMNS = ("student", "client_uuid", "kind", "title", "organization_name", "cluster", "date", "minutes", "reflection",
-                 "status", "content_hash", "created_at", "updated_at", "partner")
+                 "status", "content_hash", "created_at", "updated_at", "partner", "shown_verified")
 AT = {name: n for n, name in enumerate(ENTRY_COLUMNS)}  # an entry row's values by column name
 
 
@@ -88,7 +88,10 @@ async def entries(district: District, store: EvidenceStore | None) -> None:
         digest = attestation.content_hash(clean, files)
         made = datetime.combine(clean["date"], time(18), timezone.utc)
         rows.append((student.id, uuid.UUID(int=rng.getrandbits(128)), clean["kind"], clean["title"], organization,
-                     cluster, clean["date"], clean["minutes"], clean["reflection"], status, digest, made, made, partner))
+                     cluster, clean["date"], clean["minutes"], clean["reflection"], status, digest, made, made, partner,
+                     # The one rule's answer, known here: every verified entry gets a mentor's or an e-mailed
+                     # supervisor's sign-off over exactly these facts and files (_verifications).
+                     status == EntryStatus.VERIFIED))
         facts.append((clean, files))
     ids = await insert(Experience, ENTRY_COLUMNS, rows, ids=True)
     await _evidence(district, store, picture, picture_hash, [(ids[n], rows[n][AT["student"]]) for n in sorted(with_file)])

@@ -6,23 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.query.functions.aggregate import Sum
+
 from portfolio.clock import now
 from portfolio.services import experiences
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.paging import Page, cut
 from portfolio.services.sharing.access import active_share
-from portfolio.services.sharing.portfolio_view import SHOWN_STATUSES
-from portfolio.services.signoff.state import shown_state
 from portfolio.tables import (
     Certification,
     EmployerNote,
-    Evidence,
     Experience,
     Organization,
     Share,
     ShareItem,
     Shortlist,
-    SignOff,
     StudentProfile,
 )
 from portfolio.vocabulary import EntryStatus
@@ -73,35 +71,39 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
                         certification: str = "", shortlist_only: bool = False, sort: str = "hours",
                         moment: datetime | None = None) -> list[dict[str, Any]]:
     """One card per student with an active share to the employer's organization, in a fixed number of queries
-    whatever the number of students: name, headline, verified and self-reported minutes, career clusters
-    (profile interests and clusters of the shared entries), certification names, when last shared, shortlisted.
+    whatever the number of students and entries: name, headline, verified and self-reported minutes, career
+    clusters (profile interests and clusters of the shared entries), certification names, when last shared,
+    shortlisted.
 
-    Only what the shares cover counts (picked shares count their picked items), and an entry is verified by the
-    same rule as the portfolio (`shown_state`). Listing is not a disclosure: nothing is recorded here."""
+    Only what the shares cover counts (picked shares count their picked items). An entry's minutes count as
+    verified by the one rule's answer stored on it (Experience.shown_verified, kept by every write that can
+    change it: services/verification.py), summed in SQL: no entry is loaded. The portfolio of one student
+    works the rule out afresh instead. Listing is not a disclosure: nothing is recorded here."""
     if employer.organization_id is None:
         return []
     moment = moment or now()
+    active = (Share.organization == employer.organization_id) & Share.revoked_at.is_null() & (Share.expires_at > moment)
     shares = await Share.select(
         Share.id, Share.student, Share.everything, Share.created_at, Share.student.name.as_alias("student_name"),
-    ).where((Share.organization == employer.organization_id) & Share.revoked_at.is_null() & (Share.expires_at > moment))
+    ).where(active)
     if not shares:
         return []
     by_student = _cards_from_shares(shares)
     await _add_picked_items(by_student, shares)
-    ids = list(by_student)
+    # Sub-selects rather than lists of every student's id: the database reads the shares again, cheaply.
+    students = Share.select(Share.student).where(active)
     profiles = {p["student"]: p for p in await StudentProfile.select(
-        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(ids))}
-    entries = await _shared_entries(by_student, ids)
-    hashes, latest = await _files_and_signoffs(ids)
+        StudentProfile.student, StudentProfile.headline, StudentProfile.interests).where(StudentProfile.student.is_in(students))}
+    sums = await _shared_minutes(active)
     certs = await Certification.select(Certification.id, Certification.student, Certification.name).where(
-        Certification.student.is_in(ids)
+        Certification.student.is_in(students)
     ).order_by(Certification.issued_on, ascending=False)
     names = {c["code"]: c["name"] for c in await experiences.clusters()}
     marked = await shortlist(employer)
 
     for card in by_student.values():
         _start_card(card, profiles.get(card["id"]) or {}, marked)
-    _count_minutes(by_student, entries, hashes, latest)
+    _count_minutes(by_student, sums)
     _add_certification_names(by_student, certs)
     wanted = certification.strip().casefold()
     cards = [_finish_card(card, names) for card in by_student.values()]
@@ -109,9 +111,9 @@ async def employer_list(employer: CurrentUser, cluster: str | None = None, min_h
 
 
 async def employer_page(employer: CurrentUser, page: int, **wanted: Any) -> Page:
-    """One page of employer_list's cards. Their order is by verified hours, which the one rule reads from each
-    entry's hashes and latest sign-off rather than from a column, so every shared student's card is counted (in
-    the same fixed number of queries) and the page is cut from the sorted cards: only its 25 are rendered."""
+    """One page of employer_list's cards. The cards are small (minutes come summed from SQL), so every shared
+    student's card is made, filtered and sorted in the same fixed number of queries, and the page is cut from
+    them: only its 25 are rendered."""
     return cut(await employer_list(employer, **wanted), page)
 
 
@@ -142,29 +144,26 @@ async def _add_picked_items(by_student: dict[int, dict[str, Any]], shares: list[
             card["certifications"].add(item["certification"])
 
 
-async def _shared_entries(by_student: dict[int, dict[str, Any]], ids: list[int]) -> list[dict[str, Any]]:
-    entries = await Experience.select(*experiences.ENTRY_COLUMNS, Experience.student).where(
-        Experience.student.is_in(ids) & Experience.status.is_in(list(SHOWN_STATUSES))
+async def _shared_minutes(active: Any) -> list[dict[str, Any]]:
+    """Minutes of the shared entries by student, career cluster and stored answer (verified or not): one row
+    per group, however many entries. Every entry of a student sharing everything; the picked ones of the
+    others. Two queries, each led by its share sub-select: with an OR of the two, or a status IN list, SQLite
+    reads every entry of the district through the status index instead."""
+    everything = Share.select(Share.student).where(active & (Share.everything == True))  # noqa: E712
+    picked = ShareItem.select(ShareItem.experience).where(
+        ShareItem.share.is_in(Share.select(Share.id).where(active & (Share.everything == False)))  # noqa: E712
     )
-    return [e for e in entries if by_student[e["student"]]["everything"] or e["id"] in by_student[e["student"]]["experiences"]]
-
-
-async def _files_and_signoffs(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, dict[str, Any]]]:
-    """What an entry's verification state is read from: its files' hashes, and its latest sign-off."""
-    files = await Evidence.select(Evidence.experience, Evidence.sha256).where(
-        Evidence.student.is_in(ids) & Evidence.experience.is_not_null()
-    )
-    hashes: dict[int, list[str]] = {}
-    for f in files:
-        hashes.setdefault(f["experience"], []).append(f["sha256"])
-    signoffs = await SignOff.select(
-        SignOff.experience, SignOff.method, SignOff.decision, SignOff.content_hash, SignOff.voided_at,
-        SignOff.confirmed_at, SignOff.created_at, SignOff.facts_hash, SignOff.evidence_seen,
-    ).where(SignOff.experience.student.is_in(ids)).order_by(SignOff.id, ascending=False)
-    latest: dict[int, dict[str, Any]] = {}
-    for row in signoffs:
-        latest.setdefault(row["experience"], row)
-    return hashes, latest
+    shown = Experience.status != EntryStatus.REJECTED  # portfolio_view.SHOWN_STATUSES, as SQL that keeps the index
+    rows: list[dict[str, Any]] = []
+    for shared in (Experience.student.is_in(everything),
+                   Experience.id.is_in(picked) & Experience.student.not_in(everything)):
+        cluster_code = Experience.cluster.code
+        rows += await Experience.select(
+            Experience.student, cluster_code.as_alias("cluster_code"), Experience.shown_verified,
+            Sum(Experience.minutes).as_alias("minutes"),
+        ).where(shared & shown).group_by(Experience.student, cluster_code, Experience.shown_verified).order_by(
+            Experience.student).order_by(cluster_code)
+    return rows
 
 
 def _start_card(card: dict[str, Any], profile: dict[str, Any], marked: set[int]) -> None:
@@ -175,15 +174,13 @@ def _start_card(card: dict[str, Any], profile: dict[str, Any], marked: set[int])
     card["shortlisted"] = card["id"] in marked
 
 
-def _count_minutes(by_student: dict[int, dict[str, Any]], entries: list[dict[str, Any]], hashes: dict[int, list[str]],
-                   latest: dict[int, dict[str, Any]]) -> None:
-    """Each shared entry's minutes as verified or self-reported, and its cluster, on its student's card."""
-    for entry in entries:
-        card = by_student[entry["student"]]
-        state = shown_state(entry, latest.get(entry["id"]), hashes.get(entry["id"], []))
-        card["verified_minutes" if state == EntryStatus.VERIFIED else "self_reported_minutes"] += entry["minutes"]
-        if entry["cluster_code"] and entry["cluster_code"] not in card["cluster_codes"]:
-            card["cluster_codes"].append(entry["cluster_code"])
+def _count_minutes(by_student: dict[int, dict[str, Any]], sums: list[dict[str, Any]]) -> None:
+    """The shared minutes as verified or self-reported, and their clusters, on each student's card."""
+    for row in sums:
+        card = by_student[row["student"]]
+        card["verified_minutes" if row["shown_verified"] else "self_reported_minutes"] += row["minutes"] or 0
+        if row["cluster_code"] and row["cluster_code"] not in card["cluster_codes"]:
+            card["cluster_codes"].append(row["cluster_code"])
 
 
 def _add_certification_names(by_student: dict[int, dict[str, Any]], certs: list[dict[str, Any]]) -> None:

@@ -55,9 +55,12 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
     latest: dict[int, dict[str, Any]] = {}
     for row in signoffs:
         latest.setdefault(row["experience"], row)
+    files_of: dict[tuple[str, int], list[dict[str, Any]]] = {}  # each file once, not once per entry
+    for file in files:
+        files_of.setdefault(("entry", file["experience"]) if file["experience"] else ("cert", file["certification"]), []).append(file)
     verified, self_reported = [], []
     for entry in entries:
-        entry["evidence"] = [f for f in files if f["experience"] == entry["id"]]
+        entry["evidence"] = files_of.get(("entry", entry["id"]), [])
         signoff = latest.get(entry["id"])
         state = shown_state(entry, signoff, [f["sha256"] for f in entry["evidence"]])
         entry["state"] = state
@@ -68,7 +71,7 @@ async def portfolio(student_id: int, access: Access | None = None) -> dict[str, 
         (verified if state == EntryStatus.VERIFIED else self_reported).append(entry)
     cert_signoffs = await latest_signoffs([c["id"] for c in certs])
     for cert in certs:
-        cert["evidence"] = [f for f in files if f["certification"] == cert["id"]]
+        cert["evidence"] = files_of.get(("cert", cert["id"]), [])
         latest_cert = cert_signoffs[cert["id"]][0] if cert_signoffs[cert["id"]] else None
         cert["state"] = shown_certification_state(cert, latest_cert, certification_hash(cert, cert["evidence"]))
         cert["signoff"] = latest_cert if cert["state"] == EntryStatus.VERIFIED else None

@@ -45,6 +45,7 @@ from portfolio.services.signoff.state import (
     entry_verification,
     files_of,
     history,
+    refresh_shown,
     shown_state,
     signoff_warning,
     states,
@@ -57,7 +58,7 @@ __all__ = [
     "LINK_DAYS", "MAX_REMINDERS", "METHOD_LABELS", "REQUESTABLE", "answer_receipt", "ask_mentor", "ask_supervisor", "attested_files", "by_student",
     "cancel", "check_grant", "confirm_for_supervisor", "decide_as_mentor", "decide_by_link", "email_warning",
     "entry_for_verifier", "entry_verification", "files_of", "history", "link_grant", "link_request", "mentor_queue", "queue_page",
-    "opened", "pending_for_student", "receipt_request", "request_view", "resend", "send_digests",
+    "opened", "pending_for_student", "receipt_request", "refresh_shown", "request_view", "resend", "send_digests",
     "send_reminders", "set_digest", "shown_state", "signoff_warning", "states", "states_with_news", "student_record",
     "verification_state", "verify_on_device", "wants_digest",
 ]

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from portfolio.clock import now
 from portfolio.services import attestation
 from portfolio.services.emails import Emails
+from portfolio.services.verification import refresh_shown
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import EntryStatus, RequestStatus
 
@@ -22,12 +23,13 @@ async def record(
     comment: str = "",
     **extra: Any,
 ) -> int:
-    """One sign-off, and the entry's new status; the caller holds the write transaction."""
+    """One sign-off, and the entry's new status and shown state; the caller holds the write transaction."""
     inserted = await SignOff.insert(
         SignOff(experience=experience_id, request=request_id, method=method, decision=decision, comment=comment,
                 content_hash=content_hash, **verifier, **extra)
     ).returning(SignOff.id)
     await Experience.update({Experience.status: EntryStatus(decision)}).where(Experience.id == experience_id)
+    await refresh_shown([experience_id])
     return inserted[0]["id"]
 
 

@@ -21,7 +21,7 @@ from portfolio.services.signoff.asking import (
 )
 from portfolio.services.signoff.decisions import attested, record
 from portfolio.services.signoff.links import request_view
-from portfolio.services.signoff.state import confirmable, entries_for_verifier
+from portfolio.services.signoff.state import confirmable, entries_for_verifier, refresh_shown
 from portfolio.tables import Experience, RequestItem, SignOff, User, VerificationRequest
 from portfolio.vocabulary import Decision, EntryStatus, Method, RequestStatus
 
@@ -93,6 +93,7 @@ async def answer_receipt(emails: Emails, raw: str, mine: bool, ip: str = "") -> 
             )
             await _tell_staff(emails, request_id, view)
             await _tell_student(emails, view)
+        await refresh_shown(item["id"] for item in view["items"])
     await audit.record("verification.receipt_confirmed" if mine else "verification.disputed", subject=f"request:{request_id}", ip=ip)
     return "confirmed" if mine else "disputed"
 
@@ -137,9 +138,10 @@ async def confirm_for_supervisor(staff: CurrentUser, student_id: int, signoff_id
         changed = await SignOff.update({SignOff.confirmed_at: now(), SignOff.confirmed_by: staff.id}).where(
             (SignOff.request == row["request"]) & SignOff.confirmed_at.is_null() & SignOff.disputed_at.is_null()
             & SignOff.voided_at.is_null()
-        ).returning(SignOff.id)
+        ).returning(SignOff.id, SignOff.experience)
         if not changed:
             raise NotFound(signoff_id)
+        await refresh_shown(r["experience"] for r in changed)
     await audit.record("verification.confirmed_by_staff", actor_id=staff.id, subject=f"request:{row['request']}", ip=ip,
                        sign_offs=sorted(r["id"] for r in changed))
     return row["experience"]

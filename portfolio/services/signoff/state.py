@@ -1,14 +1,18 @@
-"""What an entry's verification reads: the one rule deciding its state, its sign-off history, warnings
-about verifier addresses, and a student's whole record."""
+"""What an entry's verification reads: the one rule deciding its state (from services/verification.py), its
+sign-off history, warnings about verifier addresses, and a student's whole record."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from portfolio.errors import NotFound
 from portfolio.parse import mailbox_key
 from portfolio.services import attestation, experiences, mentoring
 from portfolio.services.accounts import CurrentUser
+
+# The one rule and its stored answer live in services/verification.py (experiences.py refreshes it too); the
+# sign-off package names them as its own.
+from portfolio.services.verification import refresh_shown, shown_state, verification_state  # noqa: F401
 from portfolio.tables import Evidence, Experience, SignOff
 from portfolio.vocabulary import METHOD_LABELS, Decision, EntryStatus, Method, Shown
 
@@ -90,30 +94,6 @@ async def history(experience_id: int, student_email: str) -> list[dict[str, Any]
 def files_of(seen: Mapping[str, Any]) -> list[str]:
     """The SHA-256s of an entry's files now, from its row as a verifier sees it (entries_for_verifier)."""
     return [file["sha256"] for file in seen["evidence"]]
-
-
-def verification_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
-    """What to show for an entry: the one rule every page, list, total and document follows. What the sign-off
-    attests is checked every time (the facts, and each file the verifier saw among `files`, the SHA-256s of the
-    entry's files now): a change to any of it is never shown as verified. An on-the-spot sign-off was made on the
-    student's own phone, so it counts only once the supervisor confirmed it from their own address (or staff did
-    for them): until then it waits, however long that takes."""
-    status = entry["status"]
-    if status != EntryStatus.VERIFIED:
-        return status
-    if (latest is None or latest["voided_at"] or latest["decision"] != Decision.VERIFIED
-            or not attestation.still_attested(latest, entry, list(files))):
-        return EntryStatus.VOIDED
-    if latest["method"] == Method.ON_DEVICE and latest["confirmed_at"] is None:
-        return Shown.PENDING_CONFIRMATION
-    return EntryStatus.VERIFIED
-
-
-def shown_state(entry: Mapping[str, Any], latest: Mapping[str, Any] | None, files: Sequence[str]) -> str:
-    """What a viewer outside the school reads (employers, link visitors, the PDF): verified by the one rule, or
-    self-reported (drafts, waiting, voided alike)."""
-    state = verification_state(entry, latest, files)
-    return state if state == EntryStatus.VERIFIED else Shown.SELF_REPORTED
 
 
 async def _latest_signoffs(ids: list[int]) -> dict[int, dict[str, Any]]:
