@@ -24,6 +24,9 @@ const categories = input.categories;
 const performance = categories.includes("performance");
 // Without the performance category nothing needs a settled page or a screenshot: a server-made page is
 // whole at its load event, so a short wait after it is enough (the defaults wait seconds per page).
+// Throttling stays Lighthouse's mobile default, "simulate": it slows nothing while the page loads (it only
+// models the performance metrics afterwards), and the phone's screen it emulates is what the tap-target,
+// font-size and viewport audits judge.
 const settings = performance ? { disableFullPageScreenshot: true } : {
   disableFullPageScreenshot: true,
   pauseAfterFcpMs: 100,
