@@ -51,8 +51,20 @@ TEST_PASSWORD = "correct horse battery"
 
 # --- the route table ------------------------------------------------------------------------------
 
+# Building the app takes a fifth of a second (seconds on a busy machine) and the page walks ask for the same
+# table once per role: one table per settings (Settings holds dicts, so it is keyed by its repr).
+_route_tables: dict[str, list[tuple[str, str, list, set[str]]]] = {}
+
+
 def route_table(settings) -> list[tuple[str, str, list, set[str]]]:
     """Every (path, method, guards, roles the guards admit) the app serves; no roles: anyone signed in, or public."""
+    key = repr(settings)
+    if key not in _route_tables:
+        _route_tables[key] = _route_table(settings)
+    return list(_route_tables[key])
+
+
+def _route_table(settings) -> list[tuple[str, str, list, set[str]]]:
     found = []
     for route in create_app(settings).routes:
         if not isinstance(route, HTTPRoute):

@@ -6,9 +6,11 @@ Used by the browser tests and by `make bench`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.pg import create_database, drop_database
+from tests.pg import copy_database, create_database, drop_database
 
 STARTUP_SECONDS = 20
 PORTFOLIO = Path(sys.executable).parent / "portfolio"  # the console script installed beside this Python
@@ -110,10 +112,7 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
         log = var_dir / "server.log"
         server: subprocess.Popen | None = None
         try:
-            _cli(env, log, "migrate")
-            _cli(env, log, *seed)
-            seeded = log.read_text()
-            assert "Demo data loaded." in seeded or "District data loaded" in seeded, seeded[-2000:]
+            _migrate_and_seed(env, log, seed, overrides or {})
             with log.open("ab") as out:
                 server = subprocess.Popen(
                     [str(PORTFOLIO), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
@@ -126,6 +125,53 @@ async def live_server(overrides: dict[str, str] | None = None, port: int | None 
         finally:
             if server is not None:
                 _stop(server)
+
+
+# Migrating and seeding takes seconds (more on a busy machine); a run's later servers with the same seed start
+# from a copy of the first one's database: {(seed, overrides): a SQLite file or a PostgreSQL template}.
+_seeded: dict[tuple, str] = {}
+# Overrides that change nothing in the database seeding writes.
+_NOT_SEEDED = {"PORTFOLIO_BASE_URL", "PORTFOLIO_RELEASE"}
+SQLITE_FILE = "portfolio.sqlite3"
+
+
+def _migrate_and_seed(env: dict[str, str], log: Path, seed: tuple[str, ...], overrides: dict[str, str]) -> None:
+    changed = {k: v for k, v in overrides.items() if k not in _NOT_SEEDED and os.environ.get(k, "") != v}
+    key = (seed, tuple(sorted(changed.items())))
+    var_dir = Path(env["PORTFOLIO_VAR_DIR"])
+    url = env.get("PORTFOLIO_DATABASE_URL", "")
+    if key in _seeded:
+        if url:
+            name = url.rsplit("/", 1)[1]
+            drop_database(name)  # the empty one fresh_environment made, under the name it drops afterwards
+            copy_database(_seeded[key], name)
+        else:
+            _sqlite_copy(Path(_seeded[key]), var_dir / SQLITE_FILE)
+        return
+    _cli(env, log, "migrate")
+    _cli(env, log, *seed)
+    seeded = log.read_text()
+    assert "Demo data loaded." in seeded or "District data loaded" in seeded, seeded[-2000:]
+    if any(p.is_file() and p.name != log.name and not p.name.startswith(SQLITE_FILE) for p in var_dir.rglob("*")):
+        return  # the seed wrote files beside the database: not kept
+    if url:
+        _seeded[key] = create_database("portfolio_seeded", template=url.rsplit("/", 1)[1])[0]
+        atexit.register(drop_database, _seeded[key])
+    else:
+        kept = Path(tempfile.mkdtemp(prefix="portfolio-seeded-")) / SQLITE_FILE
+        _sqlite_copy(var_dir / SQLITE_FILE, kept)
+        _seeded[key] = str(kept)
+        atexit.register(shutil.rmtree, kept.parent, True)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A whole copy of a SQLite database, whatever its journal holds."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def _stop(server: subprocess.Popen) -> None:

@@ -20,16 +20,29 @@ def _admin(statement: str) -> None:
         finally:
             await connection.close()
 
-    # A thread of its own, so this works both before any event loop and inside a running one.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop running here (nor threads left to start at exit)
+        asyncio.run(run())
+        return
+    # Inside a running loop: a thread of its own, with a loop of its own.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, run()).result()
 
 
-def create_database(prefix: str) -> tuple[str, str]:
-    """Create an empty database; returns (name, URL)."""
+def create_database(prefix: str, template: str = "") -> tuple[str, str]:
+    """Create an empty database, or a copy of `template` (which nobody may be connected to); returns (name, URL)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    copy_database(template, name) if template else _admin(f'CREATE DATABASE "{name}"')
+    return name, database_url(name)
+
+
+def copy_database(template: str, name: str) -> None:
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def database_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def drop_database(name: str) -> None:

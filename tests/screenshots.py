@@ -55,7 +55,10 @@ EXPLORE = 20
 WALK_SECONDS = 600
 # Where a public visitor finds the links that carry tokens (a supervisor's request, an invitation).
 MAIL_INDEX = "/dev/outbox"
-MAIL_WAIT_SECONDS = 2
+MAIL_WAIT_SECONDS = 5
+# Who forgets their password in `prepare` (the last e-mail it makes), and the subject of the e-mail they get.
+FORGETFUL = "student2@demo.example"
+RESET_SUBJECT = "Reset your Career Portfolio password"
 NOT_SHOT = "not photographed:"
 
 
@@ -270,7 +273,7 @@ async def _invite(page: Page) -> None:
 
 async def _forgot(page: Page) -> None:
     await page.goto("/forgot")
-    await page.get_by_label("E-mail", exact=True).fill("student2@demo.example")
+    await page.get_by_label("E-mail", exact=True).fill(FORGETFUL)
     async with page.expect_navigation():
         await page.get_by_role("button", name="Send link").click()
 
@@ -364,9 +367,12 @@ async def walk_role(
 
 async def _mail_links(page: Page) -> list[str]:
     """The links in the demo's e-mails, where a visitor without an account gets theirs."""
-    # A forgotten password's e-mail is queued after the answer is sent: give the mail a moment to land.
-    await asyncio.sleep(MAIL_WAIT_SECONDS)
+    # A forgotten password's e-mail is queued after the answer is sent: the index is read again until it is there.
+    deadline = time.monotonic() + MAIL_WAIT_SECONDS
     await page.goto(MAIL_INDEX)
+    while RESET_SUBJECT not in await page.locator("body").inner_text() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        await page.goto(MAIL_INDEX)
     mails = [link for link in await links_on(page) if link.startswith(MAIL_INDEX + "/")]
     found: list[str] = []
     for mail in mails[:20]:
