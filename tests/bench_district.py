@@ -162,12 +162,12 @@ async def _pages(run: Run, target: Target, clients: dict[str, httpx.AsyncClient]
                           for c in CONNECTIONS}
 
 
-async def _create(run: Run, target: Target, writers: list[httpx.AsyncClient]) -> None:
+async def _create(run: Run, target: Target, writers: list[httpx.AsyncClient], samples: Path) -> None:
     pairs = []
     for client in writers:
         token = (await client.get("/api/v1/me")).json()["csrf_token"]
         pairs += [cookie_header(client), token]
-    run.create = await target.measure(WRITERS, ["create", CLUSTER, *pairs])
+    run.create = await target.measure(WRITERS, ["create", CLUSTER, *pairs], sampled=samples / "create.txt")
 
 
 def _students(first: int, count: int) -> list[str]:
@@ -200,7 +200,7 @@ async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> 
                 await load.settle(live.pid)
                 load.reset_peak(live.pid)
                 await _pages(run, target, clients, last=False, samples=live.var_dir)
-                await _create(run, target, writers)
+                await _create(run, target, writers, live.var_dir)
                 await _pages(run, target, clients, last=True, samples=live.var_dir)
                 run.memory_pages = load.memory_mb(live.pid)
                 await load.settle(live.pid)

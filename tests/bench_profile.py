@@ -176,6 +176,7 @@ IDLE = "EpollSelector.select (selectors.py"  # the loop waiting for something to
 class UnderLoad:
     cpu_ms: float  # the server's CPU time per request answered, all its threads (the database's included)
     busy: float  # share of the event loop thread's samples it was not waiting for work
+    threads: float  # other threads' busy samples per loop sample: SQLite's threads, as a share of one core
     split: dict[str, float]  # bucket -> share of the loop thread's busy samples
 
     def summary(self) -> str:
@@ -191,14 +192,17 @@ def short_bucket(frame: str) -> str:
     return bucket("/" + path)
 
 
-def read_samples(text: str) -> tuple[float, dict[str, float]]:
-    """py-spy's raw samples (a stack and its count a line): the loop thread's busy share, and its busy samples'
-    shares by the bucket of the innermost frame."""
+def read_samples(text: str) -> tuple[float, float, dict[str, float]]:
+    """py-spy's raw samples (a stack and its count a line): the loop thread's busy share, the other threads'
+    busy samples per loop sample, and the loop's busy samples' shares by the bucket of the innermost frame."""
     busy: dict[str, int] = {}
-    idle = 0
+    idle = others = 0
     for line in text.splitlines():
         stack, _, count = line.rpartition(" ")
-        if LOOP not in stack or not count.isdigit():
+        if not count.isdigit():
+            continue
+        if LOOP not in stack:
+            others += int(count)
             continue
         leaf = stack.rsplit(";", 1)[-1]
         if leaf.startswith(IDLE):
@@ -207,7 +211,7 @@ def read_samples(text: str) -> tuple[float, dict[str, float]]:
             name = short_bucket(leaf)
             busy[name] = busy.get(name, 0) + int(count)
     total = sum(busy.values())
-    return total / max(total + idle, 1), {name: n / max(total, 1) for name, n in busy.items()}
+    return total / max(total + idle, 1), others / max(total + idle, 1), {name: n / max(total, 1) for name, n in busy.items()}
 
 
 async def under_load(pid: int, seconds: float, out: Path, measuring: Awaitable[Load]) -> tuple[Load, UnderLoad]:
@@ -223,8 +227,8 @@ async def under_load(pid: int, seconds: float, out: Path, measuring: Awaitable[L
     got = await measuring
     spent = cpu_seconds(pid) - before
     await asyncio.wait_for(spy.wait(), timeout=seconds + 30)
-    busy, split = read_samples(out.read_text() if out.exists() else "")
-    return got, UnderLoad(spent * 1000 / max(got.requests, 1), busy, split)
+    busy, threads, split = read_samples(out.read_text() if out.exists() else "")
+    return got, UnderLoad(spent * 1000 / max(got.requests, 1), busy, threads, split)
 
 
 if __name__ == "__main__":

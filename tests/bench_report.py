@@ -80,21 +80,25 @@ def bounds(run: Run) -> list[str]:
 def under_load(run: Run) -> list[str]:
     """What the server's process did while wrk measured each page at 10 connections (py-spy from outside)."""
     labels = {key: label for key, label, *_ in PAGES}
-    sampled = {key: by[10] for key, by in run.pages.items() if 10 in by and by[10].under_load}
+    sampled = {labels[key]: by[10] for key, by in run.pages.items() if 10 in by and by[10].under_load}
+    if run.create and run.create.under_load:
+        sampled[f"JSON create ({WRITERS} connections)"] = run.create
     if not sampled:
         return []
     shown = [label for name, label in bench_profile.SHOWN if name != bench_profile.WAIT]
     lines = [
         "", "Under load (wrk, 10 connections), sampled from outside with py-spy: the server's CPU time per request "
         "answered (every thread's, SQLite's included), how much of the time its event loop, which runs every "
-        "request's Python, was busy rather than waiting for work, and where its busy time went. A loop busy most "
-        "of the time is the bound: the process serves one request's Python at a time.", "",
-        "| page | req/s | CPU ms per request | loop busy | " + " | ".join(shown) + " |",
-        "| --- " * (4 + len(shown)) + "|",
+        "request's Python, was busy rather than waiting for work, how busy its other threads were (SQLite's "
+        "connections run on threads of their own; 100% is one core), and where the loop's busy time went. The "
+        "loop serves one request's Python at a time: busy most of the time, it is the bound.", "",
+        "| page | req/s | CPU ms per request | loop busy | other threads | " + " | ".join(shown) + " |",
+        "| --- " * (5 + len(shown)) + "|",
     ]
-    for key, measured in sampled.items():
+    for label, measured in sampled.items():
         seen = measured.under_load
-        lines.append(f"| {labels[key]} | {measured.load.rps:,.0f} | {seen.cpu_ms:.1f} | {seen.busy:.0%} | {seen.summary()} |")
+        lines.append(f"| {label} | {measured.load.rps:,.0f} | {seen.cpu_ms:.1f} | {seen.busy:.0%} | {seen.threads:.0%} | "
+                     f"{seen.summary()} |")
     return lines
 
 
