@@ -170,6 +170,9 @@ def profile(env: dict[str, str], base_url: str, pages: dict[str, tuple[list[str]
 PY_SPY = Path(sys.executable).parent / "py-spy"
 LOOP = "run_forever (asyncio/base_events.py"  # on the stack of the event loop's thread, which serves every request
 IDLE = "EpollSelector.select (selectors.py"  # the loop waiting for something to do
+# Another thread waiting for work (aiosqlite's threads wait on their queue with a timeout, which py-spy samples
+# as running): its innermost frame is in one of these.
+WAITING = ("(threading.py:", "(queue.py:")
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def read_samples(text: str) -> tuple[float, float, dict[str, float]]:
         if not count.isdigit():
             continue
         if LOOP not in stack:
-            others += int(count)
+            others += 0 if any(part in stack.rsplit(";", 1)[-1] for part in WAITING) else int(count)
             continue
         leaf = stack.rsplit(";", 1)[-1]
         if leaf.startswith(IDLE):
