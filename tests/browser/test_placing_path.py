@@ -94,7 +94,10 @@ async def test_from_a_posted_visit_to_verified_hours_a_signed_placement_and_the_
     await staff.get_by_role("button", name="Save session").click()
     await staff.get_by_role("link", name=re.compile("^Attendance")).click()
     await expect(staff.get_by_role("heading", level=1)).to_have_text(visit)
-    await staff.get_by_role("button", name=f"{name} present").click()
+    # The tick shows at once and the mark goes through the phone's queue: wait for the server's answer.
+    async with staff.expect_response("**/marks") as marked:
+        await staff.get_by_role("button", name=f"{name} present").click()
+    assert (await marked.value).status == 201
     await expect(staff.locator("[data-roster-count]")).to_have_text("1 of 1 here")
     await assert_phone_ready(staff)
 
