@@ -170,6 +170,17 @@ class Experience(Table):
                            null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
+class StudentMinutes(Table):
+    """Each student's minutes of the entries a portfolio shows (every status but rejected), split by the stored
+    answer (Experience.shown_verified): what the employer's list sorts 1,000 students by without summing their
+    20,000 entries. Kept by the database itself, by triggers on experience (migration 2026-12-07T16:00:00:000000),
+    so no write path, bulk load or repair can leave it behind."""
+
+    student = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
+    verified = Integer(default=0)
+    self_reported = Integer(default=0)
+
+
 class Certification(Table):
     """An industry-recognized certification (IBC) a student earned."""
 

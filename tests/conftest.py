@@ -45,7 +45,8 @@ from portfolio.services import accounts, verification  # noqa: E402
 from portfolio.services.emails import Emails  # noqa: E402
 from portfolio.services.passwords import Hasher  # noqa: E402
 from portfolio.settings import Settings, load_settings  # noqa: E402
-from portfolio.tables import Experience, School  # noqa: E402
+from portfolio.tables import Experience, School, StudentMinutes  # noqa: E402
+from portfolio.vocabulary import EntryStatus  # noqa: E402
 from tests.clean import Tables  # noqa: E402
 from tests.factories import TEST_PASSWORD, csrf_headers, sign_in  # noqa: E402,F401 - also imported from here
 from tests.mailbox import emails_for  # noqa: E402
@@ -116,6 +117,7 @@ async def shown_state_kept(request: pytest.FixtureRequest, clean_database) -> As
     test that changes entries behind the app's back, on purpose, says so with @pytest.mark.behind_the_apps_back;
     a test's own factory that writes as the app would calls refresh_shown too."""
     yield
+    await _minutes_kept()
     if request.node.get_closest_marker("behind_the_apps_back"):
         return
     ids = [row["id"] for row in await Experience.select(Experience.id)]
@@ -124,6 +126,19 @@ async def shown_state_kept(request: pytest.FixtureRequest, clean_database) -> As
         answers = await verification.rule_answers(ids[start:start + verification.BATCH])
         stale += [(entry_id, stored) for entry_id, (stored, fresh) in answers.items() if stored != fresh]
     assert not stale, f"entries whose stored shown_verified is stale (id, stored): {sorted(stale)}"
+
+
+async def _minutes_kept() -> None:
+    """Each student's kept minutes (StudentMinutes, by the database's triggers) equal their entries summed again,
+    whatever wrote them, even behind the app's back."""
+    summed: dict[int, list[int]] = {}
+    for row in await Experience.select(Experience.student, Experience.shown_verified, Experience.minutes).where(
+        Experience.status != EntryStatus.REJECTED
+    ):
+        summed.setdefault(row["student"], [0, 0])[0 if row["shown_verified"] else 1] += row["minutes"]
+    kept = {row["student"]: [row["verified"], row["self_reported"]] for row in await StudentMinutes.select()
+            if row["verified"] or row["self_reported"]}
+    assert kept == {student: minutes for student, minutes in summed.items() if any(minutes)}
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,16 @@
-"""The employer's list sums the verified hours each entry keeps (Experience.shown_verified), so every write that
-changes what the one rule says must move the list's totals and order: sign-offs made, confirmed and voided,
-facts edited, a file the verifier saw removed. Each step goes through the app's own services."""
+"""The employer's list sorts by the verified hours each entry keeps (Experience.shown_verified), summed per student
+by the database (StudentMinutes), so every write that changes what the one rule says must move the list's totals
+and order: sign-offs made, confirmed and voided, facts edited, a file the verifier saw removed. Each step goes
+through the app's own services; the kept sums follow even SQL written by hand."""
 
 from __future__ import annotations
+
+import pytest
 
 from portfolio.forms.verification import DecisionForm, OnTheSpotForm, SupervisorForm
 from portfolio.services import evidence, experiences, sharing, signoff
 from portfolio.storage import make_store
-from portfolio.tables import SignOff
+from portfolio.tables import Experience, SignOff, StudentMinutes
 from portfolio.vocabulary import Decision
 from tests.factories import (
     add_photo,
@@ -93,3 +96,28 @@ async def test_a_picked_share_counts_only_its_entries_by_their_stored_state(make
     await share_with(student, org)  # and then everything
     [card] = await sharing.employer_list(employer)
     assert (card["verified_minutes"], card["self_reported_minutes"]) == (540, 0)
+
+
+@pytest.mark.behind_the_apps_back  # marks an entry verified without a sign-off
+async def test_the_kept_sums_follow_sql_written_by_hand(make_user):
+    """Triggers keep StudentMinutes, not the app: a repair or bulk load in SQL moves the list's totals too."""
+    ann, ben = await make_user("student"), await make_user("student")
+    first, second = await new_entry(ann, hours="2"), await new_entry(ann, hours="3")
+
+    async def kept() -> dict[int, tuple[int, int]]:
+        return {r["student"]: (r["verified"], r["self_reported"]) for r in await StudentMinutes.select()
+                if r["verified"] or r["self_reported"]}
+
+    assert await kept() == {ann.id: (0, 300)}
+    await Experience.update({Experience.minutes: 60}).where(Experience.id == first)
+    assert await kept() == {ann.id: (0, 240)}
+    await Experience.update({Experience.shown_verified: True}).where(Experience.id == second)  # as a sign-off would
+    assert await kept() == {ann.id: (180, 60)}
+    await Experience.update({Experience.status: "rejected"}).where(Experience.id == first)  # a portfolio hides it
+    assert await kept() == {ann.id: (180, 0)}
+    await Experience.update({Experience.student: ben.id}).where(Experience.id == second)
+    assert await kept() == {ben.id: (180, 0)}
+    await Experience.delete().where(Experience.id == second)
+    assert await kept() == {}
+    await Experience.update({Experience.status: "draft", Experience.shown_verified: False}).where(Experience.id == first)
+    assert await kept() == {ann.id: (0, 60)}

@@ -5,8 +5,8 @@ names an employer organization or is a link; it holds everything or picked items
 revoked. Every view by anyone but the student, their school's staff and their assigned mentors is recorded.
 
 consent (the rules and the school's side), guardians (the e-mailed link), shares, access (who may see what),
-visitors (a link's visitor grant), portfolio_view, disclosures, employers (list, shortlist, notes) and notices
-(telling employers of new shares). The names below are the package's public face.
+visitors (a link's visitor grant), portfolio_view, disclosures, candidates (the employer's list), employers
+(shortlist, notes) and notices (telling employers of new shares). The names below are the package's public face.
 """
 
 from portfolio.forms.share import DEFAULT_DAYS, MAX_DAYS
@@ -19,6 +19,7 @@ from portfolio.services.sharing.access import (
     share_access,
     student_name,
 )
+from portfolio.services.sharing.candidates import employer_list, employer_page
 from portfolio.services.sharing.consent import (
     age_on,
     consent_on_file,
@@ -32,8 +33,6 @@ from portfolio.services.sharing.consent import (
 from portfolio.services.sharing.disclosures import disclose, disclose_file, disclosures_of
 from portfolio.services.sharing.employers import (
     add_note,
-    employer_list,
-    employer_page,
     notes,
     organization_name,
     set_shortlisted,
