@@ -117,17 +117,21 @@ async def _keep_an_admin(leaving_id: int) -> None:
         raise NotEditable(LAST_ADMIN, title="Not allowed")
 
 
-async def deactivate(actor: CurrentUser, user_id: int, ip: str = "", colleague: int | None = None) -> None:
+async def deactivate(actor: CurrentUser, user_id: int, ip: str = "", colleague: int | None = None,
+                     unowned: bool = False) -> None:
     """Close the account: no sign-in, and every outstanding one-time link (reset, invitation) voided in the
     same transaction, and the partners and open follow-ups it looked after handed to the colleague chosen.
-    Their records stay. Deactivating an inactive account changes nothing."""
+    With `unowned` (a roster import, where nobody is there to choose) they are handed to nobody: they wait on
+    "Partners without an owner" for staff and administrators to take them. Their records stay. Deactivating an
+    inactive account changes nothing."""
     async with write_transaction():
         row = await _changeable(actor, user_id)
         if not row["active"]:
             return
         if Role.ADMIN in row["roles"]:
             await _keep_an_admin(user_id)
-        await owners.hand_over(actor, row, colleague, {"colleague": colleague or ""}, ip=ip)
+        if not unowned:
+            await owners.hand_over(actor, row, colleague, {"colleague": colleague or ""}, ip=ip)
         # Raising the generation ends every session of theirs at its next request (auth.SessionMiddleware).
         await User.update({User.active: False, User.session_generation: User.session_generation + 1}).where(
             User.id == user_id

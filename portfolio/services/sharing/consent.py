@@ -15,7 +15,7 @@ from portfolio import clock
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import NotFound
-from portfolio.services import audit, experiences
+from portfolio.services import alumni, audit, experiences
 from portfolio.services.accounts import CurrentUser, load_user
 from portfolio.services.sharing.access import active_share
 from portfolio.tables import GuardianConsent, Share, StudentProfile, User
@@ -59,7 +59,7 @@ def consent_state(row: Mapping[str, Any], moment: datetime) -> ConsentState:
 async def school_student(staff: CurrentUser, student_id: int) -> dict[str, Any]:
     """A student of the staff member's own school; anyone else reads as no one."""
     row = await User.select(User.id, User.name, User.email, User.school, User.roles).where(User.id == student_id).first()
-    if row is None or staff.school_id is None or row["school"] != staff.school_id or "student" not in (row["roles"] or []):
+    if row is None or not await alumni.staff_reach(staff, student_id):
         raise NotFound(student_id)
     return row
 
