@@ -88,6 +88,12 @@ async def load_user(user_id: int) -> CurrentUser | None:
     return _current(row)
 
 
+async def admin_by_email(email: str) -> CurrentUser | None:
+    """An active administrator, by address (the one a command acts as)."""
+    row = await User.select(User.id).where((User.email == normalize_email(email)) & User.roles.any(Role.ADMIN)).first()
+    return await load_user(row["id"]) if row else None
+
+
 async def authenticate(hasher: Hasher, email: str, password: str) -> CurrentUser | None:
     row = await User.select().where(User.email == normalize_email(email)).first()
     usable = row is not None and row["active"] and row["password_hash"]

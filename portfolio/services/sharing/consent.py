@@ -107,7 +107,7 @@ async def guardians_of(staff: CurrentUser, student_id: int) -> list[dict[str, An
         GuardianConsent.id, GuardianConsent.guardian_name, GuardianConsent.guardian_email, GuardianConsent.method,
         GuardianConsent.proposed_by, GuardianConsent.confirmed_at, GuardianConsent.expires_at, GuardianConsent.given_at,
         GuardianConsent.revoked_at, GuardianConsent.revoked_by, GuardianConsent.created_at,
-        GuardianConsent.confirmed_by.name.as_alias("confirmed_by_name"),
+        GuardianConsent.roster_guardian, GuardianConsent.confirmed_by.name.as_alias("confirmed_by_name"),
         GuardianConsent.revoked_by.name.as_alias("revoked_by_name"),
     ).where(GuardianConsent.student == student_id).order_by(GuardianConsent.id, ascending=False)
     moment = now()
@@ -118,6 +118,8 @@ async def guardians_of(staff: CurrentUser, student_id: int) -> list[dict[str, An
         row["from_student"] = row["proposed_by"] is not None or (link and row["confirmed_at"] is None)
         # A link consent from before the school confirmed addresses: the student may have typed their own.
         row["unconfirmed"] = link and row["given_at"] is not None and row["confirmed_at"] is None
+        # A guardian a roster import brought, not asked yet: staff send the link when consent is needed.
+        row["on_file"] = bool(row["roster_guardian"]) and row["expires_at"] is None and row["state"] == ConsentState.EXPIRED
     return rows
 
 
