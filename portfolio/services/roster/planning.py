@@ -130,12 +130,12 @@ def _refuse(row: Row, reason: str) -> None:
     row.reasons.append(reason)
 
 
-def _check(person: Person, row: Row, seen: dict[str, set[str]], email: str) -> None:
+def _check(person: Person, row: Row, seen: dict[str, set[str]], email: str, known: dict[str, Any]) -> None:
     missing = [label for label, value in (("sourcedId", person.sourced_id), ("givenName", person.given_name),
                                           ("familyName", person.family_name), ("email", person.email)) if not value]
     if missing:
         _refuse(row, "Missing field: " + ", ".join(missing) + ".")
-    elif not is_email(email):
+    elif email not in known and not is_email(email):  # an account's address was checked when it was saved
         _refuse(row, f"Bad e-mail address: {person.email}.")
     elif person.sourced_id in seen["sid"]:
         _refuse(row, f"Duplicate: sourcedId {person.sourced_id} is on an earlier row.")
@@ -315,7 +315,7 @@ async def plan(actor: CurrentUser, roster: Roster, full: bool = True) -> Plan:
         if match := state["by_sid"].get(person.sourced_id) or state["by_email"].get(email):
             # Refused or not, a person the files list is not one who left.
             kept.add(match["id"])
-        _check(person, row, seen, email)
+        _check(person, row, seen, email, state["by_email"])
         if row.outcome == "refused":
             continue
         began = _date(roster.began.get((person.sourced_id, person.orgs[0]), ""))
