@@ -205,6 +205,10 @@ async def test_a_student_who_moves_keeps_their_history(make_user, school, other_
     assert refused.plan.counts["refused"] == 1 and "another school" in refused.plan.rows[0].reasons[0]
     await run(admin, moved, full=False)
     assert (await by_sid("s1"))["school"] == other_school
+    enrollments = await Enrollment.select(Enrollment.school, Enrollment.began_on, Enrollment.ended_on,
+                                          Enrollment.source_id).where(Enrollment.student == s1["id"]).order_by(Enrollment.id)
+    assert [(e["school"], e["began_on"], e["ended_on"], e["source_id"]) for e in enrollments] == [
+        (school, date(2025, 8, 20), date.today(), "s1"), (other_school, date.today(), None, "s1")]
     assert await school_on(s1["id"], date(2025, 9, 1)) == school
     assert await school_on(s1["id"], date.today() + timedelta(days=1)) == other_school
     assert await school_on(s1["id"], date(2025, 8, 1)) is None

@@ -204,15 +204,17 @@ def _person(actor: CurrentUser, person: Person, row: Row, state: dict[str, Any],
         changes["roles"] = tuple(sorted({*(existing["roles"] or ()), str(role)}))
     if moving or existing["school"] is None:
         changes["school"] = school_id
-        changes["began_on"] = began
     if not existing["active"]:
         changes["active"] = True
     if existing["alumni_since"] is not None:
         changes["alumni_since"] = None
     changes |= profile
+    if "school" in changes or "alumni_since" in changes:
+        # A new enrollment begins: where it came from in the SIS.
+        changes |= {"began_on": began, "source": person.sourced_id}
     if changes:
         row.outcome = "update"
-        row.reasons.append("Changes " + ", ".join(sorted(k for k in changes if k != "began_on")) + ".")
+        row.reasons.append("Changes " + ", ".join(sorted(k for k in changes if k not in ("began_on", "source"))) + ".")
         plan.actions.append(Action("update", school_id, existing["id"], tuple(sorted(changes.items()))))
     else:
         row.reasons.append("Already here, nothing to change.")

@@ -30,7 +30,7 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
 
 def _enrollment(student_id: int, action: Action, today: date) -> Enrollment:
     return Enrollment(student=student_id, school=action.school_id, began_on=action.get("began_on") or today,
-                      source_id=action.get("sourced_id", ""))
+                      source_id=action.get("sourced_id") or action.get("source", ""))
 
 
 async def _create(actions: list[Action], today: date) -> dict[str, int]:
