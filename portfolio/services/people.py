@@ -15,7 +15,7 @@ from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.forms.people import RoleChange
-from portfolio.services import audit
+from portfolio.services import alumni, audit
 from portfolio.services.accounts import STAFF_MAY_INVITE, CurrentUser
 from portfolio.services.partners import owners
 from portfolio.tables import AccountToken, User
@@ -28,7 +28,7 @@ LAST_ADMIN = "This is the last active administrator. Make someone else an admini
 
 _COLUMNS = (
     User.id, User.name, User.email, User.roles, User.active, User.password_hash, User.created_at,
-    User.last_sign_in_at, User.school, User.school.name, User.organization, User.organization.name,
+    User.last_sign_in_at, User.school, User.school.name, User.organization, User.organization.name, User.alumni_since,
 )
 
 
@@ -42,7 +42,8 @@ def _visible_to(actor: CurrentUser, row: dict[str, Any] | None) -> bool:
         return False
     if actor.has(Role.ADMIN):
         return True
-    return actor.has(Role.STAFF) and actor.school_id is not None and row["school"] == actor.school_id
+    return (actor.has(Role.STAFF) and actor.school_id is not None and row["school"] == actor.school_id
+            and alumni.still_reachable(row["alumni_since"]))
 
 
 def _may_change(actor: CurrentUser, row: dict[str, Any]) -> str:
