@@ -212,7 +212,14 @@ async def test_a_student_who_moves_keeps_their_history(make_user, school, other_
     assert await school_on(s1["id"], date(2025, 9, 1)) == school
     assert await school_on(s1["id"], date.today() + timedelta(days=1)) == other_school
     assert await school_on(s1["id"], date(2025, 8, 1)) is None
-    assert await school_on((await make_user("student")).id, date(2020, 1, 1)) == school  # never imported
+    by_hand = await make_user("student")
+    assert await school_on(by_hand.id, date(2020, 1, 1)) == school  # never imported
+    # Added by hand last year, then moved by the district's roster: their time at the first school is kept.
+    await User.update({User.created_at: User.created_at - DAY}).where(User.id == by_hand.id)
+    await run(admin, Files().org("org-2", "Other High School").person("h1", "student", "org-2", email=by_hand.email),
+              full=False)
+    assert await school_on(by_hand.id, date.today() - timedelta(days=1)) == school
+    assert await school_on(by_hand.id, date.today() + timedelta(days=1)) == other_school
 
 
 @pytest.mark.parametrize(("files", "message"), [

@@ -203,7 +203,7 @@ def _person(actor: CurrentUser, person: Person, row: Row, state: dict[str, Any],
     if role not in (existing["roles"] or ()):
         changes["roles"] = tuple(sorted({*(existing["roles"] or ()), str(role)}))
     if moving or existing["school"] is None:
-        changes["school"] = school_id
+        changes |= {"school": school_id, "left": existing["school"]}
     if not existing["active"]:
         changes["active"] = True
     if existing["alumni_since"] is not None:
@@ -214,7 +214,7 @@ def _person(actor: CurrentUser, person: Person, row: Row, state: dict[str, Any],
         changes |= {"began_on": began, "source": person.sourced_id}
     if changes:
         row.outcome = "update"
-        row.reasons.append("Changes " + ", ".join(sorted(k for k in changes if k not in ("began_on", "source"))) + ".")
+        row.reasons.append("Changes " + ", ".join(sorted(k for k in changes if k not in ("began_on", "source", "left"))) + ".")
         plan.actions.append(Action("update", school_id, existing["id"], tuple(sorted(changes.items()))))
     else:
         row.reasons.append("Already here, nothing to change.")

@@ -64,7 +64,12 @@ async def _update(action: Action, today: date) -> None:
         await StudentProfile.insert(StudentProfile(student=action.user_id, skills=[], interests=[],
                                                    **{key: changes[key] for key in PROFILE if key in changes}))
     if "school" in changes or "alumni_since" in changes:
-        # A move, or a return: the time at the school before ends, a new one begins.
+        # A move, or a return: the time at the school before ends, a new one begins. A student added by hand
+        # before the school imported rosters has no enrollment yet: theirs began when their account did.
+        if changes.get("left") and not await Enrollment.exists().where(Enrollment.student == action.user_id):
+            joined = await User.select(User.created_at).where(User.id == action.user_id).first()
+            await Enrollment.insert(Enrollment(student=action.user_id, school=changes["left"], ended_on=today,
+                                               began_on=joined["created_at"].date() if joined else today))
         await Enrollment.update({Enrollment.ended_on: today}).where(
             (Enrollment.student == action.user_id) & Enrollment.ended_on.is_null())
         await Enrollment.insert(_enrollment(action.user_id, action, today))
