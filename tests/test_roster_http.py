@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from portfolio.tables import User
 from tests.factories import browser_of, csrf_headers, post, sign_in
+from tests.mailbox import link_in, outbox
 from tests.roster_factories import school_files
 from tests.test_roster import by_sid, run
 
@@ -101,3 +102,19 @@ async def test_alumni_are_reached_by_their_school_s_staff_until_the_retention_pe
     async with make_client() as theirs_now:
         assert (await sign_in(theirs_now, alumnus["email"])).status_code == 303
         assert (await theirs_now.get("/student")).status_code == 200
+
+
+async def test_staff_send_an_imported_guardian_the_consent_link_from_the_student_s_page(make_user, make_client,
+                                                                                       settings):
+    staff = await make_user("staff")
+    await run(staff, school_files())
+    s1 = await by_sid("s1")
+    async with browser_of(make_client, staff) as ours:
+        page = (await ours.get(f"/staff/students/{s1['id']}")).text
+        assert "Gale One" in page and "On file, not asked yet" in page and "from the school" in page
+        consent_id = re.search(r'/guardians/(\d+)/confirm', page).group(1)
+        sent = await post(ours, f"/staff/students/{s1['id']}/guardians/{consent_id}/confirm")
+        assert sent.status_code == 303
+        assert "On file, not asked yet" not in (await ours.get(f"/staff/students/{s1['id']}")).text
+    [message] = await outbox(settings.var_dir, "parent.one@home.example")
+    assert link_in(message).startswith("/consent/")
