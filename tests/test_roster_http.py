@@ -80,9 +80,11 @@ async def test_alumni_are_reached_by_their_school_s_staff_until_the_retention_pe
     assert alumnus["alumni_since"] == date.today()
     async with browser_of(make_client, staff) as ours:
         assert (await ours.get(f"/staff/students/{alumnus['id']}")).status_code == 200
+        assert f"/staff/people/{alumnus['id']}\"" in (await ours.get("/staff")).text
         await User.update({User.alumni_since: date.today() - timedelta(days=366)}).where(User.id == alumnus["id"])
         assert (await ours.get(f"/staff/students/{alumnus['id']}")).status_code == 404
         assert (await ours.get(f"/staff/people/{alumnus['id']}")).status_code == 404
+        assert f"/staff/people/{alumnus['id']}\"" not in (await ours.get("/staff")).text
         refused = await post(ours, f"/staff/students/{alumnus['id']}/consent", {"guardian_name": "Gale One"})
         assert refused.status_code == 404
     async with browser_of(make_client, await make_user("staff", school_id=other_school)) as theirs:

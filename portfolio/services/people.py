@@ -83,7 +83,8 @@ async def listing(school_id: int | None = None, limit: int = 500) -> list[dict[s
     """Accounts of one school (or every account when school_id is None): joined or invited, active or not."""
     query = User.select(User.id, User.name, User.email, User.roles, User.password_hash, User.active, User.school.name)
     if school_id is not None:
-        query = query.where(User.school == school_id)
+        # A school's list leaves out its alumni past the retention period, as their pages do.
+        query = query.where((User.school == school_id) & alumni.in_reach())
     rows = await query.order_by(User.name).limit(limit)
     return [
         {"id": r["id"], "name": r["name"], "email": r["email"], "roles": r["roles"], "joined": bool(r["password_hash"]),
