@@ -55,6 +55,7 @@ from portfolio.routes.placements import StaffPlacementsController, StudentPlacem
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
+from portfolio.routes.roster import RosterController
 from portfolio.routes.schools import OwnSchoolController, SchoolsController, SchoolThemeController
 from portfolio.routes.sharing import SharingController
 from portfolio.routes.staff import StaffController
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerOwnersController,
         PartnerDocumentsController,
         PartnerImportController,
+        RosterController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

@@ -1,9 +1,10 @@
-"""portfolio: migrate, seed-demo, seed-district, create-user, remind, fsck, serve, worker."""
+"""portfolio: migrate, seed-demo, seed-district, create-user, import-roster, remind, fsck, serve, worker."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
@@ -120,6 +121,44 @@ def create_user(email: str, name: str, roles: tuple[str, ...], school_id: int | 
 
     token = _run(work)
     click.echo(f"Open this link to choose the password: {settings.base_url}/invite/{token}")
+
+
+@main.command("import-roster")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--as", "admin_email", required=True, help="The administrator the import is recorded as.")
+@click.option("--allow-large", is_flag=True, help="Apply even when more than 10% of a school's people would leave.")
+@click.option("--invite", is_flag=True, help="E-mail an invitation to each person the import adds.")
+def import_roster(folder: Path, admin_email: str, allow_large: bool, invite: bool) -> None:
+    """Import the OneRoster CSV files (or ZIP) an SIS drops in FOLDER, as a full roster, without a dry-run stop
+    (for a nightly schedule). Refuses, writing nothing, when more than 10% of a school would leave."""
+    from portfolio.errors import FormErrors
+    from portfolio.services import accounts
+    from portfolio.services.roster import imports
+
+    settings = get_settings()
+
+    async def work():
+        admin = await accounts.admin_by_email(admin_email)
+        if admin is None:
+            raise click.ClickException(f"{admin_email} is not an active administrator's address.")
+        return await imports.from_folder(admin, folder, allow_large, _emails(settings) if invite else None,
+                                         timedelta(days=settings.invite_token_days))
+
+    try:
+        outcome = _run(work)
+    except FormErrors as problem:
+        raise click.ClickException(problem.message) from None
+    counts = outcome.plan.counts
+    click.echo(", ".join(f"{label}: {counts[key]}" for key, label in (
+        ("create", "Added"), ("update", "Changed"), ("unchanged", "Unchanged"), ("deactivate", "Deactivated"),
+        ("graduate", "Alumni"), ("link", "Guardians linked"), ("refused", "Refused"))) + ".")
+    for row in (r for r in outcome.plan.rows if r.outcome == "refused"):
+        click.echo(f"  {row.file} row {row.number}: " + " ".join(row.reasons))
+    if not outcome.written:
+        for school_id, (leaving, there) in outcome.plan.large.items():
+            click.echo(f"{outcome.plan.schools[school_id]}: {leaving} of {there} people would leave.", err=True)
+        raise click.ClickException("More than 10% of a school would leave; nothing was written. Check the files, "
+                                   "or run again with --allow-large.")
 
 
 @main.command()

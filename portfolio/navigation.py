@@ -47,7 +47,7 @@ BARS: dict[str, tuple[Destination, ...]] = {
         ACCOUNT,
     ),
     "staff": (
-        Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite")),
+        Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite", "/staff/roster")),
         Destination("/staff/mentors", "Mentors", "badge-check"),
         # A coordinator's partners, with the employer accounts (who review shared portfolios) and the programs with
         # their advisory boards reached from there.
@@ -60,7 +60,7 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
     ),
     "admin": (
-        Destination("/admin", "People", "users", ("/staff/people", "/staff/invite")),
+        Destination("/admin", "People", "users", ("/staff/people", "/staff/invite", "/staff/roster")),
         Destination("/admin/schools", "Schools", "school"),
         Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
         Destination("/staff/opportunities", "Opportunities", "calendar-days",

@@ -98,6 +98,8 @@ class Settings:
     release: str = ""
     # Shown on the sign-in page, before anyone's school is known.
     district_name: str = ""
+    # A student the roster no longer lists stays reachable by their school's staff this many days (alumni).
+    alumni_retention_days: int = 365
 
     @property
     def is_postgres(self) -> bool:
@@ -151,6 +153,7 @@ def load_settings() -> Settings:
         max_upload_mb=_int("PORTFOLIO_MAX_UPLOAD_MB", 20),
         release=os.environ.get("PORTFOLIO_RELEASE", "").strip(),
         district_name=os.environ.get("PORTFOLIO_DISTRICT_NAME", "").strip(),
+        alumni_retention_days=_int("PORTFOLIO_ALUMNI_RETENTION_DAYS", 365),
     )
 
 

@@ -64,6 +64,8 @@ class School(Table):
     logo_version = Varchar(length=16, default="")
     # An active partner with no interaction and no student activity for this many days is "going cold".
     cold_after_days = SmallInt(default=120)
+    # The school's org in the district's SIS (OneRoster sourcedId): a roster import finds it by this, else by name.
+    sourced_id = Varchar(length=255, default="")
 
 
 class Organization(Table):
@@ -113,6 +115,12 @@ class User(Table, tablename="app_user"):
     # Raised when every session of the user must end (a password changed or reset); a session keeps the
     # number it started with and ends when they differ.
     session_generation = Integer(default=0)
+    # The person's record in the district's SIS (OneRoster sourcedId): a roster import finds them again by it.
+    # Unique through an index made in a migration (SQLite cannot add a unique column to a table).
+    sourced_id = Varchar(length=255, null=True, default=None)
+    # A student the roster no longer lists: still signs in and keeps their portfolio; their school's staff
+    # reach them until PORTFOLIO_ALUMNI_RETENTION_DAYS after this day (services/alumni.py).
+    alumni_since = Date(null=True, default=None)
 
 
 class StudentProfile(Table):
@@ -351,6 +359,8 @@ class GuardianConsent(Table):
     confirmed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     confirmed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # The guardian's sourcedId when a roster import brought them: the school's records are the address's source.
+    roster_guardian = Varchar(length=255, null=True, default=None)
 
 
 class Share(Table):

@@ -45,3 +45,28 @@ def test_demo_data_only_into_an_empty_database():
         assert first.returncode == 0 and "Demo data loaded." in first.stdout
         again = run_cli(env, "seed-demo")
         assert again.returncode == 0 and "demo data not loaded" in again.stdout
+
+
+def test_import_roster_from_a_folder_refuses_many_leaving_unless_allowed(tmp_path):
+    from tests.roster_factories import Files
+
+    folder = tmp_path / "sis"
+    folder.mkdir()
+    files = Files().org("riverside", "Riverside Career Center")
+    files.person("n1", "student", "riverside", grade="11").person("n2", "teacher", "riverside")
+    for name, content in files.files():
+        (folder / name).write_bytes(content)
+    with fresh_environment() as (env, _):
+        assert run_cli(env, "migrate").returncode == 0
+        assert run_cli(env, "seed-demo").returncode == 0
+        unknown = run_cli(env, "import-roster", str(folder), "--as", "nobody@demo.example")
+        assert unknown.returncode != 0 and "not an active administrator" in unknown.stderr
+        # The demo school's people are not in the files: as a full roster, nearly all of them would leave.
+        refused = run_cli(env, "import-roster", str(folder), "--as", "admin@demo.example")
+        assert refused.returncode != 0 and "nothing was written" in refused.stderr, refused.stderr
+        assert "Added: 2" in refused.stdout and "people would leave" in refused.stderr
+        allowed = run_cli(env, "import-roster", str(folder), "--as", "admin@demo.example", "--allow-large")
+        assert allowed.returncode == 0, allowed.stderr
+        assert "Added: 2" in allowed.stdout
+        again = run_cli(env, "import-roster", str(folder), "--as", "admin@demo.example")
+        assert again.returncode == 0 and "Added: 0, Changed: 0, Unchanged: 2, Deactivated: 0, Alumni: 0" in again.stdout

@@ -21,7 +21,17 @@ from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import GRADES, parse_birth_date, parse_grade
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
-from portfolio.services import accounts, attention, experiences, mentoring, outbox_listing, profiles, sharing, signoff
+from portfolio.services import (
+    accounts,
+    alumni,
+    attention,
+    experiences,
+    mentoring,
+    outbox_listing,
+    profiles,
+    sharing,
+    signoff,
+)
 from portfolio.services import people as people_service
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.emails import Emails
@@ -60,8 +70,8 @@ async def _mentors_page(
 async def _school_student(request: Request, student_id: int) -> CurrentUser:
     staff: CurrentUser = request.user
     student = await accounts.load_user(student_id)
-    if student is None or not student.has("student") or staff.school_id is None or student.school_id != staff.school_id:
-        # Another school's student reads as no student at all.
+    if student is None or not await alumni.staff_reach(staff, student_id):
+        # Another school's student, or an alumnus past the retention period, reads as no student at all.
         raise NotFoundException()
     return student
 

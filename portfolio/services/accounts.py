@@ -88,6 +88,12 @@ async def load_user(user_id: int) -> CurrentUser | None:
     return _current(row)
 
 
+async def admin_by_email(email: str) -> CurrentUser | None:
+    """An active administrator, by address (the one a command acts as)."""
+    row = await User.select(User.id).where((User.email == normalize_email(email)) & User.roles.any(Role.ADMIN)).first()
+    return await load_user(row["id"]) if row else None
+
+
 async def authenticate(hasher: Hasher, email: str, password: str) -> CurrentUser | None:
     row = await User.select().where(User.email == normalize_email(email)).first()
     usable = row is not None and row["active"] and row["password_hash"]
@@ -281,13 +287,20 @@ async def _invite_user(
         ).where(User.id == user_id)
     else:
         user_id = await create_user(email, name, roles, school_id=school_id, organization_id=organization_id)
+    await send_invitation(emails, inviter, user_id, email, name, school_id, lifetime, ip)
+    return user_id
+
+
+async def send_invitation(emails: Emails, inviter: CurrentUser, user_id: int, email: str, name: str,
+                          school_id: int | None, lifetime: timedelta, ip: str = "") -> None:
+    """The link that sets the password of an account without one, e-mailed through the outbox (also to the
+    people a roster import adds). The caller holds the write transaction."""
     raw = await issue_token(user_id, TokenPurpose.INVITE, lifetime)
     # An employer has no school: the inviting staff member's school sees the message.
     await emails.invitation(to=email, name=name, inviter=inviter.name, token=raw, days=lifetime.days,
                             school_id=school_id if school_id is not None else inviter.school_id,
                             sender_id=inviter.id, invitee_id=user_id)
     await audit.record("invite.sent", actor_id=inviter.id, subject=f"user:{user_id}", ip=ip)
-    return user_id
 
 
 async def resend_invitation(emails: Emails, inviter: CurrentUser, message_id: int, lifetime: timedelta, ip: str = "") -> None:

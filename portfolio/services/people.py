@@ -15,7 +15,7 @@ from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotEditable, NotFound
 from portfolio.forms.people import RoleChange
-from portfolio.services import audit
+from portfolio.services import alumni, audit
 from portfolio.services.accounts import STAFF_MAY_INVITE, CurrentUser
 from portfolio.services.partners import owners
 from portfolio.tables import AccountToken, User
@@ -28,7 +28,7 @@ LAST_ADMIN = "This is the last active administrator. Make someone else an admini
 
 _COLUMNS = (
     User.id, User.name, User.email, User.roles, User.active, User.password_hash, User.created_at,
-    User.last_sign_in_at, User.school, User.school.name, User.organization, User.organization.name,
+    User.last_sign_in_at, User.school, User.school.name, User.organization, User.organization.name, User.alumni_since,
 )
 
 
@@ -42,7 +42,8 @@ def _visible_to(actor: CurrentUser, row: dict[str, Any] | None) -> bool:
         return False
     if actor.has(Role.ADMIN):
         return True
-    return actor.has(Role.STAFF) and actor.school_id is not None and row["school"] == actor.school_id
+    return (actor.has(Role.STAFF) and actor.school_id is not None and row["school"] == actor.school_id
+            and alumni.still_reachable(row["alumni_since"]))
 
 
 def _may_change(actor: CurrentUser, row: dict[str, Any]) -> str:
@@ -82,7 +83,8 @@ async def listing(school_id: int | None = None, limit: int = 500) -> list[dict[s
     """Accounts of one school (or every account when school_id is None): joined or invited, active or not."""
     query = User.select(User.id, User.name, User.email, User.roles, User.password_hash, User.active, User.school.name)
     if school_id is not None:
-        query = query.where(User.school == school_id)
+        # A school's list leaves out its alumni past the retention period, as their pages do.
+        query = query.where((User.school == school_id) & alumni.in_reach())
     rows = await query.order_by(User.name).limit(limit)
     return [
         {"id": r["id"], "name": r["name"], "email": r["email"], "roles": r["roles"], "joined": bool(r["password_hash"]),
@@ -117,17 +119,21 @@ async def _keep_an_admin(leaving_id: int) -> None:
         raise NotEditable(LAST_ADMIN, title="Not allowed")
 
 
-async def deactivate(actor: CurrentUser, user_id: int, ip: str = "", colleague: int | None = None) -> None:
+async def deactivate(actor: CurrentUser, user_id: int, ip: str = "", colleague: int | None = None,
+                     unowned: bool = False) -> None:
     """Close the account: no sign-in, and every outstanding one-time link (reset, invitation) voided in the
     same transaction, and the partners and open follow-ups it looked after handed to the colleague chosen.
-    Their records stay. Deactivating an inactive account changes nothing."""
+    With `unowned` (a roster import, where nobody is there to choose) they are handed to nobody: they wait on
+    "Partners without an owner" for staff and administrators to take them. Their records stay. Deactivating an
+    inactive account changes nothing."""
     async with write_transaction():
         row = await _changeable(actor, user_id)
         if not row["active"]:
             return
         if Role.ADMIN in row["roles"]:
             await _keep_an_admin(user_id)
-        await owners.hand_over(actor, row, colleague, {"colleague": colleague or ""}, ip=ip)
+        if not unowned:
+            await owners.hand_over(actor, row, colleague, {"colleague": colleague or ""}, ip=ip)
         # Raising the generation ends every session of theirs at its next request (auth.SessionMiddleware).
         await User.update({User.active: False, User.session_generation: User.session_generation + 1}).where(
             User.id == user_id

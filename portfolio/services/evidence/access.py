@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portfolio.errors import NotFound
-from portfolio.services import mentoring, sharing
+from portfolio.services import alumni, mentoring, sharing
 from portfolio.services.accounts import CurrentUser
-from portfolio.tables import Evidence, Experience, RequestItem, User
+from portfolio.tables import Evidence, Experience, RequestItem
 
 
 async def can_view(actor: CurrentUser | None, evidence: dict[str, Any], link_request: int | None = None) -> bool:
@@ -27,7 +27,7 @@ async def can_view(actor: CurrentUser | None, evidence: dict[str, Any], link_req
     if actor.has("mentor") and await mentoring.is_assigned(actor.id, evidence["student"]):
         return True
     if actor.has("staff") and actor.school_id is not None:
-        if await User.exists().where((User.id == evidence["student"]) & (User.school == actor.school_id)):
+        if await alumni.staff_reach(actor, evidence["student"]):
             return True
     return await _employer_share(actor, evidence) is not None
 

@@ -64,7 +64,8 @@ def template() -> str:
     return "\ufeff" + write(COLUMNS, [[EXAMPLE[c] for c in COLUMNS]])
 
 
-def _text(content: bytes) -> str:
+def decode(content: bytes) -> str:
+    """A CSV's bytes as text: UTF-8 (with or without a BOM), or what Excel writes on Windows."""
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -91,7 +92,7 @@ def read(content: bytes) -> Sheet:
     if len(content) > MAX_BYTES:
         raise SheetProblem(f"This file is larger than {MAX_BYTES // 1000} KB. Split it into smaller files and "
                            "import each.")
-    text = _text(content)
+    text = decode(content)
     if not text.strip():
         raise SheetProblem("This file is empty. Start from the template: its first row names the columns.")
     lines = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()[0]))

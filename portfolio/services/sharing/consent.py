@@ -15,7 +15,7 @@ from portfolio import clock
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import NotFound
-from portfolio.services import audit, experiences
+from portfolio.services import alumni, audit, experiences
 from portfolio.services.accounts import CurrentUser, load_user
 from portfolio.services.sharing.access import active_share
 from portfolio.tables import GuardianConsent, Share, StudentProfile, User
@@ -59,7 +59,7 @@ def consent_state(row: Mapping[str, Any], moment: datetime) -> ConsentState:
 async def school_student(staff: CurrentUser, student_id: int) -> dict[str, Any]:
     """A student of the staff member's own school; anyone else reads as no one."""
     row = await User.select(User.id, User.name, User.email, User.school, User.roles).where(User.id == student_id).first()
-    if row is None or staff.school_id is None or row["school"] != staff.school_id or "student" not in (row["roles"] or []):
+    if row is None or not await alumni.staff_reach(staff, student_id):
         raise NotFound(student_id)
     return row
 
@@ -107,7 +107,7 @@ async def guardians_of(staff: CurrentUser, student_id: int) -> list[dict[str, An
         GuardianConsent.id, GuardianConsent.guardian_name, GuardianConsent.guardian_email, GuardianConsent.method,
         GuardianConsent.proposed_by, GuardianConsent.confirmed_at, GuardianConsent.expires_at, GuardianConsent.given_at,
         GuardianConsent.revoked_at, GuardianConsent.revoked_by, GuardianConsent.created_at,
-        GuardianConsent.confirmed_by.name.as_alias("confirmed_by_name"),
+        GuardianConsent.roster_guardian, GuardianConsent.confirmed_by.name.as_alias("confirmed_by_name"),
         GuardianConsent.revoked_by.name.as_alias("revoked_by_name"),
     ).where(GuardianConsent.student == student_id).order_by(GuardianConsent.id, ascending=False)
     moment = now()
@@ -118,6 +118,8 @@ async def guardians_of(staff: CurrentUser, student_id: int) -> list[dict[str, An
         row["from_student"] = row["proposed_by"] is not None or (link and row["confirmed_at"] is None)
         # A link consent from before the school confirmed addresses: the student may have typed their own.
         row["unconfirmed"] = link and row["given_at"] is not None and row["confirmed_at"] is None
+        # A guardian a roster import brought, not asked yet: staff send the link when consent is needed.
+        row["on_file"] = bool(row["roster_guardian"]) and row["expires_at"] is None and row["state"] == ConsentState.EXPIRED
     return rows
 
 

@@ -56,7 +56,8 @@ def _new_link() -> tuple[str, str, datetime]:
 
 
 async def confirm(emails: Emails, staff: CurrentUser, student_id: int, consent_id: int) -> None:
-    """Staff vouch for the address a student proposed; only now is the guardian e-mailed the link."""
+    """Staff vouch for the address a student proposed, or ask a guardian a roster import brought (an address
+    from the school's records, confirmed already); only now is the guardian e-mailed the link."""
     student = await school_student(staff, student_id)
     raw, hashed, expires = _new_link()
     async with write_transaction():
@@ -65,7 +66,9 @@ async def confirm(emails: Emails, staff: CurrentUser, student_id: int, consent_i
             GuardianConsent.token_hash: hashed, GuardianConsent.expires_at: expires,
         }).where(
             (GuardianConsent.id == consent_id) & (GuardianConsent.student == student_id)
-            & GuardianConsent.confirmed_at.is_null() & GuardianConsent.revoked_at.is_null() & GuardianConsent.given_at.is_null()
+            & (GuardianConsent.confirmed_at.is_null() | (GuardianConsent.roster_guardian.is_not_null()
+                                                         & GuardianConsent.token_hash.is_null()))
+            & GuardianConsent.revoked_at.is_null() & GuardianConsent.given_at.is_null()
         ).returning(GuardianConsent.guardian_name, GuardianConsent.guardian_email)
         if not confirmed:
             raise NotFound(consent_id)
