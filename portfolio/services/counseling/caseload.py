@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from piccolo.query import Count, Max
+from piccolo.query.functions.aggregate import Count, Max
 
 from portfolio import clock
 from portfolio.counseling_tables import CaseloadAssignment, CheckIn
