@@ -12,9 +12,11 @@ import pytest
 from portfolio.counseling_tables import CareerPlan, CheckIn, NextStep
 from portfolio.errors import NotFound
 from portfolio.forms.counseling import PlanForm
+from portfolio.services import demo
 from portfolio.services.counseling import plans
+from portfolio.tables import User
 from tests import counseling_factories as cf
-from tests.factories import browser_of, mentor_for, new_entry, post, route_table
+from tests.factories import browser_of, mentor_for, new_entry, post, route_table, sign_in
 
 NOTE = "Worried about the move to Denver in March"
 COUNSELING = ("/staff/caseload", "/staff/counselors", "/check-ins", "/plan")
@@ -170,3 +172,20 @@ async def test_every_counseling_form_needs_the_csrf_token(settings, make_user, m
                 assert response.status_code == 403, (url, response.status_code)
     assert await NextStep.select(NextStep.done_at).where(NextStep.id == step_id).first() == {"done_at": None}
     assert await CheckIn.count() == 1 and not await CareerPlan.exists()
+
+
+async def test_the_demo_counselor_has_a_caseload_check_ins_and_plans(clean_database, hasher, emails, make_client):
+    assert await demo.seed(hasher, emails) is True
+    jordan = (await User.select(User.id).where(User.email == "student@demo.example").first())["id"]
+    async with make_client() as browser:
+        assert (await sign_in(browser, "counselor@demo.example", demo.DEMO_PASSWORD)).status_code == 303
+        page = await browser.get("/staff/caseload")
+        assert page.status_code == 200 and "Jordan" in page.text and "No check-in in 90 days" in page.text
+        assert "Mr. Okafor" in (await browser.get("/staff/counselors")).text
+        record = await browser.get(f"/staff/students/{jordan}")
+        assert "Mother worried about the cost" in record.text and "Welding, then an apprenticeship" in record.text
+    async with make_client() as browser:
+        assert (await sign_in(browser, "student@demo.example", demo.DEMO_PASSWORD)).status_code == 303
+        plan = await browser.get("/student/plan")
+        assert "Send the Acme internship application" in plan.text and "AWS D1.1" in plan.text
+        assert "Mother worried" not in plan.text
