@@ -52,21 +52,30 @@ async def get(staff: CurrentUser, student_id: int, check_in_id: int) -> dict[str
 
 
 async def _write_steps(staff: CurrentUser, check_in_id: int, student_id: int, form: CheckInForm) -> None:
-    """The form's steps replace the check-in's: a step kept (by its id) keeps when it was done, and by whom."""
-    before = {row["id"]: row for row in await NextStep.select(NextStep.id, NextStep.done_at, NextStep.done_by).where(
+    """The form's steps become the check-in's: a step kept (by its id) keeps its id, and when and by whom it was
+    done, so a student's page open meanwhile still marks the right one; a step left out is removed."""
+    before = {row["id"]: row for row in await NextStep.select(NextStep.id, NextStep.done_at).where(
         NextStep.check_in == check_in_id)}
-    await NextStep.delete().where(NextStep.check_in == check_in_id)
-    moment = clock.now()
-    rows = []
+    kept: set[int] = set()
+    new = []
     for position, step in enumerate(form.steps):
-        old = before.get(step.step_id) if step.step_id is not None else None
-        done_at, done_by = None, None
-        if step.done:
-            done_at, done_by = (old["done_at"], old["done_by"]) if old and old["done_at"] else (moment, staff.id)
-        rows.append(NextStep(check_in=check_in_id, student=student_id, what=step.what, owner=step.owner,
-                             due_on=step.due_on, position=position, done_at=done_at, done_by=done_by))
-    if rows:
-        await NextStep.insert(*rows)
+        values = {NextStep.what: step.what, NextStep.owner: step.owner, NextStep.due_on: step.due_on,
+                  NextStep.position: position}
+        old = before.get(step.step_id) if step.step_id not in kept else None
+        if not step.done:
+            values |= {NextStep.done_at: None, NextStep.done_by: None}
+        elif old is None or old["done_at"] is None:
+            values |= {NextStep.done_at: clock.now(), NextStep.done_by: staff.id}
+        if old is None:
+            new.append(NextStep(check_in=check_in_id, student=student_id,
+                                **{column._meta.name: value for column, value in values.items()}))
+            continue
+        kept.add(old["id"])
+        await NextStep.update(values).where(NextStep.id == old["id"])
+    if gone := [step_id for step_id in before if step_id not in kept]:
+        await NextStep.delete().where(NextStep.id.is_in(gone))
+    if new:
+        await NextStep.insert(*new)
 
 
 async def record(staff: CurrentUser, student_id: int, form: CheckInForm) -> int:
