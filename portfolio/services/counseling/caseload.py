@@ -13,7 +13,6 @@ from piccolo.query.functions.aggregate import Count, Max
 from portfolio import clock
 from portfolio.counseling_tables import CaseloadAssignment, CheckIn
 from portfolio.counseling_vocabulary import CaseloadFlag
-from portfolio.errors import FormErrors
 from portfolio.forms.counseling import CaseloadAssignment as AssignmentForm
 from portfolio.opportunity_vocabulary import PlacementStatus
 from portfolio.placement_tables import Placement
@@ -21,7 +20,7 @@ from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.certifications import EXPIRING_DAYS
 from portfolio.services.experiences import school_of, school_year_start
-from portfolio.services.mentoring import people_with_role
+from portfolio.services.mentoring import pairing
 from portfolio.services.paging import Page, cut
 from portfolio.services.sharing import SHOWN_STATUSES
 from portfolio.tables import Certification, Experience, VerificationRequest
@@ -52,16 +51,7 @@ async def assignments(school_id: int | None) -> list[dict[str, Any]]:
 async def assign(staff: CurrentUser, form: AssignmentForm) -> int:
     """Put students of the staff member's school on the caseload of a counselor (staff) of the same school.
     Returns how many were new."""
-    counselors = {c["id"] for c in await people_with_role(staff.school_id, "staff")}
-    students = {s["id"] for s in await people_with_role(staff.school_id, "student")}
-    errors = {}
-    if form.counselor_id not in counselors:
-        errors["counselor"] = "Choose a counselor of your school."
-    wanted = set(form.student_ids)
-    if not wanted or not wanted <= students:
-        errors["students"] = "Choose one or more students of your school."
-    if errors:
-        raise FormErrors(errors)
+    wanted = await pairing(staff, form.counselor_id, "staff", "counselor", form.student_ids)
     existing = {row["student"] for row in await CaseloadAssignment.select(CaseloadAssignment.student).where(
         CaseloadAssignment.counselor == form.counselor_id)}
     new = sorted(wanted - existing)
