@@ -33,6 +33,7 @@ from portfolio.routes.assets import StaticController
 from portfolio.routes.attendance import CheckInController, SessionMarksController, SessionsController
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.common import ids_in_range
+from portfolio.routes.counseling import CounselingController
 from portfolio.routes.documents import DocumentController, DownloadController
 from portfolio.routes.employer import EmployerController
 from portfolio.routes.evidence import EvidenceController, StudentEvidenceController
@@ -52,6 +53,7 @@ from portfolio.routes.partners import InteractionsController, PartnersController
 from portfolio.routes.people import PeopleController
 from portfolio.routes.placement_links import PlacementLinkController
 from portfolio.routes.placements import StaffPlacementsController, StudentPlacementsController
+from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.requests import RequestController
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Students: dashboard and entries, their files, certifications, asking for verification, sharing,
         # and the JSON API the offline queue speaks.
         StudentController,
+        PlanController,
         StudentEvidenceController,
         CertificationController,
         RequestController,
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MentorController,
         EmployerController,
         StaffController,
+        CounselingController,
         PeopleController,
         PartnersController,
         InteractionsController,

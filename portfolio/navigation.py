@@ -26,7 +26,7 @@ class Destination:
 ACCOUNT = Destination("/account", "Account", "circle-user", ("/reauth",))
 BARS: dict[str, tuple[Destination, ...]] = {
     "student": (
-        Destination("/student", "Hours", "clock", ("/student/experiences", "/v/onsite")),
+        Destination("/student", "Hours", "clock", ("/student/experiences", "/v/onsite", "/student/plan")),
         Destination("/student/verify", "Verify", "badge-check"),
         # Opportunities to sign up for: site visits, job shadows, events.
         Destination("/student/opportunities", "Explore", "compass"),
@@ -47,7 +47,9 @@ BARS: dict[str, tuple[Destination, ...]] = {
         ACCOUNT,
     ),
     "staff": (
-        Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite", "/staff/roster")),
+        # A counselor's caseload is a list of students: it belongs with the people.
+        Destination("/staff", "People", "users", ("/staff/students", "/staff/people", "/staff/invite", "/staff/roster",
+                                                  "/staff/caseload", "/staff/counselors")),
         Destination("/staff/mentors", "Mentors", "badge-check"),
         # A coordinator's partners, with the employer accounts (who review shared portfolios) and the programs with
         # their advisory boards reached from there.

@@ -8,7 +8,8 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=["portfolio.tables", "portfolio.partner_tables", "portfolio.program_tables",
                  "portfolio.opportunity_tables", "portfolio.placement_tables",
-                 "portfolio.record_tables", "portfolio.feedback_tables", "portfolio.roster_tables"], exclude_imported=True
+                 "portfolio.record_tables", "portfolio.feedback_tables", "portfolio.roster_tables",
+                 "portfolio.counseling_tables"], exclude_imported=True
     ),
     migration_dependencies=[],
     commands=[],

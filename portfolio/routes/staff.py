@@ -21,6 +21,7 @@ from portfolio.forms.mentoring import parse_assignment
 from portfolio.forms.profile import GRADES, parse_birth_date, parse_grade
 from portfolio.parse import as_list
 from portfolio.routes.common import client_ip, form_values, go_to, page_number, query_id, redisplay, render
+from portfolio.routes.counseling import student_counseling
 from portfolio.services import (
     accounts,
     alumni,
@@ -90,6 +91,7 @@ async def _student_page(request: Request, student_id: int, status_code: int = 20
         "verify_base": f"/staff/students/{student.id}",
         "certifications": await certificate_checks.student_certifications(
             student.id, clock.today_at(await experiences.school_of(student))),
+        "counseling": await student_counseling(request.user, student.id),
     } | extra
     if not context["birth_values"]:
         context["birth_values"] = {"birth_date": profile["birth_date"].isoformat() if profile["birth_date"] else ""}

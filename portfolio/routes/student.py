@@ -25,6 +25,7 @@ from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.counseling import check_ins, plans
 from portfolio.services.feedback import experiences as feedback_experiences
 from portfolio.services.opportunities import browse
 from portfolio.services.placements import records as placement_records
@@ -138,6 +139,8 @@ class StudentController(Controller):
             checkin=checkin_card(student, settings),
             opportunities=await browse.coming_up(student),
             placements=await placement_records.for_dashboard(student),
+            plan=await plans.plan_of(student.id),
+            next_steps=await check_ins.steps_for_student(student.id),
             saved=saved,
             deleted=deleted,
         )

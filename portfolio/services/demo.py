@@ -18,6 +18,7 @@ from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
 from portfolio.services import (
     certifications,
     demo_attendance,
+    demo_counseling,
     demo_feedback,
     demo_opportunities,
     demo_placements,
@@ -99,6 +100,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
     visits = await demo_attendance.seed(counselor, [ids["student@demo.example"], ids["student2@demo.example"]],
                                         classmates, today)
     await demo_feedback.seed(emails, counselor, classmates, visits)
+    await demo_counseling.seed(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
     return True
 
 

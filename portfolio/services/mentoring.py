@@ -38,19 +38,26 @@ async def assignments(school_id: int | None) -> list[dict[str, Any]]:
     )
 
 
-async def assign(staff: CurrentUser, assignment: Assignment) -> int:
-    """Assign a mentor to students of the staff member's own school. Returns how many were new."""
-    mentors = {m["id"] for m in await people_with_role(staff.school_id, "mentor")}
+async def pairing(staff: CurrentUser, person_id: int | None, role: str, field: str, student_ids: list[int]) -> set[int]:
+    """The students picked to pair with a person (a mentor, a counselor): the person has `role` in the staff
+    member's school and the students are its students, or FormErrors (with the person's error under `field`)."""
+    people = {p["id"] for p in await people_with_role(staff.school_id, role)}
     students = {s["id"] for s in await people_with_role(staff.school_id, "student")}
     errors = {}
-    mentor = assignment.mentor_id
-    if mentor not in mentors:
-        errors["mentor"] = "Choose a mentor of your school."
-    wanted = set(assignment.student_ids)
+    if person_id not in people:
+        errors[field] = f"Choose a {field} of your school."
+    wanted = set(student_ids)
     if not wanted or not wanted <= students:
         errors["students"] = "Choose one or more students of your school."
     if errors:
         raise FormErrors(errors)
+    return wanted
+
+
+async def assign(staff: CurrentUser, assignment: Assignment) -> int:
+    """Assign a mentor to students of the staff member's own school. Returns how many were new."""
+    mentor = assignment.mentor_id
+    wanted = await pairing(staff, mentor, "mentor", "mentor", assignment.student_ids)
     existing = {
         row["student"]
         for row in await MentorAssignment.select(MentorAssignment.student).where(MentorAssignment.mentor == mentor)
