@@ -164,6 +164,17 @@ async def test_imported_guardians_are_where_consent_requests_go(make_user, email
     assert (await imports.dry_run(staff, both.files(), True)).plan.counts["link"] == 0
 
 
+
+async def test_a_guardian_on_two_rows_is_linked_once(make_user):
+    staff = await make_user("staff")
+    twice = school_files().person("g1", "guardian", "org-1", email="parent.one@home.example", given="Gale",
+                                  family="One", agents="s1")
+    dry = await imports.dry_run(staff, twice.files(), True)
+    assert dry.plan.counts["link"] == 1 and dry.plan.counts["refused"] == 1
+    await imports.confirm(staff, dry.token, dry.plan.fingerprint, True, None, None, DAY)
+    s1 = await by_sid("s1")
+    assert await GuardianConsent.count().where(GuardianConsent.student == s1["id"]) == 1
+
 async def test_invitations_are_a_choice_and_go_through_the_outbox(make_user, emails, settings):
     staff = await make_user("staff")
     await run(staff, school_files(students=1, staff=0), emails=emails)

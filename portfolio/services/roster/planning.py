@@ -329,6 +329,10 @@ async def plan(actor: CurrentUser, roster: Roster, full: bool = True) -> Plan:
             for guardian in person.agents:
                 links.setdefault(guardian, set()).add(person.sourced_id)
     for person, row in guardians:
+        if person.sourced_id in seen["sid"]:  # a second row would link the same guardian twice
+            _refuse(row, f"Duplicate: sourcedId {person.sourced_id} is on an earlier row.")
+            continue
+        seen["sid"].add(person.sourced_id)
         _guardian(person, row, state, students, links, found)
     if full:
         _leavers(actor, found, state, kept)
