@@ -233,9 +233,23 @@ async def test_a_student_who_moves_keeps_their_history(make_user, school, other_
     assert await school_on(by_hand.id, date.today() + timedelta(days=1)) == other_school
 
 
+def _zip_marked(flag: int = 0, method: int | None = None) -> bytes:
+    """The test school's ZIP with its first member marked encrypted (`flag` 1) or compressed by a method zipfile
+    lacks, in its local and central headers, as another program would write it."""
+    raw = bytearray(school_files().zipped())
+    central = raw.find(b"PK\x01\x02")
+    raw[6] |= flag
+    raw[central + 8] |= flag
+    if method is not None:
+        raw[8:10] = raw[central + 10:central + 12] = method.to_bytes(2, "little")
+    return bytes(raw)
+
+
 @pytest.mark.parametrize(("files", "message"), [
     ([("users.csv", b"not,a,roster\n1,2,3\n")], "orgs.csv is missing"),
     ([("roster.zip", b"PK\x03\x04 broken")], "not a ZIP file"),
+    ([("roster.zip", _zip_marked(flag=1))], "not a ZIP file"),  # password-protected
+    ([("roster.zip", _zip_marked(method=99))], "not a ZIP file"),  # AES: a method zipfile cannot read
     ([("notes.txt", b"hello")], "neither users.csv nor the template"),
     ([], "Choose the files"),
 ])

@@ -98,7 +98,10 @@ def unpack(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
                     raise RosterProblem(_too_large())
                 for member in members:
                     files[member.filename.rsplit("/", 1)[-1].lower()] = archive.read(member)[:MAX_BYTES + 1]
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+            # zipfile's own ways of refusing an archive: damaged or cut short (BadZipFile, EOFError), ZIP64 parts
+            # it will not read (LargeZipFile), a compression method it lacks (NotImplementedError) and a
+            # password-protected member (RuntimeError).
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError):
                 raise RosterProblem(f"{filename} is not a ZIP file the import can open. Upload the CSV files "
                                     "themselves instead.") from None
         else:
