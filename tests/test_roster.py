@@ -4,6 +4,7 @@ become the school's confirmed addresses; the 10% rule; another school's staff; b
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
 from datetime import date, timedelta
 from io import BytesIO
@@ -174,6 +175,18 @@ async def test_a_guardian_on_two_rows_is_linked_once(make_user):
     await imports.confirm(staff, dry.token, dry.plan.fingerprint, True, None, None, DAY)
     s1 = await by_sid("s1")
     assert await GuardianConsent.count().where(GuardianConsent.student == s1["id"]) == 1
+
+
+async def test_two_confirmations_at_once_write_the_roster_once(make_user):
+    staff = await make_user("staff")
+    dry = await imports.dry_run(staff, school_files().files(), True)
+    both = await asyncio.gather(*(imports.confirm(staff, dry.token, dry.plan.fingerprint, True, None, None, DAY)
+                                  for _ in range(2)), return_exceptions=True)
+    assert sum(isinstance(result, imports.Outcome) and result.written for result in both) == 1
+    [refused] = [result for result in both if isinstance(result, FormErrors)]
+    assert "applied already" in refused.errors["file"]
+    assert await User.count().where(User.sourced_id == "s1") == 1
+    assert await GuardianConsent.count() == 1
 
 async def test_invitations_are_a_choice_and_go_through_the_outbox(make_user, emails, settings):
     staff = await make_user("staff")

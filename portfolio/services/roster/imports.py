@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from portfolio import clock
-from portfolio.db import write_transaction
+from portfolio.db import lock_row, write_transaction
 from portfolio.errors import FormErrors
 from portfolio.roster_tables import RosterUpload
 from portfolio.services import audit
@@ -84,6 +84,11 @@ async def confirm(actor: CurrentUser, token: str, fingerprint: str, full: bool, 
             (RosterUpload.token_hash == token_hash(token)) & (RosterUpload.uploaded_by == actor.id)
             & (RosterUpload.expires_at > clock.now())).first()
         if upload is None:
+            raise _problem(GONE)
+        # A second confirmation of the same upload (a double tap, two tabs) waits here for the first to commit,
+        # then finds the upload gone instead of writing it again.
+        await lock_row(RosterUpload, upload["id"])
+        if not await RosterUpload.exists().where(RosterUpload.id == upload["id"]):
             raise _problem(GONE)
         found = await _plan(actor, files.unpack([("upload.zip", upload["content"])]), full)
         if found.fingerprint != fingerprint:
