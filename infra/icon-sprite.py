@@ -18,7 +18,8 @@ from pathlib import Path
 
 ICONS = (
     "award", "badge-check", "building-2", "calendar-days", "chevron-left", "circle-user", "clock", "compass",
-    "file-check", "history", "inbox", "lock", "log-out", "mail", "school", "share-2", "star", "users",
+    "chart-column", "file-check", "history", "inbox", "lock", "log-out", "mail", "school", "share-2", "star",
+    "users",
 )
 OUT = Path(__file__).resolve().parent.parent / "portfolio" / "static" / "icons" / "sprite.svg"
 

@@ -56,6 +56,7 @@ from portfolio.routes.placements import StaffPlacementsController, StudentPlacem
 from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
+from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
 from portfolio.routes.schools import OwnSchoolController, SchoolsController, SchoolThemeController
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerDocumentsController,
         PartnerImportController,
         RosterController,
+        ReportsController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

@@ -57,6 +57,8 @@ BARS: dict[str, tuple[Destination, ...]] = {
         # What the career center runs: opportunities and their sessions' attendance, placements, feedback.
         Destination("/staff/opportunities", "Opportunities", "calendar-days",
                     ("/staff/sessions", "/staff/placements", "/staff/feedback")),
+        # Accountability reports, and the celebrations built on the same figures.
+        Destination("/staff/reports", "Reports", "chart-column", ("/staff/celebrations",)),
         Destination("/staff/outbox", "E-mail", "mail"),
         # Their school's name, logo and colour are reached from the Account page.
         Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
@@ -67,6 +69,7 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination("/staff/partners", "Partners", "building-2", ("/staff/employers", "/staff/programs")),
         Destination("/staff/opportunities", "Opportunities", "calendar-days",
                     ("/staff/sessions", "/staff/placements", "/staff/feedback")),
+        Destination("/staff/reports", "Reports", "chart-column", ("/staff/celebrations",)),
         Destination("/staff/outbox", "E-mail", "mail"),
         ACCOUNT,
     ),
