@@ -17,7 +17,7 @@ import httpx
 
 from portfolio.services.demo import DEMO_PASSWORD
 from portfolio.services.district import ACCOUNTS
-from tests import bench_profile, load
+from tests import bench_profile, bench_reports, load
 from tests.live import live_server
 
 CONNECTIONS = (10, 50)
@@ -34,6 +34,8 @@ CLUSTER = "construction"
 ENV = {"PORTFOLIO_ARGON2_TIME_COST": "", "PORTFOLIO_ARGON2_MEMORY_KIB": "", "PORTFOLIO_DATABASE_URL": "",
        "PORTFOLIO_REDIS_URL": ""}
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# BENCH_ONLY=reports: only the reports' times, for working on a report (the report says the rest was not run).
+REPORTS_ONLY = os.environ.get("BENCH_ONLY") == "reports"
 # (key, what, who, the page to start from, the links on it to follow; without links, the page itself)
 PAGES = [
     ("dashboard", "Student dashboard", "student", "/student", ""),
@@ -72,6 +74,7 @@ class Run:
     problems: list[str] = field(default_factory=list)
     requests: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # page -> (its paths, the cookie)
     profiles: dict[str, bench_profile.Profile] = field(default_factory=dict)  # page (and "ceiling") -> where time goes
+    reports: list[bench_reports.Timed] = field(default_factory=list)
 
 
 @contextmanager
@@ -186,7 +189,7 @@ async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> 
             seeded = re.search(r"District data loaded in ([\d.]+) s", (live.var_dir / "server.log").read_text())
             run.seeded_seconds = float(seeded[1]) if seeded else 0.0
             clients: dict[str, httpx.AsyncClient] = {}
-            for who in ("student", "mentor", "employer", "staff"):
+            for who in ("student", "mentor", "employer", "staff", "admin"):
                 clients[who], took = await sign_in(live.url, ACCOUNTS[who])
                 run.signins.append(took)
             writers = []
@@ -196,24 +199,28 @@ async def measure(name: str, scale: float, seconds: float, ceiling_url: str) -> 
                 run.signins.append(took)
             target = Target(live.url, live.pid, ceiling_url, seconds)
             try:
-                # Each sign-in's argon2 hash took its memory: the peak counts from here, the pages' own.
+                if not REPORTS_ONLY:
+                    # Each sign-in's argon2 hash took its memory: the peak counts from here, the pages' own.
+                    await load.settle(live.pid)
+                    load.reset_peak(live.pid)
+                    await _pages(run, target, clients, last=False, samples=live.var_dir)
+                    await _create(run, target, writers, live.var_dir)
+                    await _pages(run, target, clients, last=True, samples=live.var_dir)
+                    run.memory_pages = load.memory_mb(live.pid)
+                    await load.settle(live.pid)
+                    load.reset_peak(live.pid)
+                    resident = load.memory_mb(live.pid)[1]
+                    # Other accounts from other addresses: sign-ins at once from one address can be refused (429) when
+                    # their throttle counts reach the database out of the order of their clocks.
+                    more = await asyncio.gather(*(sign_in(live.url, email, f"10.0.0.{n + 1}") for n, email in
+                                                  enumerate(_students(WRITING_STUDENTS + 1, CONCURRENT_SIGNINS))))
+                    run.memory_signins = (load.memory_mb(live.pid)[0], resident)
+                    for client, _ in more:
+                        await client.aclose()
+                    run.profiles = await asyncio.to_thread(bench_profile.profile, live.env, live.url, run.requests)
+                # Last, on a server at rest: one person asking at a time.
                 await load.settle(live.pid)
-                load.reset_peak(live.pid)
-                await _pages(run, target, clients, last=False, samples=live.var_dir)
-                await _create(run, target, writers, live.var_dir)
-                await _pages(run, target, clients, last=True, samples=live.var_dir)
-                run.memory_pages = load.memory_mb(live.pid)
-                await load.settle(live.pid)
-                load.reset_peak(live.pid)
-                resident = load.memory_mb(live.pid)[1]
-                # Other accounts from other addresses: sign-ins at once from one address can be refused (429) when
-                # their throttle counts reach the database out of the order of their clocks.
-                more = await asyncio.gather(*(sign_in(live.url, email, f"10.0.0.{n + 1}") for n, email in
-                                              enumerate(_students(WRITING_STUDENTS + 1, CONCURRENT_SIGNINS))))
-                run.memory_signins = (load.memory_mb(live.pid)[0], resident)
-                for client, _ in more:
-                    await client.aclose()
-                run.profiles = await asyncio.to_thread(bench_profile.profile, live.env, live.url, run.requests)
+                run.reports = await bench_reports.measure(clients)
             finally:
                 for client in [*clients.values(), *writers]:
                     await client.aclose()

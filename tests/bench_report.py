@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from tests import bench_profile
+from tests import bench_profile, bench_reports
 from tests.bench_district import CONCURRENT_SIGNINS, CONNECTIONS, PAGES, WRITERS, WRITING_STUDENTS, Measure, Run
 
 NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL with Redis sessions"}
@@ -41,7 +41,10 @@ def targets(run: Run) -> list[Target]:
         found.append(Target(f"JSON create, {WRITERS} writers", f"{made.rps:.0f}/s, {made.errors} errors",
                             f">= {goal:g}/s, 0 errors", made.rps >= goal and made.errors == 0))
     peak = run.memory_pages[0]
-    found.append(Target("Server memory while serving these pages (VmHWM)", f"{peak:.0f} MB", f"< {RSS_MB:g} MB", peak < RSS_MB))
+    if peak:  # zero: the pages were not served (BENCH_ONLY=reports)
+        found.append(Target("Server memory while serving these pages (VmHWM)", f"{peak:.0f} MB", f"< {RSS_MB:g} MB", peak < RSS_MB))
+    found += [Target(f"{t.what} ({t.who}), slowest of {bench_reports.RUNS}", f"{t.slowest:.0f} ms, answer {t.status}",
+                     f"< {bench_reports.REPORT_MS:g} ms", t.met) for t in run.reports]
     found += [Target(problem, "wrong answer", "200", False) for problem in run.problems]
     return found
 
@@ -136,7 +139,7 @@ def section(run: Run, seconds: float) -> tuple[list[str], bool]:
               f"resident to a peak of {during:.0f} MB (each argon2 hash takes its configured memory). JSON create: "
               f"{WRITERS} connections sharing {WRITING_STUDENTS} other students' sessions, a new client UUID each "
               "time; the employer's list is measured last, after it (its requests outlast a measure).", ""]
-    lines += bounds(run) + [""]
+    lines += bounds(run) + bench_reports.lines(run.reports) + [""]
     found = targets(run)
     lines += ["| target | result | goal | |", "| --- | --- | --- | --- |"]
     lines += [f"| {t.what} | {t.result} | {t.goal} | {'met' if t.met else 'MISSED'} |" for t in found]

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests import bench_profile, load
+from tests import bench_profile, bench_reports, load
 from tests.bench import ceiling_server
 from tests.bench_district import cookie_header, sign_in
 from tests.live import live_server
@@ -59,3 +59,22 @@ async def test_the_server_is_sampled_under_load_from_outside(tmp_path):
     assert 0.2 < seen.busy <= 1, seen
     assert seen.split.get("framework", 0) > 0 and seen.split.get("templates", 0) > 0, seen.split
     assert sum(seen.split.values()) == pytest.approx(1)
+
+
+async def test_every_report_is_timed_for_the_admin_and_for_staff():
+    """The reports' part on the demo data: each report of bench_reports.REPORTS answers (200) both the admin and
+    the staff member it names, three times after a warm-up, and its row says so; a report that fails is a missed
+    target, not a fast one."""
+    async with live_server() as live:
+        clients = {who: (await sign_in(live.url, email))[0]
+                   for who, email in (("admin", "admin@demo.example"), ("staff", "counselor@demo.example"))}
+        try:
+            timed = await bench_reports.measure(clients)
+        finally:
+            for client in clients.values():
+                await client.aclose()
+    asked = {(key, who) for key, _, _, whom in bench_reports.REPORTS for who in whom}
+    assert {(t.key, t.who) for t in timed} == asked
+    assert all(t.status == 200 and len(t.times) == bench_reports.RUNS and t.met for t in timed), timed
+    broken = bench_reports.Timed("x", "Broken", "admin", [1.0, 1.0, 1.0], 500)
+    assert not broken.met and "| Broken | admin |" in "\n".join(bench_reports.lines([broken]))
