@@ -64,6 +64,8 @@ class School(Table):
     logo_version = Varchar(length=16, default="")
     # An active partner with no interaction and no student activity for this many days is "going cold".
     cold_after_days = SmallInt(default=120)
+    # A student with no counselor's check-in for longer than this is flagged on the caseload (the school's staff set it).
+    check_in_days = SmallInt(default=90)
     # The school's org in the district's SIS (OneRoster sourcedId): a roster import finds it by this, else by name.
     sourced_id = Varchar(length=255, default="")
 

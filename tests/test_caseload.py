@@ -153,3 +153,21 @@ async def test_staff_put_only_their_own_school_s_students_on_their_own_school_s_
         assert refused.status_code == 422 and "Choose one or more students of your school." in refused.text
         assert (await post(ours, f"/staff/counselors/{row['id']}/delete")).status_code == 303
     assert await caseload.assignments(staff.school_id) == []
+
+
+@pytest.mark.behind_the_apps_back
+async def test_the_school_sets_how_long_a_check_in_stays_recent(hand_made, make_client):
+    """Staff of the school change the window on their school's page: at 120 days the check-in of 91 days ago is
+    recent again, at 60 the one of 90 days is not; a window out of bounds is refused, keeping what was saved."""
+    counselor, _ = hand_made
+    async with browser_of(make_client, counselor) as browser:
+        assert 'name="check_in_days"' in (await browser.get("/staff/school")).text
+        assert (await post(browser, "/staff/school/counseling", {"check_in_days": "120"})).status_code == 303
+        found = await caseload.caseload(counselor, F.NO_CHECK_IN, 1)
+        assert [row["name"] for row in found.page.rows] == ["never_checked"] and found.check_in_days == 120
+        await post(browser, "/staff/school/counseling", {"check_in_days": "60"})
+        assert len((await caseload.caseload(counselor, F.NO_CHECK_IN, 1)).page.rows) == 7
+        refused = await post(browser, "/staff/school/counseling", {"check_in_days": "3"})
+        assert refused.status_code == 422 and "from 7 (a week) to 730 (two years)" in refused.text
+        assert (await caseload.caseload(counselor, None, 1)).check_in_days == 60
+        assert "in the last 60 days" in (await browser.get("/staff/caseload")).text

@@ -129,6 +129,7 @@ def parse_school(raw: Mapping[str, Any]) -> SchoolForm:
 
 
 COLD_DAYS = (14, 730)
+CHECK_IN_DAYS = (7, 730)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,25 @@ class PartnerSettings:
     cold_after_days: int
 
 
+@dataclass(frozen=True)
+class CounselingSettings:
+    """How the counselors' caseloads judge a student: no check-in for more than this many days is flagged."""
+
+    check_in_days: int
+
+
+def _days(raw: Mapping[str, Any], name: str, bounds: tuple[int, int], shortest: str) -> int:
+    values = texts(raw, (name,))
+    days = int_or_none(values[name])
+    if days is None or not bounds[0] <= days <= bounds[1]:
+        raise FormErrors({name: f"Enter a number of days from {bounds[0]} ({shortest}) to {bounds[1]} (two years)."},
+                         values)
+    return days
+
+
 def parse_partner_settings(raw: Mapping[str, Any]) -> PartnerSettings:
-    values = texts(raw, ("cold_after_days",))
-    days = int_or_none(values["cold_after_days"])
-    if days is None or not COLD_DAYS[0] <= days <= COLD_DAYS[1]:
-        raise FormErrors({"cold_after_days": f"Enter a number of days from {COLD_DAYS[0]} (two weeks) to "
-                                             f"{COLD_DAYS[1]} (two years)."}, values)
-    return PartnerSettings(days)
+    return PartnerSettings(_days(raw, "cold_after_days", COLD_DAYS, "two weeks"))
+
+
+def parse_counseling_settings(raw: Mapping[str, Any]) -> CounselingSettings:
+    return CounselingSettings(_days(raw, "check_in_days", CHECK_IN_DAYS, "a week"))

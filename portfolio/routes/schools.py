@@ -14,7 +14,13 @@ from litestar.response import Template
 from portfolio.auth import public, recently_signed_in, role
 from portfolio.colours import theme_css
 from portfolio.errors import DomainError, NotFound
-from portfolio.forms.people import parse_identity, parse_partner_settings, parse_school, timezones
+from portfolio.forms.people import (
+    parse_counseling_settings,
+    parse_identity,
+    parse_partner_settings,
+    parse_school,
+    timezones,
+)
 from portfolio.routes.common import client_ip, form_values, go_to, redisplay, render
 from portfolio.services import school_logo, schools
 from portfolio.services.accounts import CurrentUser
@@ -132,8 +138,14 @@ class OwnSchoolController(Controller):
     @post(f"{OWN}/partners", guards=[recently_signed_in], opt=redisplay(_own_school_again))
     async def partner_settings(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:
         form = parse_partner_settings(await form_values(request))
-        await schools.set_partner_settings(user, _own_school(user), form, ip=client_ip(request))
+        await schools.set_program_settings(user, _own_school(user), form, ip=client_ip(request))
         return go_to(request, f"{OWN}?saved=1#partners-heading")
+
+    @post(f"{OWN}/counseling", guards=[recently_signed_in], opt=redisplay(_own_school_again))
+    async def counseling_settings(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:
+        form = parse_counseling_settings(await form_values(request))
+        await schools.set_program_settings(user, _own_school(user), form, ip=client_ip(request))
+        return go_to(request, f"{OWN}?saved=1#counseling-heading")
 
     @post(f"{OWN}/logo", guards=[recently_signed_in], opt=redisplay(_own_school_again))
     async def logo(self, request: Request, user: NamedDependency[CurrentUser]) -> Response:

@@ -14,14 +14,15 @@ from piccolo.query.functions.string import Lower
 from portfolio.clock import now
 from portfolio.db import write_transaction
 from portfolio.errors import FormErrors, NotFound
-from portfolio.forms.people import PartnerSettings, SchoolForm, SchoolIdentity
+from portfolio.forms.people import CounselingSettings, PartnerSettings, SchoolForm, SchoolIdentity
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.tables import School, User
 from portfolio.vocabulary import Role
 
 _COLUMNS = (School.id, School.name, School.timezone, School.year_start_month, School.year_start_day, School.wbl_goal_hours,
-            School.accent_colour, School.logo_version, School.cold_after_days)
+            School.accent_colour, School.logo_version, School.cold_after_days,
+            School.check_in_days)
 TAKEN = "Another school already has this name."
 
 
@@ -90,10 +91,13 @@ async def accent(school_id: int) -> str:
     return row["accent_colour"] if row else ""
 
 
-async def set_partner_settings(actor: CurrentUser, school_id: int, form: PartnerSettings, ip: str = "") -> None:
-    """The school's own staff (or an administrator) set when its partners count as going cold."""
+async def set_program_settings(actor: CurrentUser, school_id: int, form: PartnerSettings | CounselingSettings,
+                               ip: str = "") -> None:
+    """The school's own staff (or an administrator) set how their program judges itself: when partners count as
+    going cold, when a student has gone too long without a check-in."""
     refuse_others(actor, school_id)
+    changed = dataclasses.asdict(form)
     async with write_transaction():
-        await School.update({School.cold_after_days: form.cold_after_days}).where(School.id == school_id)
+        await School.update({getattr(School, name): value for name, value in changed.items()}).where(School.id == school_id)
         await audit.record("school.changed", actor_id=actor.id, subject=f"school:{school_id}", ip=ip,
-                           changed=["cold_after_days"])
+                           changed=sorted(changed))

@@ -27,7 +27,7 @@ from portfolio.tables import Certification, Experience, VerificationRequest
 from portfolio.vocabulary import EntryStatus, RequestStatus
 
 # A constant rather than a school setting: one number serves until a school asks for its own.
-CHECK_IN_DAYS = 90
+CHECK_IN_DAYS = 90  # the schools' own setting (School.check_in_days) until they change it
 
 
 async def assignments(school_id: int | None) -> list[dict[str, Any]]:
@@ -85,8 +85,9 @@ def _grouped(rows: list[dict[str, Any]], value: str) -> dict[int, Any]:
     return {row["student"]: row[value] for row in rows}
 
 
-async def flags_of(ids: list[int], start: date, today: date) -> dict[int, dict[str, Any]]:
-    """Each student's flags, five queries for any number of students."""
+async def flags_of(ids: list[int], start: date, today: date, check_in_days: int = CHECK_IN_DAYS) -> dict[int, dict[str, Any]]:
+    """Each student's flags, five queries for any number of students; a check-in older than `check_in_days` is
+    not recent."""
     with_wbl = {row["student"] for row in await Experience.select(Experience.student).where(
         Experience.student.is_in(ids) & (Experience.date >= start) & Experience.status.is_in(list(SHOWN_STATUSES))
     ).distinct()}
@@ -103,7 +104,7 @@ async def flags_of(ids: list[int], start: date, today: date) -> dict[int, dict[s
     unsigned = _grouped(await Placement.select(Placement.student, Count(alias="n")).where(
         Placement.student.is_in(ids) & (Placement.status == PlacementStatus.AWAITING_SIGNATURES)
     ).group_by(Placement.student), "n")
-    due = today - timedelta(days=CHECK_IN_DAYS)
+    due = today - timedelta(days=check_in_days)
     found = {}
     for student in ids:
         last = last_check_in.get(student)
@@ -137,9 +138,10 @@ async def caseload(counselor: CurrentUser, flag: CaseloadFlag | None, wanted_pag
         .order_by(CaseloadAssignment.student.name)
         .order_by(CaseloadAssignment.student.id)
     ) if counselor.school_id is not None else []
-    flags = await flags_of([s["id"] for s in students], start, today) if students else {}
+    days = school.get("check_in_days", CHECK_IN_DAYS)
+    flags = await flags_of([s["id"] for s in students], start, today, days) if students else {}
     rows = [s | flags[s["id"]] for s in students]
     counts = {f: sum(1 for row in rows if row["flags"][f]) for f in CaseloadFlag}
     if flag is not None:
         rows = [row for row in rows if row["flags"][flag]]
-    return Caseload(cut(rows, wanted_page), counts, len(students))
+    return Caseload(cut(rows, wanted_page), counts, len(students), days)
