@@ -305,3 +305,23 @@ async def test_the_template_and_a_zip_import_the_same(make_user):
     assert zipped.plan.counts["create"] == 4
     with zipfile.ZipFile(BytesIO(school_files().zipped())) as archive:
         assert "oneroster/users.csv" in archive.namelist()
+
+
+async def test_people_switched_off_in_the_sis_are_deactivated_and_come_back_when_switched_on(make_user):
+    """enabledUser false: a student or staff member here is deactivated (not made an alumnus: the SIS switched
+    the account off), a new one is not created; switched on again, the account is active again."""
+    staff = await make_user("staff")
+    await run(staff, school_files(students=12, staff=2))
+    switched = school_files(students=13, staff=2)
+    for row in switched.users:
+        if row["sourcedId"] in ("s1", "s13", "t1"):
+            row["enabledUser"] = "false"
+    dry = await imports.dry_run(staff, switched.files(), False)
+    changed = {r.name: r.outcome for r in dry.plan.rows if r.outcome != "unchanged"}
+    assert changed == {"Pat S1": "deactivate", "Pat T1": "deactivate"}
+    await imports.confirm(staff, dry.token, dry.plan.fingerprint, False, dry.plan.leaving, None, DAY)
+    assert not (await by_sid("s1"))["active"] and (await by_sid("s1"))["alumni_since"] is None
+    assert not (await by_sid("t1"))["active"] and await by_sid("s13") is None
+    back = await run(staff, school_files(students=12, staff=2))
+    assert back.plan.counts["update"] == 2
+    assert (await by_sid("s1"))["active"] and (await by_sid("t1"))["active"]

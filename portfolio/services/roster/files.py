@@ -48,6 +48,8 @@ class Person:
     grade: str = ""
     birth_date: str = ""
     status: str = "active"
+    # OneRoster's enabledUser: false is an account the SIS has switched off (it may come back later).
+    enabled: bool = True
 
     @property
     def name(self) -> str:
@@ -171,7 +173,7 @@ def _oneroster(files: dict[str, bytes]) -> Roster:
             "users.csv", number, row["sourcedId"], row["role"].lower(), row["givenName"], row["familyName"],
             row["email"], _split(row["orgSourcedIds"]), _split(row.get("agentSourcedIds", "")),
             next(iter(_split(row.get("grades", ""))), ""), births.get(row["sourcedId"], ""),
-            row.get("status", "").lower() or "active"))
+            row.get("status", "").lower() or "active", row.get("enabledUser", "").strip().lower() != "false"))
     if "enrollments.csv" in files:
         for row in _rows("enrollments.csv", files["enrollments.csv"]):
             key = (row.get("userSourcedId", ""), row.get("schoolSourcedId", ""))

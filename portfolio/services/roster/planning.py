@@ -187,6 +187,8 @@ def _person(actor: CurrentUser, person: Person, row: Row, state: dict[str, Any],
         row.reasons.append("Marked to be deleted: " + ("becomes an alumnus." if kind == "graduate" else "deactivated."))
         plan.actions.append(Action(kind, existing["school"] or school_id, existing["id"]))
         return existing["id"]
+    if not person.enabled:
+        return _disabled(existing, row, school_id, plan)
     name = clean_name(person.name)
     profile = _profile_changes(person, row, state["profiles"].get(existing["id"]) if existing else None, role)
     if existing is None:
@@ -218,6 +220,22 @@ def _person(actor: CurrentUser, person: Person, row: Row, state: dict[str, Any],
         plan.actions.append(Action("update", school_id, existing["id"], tuple(sorted(changes.items()))))
     else:
         row.reasons.append("Already here, nothing to change.")
+    return existing["id"]
+
+
+def _disabled(existing: dict[str, Any] | None, row: Row, school_id: int, plan: Plan) -> int | None:
+    """A person the SIS has switched off (enabledUser false): not created, and deactivated when here, students
+    as well (unlike a student who left, who becomes an alumnus and keeps signing in). Switched on again in a later
+    import, the account is active again."""
+    if existing is None:
+        row.reasons.append("Switched off in the SIS (enabledUser false): not created.")
+        return None
+    if not existing["active"]:
+        row.reasons.append("Switched off in the SIS, and already deactivated: nothing to do.")
+        return existing["id"]
+    row.outcome = "deactivate"
+    row.reasons.append("Switched off in the SIS (enabledUser false): deactivated until it is switched on again.")
+    plan.actions.append(Action("deactivate", existing["school"] or school_id, existing["id"]))
     return existing["id"]
 
 
