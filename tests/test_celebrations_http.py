@@ -32,6 +32,11 @@ async def test_the_demo_celebrates_at_the_demo_school(clean_database, hasher, em
         # her milestones are counted).
         assert "Maya Johnson" not in program and "Tri-County Community College" not in program
     async with make_client() as browser:
+        assert (await sign_in(browser, "student@demo.example", demo.DEMO_PASSWORD)).status_code == 303
+        dashboard = await browser.get("/student")
+        assert "First internship" in dashboard.text and "Valley Electrical JATC" in dashboard.text
+        assert "Yes, confirm" not in dashboard.text  # Jordan confirmed it already
+    async with make_client() as browser:
         assert (await sign_in(browser, "admin@demo.example", demo.DEMO_PASSWORD)).status_code == 303
         page = await browser.get("/staff/celebrations")
         assert page.status_code == 200 and "Valley Electrical JATC" in page.text and "100 verified hours" in page.text

@@ -4,11 +4,12 @@ dated by the entry that reached it and counts for the school the student was at 
 
 The same rules as the student's own dashboard (progress.milestones): verified entries in (date, id) order,
 verified as Experience.shown_verified reads it, so a voided sign-off un-earns a milestone; the goal is the one of
-the school on the student's account, summed over each school year; running sums are window SUMs over the verified
-entries up to the scope's end, so an entry before the scope still counts toward a later milestone."""
+the school on the student's account, summed over each school year; running sums are window SUMs over every
+verified entry, so an entry before the scope still counts toward a milestone reached in it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from portfolio.services.progress import CELEBRATED_HOURS, INTERNSHIP_KINDS
@@ -20,26 +21,33 @@ KINDS_SQL = ", ".join(f"'{kind}'" for kind in INTERNSHIP_KINDS)
 
 
 def passed_sql(scope: Scope) -> tuple[str, list[Any]]:
+    # One window (a student's verified entries by date and id) gives every running figure, so the entries are
+    # sorted once: minutes ever, internships so far, and minutes before each school year (the least of "ever
+    # before this entry" over the year's entries) for the goal.
     year = school_year_of("e.date", "sc")
     sql = f"""WITH {SPANS},
 ranked AS (
-    SELECT e.id, e.student, e.date, e.minutes, e.kind, sc.wbl_goal_hours AS goal,
-           SUM(e.minutes) OVER (PARTITION BY e.student ORDER BY e.date, e.id) AS ever,
-           SUM(e.minutes) OVER (PARTITION BY e.student, {year} ORDER BY e.date, e.id) AS in_year,
-           ROW_NUMBER() OVER (PARTITION BY e.student, CASE WHEN e.kind IN ({KINDS_SQL}) THEN 1 ELSE 0 END
-                              ORDER BY e.date, e.id) AS nth
+    SELECT e.id, e.student, e.date, e.minutes, e.kind, {year} AS year, sc.wbl_goal_hours AS goal,
+           SUM(e.minutes) OVER running AS ever,
+           SUM(CASE WHEN e.kind IN ({KINDS_SQL}) THEN 1 ELSE 0 END) OVER running AS internships
     FROM experience e JOIN app_user u ON u.id = e.student LEFT JOIN school sc ON sc.id = u.school
-    WHERE e.shown_verified AND e.status <> 'rejected' AND e.date <= {{}}
+    WHERE e.shown_verified AND e.status <> 'rejected'
+    WINDOW running AS (PARTITION BY e.student ORDER BY e.date, e.id)
 ),
-passed AS (
+years AS (
+    SELECT student, year, MIN(ever - minutes) AS before FROM ranked
+    WHERE goal > 0 AND date >= {{}} GROUP BY student, year
+),
+passed AS MATERIALIZED (
     SELECT id, student, date, '{INTERNSHIP}' AS milestone, goal FROM ranked
-    WHERE kind IN ({KINDS_SQL}) AND nth = 1 AND date >= {{}}
+    WHERE kind IN ({KINDS_SQL}) AND internships = 1 AND date >= {{}} AND date <= {{}}
     UNION ALL
-    SELECT id, student, date, '{GOAL}', goal FROM ranked
-    WHERE goal > 0 AND in_year >= goal * 60 AND in_year - minutes < goal * 60 AND date >= {{}}
+    SELECT r.id, r.student, r.date, '{GOAL}', r.goal FROM ranked r JOIN years y ON y.student = r.student AND y.year = r.year
+    WHERE r.ever - y.before >= r.goal * 60 AND r.ever - r.minutes - y.before < r.goal * 60
+      AND r.date >= {{}} AND r.date <= {{}}
     UNION ALL
     SELECT id, student, date, '{HOURS}', goal FROM ranked
-    WHERE ever >= {CELEBRATED_HOURS * 60} AND ever - minutes < {CELEBRATED_HOURS * 60} AND date >= {{}}
+    WHERE ever >= {CELEBRATED_HOURS * 60} AND ever - minutes < {CELEBRATED_HOURS * 60} AND date >= {{}} AND date <= {{}}
 )
 SELECT e.milestone, e.student, u.name AS student_name, e.date, e.id AS entry, e.goal, s.school
 FROM passed e JOIN spans s ON s.student = e.student AND {covers("e.date")}
@@ -47,7 +55,10 @@ JOIN app_user u ON u.id = e.student
 WHERE s.school IN ({_placeholders(scope.schools)})
 ORDER BY e.date DESC, u.name, e.student, e.milestone
 """
-    return sql, [scope.end, scope.start, scope.start, scope.start, *scope.schools]
+    # A school year starts at most a year before the scope does: older years' goals cannot be reached in it.
+    year_before = scope.start - timedelta(days=366)
+    dates = [scope.start, scope.end]
+    return sql, [year_before, *dates, *dates, *dates, *scope.schools]
 
 
 def text_of(row: dict[str, Any]) -> str:
