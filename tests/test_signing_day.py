@@ -4,6 +4,8 @@ refused; it reaches the celebrations page as waiting, then as confirmed."""
 
 from __future__ import annotations
 
+import asyncio
+
 from portfolio.celebration_tables import SigningDay
 from tests.celebration_factories import commitment
 from tests.factories import browser_of, post
@@ -69,3 +71,12 @@ async def test_another_school_s_staff_find_nothing(make_user, make_client, other
         assert "Acme Manufacturing" not in (await theirs.get("/staff/celebrations")).text
     assert await SigningDay.count() == 1
     assert (await SigningDay.select(SigningDay.withdrawn_at).first())["withdrawn_at"] is None
+
+
+async def test_a_double_tap_records_it_once(client, signed_in, make_user):
+    await signed_in("staff")
+    student = await make_user("student")
+    form = {"kind": "military", "organization": "US Navy", "detail": "Hospital corpsman", "signed_on": "2026-05-01"}
+    answers = await asyncio.gather(*[post(client, f"/staff/students/{student.id}/signing-days", form) for _ in range(2)])
+    assert [a.status_code for a in answers] == [303, 303]
+    assert await SigningDay.count() == 1

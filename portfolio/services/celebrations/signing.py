@@ -16,6 +16,7 @@ from portfolio.forms.celebrations import CommitmentForm
 from portfolio.services import audit
 from portfolio.services.accounts import CurrentUser
 from portfolio.services.counseling.scope import school_student
+from portfolio.tables import User
 
 COLUMNS = (SigningDay.id, SigningDay.student, SigningDay.kind, SigningDay.organization, SigningDay.detail,
            SigningDay.signed_on, SigningDay.created_at, SigningDay.confirmed_at, SigningDay.declined_at,
@@ -37,11 +38,20 @@ def _with_state(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def record(staff: CurrentUser, student_id: int, form: CommitmentForm) -> int:
-    """Staff record a commitment for a student of their school; it waits for the student to confirm it."""
+    """Staff record a commitment for a student of their school; it waits for the student to confirm it. The same
+    commitment sent twice (a double tap) is recorded once."""
     await school_student(staff, student_id)
-    rows = await SigningDay.insert(SigningDay(
-        student=student_id, school=staff.school_id, kind=form.kind, organization=form.organization,
-        detail=form.detail, signed_on=form.signed_on, recorded_by=staff.id, created_at=now())).returning(SigningDay.id)
+    async with write_transaction():
+        await lock_row(User, student_id)
+        same = await SigningDay.select(SigningDay.id).where(
+            (SigningDay.student == student_id) & (SigningDay.school == staff.school_id) & (SigningDay.kind == form.kind)
+            & (SigningDay.organization == form.organization) & (SigningDay.signed_on == form.signed_on)
+            & SigningDay.withdrawn_at.is_null()).first()
+        if same:
+            return same["id"]
+        rows = await SigningDay.insert(SigningDay(
+            student=student_id, school=staff.school_id, kind=form.kind, organization=form.organization,
+            detail=form.detail, signed_on=form.signed_on, recorded_by=staff.id, created_at=now())).returning(SigningDay.id)
     await audit.record("signing_day.recorded", actor_id=staff.id, subject=f"signing_day:{rows[0]['id']}")
     return rows[0]["id"]
 
