@@ -31,6 +31,11 @@ from portfolio.routes.account import AccountController
 from portfolio.routes.api import ApiController, MeController
 from portfolio.routes.assets import StaticController
 from portfolio.routes.attendance import CheckInController, SessionMarksController, SessionsController
+from portfolio.routes.celebrations import (
+    CelebrationsController,
+    MyCelebrationsController,
+    StudentCelebrationsController,
+)
 from portfolio.routes.certifications import CertificationController
 from portfolio.routes.common import ids_in_range
 from portfolio.routes.counseling import CounselingController
@@ -114,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         StudentFeedbackController,
         MeController,
         CheckInController,
+        MyCelebrationsController,
         # Mentors, employers, staff and admins.
         MentorController,
         EmployerController,
@@ -127,6 +133,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerImportController,
         RosterController,
         ReportsController,
+        CelebrationsController,
+        StudentCelebrationsController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

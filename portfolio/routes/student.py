@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from portfolio import charts, clock
 from portfolio.auth import role
+from portfolio.celebration_vocabulary import COMMITMENT_LABELS
 from portfolio.errors import Conflict, DomainError, FormErrors
 from portfolio.formats import hours
 from portfolio.forms.entry import EntryForm, entry_values, parse_entry
@@ -25,6 +26,7 @@ from portfolio.routes.evidence import evidence_section
 from portfolio.routes.uploads import limits, read_upload_form, spooled, takes_files, too_large
 from portfolio.services import evidence, experiences, first_run, profiles, progress, sharing, signoff
 from portfolio.services.accounts import CurrentUser
+from portfolio.services.celebrations import signing
 from portfolio.services.counseling import check_ins, plans
 from portfolio.services.feedback import experiences as feedback_experiences
 from portfolio.services.opportunities import browse
@@ -141,6 +143,8 @@ class StudentController(Controller):
             placements=await placement_records.for_dashboard(student),
             plan=await plans.plan_of(student.id),
             next_steps=await check_ins.steps_for_student(student.id),
+            commitments=await signing.mine(student),
+            COMMITMENTS=COMMITMENT_LABELS,
             saved=saved,
             deleted=deleted,
         )

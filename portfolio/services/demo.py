@@ -18,6 +18,7 @@ from portfolio.partner_tables import PartnerContact, PartnerOwner, PartnerSchool
 from portfolio.services import (
     certifications,
     demo_attendance,
+    demo_celebrations,
     demo_counseling,
     demo_feedback,
     demo_opportunities,
@@ -101,6 +102,8 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
                                         classmates, today)
     await demo_feedback.seed(emails, counselor, classmates, visits)
     await demo_counseling.seed(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
+    await demo_celebrations.seed(emails, counselor, ids["mentor@demo.example"], ids["student@demo.example"],
+                                 ids["student2@demo.example"], classmates, today)
     return True
 
 

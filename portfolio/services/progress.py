@@ -25,6 +25,10 @@ WAITING_STATES = (EntryStatus.SUBMITTED, Shown.PENDING_CONFIRMATION)
 NOT_COUNTED = (EntryStatus.REJECTED,)
 
 MILESTONE_HOURS = (10, 25, 50, 100)
+# The round number staff celebrate (services/celebrations), and the kinds whose first verified entry is a student's
+# first internship.
+CELEBRATED_HOURS = 100
+INTERNSHIP_KINDS = ("internship", "apprenticeship")
 TIMELINE_ENTRIES = 10  # the newest ones; the list of all entries has the rest
 NO_CLUSTER = "No career cluster"
 
@@ -85,21 +89,35 @@ def by_cluster(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda row: (-row["minutes"], row["name"]))
 
 
-def milestones(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """What the student reached, oldest first: their first verified entry, then 10, 25, 50 and 100 verified
-    hours, each dated by the entry that reached it. Verified hours of every year count."""
+def milestones(entries: Iterable[Mapping[str, Any]], goal_hours: int | None = None,
+               year_start: date | None = None) -> list[dict[str, Any]]:
+    """What the student reached, oldest first: their first verified entry, their first internship (verified
+    internship or apprenticeship), 10, 25, 50 and 100 verified hours (every year counts), and the school's goal
+    of `goal_hours` verified hours within the school year that began on `year_start`; each dated by the entry
+    that reached it. services/celebrations/milestones.py finds the same ones in SQL for staff."""
     verified = sorted((e for e in entries if e["state"] == EntryStatus.VERIFIED), key=lambda e: (e["date"], e["id"]))
     reached: list[dict[str, Any]] = []
-    total = 0
+    total = in_year = 0
     goals = iter(MILESTONE_HOURS)
     goal = next(goals, None)
+    internship = False
+    school_goal = goal_hours if goal_hours and year_start else None
     for index, entry in enumerate(verified):
         if index == 0:
             reached.append({"key": "first", "text": "First verified entry", "date": entry["date"], "entry": entry})
+        if not internship and entry.get("kind") in INTERNSHIP_KINDS:
+            internship = True
+            reached.append({"key": "internship", "text": "First internship", "date": entry["date"], "entry": entry})
         total += entry["minutes"]
         while goal is not None and total >= goal * 60:
             reached.append({"key": f"hours-{goal}", "text": f"{goal} verified hours", "date": entry["date"], "entry": entry})
             goal = next(goals, None)
+        if school_goal and year_start and entry["date"] >= year_start:
+            in_year += entry["minutes"]
+            if in_year >= school_goal * 60:
+                reached.append({"key": "goal", "text": f"The school's goal of {school_goal} verified hours",
+                                "date": entry["date"], "entry": entry})
+                school_goal = None
     return reached
 
 
@@ -160,7 +178,7 @@ async def glance(student: CurrentUser) -> dict[str, Any]:
     for entry in entries:
         entry["state"] = shown.get(entry["id"], entry["status"])
     this_year = [entry for entry in entries if start <= entry["date"] <= today]
-    reached = milestones(entries)
+    reached = milestones(entries, school.get("wbl_goal_hours"), start)
     verified_ever = sum(entry["minutes"] for entry in entries if entry["state"] == EntryStatus.VERIFIED)
     return {
         "today": today,

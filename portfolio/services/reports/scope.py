@@ -173,3 +173,19 @@ def is_student(alias: str) -> str:
     if User._meta.db.engine_type == "sqlite":
         return f"""{alias}.roles LIKE '%"student"%'"""
     return f"'student' = ANY({alias}.roles)"
+
+
+def covers(day: str) -> str:
+    """COVERS for another dated row than an entry `e` (a certification's issue date, say): `day` is its SQL."""
+    return COVERS.replace("e.date", day)
+
+
+def school_year_of(day: str, school: str) -> str:
+    """SQL for the calendar year the school year of `day` began in, by the year start of the school row under the
+    alias `school` (July 1 when there is none)."""
+    month, start_day = f"COALESCE({school}.year_start_month, 7)", f"COALESCE({school}.year_start_day, 1)"
+    if User._meta.db.engine_type == "sqlite":
+        year, month_day = f"CAST(strftime('%Y', {day}) AS INTEGER)", f"CAST(strftime('%m%d', {day}) AS INTEGER)"
+    else:
+        year, month_day = f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)", f"CAST(EXTRACT(MONTH FROM {day}) * 100 + EXTRACT(DAY FROM {day}) AS INTEGER)"
+    return f"({year} - CASE WHEN {month_day} < {month} * 100 + {start_day} THEN 1 ELSE 0 END)"
