@@ -18,10 +18,12 @@ from portfolio import clock
 from portfolio.forms.report_profiles import ProfileForm
 from portfolio.program_tables import Program, ProgramStudent
 from portfolio.report_tables import ReportProfile
+from portfolio.services import demo
 from portfolio.services.reports import participation as counting
 from portfolio.services.reports import profiles, scope
+from portfolio.tables import User
 from tests import report_factories as rf
-from tests.factories import browser_of, counting_queries, csrf_headers, new_entry
+from tests.factories import browser_of, counting_queries, csrf_headers, new_entry, sign_in
 
 # Inside the 2025-26 school year, so students' grades are that year's (Ohio counts from grade 9 by them).
 DURING = datetime(2026, 3, 15, 16, tzinfo=timezone.utc)
@@ -256,3 +258,19 @@ async def test_only_an_admin_changes_profiles(client, signed_in, make_client, ma
     assert not (await profiles.get(saved["id"]))["active"]
     # A retired profile is still read by a link that names it.
     assert (await client.get(f"/staff/reports/participation?profile={saved['id']}")).status_code == 200
+
+
+async def test_the_demo_counts_students_under_every_definition(clean_database, hasher, emails, make_client):
+    assert await demo.seed(hasher, emails) is True
+    admin = await User.select(User.email).where(User.roles.any("admin")).first()
+    for email in ("counselor@demo.example", admin["email"]):
+        async with make_client() as browser:
+            assert (await sign_in(browser, email, demo.DEMO_PASSWORD)).status_code == 303
+            for profile in await profiles.listing(active_only=True):
+                page = await browser.get(f"/staff/reports/participation?profile={profile['id']}")
+                assert page.status_code == 200, (email, profile["name"])
+                # Jordan (12), Avery (11) and the six classmates (grades 9 to 12) are in a program.
+                assert re.search(r">\d+</a> of <a[^>]*>8</a>", page.text), (email, profile["name"])
+            # Jordan's internship week, confirmed by the supervisor, counts under the Perkins definition.
+            generic = await browser.get(f"/staff/reports/participation?profile={(await seeded(''))['id']}")
+            assert re.search(r">[1-9]\d*</a> of <a[^>]*>8</a>", generic.text), email
