@@ -110,17 +110,17 @@ base AS (
     {"WHERE " + " AND ".join(where) if where else ""}
 ),
 units AS (
-    SELECT e.student, SUM(e.minutes) AS minutes
-    FROM experience e JOIN base b ON b.student = e.student
-    WHERE e.status <> 'rejected' AND e.kind IN ({_list(kinds)}){verified} AND {window}
-    GROUP BY e.student, COALESCE(e.placement, -e.id)
+    SELECT b.student, b.school, b.grade, SUM(e.minutes) AS minutes
+    FROM base b LEFT JOIN experience e ON e.student = b.student AND e.status <> 'rejected'
+        AND e.kind IN ({_list(kinds)}){verified} AND {window}
+    GROUP BY b.student, b.school, b.grade, COALESCE(e.placement, -e.id)
 ),
--- PostgreSQL sums a sum as numeric: back to whole minutes, so half credits divide as integers on both.
-per AS (SELECT student, SUM(minutes) AS minutes, MAX(minutes) AS longest FROM units GROUP BY student),
+-- A student with no hours counted is one row of NULLs above. PostgreSQL sums a sum as numeric: back to whole
+-- minutes, so half credits divide as integers on both databases.
 counted_students AS (
-    SELECT b.student, b.school, b.grade, CAST(COALESCE(p.minutes, 0) AS INTEGER) AS minutes,
-           CAST(COALESCE(p.longest, 0) AS INTEGER) AS longest
-    FROM base b LEFT JOIN per p ON p.student = b.student
+    SELECT student, school, grade, CAST(COALESCE(SUM(minutes), 0) AS INTEGER) AS minutes,
+           CAST(COALESCE(MAX(minutes), 0) AS INTEGER) AS longest
+    FROM units GROUP BY student, school, grade
 ),
 participants AS (
     SELECT p.*, CASE WHEN p.minutes >= {least} AND p.longest >= {one} THEN 1 ELSE 0 END AS met, {half} AS half
