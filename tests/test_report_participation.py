@@ -274,3 +274,18 @@ async def test_the_demo_counts_students_under_every_definition(clean_database, h
             # Jordan's internship week, confirmed by the supervisor, counts under the Perkins definition.
             generic = await browser.get(f"/staff/reports/participation?profile={(await seeded(''))['id']}")
             assert re.search(r">[1-9]\d*</a> of <a[^>]*>8</a>", generic.text), email
+
+
+async def test_a_page_of_students_downloads_as_its_rows(client, signed_in, district):
+    await signed_in("staff")
+    il = await seeded("IL")
+    query = f"profile={il['id']}&year={rf.YEAR}&group=school-{district.school_a}&met=no"
+    with clock.fixed(DURING):
+        page = await client.get(f"/staff/reports/participation/students?{query}")
+        download = await client.get(f"/staff/reports/participation/students.csv?{query}")
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0] == ["Student", "School", "Grade", "Hours counted", "Longest experience (hours)", "Met"]
+    assert rows[1:] == _cells(page.text)
+    # A's 9 but Eve, Fay, Hal and Mia, who met Illinois': Leo has 60 h but 19.75 in his placement.
+    assert [r[0] for r in rows[1:]] == ["Ana", "Cara", "Gus", "Leo", "Nia"]
+    assert rows[4] == ["Leo", "Test Career Center", "10", "60", "19.75", "No"]

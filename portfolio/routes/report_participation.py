@@ -86,16 +86,44 @@ class ParticipationController(Controller):
 
     @get("/staff/reports/participation/students")
     async def students(self, request: Request) -> Template:
-        found = await filtered(request)
-        profile = await counting.profile_for(query_id(request, "profile"))
-        group = str(request.query_params.get("group", "all"))
-        met_text = str(request.query_params.get("met", ""))
-        listing = await counting.students(request.user, found.scope, profile, group, MET.get(met_text), page_number(request))
+        found, profile, listing, group, met_text = await _students(request)
         user: CurrentUser = request.user
-        here = f"/staff/reports/participation/students?{_query(found, profile)}&" + urlencode({"group": group, "met": met_text})
+        query = f"{_query(found, profile)}&" + urlencode({"group": group, "met": met_text})
         return render(request, "report_participation_students", **found.context, profile=profile, listing=listing,
-                      group=group, met=met_text, here=here, link_query=_query(found, profile),
+                      group=group, met=met_text, here=f"/staff/reports/participation/students?{query}",
+                      csv_query=query + (f"&page={listing.page}" if listing.page > 1 else ""),
+                      link_query=_query(found, profile), headings=student_headings(profile),
+                      rows=student_rows(profile, listing.rows),
                       linked_school=user.school_id if user.has("staff") else None, **WORDS)
+
+    @get("/staff/reports/participation/students.csv")
+    async def students_download(self, request: Request) -> Response:
+        found, profile, listing, group, _ = await _students(request)
+        return csv_download(f"participation-{profile['id']}-{group}-page-{listing.page}.csv", student_headings(profile),
+                            student_rows(profile, listing.rows))
+
+
+def student_headings(profile: dict[str, Any]) -> list[str]:
+    return (["Student", "School", "Grade", "Hours counted"]
+            + (["Longest experience (hours)"] if profile["one_experience_min_hours"] else [])
+            + (["Credits"] if profile["credit_hours"] else []) + ["Met"])
+
+
+def student_rows(profile: dict[str, Any], rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """A page of students as its table shows them (and its CSV holds them)."""
+    return [[r["name"], r["school_name"], r["grade"] if r["grade"] is not None else "–", hours(r["minutes"])]
+            + ([hours(r["longest"])] if profile["one_experience_min_hours"] else [])
+            + ([f"{r['half'] / 2:g}"] if profile["credit_hours"] else []) + ["Yes" if r["met"] else "No"]
+            for r in rows]
+
+
+async def _students(request: Request) -> tuple[Any, dict[str, Any], Any, str, str]:
+    found = await filtered(request)
+    profile = await counting.profile_for(query_id(request, "profile"))
+    group = str(request.query_params.get("group", "all"))
+    met_text = str(request.query_params.get("met", ""))
+    listing = await counting.students(request.user, found.scope, profile, group, MET.get(met_text), page_number(request))
+    return found, profile, listing, group, met_text
 
 
 # --- the profiles ---------------------------------------------------------------------------------------
