@@ -1,8 +1,9 @@
 """A small district made by hand for the reports, whose every figure was worked out on paper (the numbers in
 HAND below): two schools, a student who moved between them mid-year, a voided sign-off, a rejected entry, entries
 on both sides of a school-year boundary. Entries are made and verified through the services, as students and
-mentors would; the long hours of the participation students (PARTICIPATION below) are written as rows, verified,
-as a district's import of its past records leaves them (a service call a day would take hundreds of entries)."""
+mentors would; the long hours of the participation students (PARTICIPATION below) are written as rows with a
+mentor's sign-off over their facts, as the district seed writes them (through the services, a day's hours at most
+an entry, they would take a hundred entries)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ async def hand_district(make_user, settings, school_a: int, school_b: int) -> Di
     Ben (grade 12, enrolled at A from 2024-08-20, at B from 2026-01-15): 4 h site visit verified 2025-11-01 (A);
     5 h job shadow draft on the day of his move (B); 20 h internship verified 2026-03-01 (B).
     Cara (A, grade 10): 15 h internship verified 2026-02-01, then edited: the sign-off is voided (self-reported).
-    Dan (B, grade 9): nothing logged."""
+    Dan (B, grade 9): nothing logged. Then the participation students and the programs (participation_students)."""
     d = District(school_a, school_b)
     ana = d.students["Ana"] = await make_user("student", name="Ana", school_id=school_a)
     ben = d.students["Ben"] = await make_user("student", name="Ben", school_id=school_a)
