@@ -61,6 +61,7 @@ from portfolio.routes.placements import StaffPlacementsController, StudentPlacem
 from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
+from portfolio.routes.report_participation import ParticipationController, ProfileEditController, ProfilesController
 from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
@@ -135,6 +136,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ReportsController,
         CelebrationsController,
         StudentCelebrationsController,
+        ParticipationController,
+        ProfilesController,
+        ProfileEditController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

@@ -9,7 +9,8 @@ APP_CONFIG = AppConfig(
         modules=["portfolio.tables", "portfolio.partner_tables", "portfolio.program_tables",
                  "portfolio.opportunity_tables", "portfolio.placement_tables",
                  "portfolio.record_tables", "portfolio.feedback_tables", "portfolio.roster_tables",
-                 "portfolio.counseling_tables", "portfolio.celebration_tables"], exclude_imported=True
+                 "portfolio.counseling_tables", "portfolio.celebration_tables",
+                 "portfolio.report_tables"], exclude_imported=True
     ),
     migration_dependencies=[],
     commands=[],

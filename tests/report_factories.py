@@ -1,28 +1,41 @@
 """A small district made by hand for the reports, whose every figure was worked out on paper (the numbers in
 HAND below): two schools, a student who moved between them mid-year, a voided sign-off, a rejected entry, entries
 on both sides of a school-year boundary. Entries are made and verified through the services, as students and
-mentors would."""
+mentors would; the long hours of the participation students (PARTICIPATION below) are written as rows with a
+mentor's sign-off over their facts, as the district seed writes them (through the services, a day's hours at most
+an entry, they would take a hundred entries)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from portfolio.forms.verification import DecisionForm
+from portfolio.program_tables import Program, ProgramStudent
 from portfolio.roster_tables import Enrollment
-from portfolio.services import experiences, signoff
-from portfolio.tables import StudentProfile, User
+from portfolio.services import attestation, experiences, signoff
+from portfolio.tables import Experience, SignOff, StudentProfile, User
 from portfolio.vocabulary import Decision
+from tests import feedback_factories as ff
 from tests.factories import as_entry, entry, mentor_for, new_entry, queue_ids
 from tests.mailbox import emails_for
 
 YEAR = "2025-26"  # 2025-07-01 to 2026-06-30, the schools' default year start
 MOVED_ON = date(2026, 1, 15)
 
+# The participation students' verified internship hours in 2025-26 (all dated 2025-10-01 or later, none on the
+# days around Ben's move), by school; Ola's program ended before the year, so she counts here but is in no
+# program the year's participation counts.
+IN_YEAR_A = 90 + 89.75 + 50 + 129.75 + 60 + 60 + 59.75 + 100  # Eve, Fay, Gus, Hal, Leo, Mia, Nia, Ola = 639.25
+IN_YEAR_B = 139.75 + 140 + 280  # Ivy, Jay, Kim = 559.75
+
 # The answers, worked out by hand from the entries made in hand_district (minutes).
 HAND = {
-    "school_a": {"minutes": 600 + 240 + 900, "verified": 600 + 240, "students": {"Ana", "Cara"}},
-    "school_b": {"minutes": 300 + 1200, "verified": 1200, "students": {"Ben", "Dan"}},
+    "school_a": {"minutes": 600 + 240 + 900 + int(IN_YEAR_A * 60), "verified": 600 + 240 + int(IN_YEAR_A * 60),
+                 "students": {"Ana", "Cara", "Eve", "Fay", "Gus", "Hal", "Leo", "Mia", "Nia", "Ola"}},
+    "school_b": {"minutes": 300 + 1200 + int(IN_YEAR_B * 60), "verified": 1200 + int(IN_YEAR_B * 60),
+                 "students": {"Ben", "Dan", "Ivy", "Jay", "Kim"}},
 }
 
 
@@ -34,8 +47,12 @@ class District:
     entries: dict[str, int] = field(default_factory=dict)  # a label -> entry id
 
 
-async def _grade(student, grade: int) -> None:
-    await StudentProfile.update({StudentProfile.grade: grade}).where(StudentProfile.student == student.id)
+async def set_grade(student, grade: int) -> None:
+    """A new account has no profile row yet (the student's first save makes it): a roster import's grade makes one."""
+    if await StudentProfile.exists().where(StudentProfile.student == student.id):
+        await StudentProfile.update({StudentProfile.grade: grade}).where(StudentProfile.student == student.id)
+    else:
+        await StudentProfile.insert(StudentProfile(student=student.id, grade=grade))
 
 
 async def _verify(make_user, student, settings, *entry_ids: int) -> None:
@@ -60,14 +77,14 @@ async def hand_district(make_user, settings, school_a: int, school_b: int) -> Di
     Ben (grade 12, enrolled at A from 2024-08-20, at B from 2026-01-15): 4 h site visit verified 2025-11-01 (A);
     5 h job shadow draft on the day of his move (B); 20 h internship verified 2026-03-01 (B).
     Cara (A, grade 10): 15 h internship verified 2026-02-01, then edited: the sign-off is voided (self-reported).
-    Dan (B, grade 9): nothing logged."""
+    Dan (B, grade 9): nothing logged. Then the participation students and the programs (participation_students)."""
     d = District(school_a, school_b)
     ana = d.students["Ana"] = await make_user("student", name="Ana", school_id=school_a)
     ben = d.students["Ben"] = await make_user("student", name="Ben", school_id=school_a)
     cara = d.students["Cara"] = await make_user("student", name="Cara", school_id=school_a)
     dan = d.students["Dan"] = await make_user("student", name="Dan", school_id=school_b)
     for student, grade in ((ana, 11), (ben, 12), (cara, 10), (dan, 9)):
-        await _grade(student, grade)
+        await set_grade(student, grade)
 
     def made(label, student, day, kind, hours, cluster="construction"):
         return new_entry(student, title=label, date=day, kind=kind, hours=hours, cluster=cluster)
@@ -97,4 +114,79 @@ async def hand_district(make_user, settings, school_a: int, school_b: int) -> Di
         Enrollment(student=ben.id, school=school_a, began_on=date(2024, 8, 20), ended_on=MOVED_ON),
         Enrollment(student=ben.id, school=school_b, began_on=MOVED_ON),
     )
+    await participation_students(make_user, d)
     return d
+
+
+# Students for the participation profiles, each just under or just over a threshold: (name, school "a" or "b",
+# grade, in a program (True), or a program that ended before 2025-26 ("ended"), or none (False), their entries:
+# (date, hours, placement "P1"/"P2" or None), all verified internships. Grades are this school year's, read with
+# the clock fixed in 2025-26, so grade 9 began in 2025-07-01 - (grade - 9) years.
+PARTICIPATION = [
+    ("Eve", "a", 12, True, [("2025-10-06", 50, None), ("2025-12-01", 40, None)]),  # 90: Wisconsin's 90 exactly
+    ("Fay", "a", 11, True, [("2025-10-06", 50, None), ("2025-12-01", 39.75, None)]),  # 89.75: just under 90
+    # Ohio: since 2022-07-01 (grade 12), 100 + 100 + 50 = 250 exactly; 50 of them in 2025-26.
+    ("Gus", "a", 12, True, [("2023-03-01", 100, None), ("2024-03-01", 100, None), ("2025-10-01", 50, None)]),
+    # Ohio: since 2023-07-01 (grade 11), 120 + 129.75 = 249.75, just under; the 10 h of grade 8 do not count.
+    ("Hal", "a", 11, True, [("2023-03-01", 10, None), ("2024-03-01", 120, None), ("2025-11-03", 129.75, None)]),
+    ("Ivy", "b", 11, True, [("2025-10-06", 100, None), ("2026-02-02", 39.75, None)]),  # 139.75: under Virginia's 140
+    ("Jay", "b", 12, True, [("2025-10-06", 100, None), ("2026-02-02", 40, None)]),  # 140: half a credit
+    ("Kim", "b", 10, True, [("2025-10-06", 100, None), ("2026-02-02", 100, None), ("2026-03-02", 80, None)]),  # 280
+    # Illinois: 60 in all, the longest experience one placement's 6.5 + 6.5 + 6.75 = 19.75, just under 20.
+    ("Leo", "a", 10, True, [("2025-10-13", 6.5, "P1"), ("2025-10-14", 6.5, "P1"), ("2025-10-15", 6.75, "P1"),
+                            ("2025-11-03", 8, None), ("2025-11-04", 8, None), ("2025-11-05", 8, None),
+                            ("2025-11-06", 8, None), ("2025-11-07", 8.25, None)]),
+    # Illinois: 60 in all, one placement's 7 + 7 + 6 = 20 exactly.
+    ("Mia", "a", 10, True, [("2025-10-13", 7, "P2"), ("2025-10-14", 7, "P2"), ("2025-10-15", 6, "P2"),
+                            ("2025-11-03", 8, None), ("2025-11-04", 8, None), ("2025-11-05", 8, None),
+                            ("2025-11-06", 8, None), ("2025-11-07", 8, None)]),
+    ("Nia", "a", 9, True, [("2025-10-20", 59.75, None)]),  # 59.75 in one entry: just under Illinois' 60
+    ("Ola", "a", 11, "ended", [("2025-10-06", 100, None)]),  # would meet most, but her program ended 2025-05-30
+]
+PROGRAM_SINCE = date(2025, 8, 20)
+
+
+async def participation_students(make_user, d: District) -> None:
+    """Programs at both schools; Ana, Ben (since 2024-08-20, at A before his move) and Cara in one, Dan in none;
+    the PARTICIPATION students with their hours and two placements at A for Leo and Mia."""
+    welding = (await Program.insert(Program(school=d.school_a, name="Welding")).returning(Program.id))[0]["id"]
+    health = (await Program.insert(Program(school=d.school_b, name="Health Science")).returning(Program.id))[0]["id"]
+    enrolled = [ProgramStudent(program=welding, student=d.students["Ana"].id, started_on=date(2024, 8, 20)),
+                ProgramStudent(program=welding, student=d.students["Ben"].id, started_on=date(2024, 8, 20)),
+                ProgramStudent(program=welding, student=d.students["Cara"].id, started_on=PROGRAM_SINCE)]
+    host = await ff.partner(d.school_a, "Hand Fabrication")
+    for name, school, grade, program, logged in PARTICIPATION:
+        student = d.students[name] = await make_user("student", name=name,
+                                                     school_id=d.school_a if school == "a" else d.school_b)
+        await set_grade(student, grade)
+        program_id = welding if school == "a" else health
+        if program == "ended":
+            enrolled.append(ProgramStudent(program=program_id, student=student.id, started_on=date(2023, 8, 20),
+                                           ended_on=date(2025, 5, 30)))
+        elif program:
+            enrolled.append(ProgramStudent(program=program_id, student=student.id, started_on=PROGRAM_SINCE))
+        placements: dict[str, int] = {}
+        for day, hours, placement in logged:
+            if placement and placement not in placements:
+                placements[placement] = await ff.placement(student, host["id"], ends_on=date(2025, 10, 31),
+                                                           title=f"{name}'s fabrication internship")
+            await _verified_row(student, date.fromisoformat(day), int(hours * 60),
+                                placements.get(placement) if placement else None)
+    await ProgramStudent.insert(*enrolled)
+
+
+async def _verified_row(student, day: date, minutes: int, placement: int | None) -> None:
+    """A verified internship with the mentor's sign-off over exactly its facts (services/attestation.py), as the
+    district seed writes them, so the one rule reads it verified."""
+    moment = datetime(2025, 9, 1, tzinfo=timezone.utc)
+    clean = {"kind": "internship", "title": f"{student.name} internship", "organization_name": "Hand Fabrication",
+             "date": day, "minutes": minutes, "cluster_code": None, "reflection": ""}
+    saved = await Experience.insert(Experience(
+        student=student.id, client_uuid=uuid.uuid4(), kind=clean["kind"], title=clean["title"],
+        organization_name=clean["organization_name"], date=day, minutes=minutes, status="verified",
+        content_hash=attestation.content_hash(clean), shown_verified=True, created_at=moment, updated_at=moment,
+        placement=placement)).returning(Experience.id)
+    await SignOff.insert(SignOff(
+        experience=saved[0]["id"], method="mentor", verifier_name="Hand Mentor", decision="verified",
+        content_hash=attestation.content_hash(clean), facts_hash=attestation.facts_hash(clean),
+        reflection_hash=attestation.text_hash(""), created_at=moment))
