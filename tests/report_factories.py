@@ -71,13 +71,14 @@ async def _reject(make_user, student, settings, entry_id: int) -> None:
     await signoff.decide_as_mentor(emails, mentor, [items[entry_id]], DecisionForm(Decision.REJECTED, "Not me."))
 
 
-async def hand_district(make_user, settings, school_a: int, school_b: int) -> District:
+async def hand_district(make_user, settings, school_a: int, school_b: int, *, participation: bool = False) -> District:
     """Ana (A, grade 11, never imported): 10 h internship verified 2025-09-10; 2 h site visit verified 2025-06-20
     (the year before); 3 h job shadow rejected; 1 h draft 2026-07-01 (the year after).
     Ben (grade 12, enrolled at A from 2024-08-20, at B from 2026-01-15): 4 h site visit verified 2025-11-01 (A);
     5 h job shadow draft on the day of his move (B); 20 h internship verified 2026-03-01 (B).
     Cara (A, grade 10): 15 h internship verified 2026-02-01, then edited: the sign-off is voided (self-reported).
-    Dan (B, grade 9): nothing logged. Then the participation students and the programs (participation_students)."""
+    Dan (B, grade 9): nothing logged. With `participation`, then the participation students and the programs
+    (participation_students); HAND's figures count them."""
     d = District(school_a, school_b)
     ana = d.students["Ana"] = await make_user("student", name="Ana", school_id=school_a)
     ben = d.students["Ben"] = await make_user("student", name="Ben", school_id=school_a)
@@ -114,7 +115,8 @@ async def hand_district(make_user, settings, school_a: int, school_b: int) -> Di
         Enrollment(student=ben.id, school=school_a, began_on=date(2024, 8, 20), ended_on=MOVED_ON),
         Enrollment(student=ben.id, school=school_b, began_on=MOVED_ON),
     )
-    await participation_students(make_user, d)
+    if participation:
+        await participation_students(make_user, d)
     return d
 
 

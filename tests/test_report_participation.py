@@ -31,7 +31,7 @@ DURING = datetime(2026, 3, 15, 16, tzinfo=timezone.utc)
 
 @pytest.fixture
 async def district(make_user, settings, school, other_school):
-    return await rf.hand_district(make_user, settings, school, other_school)
+    return await rf.hand_district(make_user, settings, school, other_school, participation=True)
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ async def test_the_query_count_does_not_grow_with_the_data(make_user, settings, 
         return len(seen)
 
     small = await count()
-    await rf.hand_district(make_user, settings, school, other_school)
+    await rf.hand_district(make_user, settings, school, other_school, participation=True)
     assert await count() == small
 
 
