@@ -103,9 +103,11 @@ async def _profiles(district: District) -> None:
         years_left = 0 if student.adult else rng.randint(1, 3)
         born = date(today.year - 19 if student.adult else senior_year - 18 + years_left, rng.randint(1, 12), rng.randint(1, 28))
         skills = rng.sample(("Welding", "First aid", "CAD", "Customer service", "Spanish", "Excel", "Python"), 2)
-        return (student.id, "", skills, [], senior_year + years_left, born, district.now)
+        # Seniors are in grade 12, a class graduating a year later in grade 11, and so on.
+        return (student.id, "", skills, [], senior_year + years_left, 12 - years_left, born, district.now)
 
-    await insert(StudentProfile, ("student", "headline", "skills", "interests", "graduation_year", "birth_date", "updated_at"),
+    await insert(StudentProfile, ("student", "headline", "skills", "interests", "graduation_year", "grade", "birth_date",
+                                  "updated_at"),
                  (row(s) for s in district.students))
 
 
