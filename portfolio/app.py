@@ -56,6 +56,7 @@ from portfolio.routes.placements import StaffPlacementsController, StudentPlacem
 from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
+from portfolio.routes.report_hours import HoursReportController
 from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PartnerImportController,
         RosterController,
         ReportsController,
+        HoursReportController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,
