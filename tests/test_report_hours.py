@@ -5,6 +5,7 @@ query count that does not grow with the data."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import date
@@ -120,13 +121,13 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def page_rows(html: str) -> list[list[str]]:
+def page_rows(text: str) -> list[list[str]]:
     """The report table's body rows as text, links and tags taken out."""
-    body = html.split('<table class="report-table"', 1)[1].split("</table>", 1)[0]
+    body = text.split('<table class="report-table"', 1)[1].split("</table>", 1)[0]
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", c).strip().replace("&amp;", "&") for c in cells])
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", c).strip()) for c in cells])
     return rows
 
 

@@ -57,14 +57,24 @@ def _with(scope: Scope, by: str) -> tuple[str, list[Any]]:
     return sql + f", grouped AS ({GROUPED[by]})\n", args
 
 
+# A group's name: for a certification, as the first one of the group was typed (names match whatever their
+# capitals, and MIN would pick a spelling by the database's collation); for a cluster, its name.
+NAMED = {
+    "name": ("c.name", "c.issuer", "JOIN certification c ON c.id = a.first"),
+    "cluster": ("k.name", "''", "LEFT JOIN career_cluster k ON k.id = a.grp"),
+}
+
+
+def _named(by: str, inner: str) -> str:
+    name, issuer, join = NAMED[by]
+    return f"SELECT a.*, {name} AS name, {issuer} AS issuer FROM ({inner}) a {join}"
+
+
 async def earned(scope: Scope, by: str) -> CertificationsReport:
     """Each group with the students holding one and the certifications, most first; then the totals. Two queries."""
     sql, args = _with(scope, by)
-    label = "MIN(g.name) AS name, MIN(g.issuer) AS issuer" if by == "name" else "MIN(k.name) AS name, '' AS issuer"
-    join = "" if by == "name" else "LEFT JOIN career_cluster k ON k.id = g.grp"
-    rows = await Certification.raw(
-        sql + f"""SELECT g.grp, {label}, COUNT(DISTINCT g.student) AS students, COUNT(*) AS certifications
-                  FROM grouped g {join} GROUP BY g.grp""", *args)
+    rows = await Certification.raw(sql + _named(by, """SELECT g.grp, MIN(g.id) AS first, COUNT(DISTINCT g.student) AS students,
+        COUNT(*) AS certifications FROM grouped g GROUP BY g.grp"""), *args)
     total = await Certification.raw(
         sql + "SELECT COUNT(DISTINCT student) AS students, COUNT(*) AS certifications FROM certified", *args)
     groups = [Earned(NONE if r["grp"] is None else str(r["grp"]), r["name"] if r["grp"] is not None else NO_PROGRAM,
@@ -96,12 +106,10 @@ async def holders(scope: Scope, by: str, group: str, wanted_page: int) -> tuple[
     Three queries."""
     condition, extra = _condition(by, group)
     sql, args = _with(scope, by)
-    label = "MIN(g.name) || ', ' || MIN(g.issuer)" if by == "name" else "MIN(k.name)"
-    join = "" if by == "name" else "LEFT JOIN career_cluster k ON k.id = g.grp"
-    where = f"FROM grouped g JOIN app_user u ON u.id = g.student {join} WHERE {condition}"
-    named = await Certification.raw(sql + f"SELECT {label} AS label, COUNT(DISTINCT g.student) AS students {where}",
-                                    *args, *extra)
-    total = int(named[0]["students"]) if named else 0
+    where = f"FROM grouped g JOIN app_user u ON u.id = g.student WHERE {condition}"
+    named = await Certification.raw(sql + _named(by, f"SELECT MIN(g.grp) AS grp, MIN(g.id) AS first, "
+                                                     f"COUNT(DISTINCT g.student) AS students {where}"), *args, *extra)
+    total = int(named[0]["students"] or 0) if named else 0
     if not total:
         raise NotFound("group")
     page, pages = bounds(total, wanted_page)
@@ -110,4 +118,5 @@ async def holders(scope: Scope, by: str, group: str, wanted_page: int) -> tuple[
                   GROUP BY g.student, u.name, u.school ORDER BY u.name, g.student LIMIT {{}} OFFSET {{}}""",
         *args, *extra, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     found = [Holder(r["student"], r["name"], r["school"], int(r["certifications"]), as_date(r["latest"])) for r in rows]
-    return named[0]["label"] or NO_PROGRAM, Page(found, total, page, pages)
+    label = ", ".join(p for p in (named[0]["name"], named[0]["issuer"]) if p) or NO_PROGRAM
+    return label, Page(found, total, page, pages)
