@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portfolio.errors import NotFound
-from portfolio.services.paging import PAGE_SIZE, Page, bounds
+from portfolio.services.paging import MAX_PAGE, PAGE_SIZE, Page, bounds
 from portfolio.services.reports.scope import Scope, counted_entries
 from portfolio.tables import Experience
 from portfolio.vocabulary import KIND_LABELS, ExperienceKind
@@ -20,10 +20,15 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Dimension:
+    """A grouping, in two steps: entries are summed by `per` (a column of `counted c`) and student, then those sums
+    by `group` (SQL over `per` and the `joins`), so a name or a partner's organization is looked up once a student
+    and not once an entry."""
+
     key: str
     title: str  # "Hours by ..."
     heading: str  # the table's first column
-    group: str  # SQL: the group's value, over `counted c` and the joins
+    per: str
+    group: str
     label: str  # SQL: the group's name as stored (a kind's is looked up in Python)
     joins: str = ""
     missing: str = ""  # the name of the NULL group
@@ -31,19 +36,29 @@ class Dimension:
 
 
 DIMENSIONS = {
-    "cluster": Dimension("cluster", "Hours by career cluster", "Career cluster", "c.cluster", "k.name",
-                         "LEFT JOIN career_cluster k ON k.id = c.cluster", "No cluster"),
-    "school": Dimension("school", "Hours by school", "School", "c.school", "sc.name",
-                        "JOIN school sc ON sc.id = c.school", district_only=True),
+    "cluster": Dimension("cluster", "Hours by career cluster", "Career cluster", "c.cluster", "per.grp", "k.name",
+                         "LEFT JOIN career_cluster k ON k.id = per.grp", "No cluster"),
+    "school": Dimension("school", "Hours by school", "School", "c.school", "per.grp", "sc.name",
+                        "JOIN school sc ON sc.id = per.grp", district_only=True),
     # The grade on the student's profile now, not the grade they were in on the entry's date: it is not kept.
-    "grade": Dimension("grade", "Hours by grade", "Grade (now)", "p.grade", "p.grade",
-                       "LEFT JOIN student_profile p ON p.student = c.student", "No grade recorded"),
-    "kind": Dimension("kind", "Hours by kind of experience", "Kind", "c.kind", "c.kind"),
+    "grade": Dimension("grade", "Hours by grade", "Grade (now)", "c.student", "p.grade", "p.grade",
+                       "LEFT JOIN student_profile p ON p.student = per.student", "No grade recorded"),
+    "kind": Dimension("kind", "Hours by kind of experience", "Kind", "c.kind", "per.grp", "per.grp"),
     # One organization is a partner of several schools: the district counts it once.
-    "partner": Dimension("partner", "Hours by partner", "Partner", "ps.organization", "o.name",
-                         "LEFT JOIN partner_school ps ON ps.id = c.partner "
+    "partner": Dimension("partner", "Hours by partner", "Partner", "c.partner", "ps.organization", "o.name",
+                         "LEFT JOIN partner_school ps ON ps.id = per.grp "
                          "LEFT JOIN organization o ON o.id = ps.organization", "No partner linked"),
 }
+
+
+def _per(dim: Dimension) -> str:
+    """`per`: each student's minutes and verified minutes by the dimension's column."""
+    return f""",
+per AS (
+    SELECT {dim.per} AS grp, c.student, SUM(c.minutes) AS minutes, SUM(c.verified * c.minutes) AS verified
+    FROM counted c GROUP BY {dim.per}, c.student
+)
+"""
 
 
 @dataclass(frozen=True)
@@ -97,18 +112,18 @@ def _figures(dim: Dimension, row: dict[str, Any]) -> Figures:
 
 async def hours_by(scope: Scope, dim: Dimension) -> HoursReport:
     """Every group with any counted entry, most hours first, and the totals (a student in two groups counts once
-    in the total). Two queries."""
+    in the total). One query."""
     sql, args = counted_entries(scope)
-    rows = await Experience.raw(
-        sql + f"""SELECT {dim.group} AS grp, MIN({dim.label}) AS label, COUNT(DISTINCT c.student) AS students,
-                  SUM(c.minutes) AS minutes, SUM(c.verified * c.minutes) AS verified
-                  FROM counted c {dim.joins} GROUP BY {dim.group}""", *args)
-    total = await Experience.raw(
-        sql + """SELECT COUNT(DISTINCT c.student) AS students, SUM(c.minutes) AS minutes,
-                 SUM(c.verified * c.minutes) AS verified FROM counted c""", *args)
-    groups = sorted((_figures(dim, row) for row in rows), key=lambda f: (-f.minutes, f.group == NONE, f.label.casefold()))
-    return HoursReport(dim, groups, _figures(dim, {**total[0], "grp": "", "label": "Total"}) if total else
-                       Figures("", "Total", 0, 0, 0))
+    rows = await Experience.raw(sql + _per(dim) + f"""
+SELECT 0 AS total, {dim.group} AS grp, MIN({dim.label}) AS label, COUNT(DISTINCT per.student) AS students,
+       SUM(per.minutes) AS minutes, SUM(per.verified) AS verified
+FROM per {dim.joins} GROUP BY {dim.group}
+UNION ALL
+SELECT 1, NULL, NULL, COUNT(DISTINCT student), SUM(minutes), SUM(verified) FROM per""", *args)
+    groups = sorted((_figures(dim, row) for row in rows if not row["total"]),
+                    key=lambda f: (-f.minutes, f.group == NONE, f.label.casefold()))
+    total = next(row for row in rows if row["total"])
+    return HoursReport(dim, groups, _figures(dim, {**total, "grp": "", "label": "Total"}))
 
 
 def _group_filter(dim: Dimension, group: str) -> tuple[str, list[Any]]:
@@ -118,7 +133,7 @@ def _group_filter(dim: Dimension, group: str) -> tuple[str, list[Any]]:
     if dim.key == "kind":
         if group not in set(ExperienceKind):
             raise NotFound("group")
-        return "c.kind = {}", [group]
+        return f"{dim.group} = {{}}", [group]
     if not group.isdigit() or len(group) > 9:
         raise NotFound("group")
     return f"{dim.group} = {{}}", [int(group)]
@@ -139,22 +154,32 @@ class Student:
 
 async def students_behind(scope: Scope, dim: Dimension, group: str, wanted_page: int) -> tuple[str, Page]:
     """The students with counted entries in one group, by name, a page at a time, each with their hours in the
-    group; and the group's name. Three queries (the name, the count, the page)."""
+    group; and the group's name. One query, with the count beside each row; a second only for a page past the
+    end (to find how many there are), a third for the last page then."""
     condition, extra = _group_filter(dim, group)
     sql, args = counted_entries(scope)
-    where = f"FROM counted c JOIN app_user u ON u.id = c.student {dim.joins} WHERE {condition}"
-    named = await Experience.raw(sql + f"SELECT MIN({dim.label}) AS label, COUNT(DISTINCT c.student) AS students {where}",
-                                 *args, *extra)
-    total = int(named[0]["students"]) if named else 0
-    if not total:
-        raise NotFound("group")
-    label = _label(dim, None if group == NONE else (group if dim.key != "grade" else int(group)), named[0]["label"])
-    page, pages = bounds(total, wanted_page)
-    rows = await Experience.raw(
-        sql + f"""SELECT c.student, u.name, u.school, SUM(c.minutes) AS minutes, SUM(c.verified * c.minutes) AS verified
-                  {where}
-                  GROUP BY c.student, u.name, u.school ORDER BY u.name, c.student LIMIT {{}} OFFSET {{}}""",
-        *args, *extra, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    students = [Student(r["student"], r["name"], r["school"], int(r["minutes"]), int(r["verified"])) for r in rows]
-    return label, Page(students, total, page, pages)
 
+    async def read(page: int) -> list[dict[str, Any]]:
+        return await Experience.raw(
+            sql + _per(dim) + f""",
+picked AS (
+    SELECT per.student, MIN({dim.label}) AS label, SUM(per.minutes) AS minutes, SUM(per.verified) AS verified
+    FROM per {dim.joins} WHERE {condition} GROUP BY per.student
+)
+SELECT picked.*, u.name, u.school, COUNT(*) OVER () AS total
+FROM picked JOIN app_user u ON u.id = picked.student ORDER BY u.name, picked.student LIMIT {{}} OFFSET {{}}""",
+            *args, *extra, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+
+    wanted = min(max(wanted_page, 1), MAX_PAGE)
+    rows = await read(wanted)
+    if not rows and wanted > 1:
+        first = await read(1)
+        wanted = bounds(int(first[0]["total"]), wanted)[0] if first else 1
+        rows = await read(wanted) if first else []
+    if not rows:
+        raise NotFound("group")
+    total = int(rows[0]["total"])
+    page, pages = bounds(total, wanted)
+    value = None if group == NONE else (int(group) if dim.key == "grade" else group)
+    students = [Student(r["student"], r["name"], r["school"], int(r["minutes"]), int(r["verified"])) for r in rows]
+    return _label(dim, value, rows[0]["label"]), Page(students, total, page, pages)

@@ -1,5 +1,5 @@
 """Partner engagement over a report's scope: each partner of the scope's schools with the students it hosted, the
-hours and verified hours hosted in the dates (entries linked to it, as scope.counted_entries counts them), its
+hours and verified hours hosted in the dates (entries linked to it), its
 interactions in the dates and its last contact, whether it was active, and whether it is going cold. One query,
 whatever the number of partners and entries.
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from portfolio.partner_tables import PartnerSchool
 from portfolio.services.partners.interactions import as_date
-from portfolio.services.reports.scope import Scope, counted_entries
+from portfolio.services.reports.scope import Scope
 
 # Going cold: in touch (hosted a student or met) within a year before the report's last day, but not in the
 # last COLD_AFTER days of it. Longer silent than a year is not "going" cold any more: it is gone, and the
@@ -72,26 +72,32 @@ def _placeholders(count: int) -> str:
 
 
 async def engagement(scope: Scope, today: date) -> PartnersReport:
-    """Every partner of the scope's schools, most hours hosted first."""
+    """Every partner of the scope's schools, most hours hosted first. Hours hosted are the entries linked to the
+    school's partner in the dates, as the partner's own page counts them (services/partners/engagement.py), with
+    verified as the reports read it (Experience.shown_verified)."""
     as_of = min(today, scope.end)
-    sql, args = counted_entries(scope)
     schools = _placeholders(len(scope.schools))
-    rows = await PartnerSchool.raw(sql + f""",
+    rows = await PartnerSchool.raw(f"""WITH
 rel AS (SELECT id, organization FROM partner_school WHERE school IN ({schools})),
 hosted AS (
-    SELECT ps.organization AS org, COUNT(DISTINCT c.student) AS students, SUM(c.minutes) AS minutes,
-           SUM(c.verified * c.minutes) AS verified
-    FROM counted c JOIN partner_school ps ON ps.id = c.partner GROUP BY ps.organization
-),
-last_hosted AS (
-    SELECT e.partner, MAX(e.date) AS last FROM experience e JOIN rel ON rel.id = e.partner
-    WHERE e.status <> 'rejected' AND e.date <= {{}} GROUP BY e.partner
+    SELECT rel.organization AS org, COUNT(DISTINCT e.student) AS students, SUM(e.minutes) AS minutes,
+           SUM(CASE WHEN e.shown_verified THEN e.minutes ELSE 0 END) AS verified
+    FROM rel JOIN experience e ON e.partner = rel.id
+    WHERE e.date >= {{}} AND e.date <= {{}} AND e.status <> 'rejected'
+    GROUP BY rel.organization
 ),
 met AS (
     SELECT i.partner, MAX(i.happened_on) AS last,
            SUM(CASE WHEN i.happened_on >= {{}} THEN 1 ELSE 0 END) AS meetings
     FROM partner_interaction i JOIN rel ON rel.id = i.partner
     WHERE i.happened_on <= {{}} GROUP BY i.partner
+),
+last_hosted AS (
+    -- One step down the (partner, date) index a partner, however many entries it hosted.
+    SELECT rel.id AS partner,
+           (SELECT e.date FROM experience e WHERE e.partner = rel.id AND e.date <= {{}} AND e.status <> 'rejected'
+            ORDER BY e.date DESC LIMIT 1) AS last
+    FROM rel
 )
 SELECT o.id AS org, o.name, COUNT(rel.id) AS relationships, MIN(rel.id) AS partner,
        MAX(h.students) AS students, MAX(h.minutes) AS minutes, MAX(h.verified) AS verified,
@@ -100,7 +106,7 @@ FROM rel JOIN organization o ON o.id = rel.organization
 LEFT JOIN hosted h ON h.org = rel.organization
 LEFT JOIN last_hosted lh ON lh.partner = rel.id
 LEFT JOIN met m ON m.partner = rel.id
-GROUP BY o.id, o.name""", *args, *scope.schools, as_of, scope.start, as_of)
+GROUP BY o.id, o.name""", *scope.schools, scope.start, scope.end, scope.start, as_of, as_of)
     found = [PartnerRow(
         r["org"], r["name"], r["partner"] if r["relationships"] == 1 else None, int(r["students"] or 0),
         int(r["minutes"] or 0), int(r["verified"] or 0), int(r["meetings"] or 0),
