@@ -9,7 +9,10 @@ from datetime import date
 import pytest
 
 from portfolio.partner_tables import PartnerInteraction
-from portfolio.services.reports import partners, scope
+from portfolio.services import demo
+from portfolio.services.accounts import load_user
+from portfolio.services.reports import certifications, hours, partners, scope
+from portfolio.tables import User
 from tests import report_factories as rf
 from tests.factories import counting_queries
 from tests.test_report_hours import csv_rows, page_rows
@@ -109,3 +112,16 @@ async def test_the_query_count_does_not_grow_with_the_data(district, make_user):
         await PartnerInteraction.insert(PartnerInteraction(partner=district.partners[f"more_{n}"], kind="call",
                                                            happened_on=date(2025, 12, 1), summary="Hello"))
     assert await count() == before
+
+
+async def test_the_demo_fills_every_report(clean_database, hasher, emails):
+    assert await demo.seed(hasher, emails) is True
+    for email in ("counselor@demo.example", "admin@demo.example"):
+        user = await load_user((await User.select(User.id).where(User.email == email).first())["id"])
+        this_year = await scope.scope_for(user, scope.Wanted())
+        for dimension in hours.dimensions(this_year):
+            assert (await hours.hours_by(this_year, dimension)).groups, (email, dimension.key)
+        for by in certifications.GROUPINGS:
+            assert (await certifications.earned(this_year, by)).groups, (email, by)
+        report = await partners.engagement(this_year, date.today())
+        assert report.active and report.going_cold == 1, email

@@ -22,6 +22,7 @@ from portfolio.services import (
     demo_feedback,
     demo_opportunities,
     demo_placements,
+    demo_reports,
     experiences,
     mentoring,
     sharing,
@@ -101,6 +102,7 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
                                         classmates, today)
     await demo_feedback.seed(emails, counselor, classmates, visits)
     await demo_counseling.seed(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
+    await demo_reports.seed(counselor, student, await load_user(ids["student2@demo.example"]), today)
     return True
 
 
