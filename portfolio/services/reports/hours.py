@@ -123,7 +123,8 @@ SELECT 1, NULL, NULL, COUNT(DISTINCT student), SUM(minutes), SUM(verified) FROM 
     groups = sorted((_figures(dim, row) for row in rows if not row["total"]),
                     key=lambda f: (-f.minutes, f.group == NONE, f.label.casefold()))
     total = next(row for row in rows if row["total"])
-    return HoursReport(dim, groups, _figures(dim, {**total, "grp": "", "label": "Total"}))
+    return HoursReport(dim, groups, Figures("", "Total", int(total["students"]), int(total["minutes"] or 0),
+                                            int(total["verified"] or 0)))
 
 
 def _group_filter(dim: Dimension, group: str) -> tuple[str, list[Any]]:
