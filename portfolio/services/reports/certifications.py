@@ -54,7 +54,8 @@ def grouping(by: str) -> str:
 
 def _with(scope: Scope, by: str) -> tuple[str, list[Any]]:
     sql, args = counted_certifications(scope)
-    return sql + f", grouped AS ({GROUPED[by]})\n", args
+    # Materialized, as hours' `per`: a group's condition pushed into it is evaluated before the join it filters.
+    return sql + f", grouped AS MATERIALIZED ({GROUPED[by]})\n", args
 
 
 # A group's name: for a certification, as the first one of the group was typed (names match whatever their

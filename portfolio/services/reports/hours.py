@@ -52,9 +52,11 @@ DIMENSIONS = {
 
 
 def _per(dim: Dimension) -> str:
-    """`per`: each student's minutes and verified minutes by the dimension's column."""
+    """`per`: each student's minutes and verified minutes by the dimension's column. Materialized (SQLite 3.35 and
+    PostgreSQL 12 both read the hint): a group's condition pushed down into it let PostgreSQL, misjudging how few
+    entries a cluster has, join entries to enrollments in a nested loop (17 s on the district instead of 0.6)."""
     return f""",
-per AS (
+per AS MATERIALIZED (
     SELECT {dim.per} AS grp, c.student, SUM(c.minutes) AS minutes, SUM(c.verified * c.minutes) AS verified
     FROM counted c GROUP BY {dim.per}, c.student
 )
