@@ -99,6 +99,9 @@ async def test_the_page_its_csv_and_refusals(client, signed_in, district, other_
     assert link in page.text
     holders = await client.get(link.replace("&amp;", "&"))
     assert holders.status_code == 200 and f'href="/staff/students/{district.students["Cara"].id}"' in holders.text
+    shown = page_rows(holders.text)
+    assert shown == [["Student", "Certifications", "Latest issued"], ["Ana", "1", "Oct 5, 2025"], ["Cara", "1", "Feb 20, 2026"]]
+    assert csv_rows((await client.get(link.replace("&amp;", "&").replace("/students?", "/students.csv?"))).text) == shown
     for url in (f"/staff/reports/certifications?school={other_school}", f"/staff/reports/certifications.csv?school={other_school}",
                 f"/staff/reports/certifications/students?by=name&group=osha+10%7Cosha&school={other_school}"):
         assert (await client.get(url)).status_code == 404, url

@@ -153,6 +153,11 @@ async def test_the_page_its_csv_and_a_number_s_students(client, signed_in, distr
     # Cara is at this school now: her name opens her page. Ben moved to B: his name is text only.
     assert f'href="/staff/students/{district.students["Cara"].id}"' in behind.text
     assert f'href="/staff/students/{district.students["Ben"].id}"' not in behind.text and "Ben" in behind.text
+    # At A: Ben's visit, 240 verified minutes; Cara's 900, self-reported.
+    shown = page_rows(behind.text)
+    assert shown == [["Student", "Hours", "Verified hours", "Self-reported hours"], ["Ben", "4", "4", "0"], ["Cara", "15", "0", "15"]]
+    download = await client.get(link.replace("&amp;", "&").replace("/students?", "/students.csv?"))
+    assert csv_rows(download.text) == shown
     assert staff.school_id == district.school_a
 
 
@@ -195,3 +200,8 @@ async def test_the_query_count_does_not_grow_with_the_data(district, make_user):
         student = await make_user("student", school_id=district.school_a, name=f"More {n}")
         await new_entry(student, title="More", date="2025-10-01", kind="internship", hours="1")
     assert await count() == before
+    # Ana, Ben, Cara and the 30 more had an internship: 33 students, 25 on page 1 and 8 on page 2; past the end is
+    # the last page.
+    for wanted in (2, 99):
+        _, page = await hours.students_behind(year, hours.DIMENSIONS["kind"], "internship", wanted)
+        assert (page.total, page.page, page.pages, len(page.rows)) == (33, 2, 2, 8)

@@ -30,6 +30,7 @@ REPORTS.extend([
 
 HOURS_HEADINGS = ["Students", "Hours", "Verified hours", "Self-reported hours"]
 CERT_HEADINGS = ["Students", "Certifications"]
+HOLDER_HEADINGS = ["Certifications", "Latest issued"]
 PARTNER_HEADINGS = ["Partner", "Students hosted", "Hours hosted", "Verified hours", "Interactions",
                     "Last contact", "Going cold"]
 
@@ -78,6 +79,34 @@ async def _partners(request: Request) -> tuple[Any, partners.PartnersReport]:
     return found, await partners.engagement(found.scope, today)
 
 
+def _page_number(request: Request) -> int:
+    return int_or_none(request.query_params.get("page")) or 1
+
+
+async def _hours_students(request: Request) -> tuple[Any, hours.Dimension, str, str, Any]:
+    found = await filtered(request)
+    dim = hours.dimension(found.scope, clean_text(request.query_params.get("by")))
+    group = clean_text(request.query_params.get("group"))
+    label, page = await hours.students_behind(found.scope, dim, group, _page_number(request))
+    return found, dim, group, label, page
+
+
+def _hours_people(page: Any) -> list[tuple[Any, list[str]]]:
+    return [(s, [shown_hours(s.minutes), shown_hours(s.verified), shown_hours(s.self_reported)]) for s in page.rows]
+
+
+async def _holders(request: Request) -> tuple[Any, str, str, str, Any]:
+    found = await filtered(request)
+    by = certifications.grouping(clean_text(request.query_params.get("by")))
+    group = clean_text(request.query_params.get("group"))
+    label, page = await certifications.holders(found.scope, by, group, _page_number(request))
+    return found, by, group, label, page
+
+
+def _holder_people(page: Any) -> list[tuple[Any, list[Any]]]:
+    return [(s, [s.certifications, nice_date(s.latest)]) for s in page.rows]
+
+
 class HoursReportController(Controller):
     guards = REPORTERS
 
@@ -104,14 +133,16 @@ class HoursReportController(Controller):
 
     @get("/staff/reports/hours/students")
     async def hours_students(self, request: Request) -> Template:
-        found = await filtered(request)
-        dim = hours.dimension(found.scope, clean_text(request.query_params.get("by")))
-        group = clean_text(request.query_params.get("group"))
-        label, page = await hours.students_behind(found.scope, dim, group,
-                                                  int_or_none(request.query_params.get("page")) or 1)
-        people = [(s, [shown_hours(s.minutes), shown_hours(s.verified), shown_hours(s.self_reported)]) for s in page.rows]
-        return render(request, "report_hours_students", dim=dim, label=label, listing=page, people=people,
-                      opens=_opens_students(request), link=_link, group=group, **found.context)
+        found, dim, group, label, page = await _hours_students(request)
+        return render(request, "report_hours_students", dim=dim, label=label, listing=page, people=_hours_people(page),
+                      opens=_opens_students(request), link=_link, group=group, columns=HOURS_HEADINGS[1:],
+                      **found.context)
+
+    @get("/staff/reports/hours/students.csv")
+    async def hours_students_csv(self, request: Request) -> Response:
+        _, dim, _, _, page = await _hours_students(request)
+        return csv_download(f"hours-by-{dim.key}-students.csv", ["Student", *HOURS_HEADINGS[1:]],
+                            [[s.name, *cells] for s, cells in _hours_people(page)])
 
     @get("/staff/reports/certifications")
     async def certifications_page(self, request: Request) -> Template:
@@ -137,14 +168,16 @@ class HoursReportController(Controller):
 
     @get("/staff/reports/certifications/students")
     async def certification_holders(self, request: Request) -> Template:
-        found = await filtered(request)
-        by = certifications.grouping(clean_text(request.query_params.get("by")))
-        group = clean_text(request.query_params.get("group"))
-        label, page = await certifications.holders(found.scope, by, group,
-                                                   int_or_none(request.query_params.get("page")) or 1)
-        people = [(s, [s.certifications, nice_date(s.latest)]) for s in page.rows]
-        return render(request, "report_certifications_students", by=by, label=label, listing=page, group=group, people=people,
-                      opens=_opens_students(request), link=_link, **found.context)
+        found, by, group, label, page = await _holders(request)
+        return render(request, "report_certifications_students", by=by, label=label, listing=page, group=group,
+                      people=_holder_people(page), columns=HOLDER_HEADINGS, opens=_opens_students(request), link=_link,
+                      **found.context)
+
+    @get("/staff/reports/certifications/students.csv")
+    async def certification_holders_csv(self, request: Request) -> Response:
+        _, by, _, _, page = await _holders(request)
+        return csv_download(f"certifications-by-{by}-students.csv", ["Student", *HOLDER_HEADINGS],
+                            [[s.name, *cells] for s, cells in _holder_people(page)])
 
     @get("/staff/reports/partners")
     async def partners_page(self, request: Request) -> Template:
