@@ -62,6 +62,7 @@ from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.report_participation import ParticipationController, ProfileEditController, ProfilesController
+from portfolio.routes.report_hours import HoursReportController
 from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ParticipationController,
         ProfilesController,
         ProfileEditController,
+        HoursReportController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

@@ -31,7 +31,7 @@ async def _students(the_scope: scope.Scope) -> dict[int, set[int]]:
 
 @pytest.fixture
 async def district(make_user, settings, school, other_school):
-    return await rf.hand_district(make_user, settings, school, other_school, participation=True)
+    return await rf.hand_district(make_user, settings, school, other_school, records=True, participation=True)
 
 
 async def test_entries_count_for_the_school_of_their_date(district, make_user):

@@ -103,9 +103,10 @@ async def seed(hasher: Hasher, emails: Emails, today: date | None = None) -> boo
                                         classmates, today)
     await demo_feedback.seed(emails, counselor, classmates, visits)
     await demo_counseling.seed(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
-    await demo_reports.seed(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
+    await demo_reports.seed_participation(counselor, ids["student@demo.example"], ids["student2@demo.example"], classmates, today)
     await demo_celebrations.seed(emails, counselor, ids["mentor@demo.example"], ids["student@demo.example"],
                                  ids["student2@demo.example"], classmates, today)
+    await demo_reports.seed_earned(counselor, student, await load_user(ids["student2@demo.example"]), today)
     return True
 
 

@@ -189,3 +189,26 @@ def school_year_of(day: str, school: str) -> str:
     else:
         year, month_day = f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)", f"CAST(EXTRACT(MONTH FROM {day}) * 100 + EXTRACT(DAY FROM {day}) AS INTEGER)"
     return f"({year} - CASE WHEN {month_day} < {month} * 100 + {start_day} THEN 1 ELSE 0 END)"
+
+
+def counted_certifications(scope: Scope) -> tuple[str, list[Any]]:
+    """A WITH clause defining `certified`: one row a certification the report counts as earned (id, student,
+    school, date, name, issuer): issued in the scope's dates while its student was at one of its schools, and
+    verified by the one rule of services/signoff/certifications.py, read in SQL: status verified and its latest
+    sign-off a verification, not voided, of the content it has now. A voided or unconfirmed one is the student's
+    word only, and 5S1 counts recognized credentials, so it is left out."""
+    sql = f"""WITH {SPANS},
+certified AS (
+    SELECT e.id, e.student, s.school, e.date, e.name, e.issuer
+    FROM (SELECT c.id, c.student, c.issued_on AS date, c.name, c.issuer FROM certification c
+          WHERE c.issued_on >= {{}} AND c.issued_on <= {{}} AND c.status = 'verified'
+            AND EXISTS (SELECT 1 FROM certification_sign_off o
+                        WHERE o.certification = c.id AND o.voided_at IS NULL AND o.decision = 'verified'
+                          AND o.content_hash = c.content_hash
+                          AND o.id = (SELECT MAX(l.id) FROM certification_sign_off l WHERE l.certification = c.id))
+         ) e
+    JOIN spans s ON s.student = e.student AND {COVERS}
+    WHERE s.school IN ({_placeholders(scope.schools)})
+)
+"""
+    return sql, [scope.start, scope.end, *scope.schools]
