@@ -123,7 +123,7 @@ class HoursReportController(Controller):
                       headings=[dim.heading, *HOURS_HEADINGS], dimensions=hours.dimensions(found.scope),
                       hrefs=[_link("/staff/reports/hours/students", found.query, by=dim.key, group=g.group)
                              for g in report.groups],
-                      link=_link, keep={"by": dim.key}, **found.context)
+                      link=_link, carry={"by": dim.key}, **found.context)
 
     @get("/staff/reports/hours.csv")
     async def hours_csv(self, request: Request) -> Response:
@@ -155,7 +155,7 @@ class HoursReportController(Controller):
                           headings=["Certification" if by == "name" else "Career cluster", "Certifications"])
         return render(request, "report_certifications", report=report, chart=chart, title=title,
                       rows=_certification_rows(report), headings=_certification_headings(by),
-                      groupings=certifications.GROUPINGS, link=_link, keep={"by": by}, hrefs=[
+                      groupings=certifications.GROUPINGS, link=_link, carry={"by": by}, hrefs=[
                           _link("/staff/reports/certifications/students", found.query, by=by, group=g.group)
                           for g in report.groups], **found.context)
 
