@@ -61,8 +61,8 @@ from portfolio.routes.placements import StaffPlacementsController, StudentPlacem
 from portfolio.routes.plan import PlanController
 from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
-from portfolio.routes.report_participation import ParticipationController, ProfileEditController, ProfilesController
 from portfolio.routes.report_hours import HoursReportController
+from portfolio.routes.report_participation import ParticipationController, ProfileEditController, ProfilesController
 from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
