@@ -15,8 +15,22 @@ import httpx
 REPORT_MS = 1000.0
 RUNS = 3
 # (key, what, the address without its filter; who asks for it: an admin for the district, staff for their school)
+BOTH, DISTRICT = ("admin", "staff"), ("admin",)
 REPORTS: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("index", "Reports' index", "/staff/reports", ("admin", "staff")),
+    ("index", "Reports' index", "/staff/reports", BOTH),
+    ("participation", "Participation (the first definition)", "/staff/reports/participation", BOTH),
+    ("participation_students", "Participation: the students behind the total", "/staff/reports/participation/students?group=all", BOTH),
+    ("hours_cluster", "Hours by cluster", "/staff/reports/hours?by=cluster", BOTH),
+    ("hours_school", "Hours by school", "/staff/reports/hours?by=school", DISTRICT),
+    ("hours_grade", "Hours by grade", "/staff/reports/hours?by=grade", BOTH),
+    ("hours_kind", "Hours by kind", "/staff/reports/hours?by=kind", BOTH),
+    ("hours_partner", "Hours by partner", "/staff/reports/hours?by=partner", BOTH),
+    ("hours_students", "Hours: the students behind internships", "/staff/reports/hours/students?by=kind&group=internship", BOTH),
+    ("hours_csv", "Hours by cluster as CSV", "/staff/reports/hours.csv?by=cluster", BOTH),
+    ("certifications", "Certifications earned", "/staff/reports/certifications", BOTH),
+    ("certifications_cluster", "Certifications by cluster", "/staff/reports/certifications?by=cluster", BOTH),
+    ("partners", "Partner engagement", "/staff/reports/partners", BOTH),
+    ("celebrations", "Celebrations", "/staff/celebrations", BOTH),
 ]
 
 

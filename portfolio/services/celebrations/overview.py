@@ -10,40 +10,31 @@ from portfolio.celebration_tables import SigningDay
 from portfolio.celebration_vocabulary import COMMITMENT_LABELS
 from portfolio.services.celebrations import milestones
 from portfolio.services.celebrations.signing import state_of
-from portfolio.services.reports.scope import SPANS, Scope, _placeholders, counted_entries, covers
+from portfolio.services.reports import hours
+from portfolio.services.reports.scope import Scope, counted_certifications
 from portfolio.tables import Certification
-from portfolio.vocabulary import EntryStatus
 
 # Partners listed by hours hosted: the ones to thank on a night, not the whole directory.
 PARTNERS_SHOWN = 30
 
 
 async def certifications_earned(scope: Scope) -> list[dict[str, Any]]:
-    """Verified certifications issued within the scope's dates, each counted for the school its student was at
-    on the day it was issued; newest first."""
-    sql = f"""WITH {SPANS}
-SELECT c.id, c.student, u.name AS student_name, c.name, c.issuer, c.issued_on, s.school
-FROM certification c JOIN spans s ON s.student = c.student AND {covers("c.issued_on")}
-JOIN app_user u ON u.id = c.student
-WHERE c.status = {{}} AND c.issued_on >= {{}} AND c.issued_on <= {{}} AND s.school IN ({_placeholders(scope.schools)})
-ORDER BY c.issued_on DESC, u.name, c.id
-"""
-    return await Certification.raw(sql, EntryStatus.VERIFIED.value, scope.start, scope.end, *scope.schools)
+    """Certifications earned within the scope as the certifications report counts them (verified by the one rule,
+    for the school its student was at on the day it was issued); newest first."""
+    sql, args = counted_certifications(scope)
+    return await Certification.raw(sql + """SELECT c.id, c.student, u.name AS student_name, c.name, c.issuer,
+    c.date AS issued_on, c.school FROM certified c JOIN app_user u ON u.id = c.student
+    ORDER BY c.date DESC, u.name, c.id""", *args)
 
 
 async def partners_by_hours(scope: Scope) -> list[dict[str, Any]]:
     """The organizations that hosted verified hours within the scope (through a partner of one of its schools),
-    most hours first: name, minutes, students."""
-    counted, args = counted_entries(scope)
-    sql = f"""{counted}
-SELECT o.id, o.name, SUM(c.minutes) AS minutes, COUNT(DISTINCT c.student) AS students
-FROM counted c JOIN partner_school p ON p.id = c.partner JOIN organization o ON o.id = p.organization
-WHERE c.verified = 1
-GROUP BY o.id, o.name
-ORDER BY minutes DESC, o.name
-LIMIT {PARTNERS_SHOWN}
-"""
-    return await Certification.raw(sql, *args)
+    most verified hours first, as the hours report by partner counts them: name, minutes (verified), students
+    (hosted)."""
+    report = await hours.hours_by(scope, hours.DIMENSIONS["partner"])
+    ranked = sorted((g for g in report.groups if g.group != hours.NONE and g.verified),
+                    key=lambda g: (-g.verified, g.label.casefold()))
+    return [{"name": g.label, "minutes": g.verified, "students": g.students} for g in ranked[:PARTNERS_SHOWN]]
 
 
 async def commitments(scope: Scope) -> list[dict[str, Any]]:

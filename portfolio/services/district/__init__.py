@@ -75,5 +75,9 @@ async def seed(password_hash: str, store: EvidenceStore | None, scale: float = 1
         await records.certifications(district)
         await records.programs(district)
         await placing.placing(district)
+    if User._meta.db.engine_type == "postgres":
+        # A bulk load leaves PostgreSQL's planner without statistics until autovacuum comes round (never, where it
+        # is off): the reports' joins of entries and enrollments would be planned as nested loops, seconds long.
+        await User.raw("ANALYZE")
     counts = {label: await table.count() for label, table in COUNTED.items()}
     return Summary(counts, time.monotonic() - started)
