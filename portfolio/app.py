@@ -63,6 +63,7 @@ from portfolio.routes.programs import ProgramsController
 from portfolio.routes.pwa import PwaController
 from portfolio.routes.report_hours import HoursReportController
 from portfolio.routes.report_participation import ParticipationController, ProfileEditController, ProfilesController
+from portfolio.routes.report_summary import SummaryController
 from portfolio.routes.reports import ReportsController
 from portfolio.routes.requests import RequestController
 from portfolio.routes.roster import RosterController
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ProfilesController,
         ProfileEditController,
         HoursReportController,
+        SummaryController,
         PartnerNamesController,
         PartnerSuggestionsController,
         ProgramsController,

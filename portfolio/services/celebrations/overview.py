@@ -29,10 +29,10 @@ async def certifications_earned(scope: Scope) -> list[dict[str, Any]]:
 
 async def partners_by_hours(scope: Scope) -> list[dict[str, Any]]:
     """The organizations that hosted verified hours within the scope (through a partner of one of its schools),
-    most verified hours first, as the hours report by partner counts them: name, minutes (verified), students
-    (hosted)."""
-    report = await hours.hours_by(scope, hours.DIMENSIONS["partner"])
-    ranked = sorted((g for g in report.groups if g.group != hours.NONE and g.verified),
+    most verified hours first, as the hours report by partner counts them: name, minutes and students (verified
+    entries only)."""
+    report = await hours.hours_by(scope, hours.DIMENSIONS["partner"], narrow="e.partner IS NOT NULL AND e.shown_verified")
+    ranked = sorted((g for g in report.groups if g.verified),
                     key=lambda g: (-g.verified, g.label.casefold()))
     return [{"name": g.label, "minutes": g.verified, "students": g.students} for g in ranked[:PARTNERS_SHOWN]]
 

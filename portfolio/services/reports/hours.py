@@ -112,10 +112,10 @@ def _figures(dim: Dimension, row: dict[str, Any]) -> Figures:
                    int(row["minutes"] or 0), int(row["verified"] or 0))
 
 
-async def hours_by(scope: Scope, dim: Dimension) -> HoursReport:
+async def hours_by(scope: Scope, dim: Dimension, narrow: str = "") -> HoursReport:
     """Every group with any counted entry, most hours first, and the totals (a student in two groups counts once
-    in the total). One query."""
-    sql, args = counted_entries(scope)
+    in the total). One query. `narrow`: only entries meeting this SQL (scope.counted_entries)."""
+    sql, args = counted_entries(scope, narrow)
     rows = await Experience.raw(sql + _per(dim) + f"""
 SELECT 0 AS total, {dim.group} AS grp, MIN({dim.label}) AS label, COUNT(DISTINCT per.student) AS students,
        SUM(per.minutes) AS minutes, SUM(per.verified) AS verified

@@ -125,12 +125,13 @@ COVERS = """(s.since IS NULL OR e.date >= s.since) AND (s.next_began IS NULL OR 
     AND (s.until IS NULL OR e.date <= s.until)"""
 
 
-def counted_entries(scope: Scope) -> tuple[str, list[Any]]:
+def counted_entries(scope: Scope, narrow: str = "") -> tuple[str, list[Any]]:
     """A WITH clause defining `counted`: one row an entry the report counts (dated in the scope, at one of its
     schools on that date, not rejected), with id, student, school, date, minutes, verified (1 when the one rule
     reads it verified: Experience.shown_verified, so a voided or unconfirmed sign-off is not), kind, cluster
     (an id or NULL), partner (a PartnerSchool id or NULL) and placement. Callers write `<this> SELECT ... FROM
-    counted ...` and pass the arguments to Table.raw."""
+    counted ...` and pass the arguments to Table.raw. `narrow`: more conditions on the entry `e` (SQL of the
+    caller's own, no arguments), applied before the join so an index can serve them."""
     sql = f"""WITH {SPANS},
 counted AS (
     SELECT e.id, e.student, s.school, e.date, e.minutes,
@@ -138,7 +139,7 @@ counted AS (
            e.kind, e.cluster, e.partner, e.placement
     FROM experience e
     JOIN spans s ON s.student = e.student AND {COVERS}
-    WHERE e.date >= {{}} AND e.date <= {{}} AND e.status <> 'rejected'
+    WHERE e.date >= {{}} AND e.date <= {{}} AND e.status <> 'rejected'{f" AND {narrow}" if narrow else ""}
       AND s.school IN ({_placeholders(scope.schools)})
 )
 """

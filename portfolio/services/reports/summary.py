@@ -1,0 +1,82 @@
+"""A summary meant to leave staff (for an advisory board, a school board or a partner): the same figures as the
+reports, with no student named and every count of 1 to 4 students hidden (suppression.py), together with the
+hours of such a group, which would give it away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portfolio.formats import hours as shown_hours
+from portfolio.services.accounts import CurrentUser
+from portfolio.services.reports import certifications, hours, participation, suppression
+from portfolio.services.reports import partners as engagement
+from portfolio.services.reports.scope import Scope
+from portfolio.services.reports.suppression import Cell
+
+HEADINGS = ("Section", "Group", "Students", "Hours", "Share")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the summary: a group's students (maybe hidden) and what goes with them, as text."""
+
+    section: str
+    label: str
+    students: Cell
+    hours: str = ""
+    share: str = ""
+
+    def cells(self) -> list[str]:
+        return [self.section, self.label, self.students.text, self.hours, self.share]
+
+
+def _hidden_with(cell: Cell, text: str) -> str:
+    return "" if cell.hidden else text
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.0f}%" if whole else ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    profile: dict[str, Any]
+    participation: list[Line]
+    hours: list[Line]
+    certifications: list[Line]
+    active_partners: int
+    hours_hosted: int
+
+    def lines(self) -> list[Line]:
+        return [*self.participation, *self.hours, *self.certifications]
+
+
+async def summary(user: CurrentUser, scope: Scope, profile: dict[str, Any], today: Any) -> Summary:
+    counted = await participation.participation(user, scope, profile)
+    total = counted.total
+    whole, met = suppression.cell(total.students), suppression.cell(total.met)
+    rate = _share(total.met, total.students) if not (whole.hidden or met.hidden) else ""
+    taking_part = [Line("Participation", "Students the definition counts among", whole),
+                   Line("Participation", "Met the definition", met, share=rate)]
+
+    by_cluster = await hours.hours_by(scope, hours.DIMENSIONS["cluster"])
+    cells = suppression.group([g.students for g in by_cluster.groups])
+    everyone = suppression.cell(by_cluster.total.students)
+    hour_lines = [Line("Hours", "All work-based learning", everyone,
+                       _hidden_with(everyone, shown_hours(by_cluster.total.minutes)),
+                       _hidden_with(everyone, f"{_share(by_cluster.total.verified, by_cluster.total.minutes)} verified"))]
+    hour_lines += [Line("Hours by career cluster", g.label, cell, _hidden_with(cell, shown_hours(g.minutes)),
+                        _hidden_with(cell, f"{_share(g.verified, g.minutes)} verified"))
+                   for g, cell in zip(by_cluster.groups, cells)]
+
+    earned = await certifications.earned(scope, "name")
+    cert_cells = suppression.group([g.students for g in earned.groups])
+    cert_lines = [Line("Certifications earned", f"{g.name} ({g.issuer})" if g.issuer else g.name, cell)
+                  for g, cell in zip(earned.groups, cert_cells)]
+    cert_lines.append(Line("Certifications earned", "Students who earned one", suppression.cell(earned.total.students)))
+
+    partners = await engagement.engagement(scope, today)
+    active = [row for row in partners.rows if row.active]
+    return Summary(profile, taking_part, hour_lines, cert_lines, len({row.organization for row in active}),
+                   sum(row.minutes for row in active))
