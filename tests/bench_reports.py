@@ -31,6 +31,7 @@ REPORTS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("certifications_cluster", "Certifications by cluster", "/staff/reports/certifications?by=cluster", BOTH),
     ("partners", "Partner engagement", "/staff/reports/partners", BOTH),
     ("celebrations", "Celebrations", "/staff/celebrations", BOTH),
+    ("summary", "Summary for a board or a partner", "/staff/reports/summary", BOTH),
 ]
 
 
