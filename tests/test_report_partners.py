@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from portfolio.partner_tables import PartnerInteraction
+from portfolio.partner_tables import PartnerInteraction, PartnerSchool
 from portfolio.services import demo
 from portfolio.services.accounts import load_user
 from portfolio.services.reports import certifications, hours, partners, scope
-from portfolio.tables import User
+from portfolio.tables import School, User
 from tests import report_factories as rf
 from tests.factories import counting_queries
 from tests.test_report_hours import csv_rows, page_rows
@@ -20,10 +20,13 @@ from tests.test_report_hours import csv_rows, page_rows
 # The 2025-26 report is read at its last day: today is later.
 AS_OF = date(2026, 6, 30)
 TODAY = date(2026, 12, 7)
+COLD_AFTER = 180
 
 
 @pytest.fixture
 async def district(make_user, settings, school, other_school):
+    # Both schools call a partner going cold after 180 quiet days (the figures below are worked out with it).
+    await School.update({School.cold_after_days: COLD_AFTER}).where(School.id.is_in([school, other_school]))
     return await rf.hand_district(make_user, settings, school, other_school, records=True)
 
 
@@ -124,4 +127,17 @@ async def test_the_demo_fills_every_report(clean_database, hasher, emails):
         for by in certifications.GROUPINGS:
             assert (await certifications.earned(this_year, by)).groups, (email, by)
         report = await partners.engagement(this_year, date.today())
-        assert report.active and report.going_cold == 1, email
+        assert report.active and report.going_cold >= 1, email
+
+
+async def test_going_cold_follows_the_school_s_setting_and_only_active_partners(district, make_user):
+    """At 120 days (a school's default), Turner's 121 quiet days at the district make it going cold too; a
+    partner paused or only a prospect is never going cold, however quiet."""
+    admin = await make_user("admin")
+    await School.update({School.cold_after_days: 120}).where(School.id == district.school_b)
+    year = await scope.scope_for(admin, scope.Wanted(year=rf.YEAR))
+    report = await partners.engagement(year, TODAY)
+    assert {r.name for r in report.rows if r.going_cold} == {"Turner Construction", "Riverside Health", "Quiet Works"}
+    await PartnerSchool.update({PartnerSchool.status: "prospect"}).where(PartnerSchool.id == district.partners["quiet"])
+    report = await partners.engagement(year, TODAY)
+    assert {r.name for r in report.rows if r.going_cold} == {"Turner Construction", "Riverside Health"}

@@ -188,7 +188,7 @@ class HoursReportController(Controller):
             chart_id="partners-chart", title="Hours hosted by partner", headings=["Partner", "Hours", "Verified hours"],
             legend=["Verified", "Self-reported"])
         return render(request, "report_partners", report=report, chart=chart, rows=_partner_rows(report),
-                      headings=PARTNER_HEADINGS, link=_link, cold_after=partners.COLD_AFTER, **found.context)
+                      headings=PARTNER_HEADINGS, link=_link, **found.context)
 
     @get("/staff/reports/partners.csv")
     async def partners_csv(self, request: Request) -> Response:

@@ -14,10 +14,10 @@ from portfolio.partner_tables import PartnerSchool
 from portfolio.services.partners.interactions import as_date
 from portfolio.services.reports.scope import Scope
 
-# Going cold: in touch (hosted a student or met) within a year before the report's last day, but not in the
-# last COLD_AFTER days of it. Longer silent than a year is not "going" cold any more: it is gone, and the
-# partners directory lists it as cold already (services/partners/cold.py, with the school's own setting).
-COLD_AFTER = 180
+# Going cold: an active relationship in touch (hosted a student or met) within a year before the report's last
+# day, but not in the last days of it its school sets (School.cold_after_days, as the partners directory reads
+# it in services/partners/cold.py; across schools, the most watchful one's). Longer silent than a year is not
+# "going" cold any more: it is gone.
 LOOK_BACK = 365
 
 
@@ -33,6 +33,8 @@ class PartnerRow:
     last_hosted: date | None  # the latest entry linked to it, up to the report's last day
     last_met: date | None  # the latest interaction, likewise
     as_of: date
+    cold_after: int  # the school's days (the least of its schools' for a partner of several)
+    status_active: bool  # an active relationship (a prospect or a paused one is not going cold)
 
     @property
     def last(self) -> date | None:
@@ -50,7 +52,8 @@ class PartnerRow:
 
     @property
     def going_cold(self) -> bool:
-        return self.quiet_days is not None and COLD_AFTER < self.quiet_days <= LOOK_BACK
+        return (self.status_active and self.quiet_days is not None
+                and self.cold_after < self.quiet_days <= LOOK_BACK)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ async def engagement(scope: Scope, today: date) -> PartnersReport:
     as_of = min(today, scope.end)
     schools = _placeholders(len(scope.schools))
     rows = await PartnerSchool.raw(f"""WITH
-rel AS (SELECT id, organization FROM partner_school WHERE school IN ({schools})),
+rel AS (SELECT id, organization, school, status FROM partner_school WHERE school IN ({schools})),
 hosted AS (
     SELECT rel.organization AS org, COUNT(DISTINCT e.student) AS students, SUM(e.minutes) AS minutes,
            SUM(CASE WHEN e.shown_verified THEN e.minutes ELSE 0 END) AS verified
@@ -101,8 +104,9 @@ last_hosted AS (
 )
 SELECT o.id AS org, o.name, COUNT(rel.id) AS relationships, MIN(rel.id) AS partner,
        MAX(h.students) AS students, MAX(h.minutes) AS minutes, MAX(h.verified) AS verified,
-       SUM(COALESCE(m.meetings, 0)) AS meetings, MAX(lh.last) AS last_hosted, MAX(m.last) AS last_met
-FROM rel JOIN organization o ON o.id = rel.organization
+       SUM(COALESCE(m.meetings, 0)) AS meetings, MAX(lh.last) AS last_hosted, MAX(m.last) AS last_met,
+       MIN(sc.cold_after_days) AS cold_after, MAX(CASE WHEN rel.status = 'active' THEN 1 ELSE 0 END) AS status_active
+FROM rel JOIN organization o ON o.id = rel.organization JOIN school sc ON sc.id = rel.school
 LEFT JOIN hosted h ON h.org = rel.organization
 LEFT JOIN last_hosted lh ON lh.partner = rel.id
 LEFT JOIN met m ON m.partner = rel.id
@@ -111,6 +115,6 @@ GROUP BY o.id, o.name""", *scope.schools, scope.start, scope.end, scope.start, a
         r["org"], r["name"], r["partner"] if r["relationships"] == 1 else None, int(r["students"] or 0),
         int(r["minutes"] or 0), int(r["verified"] or 0), int(r["meetings"] or 0),
         as_date(r["last_hosted"]) if r["last_hosted"] else None, as_date(r["last_met"]) if r["last_met"] else None,
-        as_of) for r in rows]
+        as_of, int(r["cold_after"]), bool(r["status_active"])) for r in rows]
     found.sort(key=lambda r: (-r.minutes, -r.meetings, r.name.casefold(), r.organization))
     return PartnersReport(found, as_of)
