@@ -200,6 +200,8 @@ class DisclosureKind(StrEnum):
     DOWNLOAD = "download"
     PDF = "pdf"
     VERIFICATION_LINK = "verification_link"
+    # Named in something printed that leaves the school (an awards-night program), with the student's consent.
+    PUBLICATION = "publication"
 
 
 class OutboxState(StrEnum):

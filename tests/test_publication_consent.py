@@ -4,8 +4,12 @@ leaves the name out and only counts them. Certificates go to the chosen students
 
 from __future__ import annotations
 
+from piccolo.query.functions.aggregate import Count
+
 from portfolio.celebration_tables import PublicationConsent
 from portfolio.services.celebrations import publication, signing
+from portfolio.tables import Disclosure
+from portfolio.vocabulary import DisclosureKind
 from tests.celebration_factories import commitment, publishable
 from tests.factories import browser_of, pdf_text, post, set_birth
 
@@ -68,6 +72,14 @@ async def test_a_withdrawal_leaves_the_name_out_of_the_next_program(client, sign
     assert (await post(client, f"/staff/students/{named.id}/publication/{guardian['id']}/withdraw")).status_code == 303
     text = pdf_text((await client.get(url)).content)
     assert "Quinn Named" not in text and "3 students" in text
+    # Each student the program named finds it among the disclosures of their record, once however many times it
+    # was printed that day; a student never named has none.
+    kinds = {row["student"]: row["n"] for row in await Disclosure.select(
+        Disclosure.student, Count(alias="n")).where(Disclosure.kind == DisclosureKind.PUBLICATION).group_by(Disclosure.student)}
+    assert kinds == {named.id: 1, withdrawing.id: 1}
+    async with browser_of(make_client, named) as theirs:
+        views = await theirs.get("/student/sharing/views")
+        assert "Named you in a printed program" in views.text and "Spring Awards, " in views.text
 
 
 async def test_certificates_are_for_the_chosen_students_only(client, signed_in, make_user, other_school):

@@ -79,7 +79,7 @@ class CelebrationsController(Controller):
         # The program leaves the school: who made one, and for what, is worth keeping.
         await audit.record("celebrations.program_pdf", actor_id=user.id, ip=client_ip(request),
                            schools=list(found.scope.schools))
-        data = await program.program_pdf(found.scope, parse_event(request.query_params, today), today)
+        data = await program.program_pdf(found.scope, parse_event(request.query_params, today), today, user)
         return _pdf(data, "awards-night-program.pdf")
 
     @get("/staff/celebrations/certificates.pdf")

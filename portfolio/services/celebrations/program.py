@@ -16,11 +16,13 @@ from typing import Any, Iterable, Mapping, Sequence
 from portfolio.errors import NotFound
 from portfolio.formats import hours, nice_date
 from portfolio.forms.celebrations import EventForm
+from portfolio.services.accounts import CurrentUser
 from portfolio.services.celebrations import overview, publication
 from portfolio.services.documents.fonts import fonts
 from portfolio.services.documents.pdf import MUTED, Writer, _kicker, _logo_image, _Pen, letter_document
 from portfolio.services.reports.scope import Scope
 from portfolio.services.school_logo import logo as school_logo
+from portfolio.services.sharing import disclosures
 from portfolio.tables import School
 
 CONFIRMED = "confirmed"
@@ -118,11 +120,15 @@ def render_certificates(found: Mapping[str, Any], students: Sequence[Mapping[str
     return bytes(write.pdf.output())
 
 
-async def program_pdf(scope: Scope, event: EventForm, today: date) -> bytes:
+async def program_pdf(scope: Scope, event: EventForm, today: date, made_by: CurrentUser) -> bytes:
+    """The program; each student it names finds it among the disclosures of their record (once a day, however
+    many times it is printed again)."""
     found = await overview.celebrations(scope)
     allowed = await publication.publishable(found["students"], today)
     the_night = await night(scope, event)
-    return await asyncio.to_thread(render_program, found, allowed, the_night)
+    data = await asyncio.to_thread(render_program, found, allowed, the_night)
+    await disclosures.disclose_publication(sorted(allowed), f"{event.title}, {nice_date(event.held_on)}", made_by)
+    return data
 
 
 async def certificates_pdf(scope: Scope, event: EventForm, student_ids: list[int]) -> bytes:

@@ -3,7 +3,7 @@ and their assigned mentors, shown to the student."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,22 @@ async def disclose(student_id: int, kind: str, viewer_name: str, viewer_organiza
         Disclosure(student=student_id, kind=kind, viewer=viewer, viewer_name=viewer_name[:200],
                    viewer_organization=viewer_organization[:200], share=share, request=request, created_at=now())
     )
+
+
+async def disclose_publication(student_ids: list[int], what: str, staff: CurrentUser) -> None:
+    """Students named in something printed that leaves the school (`what`: the event), by `staff`: one record a
+    student, event and day, in two queries however many are named."""
+    if not student_ids:
+        return
+    since = now() - timedelta(days=1)
+    seen = {row["student"] for row in await Disclosure.select(Disclosure.student).where(
+        Disclosure.student.is_in(student_ids) & (Disclosure.kind == DisclosureKind.PUBLICATION)
+        & (Disclosure.viewer_organization == what[:200]) & (Disclosure.created_at >= since))}
+    moment = now()
+    fresh = [Disclosure(student=i, kind=DisclosureKind.PUBLICATION, viewer=staff.id, viewer_name=staff.name[:200],
+                        viewer_organization=what[:200], created_at=moment) for i in student_ids if i not in seen]
+    if fresh:
+        await Disclosure.insert(*fresh)
 
 
 async def disclose_file(student_id: int, evidence_id: int, viewer_name: str, viewer_organization: str = "", *,
