@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 
 from portfolio.formats import hours
-from portfolio.services.reports import profiles, scope
+from portfolio.services.reports import partners, profiles, scope
 from portfolio.services.reports import summary as summing
 from tests import report_factories as rf
 from tests.factories import browser_of
@@ -35,7 +36,7 @@ def _table(lines) -> dict[str, tuple[str, str, str]]:
 async def test_small_counts_and_their_hours_are_hidden(district, make_user):
     staff = await make_user("staff")
     the_scope = await scope.scope_for(staff, scope.Wanted(year=rf.YEAR))
-    found = await summing.summary(staff, the_scope, await _perkins(), the_scope.end)
+    found = await summing.summary(staff, the_scope, await _perkins())
     # Perkins at A: 9 students of a program (Ana, Cara and seven of the participation students), 8 met (not Cara).
     assert _table(found.participation) == {"Students the definition counts among": ("9", "", ""),
                                            "Met the definition": ("8", "", "89%")}
@@ -51,6 +52,9 @@ async def test_small_counts_and_their_hours_are_hidden(district, make_user):
     }
     # Certifications at A: Ana's and Cara's OSHA 10 (one group of 2): hidden, and so is the total of 2.
     assert _table(found.certifications) == {"OSHA 10 (OSHA)": (HIDDEN, "", ""), "Students who earned one": (HIDDEN, "", "")}
+    # Partners of A active in 2025-26: Riverside (hosted Ana), Turner (Ben, Cara), Quiet Works (met in October).
+    assert found.active_partners == 3
+    assert found.active_partners == (await partners.engagement(the_scope, date(2026, 12, 7))).active
 
 
 async def test_the_page_names_nobody_and_the_csv_holds_its_rows(district, make_user, make_client):
@@ -65,7 +69,7 @@ async def test_the_page_names_nobody_and_the_csv_holds_its_rows(district, make_u
         download = await browser.get(f"/staff/reports/summary.csv?year={rf.YEAR}&profile={perkins['id']}")
         rows = list(csv.reader(io.StringIO(download.content.decode())))
     the_scope = await scope.scope_for(staff, scope.Wanted(year=rf.YEAR))
-    found = await summing.summary(staff, the_scope, perkins, the_scope.end)
+    found = await summing.summary(staff, the_scope, perkins)
     assert rows[0] == list(summing.HEADINGS)
     assert rows[1:-1] == [line.cells() for line in found.lines()]
     assert rows[-1][:3] == ["Partners", "Active partners (hosted a student or met)", str(found.active_partners)]
@@ -76,6 +80,6 @@ async def test_the_page_names_nobody_and_the_csv_holds_its_rows(district, make_u
 async def test_the_district_adds_both_schools(district, make_user):
     admin = await make_user("admin")
     the_scope = await scope.scope_for(admin, scope.Wanted(year=rf.YEAR))
-    found = await summing.summary(admin, the_scope, await _perkins(), the_scope.end)
+    found = await summing.summary(admin, the_scope, await _perkins())
     # A's 8 of 9 and B's 4 of 4 (Ben, Ivy, Jay, Kim).
     assert _table(found.participation)["Met the definition"] == ("12", "", "92%")

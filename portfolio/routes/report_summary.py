@@ -8,10 +8,8 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
-from portfolio import clock
 from portfolio.routes.common import query_id, render
 from portfolio.routes.reports import REPORTERS, REPORTS, csv_download, filtered
-from portfolio.services.experiences import school_of
 from portfolio.services.reports import participation, profiles
 from portfolio.services.reports import summary as summing
 from portfolio.services.reports.suppression import SMALLEST
@@ -23,8 +21,7 @@ REPORTS.append(("/staff/reports/summary", "Summary for a board or a partner",
 async def _summary(request: Request) -> tuple[Any, summing.Summary]:
     found = await filtered(request)
     profile = await participation.profile_for(query_id(request, "profile"))
-    today = clock.today_at(await school_of(request.user))
-    return found, await summing.summary(request.user, found.scope, profile, today)
+    return found, await summing.summary(request.user, found.scope, profile)
 
 
 class SummaryController(Controller):

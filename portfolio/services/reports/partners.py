@@ -123,3 +123,16 @@ FROM partner_school ps JOIN school sc ON sc.id = ps.school WHERE ps.school IN ({
         as_of, *settings.get(r["org"], (0, False))) for r in rows]
     found.sort(key=lambda r: (-r.minutes, -r.meetings, r.name.casefold(), r.organization))
     return PartnersReport(found, as_of)
+
+
+async def active_count(scope: Scope) -> int:
+    """How many partners (organizations) of the scope's schools hosted a student or met within its dates, as
+    engagement() counts them active, in one index probe a partner instead of its figures."""
+    schools = _placeholders(len(scope.schools))
+    rows = await PartnerSchool.raw(f"""SELECT COUNT(DISTINCT ps.organization) AS n FROM partner_school ps
+WHERE ps.school IN ({schools}) AND (
+    EXISTS (SELECT 1 FROM experience e WHERE e.partner = ps.id AND e.date >= {{}} AND e.date <= {{}}
+            AND e.status <> 'rejected')
+    OR EXISTS (SELECT 1 FROM partner_interaction i WHERE i.partner = ps.id AND i.happened_on >= {{}}
+               AND i.happened_on <= {{}}))""", *scope.schools, scope.start, scope.end, scope.start, scope.end)
+    return int(rows[0]["n"]) if rows else 0

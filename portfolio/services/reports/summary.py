@@ -47,18 +47,17 @@ class Summary:
     hours: list[Line]
     certifications: list[Line]
     active_partners: int
-    hours_hosted: int
 
     def lines(self) -> list[Line]:
         return [*self.participation, *self.hours, *self.certifications]
 
 
-async def summary(user: CurrentUser, scope: Scope, profile: dict[str, Any], today: Any) -> Summary:
+async def summary(user: CurrentUser, scope: Scope, profile: dict[str, Any]) -> Summary:
     # Four reports' queries, independent of one another: asked at once, each on its own connection (SQLite's
     # readers release the GIL), a district's two years answer in the time of the slowest instead of their sum.
-    counted, by_cluster, earned, partners = await asyncio.gather(
+    counted, by_cluster, earned, active = await asyncio.gather(
         participation.participation(user, scope, profile), hours.hours_by(scope, hours.DIMENSIONS["cluster"]),
-        certifications.earned(scope, "name"), engagement.engagement(scope, today))
+        certifications.earned(scope, "name"), engagement.active_count(scope))
     total = counted.total
     whole, met = suppression.cell(total.students), suppression.cell(total.met)
     rate = _share(total.met, total.students) if not (whole.hidden or met.hidden) else ""
@@ -79,6 +78,4 @@ async def summary(user: CurrentUser, scope: Scope, profile: dict[str, Any], toda
                   for g, cell in zip(earned.groups, cert_cells)]
     cert_lines.append(Line("Certifications earned", "Students who earned one", suppression.cell(earned.total.students)))
 
-    active = [row for row in partners.rows if row.active]
-    return Summary(profile, taking_part, hour_lines, cert_lines, len({row.organization for row in active}),
-                   sum(row.minutes for row in active))
+    return Summary(profile, taking_part, hour_lines, cert_lines, active)
