@@ -59,9 +59,9 @@ BARS: dict[str, tuple[Destination, ...]] = {
                     ("/staff/sessions", "/staff/placements", "/staff/feedback")),
         # Accountability reports, and the celebrations built on the same figures.
         Destination("/staff/reports", "Reports", "chart-column", ("/staff/celebrations",)),
-        Destination("/staff/outbox", "E-mail", "mail"),
-        # Their school's name, logo and colour are reached from the Account page.
-        Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school")),
+        # Their school's name, logo and colour, and the e-mail the app sent, are reached from the Account page: six
+        # destinations fit a phone's bar on one row.
+        Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/school", "/staff/outbox")),
     ),
     "admin": (
         Destination("/admin", "People", "users", ("/staff/people", "/staff/invite", "/staff/roster")),
@@ -70,8 +70,7 @@ BARS: dict[str, tuple[Destination, ...]] = {
         Destination("/staff/opportunities", "Opportunities", "calendar-days",
                     ("/staff/sessions", "/staff/placements", "/staff/feedback")),
         Destination("/staff/reports", "Reports", "chart-column", ("/staff/celebrations",)),
-        Destination("/staff/outbox", "E-mail", "mail"),
-        ACCOUNT,
+        Destination(ACCOUNT.href, ACCOUNT.label, ACCOUNT.icon, (*ACCOUNT.within, "/staff/outbox")),
     ),
 }
 

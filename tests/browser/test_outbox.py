@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 async def test_staff_read_the_schools_email_on_a_small_phone(new_page):
     page = await new_page(SMALL_PHONE)
     await sign_in(page, "counselor@demo.example")
-    await page.get_by_role("link", name="E-mail", exact=True).click()
+    await page.get_by_role("link", name="Account", exact=True).click()
+    await page.get_by_role("link", name="E-mail the app sent").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("E-mail")
     # The demo's mentor request, queued by seed-demo, was delivered by the server's own worker.
     request = page.locator(".outbox li").filter(has_text="To mentor@demo.example")

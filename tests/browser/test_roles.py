@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 ROLES = [
     ("mentor@demo.example", "/mentor", "Mentor", ["Queue", "Students", "History", "Account"]),
     ("employer@demo.example", "/employer", "Shared portfolios", ["Portfolios", "Shortlist", "Check a PDF", "Account"]),
-    ("counselor@demo.example", "/staff", "Today", ["People", "Mentors", "Partners", "Opportunities", "E-mail", "Account"]),
-    ("admin@demo.example", "/admin", "Everyone", ["People", "Schools", "Partners", "Opportunities", "E-mail", "Account"]),
+    ("counselor@demo.example", "/staff", "Today", ["People", "Mentors", "Partners", "Opportunities", "Reports", "Account"]),
+    ("admin@demo.example", "/admin", "Everyone", ["People", "Schools", "Partners", "Opportunities", "Reports", "Account"]),
 ]
 
 
