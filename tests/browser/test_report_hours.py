@@ -75,7 +75,11 @@ async def test_the_certifications_and_partner_reports_on_a_phone(new_page, step)
     step("opens partner engagement: a partner going cold, and a partner's page from its name")
     await page.goto(page.url.split("/staff")[0] + "/staff/reports/partners")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Partner engagement")
-    await expect(page.locator(".report-figures")).to_contain_text("2 going cold")  # the Chamber and the Credit Union
+    # The Chamber, met 200 days ago, is going cold whatever other tests on this server did (the Credit Union, cold
+    # at 160 days, may have been contacted by one).
+    await expect(page.locator(".report-figures")).to_contain_text(re.compile(r"[12] going cold"))
+    chamber = page.locator(".report-table tbody tr", has=page.get_by_role("rowheader", name="Riverside Chamber of Commerce"))
+    await expect(chamber.locator("td").last).to_have_text("Yes")
     await assert_phone_ready(page)
     await page.locator(".report-table tbody tr").first.locator("th a").click()
     await expect(page).to_have_url(re.compile(r"/staff/partners/\d+$"))
