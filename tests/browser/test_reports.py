@@ -79,3 +79,26 @@ async def test_the_admin_reads_and_edits_the_definitions(new_page):
     await expect(page.locator("#min_hours-error")).to_be_visible()
     await expect(page.get_by_label("Hours needed in one experience")).to_have_value("20")
     await assert_phone_ready(page)
+
+
+async def test_the_summary_for_a_board_names_nobody_on_a_phone(new_page, step):
+    step("the counselor opens the summary from the reports: small counts hidden, no student named")
+    page = await new_page(SMALL_PHONE)
+    await sign_in(page, COUNSELOR)
+    await page.goto("/staff/reports")
+    await page.get_by_role("link", name="Summary for a board or a partner").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Work-based learning summary")
+    # The demo school has fewer than five students in most clusters and certifications.
+    await expect(page.locator("main")).to_contain_text("fewer than 5")
+    await expect(page.locator("main")).not_to_contain_text("Jordan")
+    await expect(page.locator('main a[href^="/staff/students/"]')).to_have_count(0)
+    await assert_phone_ready(page)
+
+    step("counts by another definition and downloads the summary")
+    await page.get_by_label("Participation counted by").select_option(label="Wisconsin: sustained work-based learning (90 hours)")
+    await page.get_by_role("button", name="Count by this definition").click()
+    await expect(page.locator("main")).to_contain_text("Participation: Wisconsin")
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Download the summary (CSV)").click()
+    assert (await downloading.value).suggested_filename.startswith("summary-")
+    await assert_phone_ready(page)
